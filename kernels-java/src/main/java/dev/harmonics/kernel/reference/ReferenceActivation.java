@@ -1,0 +1,6 @@
+package dev.harmonics.kernel.reference;
+
+import dev.harmonics.kernel.ActivationKernels;
+
+/** Plain-Java Activation kernels: the ground truth in tests. */
+final class ReferenceActivation extends ActivationKernels {}

@@ -1,0 +1,6 @@
+package dev.harmonics.kernel.reference;
+
+import dev.harmonics.kernel.ElementwiseKernels;
+
+/** Plain-Java Elementwise kernels: the ground truth in tests. */
+final class ReferenceElementwise extends ElementwiseKernels {}

@@ -1,0 +1,6 @@
+package dev.harmonics.kernel.reference;
+
+import dev.harmonics.kernel.EmbeddingKernels;
+
+/** Plain-Java Embedding kernels: the ground truth in tests. */
+final class ReferenceEmbedding extends EmbeddingKernels {}

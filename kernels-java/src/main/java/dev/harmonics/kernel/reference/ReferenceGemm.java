@@ -1,0 +1,6 @@
+package dev.harmonics.kernel.reference;
+
+import dev.harmonics.kernel.GemmKernels;
+
+/** Plain-Java Gemm kernels: the ground truth in tests. */
+final class ReferenceGemm extends GemmKernels {}

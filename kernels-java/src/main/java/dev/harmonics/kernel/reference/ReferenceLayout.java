@@ -1,0 +1,6 @@
+package dev.harmonics.kernel.reference;
+
+import dev.harmonics.kernel.LayoutKernels;
+
+/** Plain-Java Layout kernels: the ground truth in tests. */
+final class ReferenceLayout extends LayoutKernels {}

@@ -1,0 +1,6 @@
+package dev.harmonics.kernel.reference;
+
+import dev.harmonics.kernel.LossKernels;
+
+/** Plain-Java Loss kernels: the ground truth in tests. */
+final class ReferenceLoss extends LossKernels {}

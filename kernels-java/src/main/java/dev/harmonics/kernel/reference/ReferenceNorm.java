@@ -1,0 +1,6 @@
+package dev.harmonics.kernel.reference;
+
+import dev.harmonics.kernel.NormKernels;
+
+/** Plain-Java Norm kernels: the ground truth in tests. */
+final class ReferenceNorm extends NormKernels {}

@@ -1,0 +1,6 @@
+package dev.harmonics.kernel.simd;
+
+import dev.harmonics.kernel.GemmKernels;
+
+/** Vector API Gemm kernels. */
+final class SimdGemm extends GemmKernels {}

@@ -1,0 +1,46 @@
+package dev.harmonics.testing;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.harmonics.tensor.Tensor;
+
+/** Element-wise comparison with a tolerance of {@code abs + rel * |expected|}; NaN must match NaN. */
+public final class TensorAssertions {
+
+  private TensorAssertions() {}
+
+  public static void assertClose(Tensor expected, Tensor actual, double abs, double rel,
+      String what) {
+    assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
+    assertClose(expected.toFloatArray(), actual.toFloatArray(), abs, rel, what);
+  }
+
+  public static void assertClose(float[] expected, float[] actual, double abs, double rel,
+      String what) {
+    if (expected.length != actual.length) {
+      fail(what + ": length " + actual.length + " (expected " + expected.length + ")");
+    }
+    for (int i = 0; i < expected.length; i++) {
+      float e = expected[i];
+      float a = actual[i];
+      if (Float.isNaN(e) || Float.isNaN(a)) {
+        if (Float.isNaN(e) != Float.isNaN(a)) {
+          fail(what + ": element " + i + " is " + a + " (expected " + e + ")");
+        }
+        continue;
+      }
+      if (Float.isInfinite(e) || Float.isInfinite(a)) {
+        if (e != a) {
+          fail(what + ": element " + i + " is " + a + " (expected " + e + ")");
+        }
+        continue;
+      }
+      double tolerance = abs + rel * Math.abs(e);
+      if (Math.abs(e - a) > tolerance) {
+        fail(what + ": element " + i + " of " + expected.length + " is " + a + " (expected " + e
+            + ", tolerance " + tolerance + ")");
+      }
+    }
+  }
+}
