@@ -1,10 +1,8 @@
 package dev.harmonics.kernel;
 
 /**
- * The error function in double precision, which {@code java.lang.Math} lacks. Uses the
- * Abramowitz-Stegun 7.1.26-style rational form refined by the complementary-error continued
- * expansion of Numerical Recipes' {@code erfc} (Chebyshev fit, relative error below 1.2e-7), which
- * is ample for float32 kernels.
+ * The error function in double precision, which {@code java.lang.Math} lacks: the classic Chebyshev
+ * approximation of erfc (fractional error below 1.2e-7), ample for float32 kernels.
  */
 public final class Erf {
 
