@@ -2,7 +2,6 @@ package dev.harmonics.kernel;
 
 import dev.harmonics.tensor.DType;
 import dev.harmonics.tensor.Tensor;
-import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -39,7 +38,7 @@ public abstract class LayoutKernels {
           + typeAndShape(src.dtype(), src.shape()) + " to match src: " + src.describe() + ")");
     }
     requireContiguous(dst, "dst");
-    requireDisjoint(src, "src", dst, "dst");
+    MemoryOverlap.requireDisjoint(src, "src", dst, "dst");
     if (dst.size() > 0) {
       copyImpl(src, dst);
     }
@@ -76,7 +75,7 @@ public abstract class LayoutKernels {
     if (mode == PadMode.CONSTANT && x.dtype() != DType.FLOAT32) {
       checkIntegerFill(value, x.dtype());
     }
-    requireDisjoint(x, "x", y, "y");
+    MemoryOverlap.requireDisjoint(x, "x", y, "y");
     if (y.size() > 0) {
       padImpl(x, before.clone(), after.clone(), mode, value, y);
     }
@@ -108,7 +107,7 @@ public abstract class LayoutKernels {
           + Arrays.toString(before) + " before and " + Arrays.toString(after) + " after)");
     }
     requireContiguous(dy, "dy");
-    requireDisjoint(dy, "dy", dx, "dx");
+    MemoryOverlap.requireDisjoint(dy, "dy", dx, "dx");
     if (dx.size() > 0) {
       padBackwardImpl(dy, before.clone(), after.clone(), mode, dx);
     }
@@ -146,7 +145,8 @@ public abstract class LayoutKernels {
     int a = checkParts(outputs, "outputs", axis, y, "y");
     for (int i = 0; i < outputs.size(); i++) {
       for (int j = i + 1; j < outputs.size(); j++) {
-        requireDisjoint(outputs.get(i), "outputs[" + i + "]", outputs.get(j), "outputs[" + j + "]");
+        MemoryOverlap.requireDisjoint(outputs.get(i), "outputs[" + i + "]", outputs.get(j),
+            "outputs[" + j + "]");
       }
     }
     if (y.size() > 0) {
@@ -220,7 +220,7 @@ public abstract class LayoutKernels {
             + " to match " + yName + ": " + y.describe() + " off axis " + a + ")");
       }
       requireContiguous(t, what);
-      requireDisjoint(t, what, y, yName);
+      MemoryOverlap.requireDisjoint(t, what, y, yName);
       total += t.dim(a);
     }
     if (total != y.dim(a)) {
@@ -291,37 +291,7 @@ public abstract class LayoutKernels {
     }
   }
 
-  /** Rejects tensors whose element ranges share bytes: the kernels would read what they wrote. */
-  static void requireDisjoint(Tensor a, String aName, Tensor b, String bName) {
-    MemorySegment spanA = span(a);
-    MemorySegment spanB = span(b);
-    if (spanA != null && spanB != null && spanA.asOverlappingSlice(spanB).isPresent()) {
-      throw new IllegalArgumentException(bName + ": " + b.describe() + " (expected: memory apart "
-          + "from " + aName + ": " + a.describe() + ", but they overlap)");
-    }
-  }
-
-  private static MemorySegment span(Tensor t) {
-    if (t.size() == 0) {
-      return null;
-    }
-    long last = t.offset();
-    long first = t.offset();
-    int[] shape = t.shape();
-    long[] strides = t.strides();
-    for (int d = 0; d < shape.length; d++) {
-      long reach = (shape[d] - 1) * strides[d];
-      if (reach >= 0) {
-        last += reach;
-      } else {
-        first += reach;
-      }
-    }
-    long esize = t.dtype().byteSize();
-    return t.storage().asSlice(first * esize, (last - first + 1) * esize);
-  }
-
-  static String typeAndShape(DType dtype, int[] shape) {
+  private static String typeAndShape(DType dtype, int[] shape) {
     return dtype.name().toLowerCase(java.util.Locale.ROOT) + Arrays.toString(shape);
   }
 }
