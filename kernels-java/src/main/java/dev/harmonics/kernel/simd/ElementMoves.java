@@ -46,26 +46,29 @@ final class ElementMoves {
    * {@code elementBytes} bytes of {@code bits}.
    */
   static void fill(MemorySegment dst, long dstByte, long count, int elementBytes, int bits) {
-    if (elementBytes == 1 || bits == 0) {
-      byte b = (byte) bits;
-      long bytes = count * elementBytes;
-      if (bytes >= SHORT_COPY_BYTES) {
-        dst.asSlice(dstByte, bytes).fill(b);
+    long bytes = count * elementBytes;
+    if (bytes < SHORT_COPY_BYTES) {
+      if (elementBytes == 4) {
+        for (long i = 0; i < bytes; i += 4) {
+          dst.set(INT, dstByte + i, bits);
+        }
       } else {
         for (long i = 0; i < bytes; i++) {
-          dst.set(ValueLayout.JAVA_BYTE, dstByte + i, b);
+          dst.set(ValueLayout.JAVA_BYTE, dstByte + i, (byte) bits);
         }
       }
-      return;
-    }
-    IntVector v = IntVector.broadcast(INTS, bits);
-    long bound = count - count % INTS.length();
-    long i = 0;
-    for (; i < bound; i += INTS.length()) {
-      v.intoMemorySegment(dst, dstByte + i * 4, ByteOrder.nativeOrder());
-    }
-    for (; i < count; i++) {
-      dst.set(INT, dstByte + i * 4, bits);
+    } else if (elementBytes == 1 || bits == 0) {
+      dst.asSlice(dstByte, bytes).fill((byte) bits);
+    } else {
+      IntVector v = IntVector.broadcast(INTS, bits);
+      long bound = count - count % INTS.length();
+      long i = 0;
+      for (; i < bound; i += INTS.length()) {
+        v.intoMemorySegment(dst, dstByte + i * 4, ByteOrder.nativeOrder());
+      }
+      for (; i < count; i++) {
+        dst.set(INT, dstByte + i * 4, bits);
+      }
     }
   }
 }

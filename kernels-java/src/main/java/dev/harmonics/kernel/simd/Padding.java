@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -46,19 +47,24 @@ final class Padding {
     int rows = y.size() / Math.max(1, rowY);
     long xBase = x.offset();
     long yBase = y.offset();
+    int inner = rank - 2;
     KernelPool.shared().parallelFor(rows, grain(rowY), (lo, hi) -> {
       int[] c = coordinates(lo, outer);
+      long plane = planeOffset(rowOffsets, c);
       for (int r = lo; r < hi; r++) {
         long yRow = (yBase + (long) r * rowY) * esize;
-        long srcRow = sourceRow(rowOffsets, c);
-        if (srcRow < 0) {
+        long srcRow = inner < 0 ? 0 : rowOffsets[inner][c[inner]];
+        if (srcRow < 0 || plane < 0) {
           ElementMoves.fill(dst, yRow, rowY, esize, bits);
         } else {
-          long xRow = (xBase + srcRow * n) * esize;
+          long xRow = (xBase + (plane + srcRow) * n) * esize;
           ElementMoves.copy(src, xRow, dst, yRow + (long) b * esize, (long) n * esize);
           padEnds(src, xRow, dst, yRow, lastMap, b, n, mode, esize, bits);
         }
         advance(c, outer);
+        if (inner >= 0 && c[inner] == 0) {
+          plane = planeOffset(rowOffsets, c);
+        }
       }
     });
   }
@@ -101,14 +107,15 @@ final class Padding {
           }
           ElementMoves.copy(g, (gBase + yRow * rowY + b) * 4, out, xRow * 4, (long) n * 4);
         } else {
-          ElementMoves.fill(out, xRow * 4, n, 4, 0);
           java.util.Arrays.fill(pick, 0);
+          boolean first = true;
           do {
             long yRow = 0;
             for (int d = 0; d < rank - 1; d++) {
               yRow += preimages[d][c[d]][pick[d]] * yRowStrides[d];
             }
-            accumulateRow(g, gBase + yRow * rowY, out, xRow, lastMap, b, n);
+            accumulateRow(g, gBase + yRow * rowY, out, xRow, lastMap, b, n, first);
+            first = false;
           } while (nextPick(pick, preimages, c));
         }
         advance(c, outer);
@@ -116,25 +123,36 @@ final class Padding {
     });
   }
 
-  /** dx[j] += dy[b + j] over the interior, then the padded ends onto the positions they read. */
+  /**
+   * dx[j] += dy[b + j] over the interior (dx[j] = dy[b + j] for the first row read), then the padded
+   * ends onto the positions they read.
+   */
   private static void accumulateRow(MemorySegment g, long yRow, MemorySegment out, long xRow,
-      int[] lastMap, int b, int n) {
+      int[] lastMap, int b, int n, boolean first) {
     long gi = (yRow + b) * 4;
     long xi = xRow * 4;
-    int bound = F.loopBound(n);
-    int j = 0;
-    for (; j < bound; j += F.length()) {
-      FloatVector acc = FloatVector.fromMemorySegment(F, out, xi + j * 4L, NATIVE);
-      acc.add(FloatVector.fromMemorySegment(F, g, gi + j * 4L, NATIVE))
-          .intoMemorySegment(out, xi + j * 4L, NATIVE);
-    }
-    for (; j < n; j++) {
-      addAt(out, xRow + j, g.getAtIndex(ValueLayout.JAVA_FLOAT, yRow + b + j));
-    }
-    for (int o = 0; o < lastMap.length; o++) {
-      if ((o < b || o >= b + n) && lastMap[o] >= 0) {
-        addAt(out, xRow + lastMap[o], g.getAtIndex(ValueLayout.JAVA_FLOAT, yRow + o));
+    if (first) {
+      ElementMoves.copy(g, gi, out, xi, (long) n * 4);
+    } else {
+      int bound = F.loopBound(n);
+      int j = 0;
+      for (; j < bound; j += F.length()) {
+        FloatVector acc = FloatVector.fromMemorySegment(F, out, xi + j * 4L, NATIVE);
+        acc.add(FloatVector.fromMemorySegment(F, g, gi + j * 4L, NATIVE))
+            .intoMemorySegment(out, xi + j * 4L, NATIVE);
       }
+      if (j < n) {
+        VectorMask<Float> tail = F.indexInRange(j, n);
+        FloatVector acc = FloatVector.fromMemorySegment(F, out, xi + j * 4L, NATIVE, tail);
+        acc.add(FloatVector.fromMemorySegment(F, g, gi + j * 4L, NATIVE, tail))
+            .intoMemorySegment(out, xi + j * 4L, NATIVE, tail);
+      }
+    }
+    for (int o = 0; o < b; o++) {
+      addAt(out, xRow + lastMap[o], g.getAtIndex(ValueLayout.JAVA_FLOAT, yRow + o));
+    }
+    for (int o = b + n; o < lastMap.length; o++) {
+      addAt(out, xRow + lastMap[o], g.getAtIndex(ValueLayout.JAVA_FLOAT, yRow + o));
     }
   }
 
@@ -226,9 +244,10 @@ final class Padding {
     return false;
   }
 
-  private static long sourceRow(long[][] rowOffsets, int[] c) {
+  /** The source row offset of every outer dimension but the innermost, or -1 for a constant. */
+  private static long planeOffset(long[][] rowOffsets, int[] c) {
     long row = 0;
-    for (int d = 0; d < c.length; d++) {
+    for (int d = 0; d < c.length - 1; d++) {
       long o = rowOffsets[d][c[d]];
       if (o < 0) {
         return -1;
