@@ -4,6 +4,7 @@ import dev.harmonics.kernel.random.Philox4x32;
 import dev.harmonics.tensor.DType;
 import dev.harmonics.tensor.Tensor;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -13,8 +14,8 @@ import java.util.Objects;
  * {@code y = x * m * scale} with {@code m} in {0, 1} and {@code scale = 1 / (1 - p)} rounded to
  * float ({@link #keepScale}), so the expected value of {@code y} is {@code x}. It is computed as
  * {@code x * (kept ? scale : 0)}: as in PyTorch, a dropped NaN or infinity gives NaN rather than
- * hiding a bad input behind a zero. {@code p = 0} is the identity and {@code p = 1} drops everything
- * ({@code y = x * 0}).
+ * hiding a bad input behind a zero. {@code p = 0} is the identity and {@code p = 1} drops
+ * everything ({@code y = x * 0}).
  *
  * <p><b>Which elements are dropped.</b> The decision for element {@code i} (its row-major index)
  * depends only on {@code (seed, offset, i)}, so it is identical across backends, thread counts,
@@ -71,8 +72,8 @@ public abstract class DropoutKernels {
    * p) : 0)}.
    *
    * @param dy float32, contiguous, the shape of the forward input
-   * @param mask int8, contiguous, the shape of {@code dy}, as {@link #forward} wrote it (any nonzero
-   *     byte counts as kept)
+   * @param mask int8, contiguous, the shape of {@code dy}, as {@link #forward} wrote it (any
+   *     nonzero byte counts as kept)
    * @param p the drop probability the forward pass used, in {@code [0, 1]}
    * @param dx float32, contiguous, the shape of {@code dy} (may be {@code dy} itself)
    */
@@ -168,7 +169,7 @@ public abstract class DropoutKernels {
       String likeName) {
     if (t.dtype() != dtype || !t.sameShape(like)) {
       throw new IllegalArgumentException(name + ": " + t.describe() + " (expected: "
-          + dtype.name().toLowerCase(java.util.Locale.ROOT) + Arrays.toString(like.shape())
+          + dtype.name().toLowerCase(Locale.ROOT) + Arrays.toString(like.shape())
           + " to match " + likeName + ": " + like.describe() + ")");
     }
     if (!t.isContiguous()) {

@@ -4,6 +4,7 @@ import dev.harmonics.tensor.DType;
 import dev.harmonics.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -46,8 +47,8 @@ public abstract class LayoutKernels {
 
   /**
    * Pads {@code x} on every dimension: {@code y} has shape {@code x.shape[d] + before[d] +
-   * after[d]}, holds {@code x} at offset {@code before} and fills the rest according to {@code mode}
-   * (see {@link PadMode}). A pad of 0 leaves a dimension alone.
+   * after[d]}, holds {@code x} at offset {@code before} and fills the rest according to {@code
+   * mode} (see {@link PadMode}). A pad of 0 leaves a dimension alone.
    *
    * @param x the contiguous input, any rank, float32, int32 or int8
    * @param before elements added before each dimension, one entry per dimension, each {@code >= 0}
@@ -55,8 +56,8 @@ public abstract class LayoutKernels {
    * @param mode how the new positions are filled; {@link PadMode#REFLECT} needs {@code before[d]}
    *     and {@code after[d]} smaller than {@code x.shape[d]}, {@link PadMode#EDGE} a non-empty
    *     dimension wherever it pads
-   * @param value the fill for {@link PadMode#CONSTANT} (ignored otherwise); for an integer tensor it
-   *     must be a whole number the dtype can hold
+   * @param value the fill for {@link PadMode#CONSTANT} (ignored otherwise); for an integer tensor
+   *     it must be a whole number the dtype can hold
    * @param y the contiguous output with the padded shape and {@code x}'s dtype
    */
   public final void pad(Tensor x, int[] before, int[] after, PadMode mode, float value, Tensor y) {
@@ -83,9 +84,9 @@ public abstract class LayoutKernels {
 
   /**
    * The gradient of {@link #pad}: writes {@code dx} from the gradient {@code dy} of the padded
-   * output. Each element of {@code dx} receives the sum of {@code dy} over every padded position that
-   * read it, so with {@link PadMode#REFLECT} and {@link PadMode#EDGE} the border positions collect
-   * the gradient of their mirrors and copies; constant positions contribute nothing.
+   * output. Each element of {@code dx} receives the sum of {@code dy} over every padded position
+   * that read it, so with {@link PadMode#REFLECT} and {@link PadMode#EDGE} the border positions
+   * collect the gradient of their mirrors and copies; constant positions contribute nothing.
    *
    * @param dy float32, contiguous, with the padded shape
    * @param before the pads {@link #pad} used before each dimension
@@ -115,9 +116,9 @@ public abstract class LayoutKernels {
 
   /**
    * Joins {@code inputs} along {@code axis}: {@code y} holds them one after another along that
-   * dimension, in list order. Every input has {@code y}'s dtype and rank and agrees with it on every
-   * other dimension; the sizes along {@code axis} add up to {@code y}'s. Inputs may be empty along
-   * {@code axis}.
+   * dimension, in list order. Every input has {@code y}'s dtype and rank and agrees with it on
+   * every other dimension; the sizes along {@code axis} add up to {@code y}'s. Inputs may be empty
+   * along {@code axis}.
    *
    * @param inputs one or more contiguous tensors
    * @param axis the dimension to join along; negative counts from the end
@@ -156,9 +157,9 @@ public abstract class LayoutKernels {
 
   /**
    * Collapses dimensions {@code fromDim..rank-1} of {@code x} into one, as a view that shares
-   * {@code x}'s memory: no data moves, so this is a shape change, not a kernel. It is here so layout
-   * code reads as one vocabulary; it is exactly {@link Tensor#flatten(int)}. A strided view cannot be
-   * flattened without a copy: {@link #copy} it into a contiguous tensor first.
+   * {@code x}'s memory: no data moves, so this is a shape change, not a kernel. It is here so
+   * layout code reads as one vocabulary; it is exactly {@link Tensor#flatten(int)}. A strided view
+   * cannot be flattened without a copy: {@link #copy} it into a contiguous tensor first.
    *
    * @param x a contiguous tensor
    * @param fromDim the first dimension to collapse; negative counts from the end
@@ -268,13 +269,14 @@ public abstract class LayoutKernels {
     return padded;
   }
 
+  /** An integer fill must survive the float-to-int conversion unchanged. */
   private static void checkIntegerFill(float value, DType dtype) {
     float lo = dtype == DType.INT8 ? Byte.MIN_VALUE : Integer.MIN_VALUE;
-    float hi = dtype == DType.INT8 ? Byte.MAX_VALUE : 2147483520f;
+    float hi = dtype == DType.INT8 ? Byte.MAX_VALUE : Math.nextDown((float) Integer.MAX_VALUE);
     if (value != Math.rint(value) || value < lo || value > hi) {
       throw new IllegalArgumentException("value: " + value + " (expected: a whole number in ["
-          + (long) lo + ", " + (long) hi + "] to fill a " + dtype.name().toLowerCase(
-              java.util.Locale.ROOT) + " tensor)");
+          + (long) lo + ", " + (long) hi + "] to fill a "
+          + dtype.name().toLowerCase(Locale.ROOT) + " tensor)");
     }
   }
 
@@ -292,6 +294,6 @@ public abstract class LayoutKernels {
   }
 
   private static String typeAndShape(DType dtype, int[] shape) {
-    return dtype.name().toLowerCase(java.util.Locale.ROOT) + Arrays.toString(shape);
+    return dtype.name().toLowerCase(Locale.ROOT) + Arrays.toString(shape);
   }
 }

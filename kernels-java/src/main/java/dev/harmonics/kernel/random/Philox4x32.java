@@ -31,8 +31,8 @@ public final class Philox4x32 {
   private Philox4x32() {}
 
   /**
-   * Encrypts the counter {@code (c0, c1, c2, c3)} under the key {@code (k0, k1)} and writes the four
-   * output words to {@code out[0..3]}.
+   * Encrypts the counter {@code (c0, c1, c2, c3)} under the key {@code (k0, k1)} and writes the
+   * four output words to {@code out[0..3]}.
    */
   public static void block(int c0, int c1, int c2, int c3, int k0, int k1, int[] out) {
     int x0 = c0;

@@ -2,8 +2,8 @@ package dev.harmonics.kernel.simd;
 
 /**
  * Walks the coordinates of a shape in row-major order, keeping two element offsets that follow two
- * stride vectors (typically a source view and a destination), so a loop over the outer dimensions of
- * a tensor advances with additions instead of a division per dimension.
+ * stride vectors (typically a source view and a destination), so a loop over the outer dimensions
+ * of a tensor advances with additions instead of a division per dimension.
  */
 final class Odometer {
 

@@ -7,6 +7,7 @@ import dev.harmonics.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -43,7 +44,7 @@ final class Padding {
     int rowY = y.dim(-1);
     int[] lastMap = axisMap(mode, rowY, b, n);
     long[][] rowOffsets = outerRowOffsets(x.shape(), y.shape(), before, mode);
-    int[] outer = java.util.Arrays.copyOf(y.shape(), rank - 1);
+    int[] outer = Arrays.copyOf(y.shape(), rank - 1);
     int rows = y.size() / Math.max(1, rowY);
     long xBase = x.offset();
     long yBase = y.offset();
@@ -91,7 +92,7 @@ final class Padding {
       yRowStrides[d] = step;
       step *= yShape[d];
     }
-    int[] outer = java.util.Arrays.copyOf(xShape, rank - 1);
+    int[] outer = Arrays.copyOf(xShape, rank - 1);
     int rows = dx.size() / n;
     long gBase = dy.offset();
     long xBase = dx.offset();
@@ -107,7 +108,7 @@ final class Padding {
           }
           ElementMoves.copy(g, (gBase + yRow * rowY + b) * 4, out, xRow * 4, (long) n * 4);
         } else {
-          java.util.Arrays.fill(pick, 0);
+          Arrays.fill(pick, 0);
           boolean first = true;
           do {
             long yRow = 0;
@@ -124,8 +125,8 @@ final class Padding {
   }
 
   /**
-   * dx[j] += dy[b + j] over the interior (dx[j] = dy[b + j] for the first row read), then the padded
-   * ends onto the positions they read.
+   * dx[j] += dy[b + j] over the interior (dx[j] = dy[b + j] for the first row read), then the
+   * padded ends onto the positions they read.
    */
   private static void accumulateRow(MemorySegment g, long yRow, MemorySegment out, long xRow,
       int[] lastMap, int b, int n, boolean first) {

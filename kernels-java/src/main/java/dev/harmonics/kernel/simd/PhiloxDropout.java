@@ -153,7 +153,7 @@ final class PhiloxDropout {
     }
   }
 
-  /** {@code y = x * (kept ? scale : 0)} for the 64 elements of a group, bit k deciding {@code at + k}. */
+  /** {@code y = x * (kept ? scale : 0)} over a group; bit k decides element {@code at + k}. */
   private void scaleGroup(long keptBits, long at) {
     FloatVector zero = FloatVector.zero(F);
     FloatVector kept = FloatVector.broadcast(F, scale);

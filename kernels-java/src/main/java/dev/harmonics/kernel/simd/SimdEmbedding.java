@@ -93,7 +93,8 @@ final class SimdEmbedding extends EmbeddingKernels {
           .intoMemorySegment(dst, (to + d) * 4, NATIVE);
     }
     for (; d < length; d++) {
-      dst.setAtIndex(ValueLayout.JAVA_FLOAT, to + d, src.getAtIndex(ValueLayout.JAVA_FLOAT, from + d));
+      dst.setAtIndex(ValueLayout.JAVA_FLOAT, to + d,
+          src.getAtIndex(ValueLayout.JAVA_FLOAT, from + d));
     }
   }
 

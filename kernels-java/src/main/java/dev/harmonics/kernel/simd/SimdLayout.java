@@ -40,9 +40,9 @@ final class SimdLayout extends LayoutKernels {
   }
 
   /**
-   * Viewed flat, {@code whole} is a sequence of rows (one per index of the dimensions before
-   * {@code axis}), each the concatenation of one piece of every part. The flat range is split evenly
-   * over threads regardless of where pieces start, so one huge part or many tiny ones balance alike.
+   * Viewed flat, {@code whole} is a sequence of rows (one per index of the dimensions before {@code
+   * axis}), each the concatenation of one piece of every part. The flat range is split evenly over
+   * threads regardless of where pieces start, so one huge part or many tiny ones balance alike.
    */
   private static void movePieces(List<Tensor> parts, int axis, Tensor whole, boolean intoWhole) {
     int count = parts.size();

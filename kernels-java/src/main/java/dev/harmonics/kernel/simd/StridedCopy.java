@@ -4,6 +4,7 @@ import dev.harmonics.concurrent.KernelPool;
 import dev.harmonics.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /**
  * Materialises a strided view into a contiguous tensor.
@@ -49,8 +50,8 @@ final class StridedCopy {
       }
     }
     rank = m;
-    sizes = java.util.Arrays.copyOf(s, m);
-    srcStrides = java.util.Arrays.copyOf(t, m);
+    sizes = Arrays.copyOf(s, m);
+    srcStrides = Arrays.copyOf(t, m);
     dstStrides = new long[m];
     long step = 1;
     for (int d = m - 1; d >= 0; d--) {
@@ -93,9 +94,9 @@ final class StridedCopy {
     int last = rank - 1;
     int run = sizes[last];
     long runBytes = (long) run * esize;
-    int[] outer = java.util.Arrays.copyOf(sizes, last);
-    long[] outerSrc = java.util.Arrays.copyOf(srcStrides, last);
-    long[] outerDst = java.util.Arrays.copyOf(dstStrides, last);
+    int[] outer = Arrays.copyOf(sizes, last);
+    long[] outerSrc = Arrays.copyOf(srcStrides, last);
+    long[] outerDst = Arrays.copyOf(dstStrides, last);
     int rows = count(outer);
     KernelPool.shared().parallelFor(rows, Math.max(1, PARALLEL_ELEMENTS / run), (lo, hi) -> {
       Odometer at = new Odometer(outer, outerSrc, outerDst, lo, srcBase, dstBase);
@@ -147,9 +148,9 @@ final class StridedCopy {
     int last = rank - 1;
     int cols = sizes[last];
     long step = srcStrides[last];
-    int[] outer = java.util.Arrays.copyOf(sizes, last);
-    long[] outerSrc = java.util.Arrays.copyOf(srcStrides, last);
-    long[] outerDst = java.util.Arrays.copyOf(dstStrides, last);
+    int[] outer = Arrays.copyOf(sizes, last);
+    long[] outerSrc = Arrays.copyOf(srcStrides, last);
+    long[] outerDst = Arrays.copyOf(dstStrides, last);
     KernelPool.shared().parallelFor(count(outer), Math.max(1, PARALLEL_ELEMENTS / cols),
         (lo, hi) -> {
           Odometer at = new Odometer(outer, outerSrc, outerDst, lo, srcBase, dstBase);

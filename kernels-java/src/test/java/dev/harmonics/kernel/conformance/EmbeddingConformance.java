@@ -13,6 +13,7 @@ import dev.harmonics.testing.KernelConformanceTest;
 import dev.harmonics.testing.RandomTensors;
 import dev.harmonics.testing.TensorAssertions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -193,7 +194,7 @@ public abstract class EmbeddingConformance extends KernelConformanceTest {
   }
 
   private void checkLookup(Tensor table, Tensor indices) {
-    int[] shape = java.util.Arrays.copyOf(indices.shape(), indices.rank() + 1);
+    int[] shape = Arrays.copyOf(indices.shape(), indices.rank() + 1);
     shape[indices.rank()] = table.dim(1);
     Tensor expected = keep(Tensor.zeros(shape));
     Tensor actual = keep(Tensor.zeros(shape));

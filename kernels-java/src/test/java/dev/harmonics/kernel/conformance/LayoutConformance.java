@@ -14,6 +14,7 @@ import dev.harmonics.testing.KernelConformanceTest;
 import dev.harmonics.testing.RandomTensors;
 import dev.harmonics.testing.TensorAssertions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 public abstract class LayoutConformance extends KernelConformanceTest {
 
-  /** padBackward sums at most a few dozen float terms of size <= 1, where the reference uses double. */
+  /** padBackward sums a few dozen float terms of size <= 1 at most; the reference uses double. */
   private static final double PAD_GRAD_ABS = 1e-5;
   private static final double PAD_GRAD_REL = 1e-5;
   /** Finite differences of a linear map, evaluated in float32 and summed in float64. */
@@ -139,6 +140,24 @@ public abstract class LayoutConformance extends KernelConformanceTest {
     }
   }
 
+  @Test
+  void heapBackedTensorsWorkLikeOffHeapOnes() {
+    float[] values = random.uniformArray(37 * 41, -1, 1);
+    Tensor x = Tensor.wrap(values, 37, 41);
+    Tensor y = Tensor.wrap(new float[41 * 37], 41, 37);
+    kernels().copy(x.transpose(0, 1), y);
+    Tensor expected = keep(Tensor.zeros(41, 37));
+    x.transpose(0, 1).copyTo(expected);
+    TensorAssertions.assertClose(expected, y, 0, 0, "heap transpose");
+    Tensor padded = Tensor.wrap(new float[39 * 44], 39, 44);
+    Tensor paddedExpected = keep(Tensor.zeros(39, 44));
+    int[] before = {1, 2};
+    int[] after = {1, 1};
+    kernels().pad(x, before, after, PadMode.REFLECT, 0, padded);
+    oracle().pad(x, before, after, PadMode.REFLECT, 0, paddedExpected);
+    TensorAssertions.assertClose(paddedExpected, padded, 0, 0, "heap pad");
+  }
+
   @ParameterizedTest
   @EnumSource(PadMode.class)
   void padMatchesTheReferenceWithAsymmetricPadsOnSeveralDims(PadMode mode) {
@@ -222,7 +241,7 @@ public abstract class LayoutConformance extends KernelConformanceTest {
         actual.fill(Float.NaN);
         kernels().padBackward(dy, pads[0], pads[1], mode, actual);
         TensorAssertions.assertClose(expected, actual, PAD_GRAD_ABS, PAD_GRAD_REL,
-            mode + " padBackward for " + java.util.Arrays.toString(shape));
+            mode + " padBackward for " + Arrays.toString(shape));
       }
     }
   }
@@ -243,7 +262,7 @@ public abstract class LayoutConformance extends KernelConformanceTest {
       Tensor dx = keep(Tensor.zeros(shape));
       kernels().padBackward(w, pads[0], pads[1], mode, dx);
       GradientCheck.assertGradient(numerical, dx, FD_ABS, FD_REL,
-          mode + " padBackward of " + java.util.Arrays.toString(shape));
+          mode + " padBackward of " + Arrays.toString(shape));
     }
   }
 
