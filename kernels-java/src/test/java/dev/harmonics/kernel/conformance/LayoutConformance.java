@@ -106,6 +106,9 @@ public abstract class LayoutConformance extends KernelConformanceTest {
     checkCopy(nchw.permute(0, 2, 3, 1), "NCHW to NHWC");
     Tensor runs = keep(random.uniform(40, 33, 70));
     checkCopy(runs.permute(1, 0, 2), "contiguous inner runs");
+    Tensor channels = keep(random.uniform(300, 400, 3));
+    checkCopy(channels.slice(2, 1, 2), "one channel: no dimension has unit stride");
+    checkCopy(channels.slice(2, 0, 2).permute(2, 1, 0), "two channels, reversed dims");
   }
 
   @ParameterizedTest
