@@ -35,7 +35,7 @@ final class Padding {
     MemorySegment src = x.storage();
     MemorySegment dst = y.storage();
     if (rank == 0) {
-      ElementMoves.copy(src, x.byteOffset(), dst, y.byteOffset(), esize);
+      MemorySegment.copy(src, x.byteOffset(), dst, y.byteOffset(), esize);
       return;
     }
     int bits = fillBits(x.dtype(), value);
@@ -56,10 +56,10 @@ final class Padding {
         long yRow = (yBase + (long) r * rowY) * esize;
         long srcRow = inner < 0 ? 0 : rowOffsets[inner][c[inner]];
         if (srcRow < 0 || plane < 0) {
-          ElementMoves.fill(dst, yRow, rowY, esize, bits);
+          ElementFill.fill(dst, yRow, rowY, esize, bits);
         } else {
           long xRow = (xBase + (plane + srcRow) * n) * esize;
-          ElementMoves.copy(src, xRow, dst, yRow + (long) b * esize, (long) n * esize);
+          MemorySegment.copy(src, xRow, dst, yRow + (long) b * esize, (long) n * esize);
           padEnds(src, xRow, dst, yRow, lastMap, b, n, mode, esize, bits);
         }
         advance(c, outer);
@@ -75,7 +75,7 @@ final class Padding {
     MemorySegment g = dy.storage();
     MemorySegment out = dx.storage();
     if (rank == 0) {
-      ElementMoves.copy(g, dy.byteOffset(), out, dx.byteOffset(), 4);
+      MemorySegment.copy(g, dy.byteOffset(), out, dx.byteOffset(), 4);
       return;
     }
     int n = dx.dim(-1);
@@ -106,7 +106,7 @@ final class Padding {
           for (int d = 0; d < rank - 1; d++) {
             yRow += (c[d] + before[d]) * yRowStrides[d];
           }
-          ElementMoves.copy(g, (gBase + yRow * rowY + b) * 4, out, xRow * 4, (long) n * 4);
+          MemorySegment.copy(g, (gBase + yRow * rowY + b) * 4, out, xRow * 4, (long) n * 4);
         } else {
           Arrays.fill(pick, 0);
           boolean first = true;
@@ -133,7 +133,7 @@ final class Padding {
     long gi = (yRow + b) * 4;
     long xi = xRow * 4;
     if (first) {
-      ElementMoves.copy(g, gi, out, xi, (long) n * 4);
+      MemorySegment.copy(g, gi, out, xi, (long) n * 4);
     } else {
       int bound = F.loopBound(n);
       int j = 0;
@@ -166,8 +166,8 @@ final class Padding {
       int[] lastMap, int b, int n, PadMode mode, int esize, int bits) {
     int rowY = lastMap.length;
     if (mode == PadMode.CONSTANT) {
-      ElementMoves.fill(dst, yRow, b, esize, bits);
-      ElementMoves.fill(dst, yRow + (long) (b + n) * esize, rowY - b - n, esize, bits);
+      ElementFill.fill(dst, yRow, b, esize, bits);
+      ElementFill.fill(dst, yRow + (long) (b + n) * esize, rowY - b - n, esize, bits);
       return;
     }
     for (int o = 0; o < b; o++) {

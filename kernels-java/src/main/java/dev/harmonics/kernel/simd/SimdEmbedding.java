@@ -44,7 +44,7 @@ final class SimdEmbedding extends EmbeddingKernels {
     KernelPool.shared().parallelFor(indices.size(), grain, (lo, hi) -> {
       for (int p = lo; p < hi; p++) {
         long row = tableBase + (long) idx.getAtIndex(ValueLayout.JAVA_INT, idxBase + p) * width;
-        ElementMoves.copy(rows, row * 4, dst, (outBase + (long) p * width) * 4, width * 4L);
+        MemorySegment.copy(rows, row * 4, dst, (outBase + (long) p * width) * 4, width * 4L);
       }
     });
   }

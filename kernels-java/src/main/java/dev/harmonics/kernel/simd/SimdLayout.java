@@ -79,9 +79,9 @@ final class SimdLayout extends LayoutKernels {
         long partAt = (partBase[k] + r * piece[k] + within) * esize;
         long wholeAt = (wholeBase + p) * esize;
         if (intoWhole) {
-          ElementMoves.copy(partMemory[k], partAt, wholeMemory, wholeAt, length * esize);
+          MemorySegment.copy(partMemory[k], partAt, wholeMemory, wholeAt, length * esize);
         } else {
-          ElementMoves.copy(wholeMemory, wholeAt, partMemory[k], partAt, length * esize);
+          MemorySegment.copy(wholeMemory, wholeAt, partMemory[k], partAt, length * esize);
         }
         p += length;
         q += length;

@@ -69,7 +69,7 @@ final class StridedCopy {
     MemorySegment to = dst.storage();
     int esize = src.dtype().byteSize();
     if (rank == 0) {
-      ElementMoves.copy(from, src.byteOffset(), to, dst.byteOffset(), esize);
+      MemorySegment.copy(from, src.byteOffset(), to, dst.byteOffset(), esize);
       return;
     }
     int last = rank - 1;
@@ -101,7 +101,7 @@ final class StridedCopy {
     KernelPool.shared().parallelFor(rows, Math.max(1, PARALLEL_ELEMENTS / run), (lo, hi) -> {
       Odometer at = new Odometer(outer, outerSrc, outerDst, lo, srcBase, dstBase);
       for (int r = lo; r < hi; r++) {
-        ElementMoves.copy(src, at.offsetA() * esize, dst, at.offsetB() * esize, runBytes);
+        MemorySegment.copy(src, at.offsetA() * esize, dst, at.offsetB() * esize, runBytes);
         at.next();
       }
     });
