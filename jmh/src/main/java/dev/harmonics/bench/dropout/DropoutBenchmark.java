@@ -1,0 +1,101 @@
+package dev.harmonics.bench.dropout;
+
+import dev.harmonics.bench.Work;
+import dev.harmonics.kernel.DropoutKernels;
+import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.KernelProviders;
+import dev.harmonics.tensor.DType;
+import dev.harmonics.tensor.Tensor;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Dropout at p = 0.1 over a float32 vector: the forward pass with and without recording the int8
+ * mask (the cost of generating Philox bits), and the backward pass from the mask and from the seed.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@State(Scope.Benchmark)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector",
+    "--enable-native-access=ALL-UNNAMED", "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class DropoutBenchmark {
+
+  @Param({"reference", "simd"})
+  public String backend;
+
+  @Param({"1048576"})
+  public int size;
+
+  private static final float P = 0.1f;
+  private static final long SEED = 1234;
+
+  private DropoutKernels dropout;
+  private Tensor x;
+  private Tensor y;
+  private Tensor mask;
+  private long step;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    dropout = KernelProviders.of(KernelBackend.fromId(backend)).dropout();
+    SplittableRandom random = new SplittableRandom(42);
+    float[] values = new float[size];
+    for (int i = 0; i < size; i++) {
+      values[i] = (float) random.nextDouble(-1, 1);
+    }
+    x = Tensor.of(values, size);
+    y = Tensor.zeros(size);
+    mask = Tensor.allocate(DType.INT8, size);
+    dropout.forward(x, P, SEED, 0, y, mask);
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    x.close();
+    y.close();
+    mask.close();
+  }
+
+  @Benchmark
+  public Tensor forward(Work work) {
+    dropout.forward(x, P, SEED, step++, y, null);
+    work.bytes += 2L * size * Float.BYTES;
+    return y;
+  }
+
+  @Benchmark
+  public Tensor forwardWithMask(Work work) {
+    dropout.forward(x, P, SEED, step++, y, mask);
+    work.bytes += 2L * size * Float.BYTES + size;
+    return y;
+  }
+
+  @Benchmark
+  public Tensor backwardFromMask(Work work) {
+    dropout.backward(x, mask, P, y);
+    work.bytes += 2L * size * Float.BYTES + size;
+    return y;
+  }
+
+  @Benchmark
+  public Tensor backwardFromSeed(Work work) {
+    dropout.backward(x, SEED, 0, P, y);
+    work.bytes += 2L * size * Float.BYTES;
+    return y;
+  }
+}

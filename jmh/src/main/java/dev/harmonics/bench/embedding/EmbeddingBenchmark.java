@@ -1,0 +1,96 @@
+package dev.harmonics.bench.embedding;
+
+import dev.harmonics.bench.Work;
+import dev.harmonics.kernel.EmbeddingKernels;
+import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.KernelProviders;
+import dev.harmonics.tensor.Tensor;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Looking up a batch of 8192 token ids in a 32000-row vocabulary table, and the gradient scatter
+ * back into the table (uniform random ids, so rows repeat as in real batches).
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@State(Scope.Benchmark)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector",
+    "--enable-native-access=ALL-UNNAMED", "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class EmbeddingBenchmark {
+
+  @Param({"reference", "simd"})
+  public String backend;
+
+  /** Embedding width D. */
+  @Param({"64", "512"})
+  public int width;
+
+  @Param({"8192"})
+  public int positions;
+
+  private static final int VOCABULARY = 32_000;
+
+  private EmbeddingKernels embedding;
+  private Tensor table;
+  private Tensor indices;
+  private Tensor out;
+  private Tensor dtable;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    embedding = KernelProviders.of(KernelBackend.fromId(backend)).embedding();
+    SplittableRandom random = new SplittableRandom(42);
+    table = Tensor.zeros(VOCABULARY, width);
+    float[] values = new float[table.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (float) random.nextDouble(-1, 1);
+    }
+    table.copyFrom(values);
+    int[] ids = new int[positions];
+    for (int i = 0; i < positions; i++) {
+      ids[i] = random.nextInt(VOCABULARY);
+    }
+    indices = Tensor.ofInts(ids, positions);
+    out = Tensor.zeros(positions, width);
+    dtable = Tensor.zeros(VOCABULARY, width);
+    embedding.lookup(table, indices, out);
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    table.close();
+    indices.close();
+    out.close();
+    dtable.close();
+  }
+
+  @Benchmark
+  public Tensor lookup(Work work) {
+    embedding.lookup(table, indices, out);
+    work.bytes += 2L * positions * width * Float.BYTES + (long) positions * Integer.BYTES;
+    return out;
+  }
+
+  @Benchmark
+  public Tensor backward(Work work) {
+    embedding.backward(indices, out, dtable);
+    work.bytes += 3L * positions * width * Float.BYTES + (long) positions * Integer.BYTES;
+    return dtable;
+  }
+}

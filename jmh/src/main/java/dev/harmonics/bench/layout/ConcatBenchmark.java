@@ -1,0 +1,94 @@
+package dev.harmonics.bench.layout;
+
+import dev.harmonics.bench.Work;
+import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.KernelProviders;
+import dev.harmonics.kernel.LayoutKernels;
+import dev.harmonics.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Concatenating three float32 {@code [32, 64, width]} tensors along one axis, and the split that
+ * undoes it. Axis 1 moves pieces of {@code 64 * width} floats; the last axis pieces of only
+ * {@code width} floats, which stresses the per-piece overhead.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@State(Scope.Benchmark)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector",
+    "--enable-native-access=ALL-UNNAMED", "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class ConcatBenchmark {
+
+  @Param({"reference", "simd"})
+  public String backend;
+
+  @Param({"1", "2"})
+  public int axis;
+
+  @Param({"256"})
+  public int width;
+
+  private static final int PARTS = 3;
+
+  private LayoutKernels layout;
+  private final List<Tensor> inputs = new ArrayList<>();
+  private final List<Tensor> outputs = new ArrayList<>();
+  private Tensor y;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    layout = KernelProviders.of(KernelBackend.fromId(backend)).layout();
+    SplittableRandom random = new SplittableRandom(42);
+    for (int k = 0; k < PARTS; k++) {
+      Tensor t = Tensor.zeros(32, 64, width);
+      float[] values = new float[t.size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = (float) random.nextDouble(-1, 1);
+      }
+      inputs.add(t.copyFrom(values));
+      outputs.add(Tensor.zeros(32, 64, width));
+    }
+    int[] joined = {32, 64, width};
+    joined[axis] *= PARTS;
+    y = Tensor.zeros(joined);
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    inputs.forEach(Tensor::close);
+    outputs.forEach(Tensor::close);
+    y.close();
+  }
+
+  @Benchmark
+  public Tensor concat(Work work) {
+    layout.concat(inputs, axis, y);
+    work.bytes += 2L * y.size() * Float.BYTES;
+    return y;
+  }
+
+  @Benchmark
+  public List<Tensor> split(Work work) {
+    layout.split(y, axis, outputs);
+    work.bytes += 2L * y.size() * Float.BYTES;
+    return outputs;
+  }
+}

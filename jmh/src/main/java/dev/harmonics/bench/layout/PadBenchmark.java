@@ -1,0 +1,93 @@
+package dev.harmonics.bench.layout;
+
+import dev.harmonics.bench.Work;
+import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.KernelProviders;
+import dev.harmonics.kernel.LayoutKernels;
+import dev.harmonics.kernel.PadMode;
+import dev.harmonics.tensor.Tensor;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Padding the spatial dimensions of an NCHW activation by one pixel on every side, as a 3x3
+ * convolution with "same" padding needs, and the gradient of that pad.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@State(Scope.Benchmark)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector",
+    "--enable-native-access=ALL-UNNAMED", "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class PadBenchmark {
+
+  @Param({"reference", "simd"})
+  public String backend;
+
+  @Param({"CONSTANT", "REFLECT"})
+  public String mode;
+
+  /** Height and width of each image; 8 images of 64 channels. */
+  @Param({"56"})
+  public int size;
+
+  private static final int[] BEFORE = {0, 0, 1, 1};
+  private static final int[] AFTER = {0, 0, 1, 1};
+
+  private LayoutKernels layout;
+  private PadMode padMode;
+  private Tensor x;
+  private Tensor y;
+  private Tensor dx;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    layout = KernelProviders.of(KernelBackend.fromId(backend)).layout();
+    padMode = PadMode.valueOf(mode);
+    SplittableRandom random = new SplittableRandom(42);
+    x = Tensor.zeros(8, 64, size, size);
+    float[] values = new float[x.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (float) random.nextDouble(-1, 1);
+    }
+    x.copyFrom(values);
+    y = Tensor.zeros(8, 64, size + 2, size + 2);
+    dx = Tensor.zeros(8, 64, size, size);
+    layout.pad(x, BEFORE, AFTER, padMode, 0f, y);
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    x.close();
+    y.close();
+    dx.close();
+  }
+
+  @Benchmark
+  public Tensor pad(Work work) {
+    layout.pad(x, BEFORE, AFTER, padMode, 0f, y);
+    work.bytes += (long) (x.size() + y.size()) * Float.BYTES;
+    return y;
+  }
+
+  @Benchmark
+  public Tensor padBackward(Work work) {
+    layout.padBackward(y, BEFORE, AFTER, padMode, dx);
+    work.bytes += (long) (x.size() + y.size()) * Float.BYTES;
+    return dx;
+  }
+}
