@@ -2,7 +2,8 @@ package dev.harmonics.kernel;
 
 /**
  * Hyper-parameters of Adam and AdamW, with the meaning of PyTorch's {@code torch.optim.Adam} and
- * {@code torch.optim.AdamW}. AdamW is this record with {@code decoupled = true}: one kernel, one flag.
+ * {@code torch.optim.AdamW}. AdamW is this record with {@code decoupled = true}: one kernel, one
+ * flag.
  *
  * <p>One update at 1-based step {@code t}, with {@code g} the gradient:
  *

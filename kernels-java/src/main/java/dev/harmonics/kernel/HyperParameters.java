@@ -20,7 +20,8 @@ final class HyperParameters {
   /** A value in {@code [0, 1)}: a decay rate that still forgets. */
   static double decayRate(String name, double value) {
     if (!(value >= 0 && value < 1)) {
-      throw new IllegalArgumentException(name + ": " + value + " (expected: 0 <= " + name + " < 1)");
+      throw new IllegalArgumentException(
+          name + ": " + value + " (expected: 0 <= " + name + " < 1)");
     }
     return value;
   }

@@ -4,7 +4,7 @@ import dev.harmonics.tensor.DType;
 import dev.harmonics.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 
-/** Tensor checks of the optimizer kernels; each failure names the argument and what was expected. */
+/** Tensor checks of the optimizer kernels; each failure names the argument and the expectation. */
 final class OptimizerArguments {
 
   private OptimizerArguments() {}

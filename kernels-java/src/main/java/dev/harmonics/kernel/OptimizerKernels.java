@@ -14,10 +14,11 @@ import dev.harmonics.tensor.Tensor;
  * clipping needs. Public methods validate their arguments; implementations only assert.
  *
  * <p>Every update reads the parameter, the gradient and the optimizer state once and writes the
- * parameter and the state once, element by element (LAMB, which needs two whole-tensor norms, reads
- * them twice). All tensors of one update are float32, contiguous, of the parameter's shape and
- * pairwise disjoint. The gradient is only read. The state tensors are the caller's: allocate them
- * with {@link Tensor#zeros}, which is exactly PyTorch's initial state, and keep them between steps.
+ * parameter and the state once, element by element (LAMB, which needs two whole-tensor norms,
+ * reads the parameter and its moments twice). All tensors of one update are float32, contiguous,
+ * of the parameter's shape and pairwise disjoint. The gradient is only read. The state tensors
+ * are the caller's: allocate them with {@link Tensor#zeros}, which is exactly PyTorch's initial
+ * state, and keep them between steps.
  *
  * <p>SGD, Adam, AdamW and RMSProp follow PyTorch's {@code torch.optim} update rules (written out on
  * each config record). Where this differs from PyTorch:
@@ -30,6 +31,10 @@ import dev.harmonics.tensor.Tensor;
  *   <li>SGD's momentum buffer is created lazily in PyTorch; here {@code step == 1} plays that role:
  *       the buffer is set to the gradient and its old contents are ignored.
  *   <li>{@link RmsPropConfig#of} decays by 0.9 (the Harmonics default); PyTorch's default is 0.99.
+ *   <li>Centered RMSProp takes the root of {@code s - a * a} unclamped, as PyTorch does, so a
+ *       difference rounded below zero gives NaN there too.
+ *   <li>{@link #clipGradNorm} sums the norm in float64 and returns a double (PyTorch returns a
+ *       tensor of the gradients' dtype).
  *   <li>Hyper-parameters are checked more strictly: NaN and infinite values are refused, and
  *       dampening and RMSProp's alpha must lie in {@code [0, 1]}.
  *   <li>No {@code maximize}, {@code differentiable} or {@code capturable} variants, no complex
@@ -132,10 +137,10 @@ public abstract class OptimizerKernels {
    * One LAMB step on one tensor (one "layer"), in place; see {@link LambConfig} for the rule.
    *
    * <p>The trust ratio needs {@code ||p||} and {@code ||u||} before any parameter changes, so this
-   * makes two passes: the first updates {@code m} and {@code v} and sums {@code p * p} and {@code u
-   * * u} in float64 over fixed-size blocks, the second recomputes {@code u} from the new moments and
-   * applies it. The block sums are added in block order, so the result does not depend on the
-   * number of threads.
+   * makes two passes: the first updates {@code m} and {@code v} and sums {@code p * p} and
+   * {@code u * u} in float64 over fixed-size blocks, the second recomputes {@code u} from the new
+   * moments and applies it. The block sums are added in block order, so the result does not depend
+   * on the number of threads.
    *
    * @param step the 1-based number of this update, for the bias corrections
    * @param param parameters, any shape; updated in place

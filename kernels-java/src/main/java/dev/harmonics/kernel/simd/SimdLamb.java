@@ -21,8 +21,8 @@ import jdk.incubator.vector.FloatVector;
  * LAMB in two passes. The first updates m and v and sums {@code p * p} and {@code u * u} per fixed
  * block in float64 lanes (see {@link OptimizerVectors}); the second recomputes the direction {@code
  * u} from the stored moments, bit for bit as the first pass did, and applies it scaled by the trust
- * ratio. Recomputing costs the same traffic as storing {@code u} (reading m and v instead of writing
- * and reading a scratch tensor) and needs no scratch memory.
+ * ratio. Recomputing costs the same traffic as storing {@code u} (reading m and v instead of
+ * writing and reading a scratch tensor) and needs no scratch memory.
  */
 final class SimdLamb {
 

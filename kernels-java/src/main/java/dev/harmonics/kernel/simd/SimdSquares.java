@@ -16,7 +16,7 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 
-/** The two kernels of gradient-norm clipping: a reproducible float64 sum of squares, and scaling. */
+/** The two kernels of gradient-norm clipping: a reproducible float64 sum of squares; scaling. */
 final class SimdSquares {
 
   private SimdSquares() {}

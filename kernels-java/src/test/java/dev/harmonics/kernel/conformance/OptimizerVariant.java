@@ -28,7 +28,7 @@ record OptimizerVariant(String name, Update update) {
     return name;
   }
 
-  /** Every flag of every optimizer: momentum, dampening, Nesterov, coupled and decoupled decay, ... */
+  /** Every flag of every optimizer: momentum, dampening, Nesterov, L2 or decoupled decay, ... */
   static List<OptimizerVariant> all() {
     return List.of(
         sgd("sgd", SgdConfig.of(0.1)),
