@@ -1,0 +1,84 @@
+package dev.harmonics.kernel;
+
+import dev.harmonics.tensor.DType;
+import dev.harmonics.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+
+/** Tensor checks of the optimizer kernels; each failure names the argument and the expectation. */
+final class OptimizerArguments {
+
+  private OptimizerArguments() {}
+
+  static void requireConfig(Object config) {
+    if (config == null) {
+      throw new IllegalArgumentException("config: null (expected: a configuration record)");
+    }
+  }
+
+  static void requireStep(long step) {
+    if (step < 1) {
+      throw new IllegalArgumentException(
+          "step: " + step + " (expected: >= 1, the 1-based number of this update)");
+    }
+  }
+
+  /** A float32 contiguous tensor of any shape. */
+  static void requireFloatContiguous(String name, Tensor t) {
+    if (t == null) {
+      throw new IllegalArgumentException(name + ": null (expected: a float32 tensor)");
+    }
+    if (t.dtype() != DType.FLOAT32) {
+      throw new IllegalArgumentException(name + ": " + t.describe() + " (expected: float32)");
+    }
+    if (!t.isContiguous()) {
+      throw new IllegalArgumentException(name + ": " + t.describe()
+          + " (expected: a contiguous tensor; call contiguous() first)");
+    }
+  }
+
+  /** A float32 contiguous tensor with exactly {@code param}'s shape. */
+  static void requireLikeParam(String name, Tensor t, Tensor param) {
+    if (t == null) {
+      throw new IllegalArgumentException(
+          name + ": null (expected: " + param.describe() + " to match param)");
+    }
+    requireFloatContiguous(name, t);
+    if (!t.sameShape(param)) {
+      throw new IllegalArgumentException(name + ": " + t.describe() + " (expected: "
+          + param.describe() + " to match param)");
+    }
+  }
+
+  /** A state tensor the config needs ({@code needed}) or must not get ({@code !needed}). */
+  static void requireState(String name, Tensor t, Tensor param, boolean needed, String because) {
+    if (needed) {
+      if (t == null) {
+        throw new IllegalArgumentException(
+            name + ": null (expected: " + param.describe() + " because " + because + ")");
+      }
+      requireLikeParam(name, t, param);
+    } else if (t != null) {
+      throw new IllegalArgumentException(
+          name + ": " + t.describe() + " (expected: null because " + because + ")");
+    }
+  }
+
+  /**
+   * Every update writes its tensors in place while reading the others, so two of them sharing
+   * memory would silently corrupt both (and give different answers per backend).
+   */
+  static void requireDisjoint(String[] names, Tensor[] tensors) {
+    MemorySegment[] data = new MemorySegment[tensors.length];
+    for (int i = 0; i < tensors.length; i++) {
+      data[i] = tensors[i] == null || tensors[i].size() == 0 ? null : tensors[i].data();
+    }
+    for (int i = 0; i < data.length; i++) {
+      for (int j = i + 1; j < data.length && data[i] != null; j++) {
+        if (data[j] != null && data[i].asOverlappingSlice(data[j]).isPresent()) {
+          throw new IllegalArgumentException(names[i] + " and " + names[j]
+              + " share memory (expected: separate tensors, since the update writes in place)");
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,15 @@
+package dev.harmonics.kernel.reference;
+
+import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.KernelProvider;
+import dev.harmonics.kernel.KernelProviders;
+import dev.harmonics.kernel.conformance.OptimizerConformance;
+
+/** The reference optimizer kernels against the hand-computed steps, convergence and validation. */
+class ReferenceOptimizerTest extends OptimizerConformance {
+
+  @Override
+  protected KernelProvider candidate() {
+    return KernelProviders.of(KernelBackend.REFERENCE);
+  }
+}

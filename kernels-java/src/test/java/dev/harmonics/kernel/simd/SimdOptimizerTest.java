@@ -1,0 +1,15 @@
+package dev.harmonics.kernel.simd;
+
+import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.KernelProvider;
+import dev.harmonics.kernel.KernelProviders;
+import dev.harmonics.kernel.conformance.OptimizerConformance;
+
+/** The SIMD optimizer kernels against the reference. */
+class SimdOptimizerTest extends OptimizerConformance {
+
+  @Override
+  protected KernelProvider candidate() {
+    return KernelProviders.of(KernelBackend.SIMD);
+  }
+}
