@@ -1,0 +1,191 @@
+package dev.harmonics.bench.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.runner.BenchmarkList;
+import org.openjdk.jmh.runner.BenchmarkListEntry;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code harmonics bench}: runs the JMH suite of this jar, keeps JMH's JSON and prints a
+ * {@link ResultTable}.
+ *
+ * <p>Quick mode uses short timings and the per-class parameter overrides of {@link QuickSettings},
+ * so each class with overrides runs as its own JMH run; the JSON files of the runs are merged into
+ * one. The forked benchmark JVMs inherit this JVM's flags, so start it with
+ * {@code --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED}.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Runs the JMH benchmarks and prints GFLOP/s, GB/s and backend ratios.")
+public final class BenchMain implements Callable<Integer> {
+
+  private static final TimeValue QUICK_TIME = TimeValue.milliseconds(300);
+
+  @Option(names = "--quick",
+      description = "Short runs (1 fork, 1 x 300 ms warm-up, 2 x 300 ms measurement) over the "
+          + "parameters of quick.properties: minutes, not hours, and noisier figures.")
+  boolean quick;
+
+  @Option(names = "--include", paramLabel = "REGEX",
+      description = "Only benchmarks whose name matches (a find, as JMH does). Default: all.")
+  String include = ".*";
+
+  @Option(names = "--json", paramLabel = "FILE",
+      description = "Where to keep JMH's JSON results. Default: bench-results/jmh-<time>.json")
+  Path json;
+
+  @Option(names = "--show", paramLabel = "FILE",
+      description = "Print the table of an earlier run's JSON results instead of running.")
+  Path show;
+
+  @Option(names = "--list", description = "List the benchmarks that would run, then stop.")
+  boolean list;
+
+  @Spec
+  private CommandLine.Model.CommandSpec spec;
+
+  /** Runs the command line and exits with its status. */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BenchMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws IOException, RunnerException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (show != null) {
+      out.print(ResultTable.read(show).format());
+      out.flush();
+      return 0;
+    }
+    SortedSet<BenchmarkListEntry> selected = BenchmarkList.defaultList().find(
+        OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT),
+        List.of(include), List.of());
+    if (selected.isEmpty()) {
+      err.println("no benchmark matches --include " + include);
+      err.flush();
+      return 2;
+    }
+    if (list) {
+      selected.stream().map(BenchmarkListEntry::getUsername).distinct().forEach(out::println);
+      out.flush();
+      return 0;
+    }
+    Path target = json != null ? json : defaultJsonPath();
+    ResultTable table = ResultTable.parse(runAll(selected, target));
+    out.println();
+    out.print(table.format());
+    out.println();
+    out.println("JMH results: " + target);
+    out.flush();
+    return reportMissing(selected, table, err);
+  }
+
+  /** Runs each planned JMH run into its own file, then merges them into {@code target}. */
+  private ArrayNode runAll(SortedSet<BenchmarkListEntry> selected, Path target)
+      throws IOException, RunnerException {
+    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ArrayNode merged = mapper.createArrayNode();
+    Path parent = target.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    for (ChainedOptionsBuilder run : plan(selected)) {
+      Path part = Files.createTempFile(parent, "jmh-part-", ".json");
+      try {
+        new Runner(run.resultFormat(ResultFormatType.JSON).result(part.toString())
+            .shouldFailOnError(false).build()).run();
+        if (Files.size(part) > 0) {
+          mapper.readTree(part.toFile()).forEach(merged::add);
+        }
+      } finally {
+        Files.deleteIfExists(part);
+      }
+    }
+    mapper.writeValue(target.toFile(), merged);
+    return merged;
+  }
+
+  /**
+   * One run for everything, or in quick mode one run per class that has overrides plus one for
+   * the rest. A run names its benchmarks exactly, so overrides never leak into another class.
+   */
+  private List<ChainedOptionsBuilder> plan(SortedSet<BenchmarkListEntry> selected) {
+    if (!quick) {
+      return List.of(new OptionsBuilder().include(include));
+    }
+    QuickSettings settings = QuickSettings.load();
+    Map<String, List<String>> byClass = new LinkedHashMap<>();
+    List<String> rest = new ArrayList<>();
+    for (BenchmarkListEntry entry : selected) {
+      if (settings.paramsFor(entry.getUserClassQName()).isEmpty()) {
+        rest.add(entry.getUsername());
+      } else {
+        byClass.computeIfAbsent(entry.getUserClassQName(), k -> new ArrayList<>())
+            .add(entry.getUsername());
+      }
+    }
+    List<ChainedOptionsBuilder> runs = new ArrayList<>();
+    byClass.forEach((benchmarkClass, names) -> {
+      ChainedOptionsBuilder run = quickRun(names);
+      settings.paramsFor(benchmarkClass).forEach(run::param);
+      runs.add(run);
+    });
+    if (!rest.isEmpty()) {
+      runs.add(quickRun(rest));
+    }
+    return runs;
+  }
+
+  private static ChainedOptionsBuilder quickRun(List<String> benchmarks) {
+    ChainedOptionsBuilder run = new OptionsBuilder()
+        .forks(1)
+        .warmupIterations(1).warmupTime(QUICK_TIME)
+        .measurementIterations(2).measurementTime(QUICK_TIME);
+    new TreeSet<>(benchmarks).forEach(name -> run.include("^" + Pattern.quote(name) + "$"));
+    return run;
+  }
+
+  /** A benchmark that failed leaves no result; say which, so a partial table is not mistaken. */
+  private static int reportMissing(
+      SortedSet<BenchmarkListEntry> selected, ResultTable table, PrintWriter err) {
+    List<String> missing = selected.stream().map(BenchmarkListEntry::getUsername).distinct()
+        .filter(name -> !table.benchmarks().contains(name)).toList();
+    if (missing.isEmpty()) {
+      return 0;
+    }
+    err.println("no results for " + missing.size() + " benchmark(s), see the JMH output above:");
+    missing.forEach(name -> err.println("  " + name));
+    err.flush();
+    return 1;
+  }
+
+  private static Path defaultJsonPath() {
+    String time = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    return Path.of("bench-results", "jmh-" + time + ".json");
+  }
+}
