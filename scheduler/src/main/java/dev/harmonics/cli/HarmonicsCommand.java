@@ -8,10 +8,14 @@ import picocli.CommandLine.HelpCommand;
  * The {@code harmonics} command line. The {@code ./harmonics} launcher builds the project, then
  * runs this class for the subcommands implemented in Java.
  */
-@Command(name = "harmonics", mixinStandardHelpOptions = true,
+@Command(name = "harmonics",
     description = "Harmonics neural-network kernels for the JVM.",
     subcommands = {InfoCommand.class, HelpCommand.class})
 public final class HarmonicsCommand implements Runnable {
+
+  @CommandLine.Option(names = {"-h", "--help"}, usageHelp = true,
+      description = "Show this help and exit.")
+  boolean help;
 
   @CommandLine.Spec
   private CommandLine.Model.CommandSpec spec;

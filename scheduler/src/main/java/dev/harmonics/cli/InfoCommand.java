@@ -12,16 +12,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code harmonics info}: what this machine and JVM offer the kernels. */
-@Command(name = "info", mixinStandardHelpOptions = true,
+@Command(name = "info",
     description = "Prints the JDK, cores, kernel threads, kernel backends and native libraries.")
 public final class InfoCommand implements Callable<Integer> {
 
   private static final Pattern SPECIES = Pattern.compile("(\\d+)-bit vectors, (\\d+) float lanes");
   private static final String ROW = "  %-16s %s%n";
   private static final String BACKEND_ROW = "  %-12s %-11s %s%n";
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
 
   private final List<Supplier<BackendReport>> kernelBackends;
   private final List<Supplier<BackendReport>> nativeLibraries;
@@ -92,7 +96,7 @@ public final class InfoCommand implements Callable<Integer> {
     }
   }
 
-  /** Drops the "name: " prefix a provider's description starts with, which the row already shows. */
+  /** Drops the "name: " prefix a provider's description starts with: the row shows the name. */
   private static String detail(String name, String reason) {
     String prefix = name + ": ";
     return reason.startsWith(prefix) ? reason.substring(prefix.length()) : reason;

@@ -30,7 +30,8 @@ class InfoCommandTest {
     assertTrue(out.contains("Cores            " + Runtime.getRuntime().availableProcessors()), out);
     assertTrue(Pattern.compile("(?m)^  reference +available +plain Java").matcher(out).find(), out);
     // The tests run with --add-modules jdk.incubator.vector, so the SIMD backend must be there.
-    assertTrue(Pattern.compile("(?m)^  simd +available +\\d+-bit vectors").matcher(out).find(), out);
+    assertTrue(
+        Pattern.compile("(?m)^  simd +available +\\d+-bit vectors").matcher(out).find(), out);
     assertTrue(Pattern.compile("(?m)^  SIMD species +\\d+ bits, \\d+ float lanes$").matcher(out)
         .find(), out);
   }

@@ -41,11 +41,15 @@ import picocli.CommandLine.Spec;
  * one. The forked benchmark JVMs inherit this JVM's flags, so start it with
  * {@code --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED}.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench",
     description = "Runs the JMH benchmarks and prints GFLOP/s, GB/s and backend ratios.")
 public final class BenchMain implements Callable<Integer> {
 
+  static final String RESULTS_DIR_PROPERTY = "harmonics.bench.dir";
   private static final TimeValue QUICK_TIME = TimeValue.milliseconds(300);
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
 
   @Option(names = "--quick",
       description = "Short runs (1 fork, 1 x 300 ms warm-up, 2 x 300 ms measurement) over the "
@@ -184,8 +188,10 @@ public final class BenchMain implements Callable<Integer> {
     return 1;
   }
 
+  /** In {@code harmonics.bench.dir} (the launcher sets the checkout's bench-results/), by time. */
   private static Path defaultJsonPath() {
     String time = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-    return Path.of("bench-results", "jmh-" + time + ".json");
+    String dir = System.getProperty(RESULTS_DIR_PROPERTY, "bench-results");
+    return Path.of(dir, "jmh-" + time + ".json");
   }
 }

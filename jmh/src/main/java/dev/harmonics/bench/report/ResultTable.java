@@ -27,7 +27,8 @@ public final class ResultTable {
   /** Backends other rows are compared with, in the order the comparisons are printed. */
   static final List<String> BASELINES = List.of("reference", "openblas");
   private static final String PACKAGE_PREFIX = "dev.harmonics.bench.";
-  private static final String[] HEADER = {"Benchmark", "Params", "Score", "Error", "Unit", "Compared"};
+  private static final String[] HEADER =
+      {"Benchmark", "Params", "Score", "Error", "Unit", "Compared"};
   private static final boolean[] RIGHT_ALIGNED = {false, false, true, true, false, false};
 
   private final List<BenchResult> results;
@@ -41,7 +42,7 @@ public final class ResultTable {
     return parse(new ObjectMapper().readTree(json.toFile()));
   }
 
-  /** Reads JMH's JSON result array; rows are ordered by benchmark, keeping JMH's parameter order. */
+  /** Reads JMH's JSON result array; rows are sorted by benchmark, each in JMH's param order. */
   public static ResultTable parse(JsonNode results) {
     if (!results.isArray()) {
       throw new IllegalArgumentException(

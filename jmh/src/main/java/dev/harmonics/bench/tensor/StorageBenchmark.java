@@ -165,7 +165,7 @@ public class StorageBenchmark {
     return new float[a.floats];
   }
 
-  /** {@code Tensor.allocate} owns a shared arena, and closing one synchronises with every thread. */
+  /** {@code Tensor.allocate} owns a shared arena; closing one synchronises with every thread. */
   @Benchmark
   public Tensor allocTensorSharedArena(Allocation a) {
     Tensor t = Tensor.allocate(DType.FLOAT32, a.floats);

@@ -26,7 +26,8 @@ class ResultTableTest {
   }
 
   private static String row(String benchmark, String params) {
-    Pattern p = Pattern.compile("^" + Pattern.quote(benchmark) + " +" + Pattern.quote(params) + " ");
+    Pattern p =
+        Pattern.compile("^" + Pattern.quote(benchmark) + " +" + Pattern.quote(params) + " ");
     return lines.stream().filter(l -> p.matcher(l).find()).findFirst()
         .orElseThrow(() -> new AssertionError(benchmark + " " + params + " not in\n"
             + String.join("\n", lines)));
