@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -23,6 +25,9 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.format.OutputFormatFactory;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
@@ -30,6 +35,7 @@ import org.openjdk.jmh.results.format.ResultFormatType;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -47,6 +53,10 @@ public final class BenchMain implements Callable<Integer> {
 
   static final String RESULTS_DIR_PROPERTY = "harmonics.bench.dir";
   private static final TimeValue QUICK_TIME = TimeValue.milliseconds(300);
+  /** Part of the message of JMH 1.37's RunnerException when another run holds /tmp/jmh.lock. */
+  private static final String JMH_LOCK_MESSAGE = "Unable to acquire the JMH lock";
+  private static final Duration LOCK_WAIT = Duration.ofMinutes(30);
+  private static final Duration LOCK_POLL = Duration.ofSeconds(5);
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
   boolean help;
@@ -71,6 +81,10 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--list", description = "List the benchmarks that would run, then stop.")
   boolean list;
 
+  @Parameters(paramLabel = "JMH_OPTION",
+      description = "JMH options after --, e.g. -- -wi 2 -i 5 -prof gc; --quick's settings win.")
+  List<String> jmhOptions = List.of();
+
   @Spec
   private CommandLine.Model.CommandSpec spec;
 
@@ -80,7 +94,7 @@ public final class BenchMain implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws IOException, RunnerException {
+  public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (show != null) {
@@ -101,8 +115,29 @@ public final class BenchMain implements Callable<Integer> {
       out.flush();
       return 0;
     }
+    Options parent;
+    try {
+      parent = new CommandLineOptions(jmhOptions.toArray(String[]::new));
+    } catch (CommandLineOptionException e) {
+      err.println("JMH options " + jmhOptions + ": " + e.getMessage());
+      err.flush();
+      return 2;
+    }
+    if (!parent.getIncludes().isEmpty()) {
+      err.println("benchmark patterns " + parent.getIncludes()
+          + " are not JMH options: choose benchmarks with --include REGEX");
+      err.flush();
+      return 2;
+    }
     Path target = json != null ? json : defaultJsonPath();
-    ResultTable table = ResultTable.parse(runAll(selected, target));
+    ResultTable table;
+    try {
+      table = ResultTable.parse(runAll(plan(selected, parent), target));
+    } catch (RunnerException e) {
+      err.println("JMH could not run: " + e.getMessage());
+      err.flush();
+      return 1;
+    }
     out.println();
     out.print(table.format());
     out.println();
@@ -112,17 +147,17 @@ public final class BenchMain implements Callable<Integer> {
   }
 
   /** Runs each planned JMH run into its own file, then merges them into {@code target}. */
-  private ArrayNode runAll(SortedSet<BenchmarkListEntry> selected, Path target)
+  private static ArrayNode runAll(List<ChainedOptionsBuilder> runs, Path target)
       throws IOException, RunnerException {
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ArrayNode merged = mapper.createArrayNode();
     Path parent = target.toAbsolutePath().getParent();
     Files.createDirectories(parent);
-    for (ChainedOptionsBuilder run : plan(selected)) {
+    for (ChainedOptionsBuilder run : runs) {
       Path part = Files.createTempFile(parent, "jmh-part-", ".json");
       try {
-        new Runner(run.resultFormat(ResultFormatType.JSON).result(part.toString())
-            .shouldFailOnError(false).build()).run();
+        runWhenJmhIsFree(run.resultFormat(ResultFormatType.JSON).result(part.toString())
+            .shouldFailOnError(false).build());
         if (Files.size(part) > 0) {
           mapper.readTree(part.toFile()).forEach(merged::add);
         }
@@ -135,12 +170,44 @@ public final class BenchMain implements Callable<Integer> {
   }
 
   /**
+   * Runs JMH once no other JMH run on this machine holds its lock file, so benchmarks never share
+   * the cores with someone else's; gives up after {@link #LOCK_WAIT}.
+   */
+  private static void runWhenJmhIsFree(Options options) throws RunnerException {
+    Instant deadline = Instant.now().plus(LOCK_WAIT);
+    boolean said = false;
+    while (true) {
+      try {
+        new Runner(options).run();
+        return;
+      } catch (RunnerException e) {
+        if (!String.valueOf(e.getMessage()).contains(JMH_LOCK_MESSAGE)
+            || Instant.now().isAfter(deadline)) {
+          throw e;
+        }
+        if (!said) {
+          System.err.println("another JMH run holds its lock; waiting up to "
+              + LOCK_WAIT.toMinutes() + " minutes for it to finish");
+          said = true;
+        }
+        try {
+          Thread.sleep(LOCK_POLL.toMillis());
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
    * One run for everything, or in quick mode one run per class that has overrides plus one for
    * the rest. A run names its benchmarks exactly, so overrides never leak into another class.
    */
-  private List<ChainedOptionsBuilder> plan(SortedSet<BenchmarkListEntry> selected) {
+  private List<ChainedOptionsBuilder> plan(
+      SortedSet<BenchmarkListEntry> selected, Options parent) {
     if (!quick) {
-      return List.of(new OptionsBuilder().include(include));
+      return List.of(new OptionsBuilder().parent(parent).include(include));
     }
     QuickSettings settings = QuickSettings.load();
     Map<String, List<String>> byClass = new LinkedHashMap<>();
@@ -155,18 +222,18 @@ public final class BenchMain implements Callable<Integer> {
     }
     List<ChainedOptionsBuilder> runs = new ArrayList<>();
     byClass.forEach((benchmarkClass, names) -> {
-      ChainedOptionsBuilder run = quickRun(names);
+      ChainedOptionsBuilder run = quickRun(names, parent);
       settings.paramsFor(benchmarkClass).forEach(run::param);
       runs.add(run);
     });
     if (!rest.isEmpty()) {
-      runs.add(quickRun(rest));
+      runs.add(quickRun(rest, parent));
     }
     return runs;
   }
 
-  private static ChainedOptionsBuilder quickRun(List<String> benchmarks) {
-    ChainedOptionsBuilder run = new OptionsBuilder()
+  private static ChainedOptionsBuilder quickRun(List<String> benchmarks, Options parent) {
+    ChainedOptionsBuilder run = new OptionsBuilder().parent(parent)
         .forks(1)
         .warmupIterations(1).warmupTime(QUICK_TIME)
         .measurementIterations(2).measurementTime(QUICK_TIME);
