@@ -151,10 +151,9 @@ public final class BenchMain implements Callable<Integer> {
       throws IOException, RunnerException {
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ArrayNode merged = mapper.createArrayNode();
-    Path parent = target.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
+    Files.createDirectories(target.toAbsolutePath().getParent());
     for (ChainedOptionsBuilder run : runs) {
-      Path part = Files.createTempFile(parent, "jmh-part-", ".json");
+      Path part = Files.createTempFile("harmonics-jmh-", ".json");
       try {
         runWhenJmhIsFree(run.resultFormat(ResultFormatType.JSON).result(part.toString())
             .shouldFailOnError(false).build());

@@ -33,7 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code docs/tensors.md}.
  *
  * <p>The loops use the preferred species directly: the kernels' {@code SimdSpecies} is private to
- * kernels-java, and this benchmark measures memory access, not a kernel.
+ * kernels-java, and this benchmark measures memory access, not a kernel. The operands and the
+ * allocation sizes are separate nested states so each benchmark runs only its own parameters.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
