@@ -62,8 +62,8 @@ public final class BenchMain implements Callable<Integer> {
   boolean help;
 
   @Option(names = "--quick",
-      description = "Short runs (1 fork, 1 x 300 ms warm-up, 2 x 300 ms measurement) over the "
-          + "parameters of quick.properties: minutes, not hours, and noisier figures.")
+      description = "Short runs (1 fork, 1 x 300 ms warm-up, 2 x 300 ms measurement, -Xbatch) "
+          + "over the parameters of quick.properties: minutes, not hours, and noisier figures.")
   boolean quick;
 
   @Option(names = "--include", paramLabel = "REGEX",
@@ -231,8 +231,18 @@ public final class BenchMain implements Callable<Integer> {
     return runs;
   }
 
+  /**
+   * Short timings, and {@code -Xbatch}: a benchmark thread waits for the JIT instead of running on
+   * in the interpreter, so a 300 ms warm-up on a busy machine still ends in compiled code (without
+   * it, Vector API loops were measured uncompiled, a thousand times too slow).
+   */
   private static ChainedOptionsBuilder quickRun(List<String> benchmarks, Options parent) {
+    List<String> prepend = new ArrayList<>(List.of("-Xbatch"));
+    if (parent.getJvmArgsPrepend().hasValue()) {
+      prepend.addAll(parent.getJvmArgsPrepend().get());
+    }
     ChainedOptionsBuilder run = new OptionsBuilder().parent(parent)
+        .jvmArgsPrepend(prepend.toArray(String[]::new))
         .forks(1)
         .warmupIterations(1).warmupTime(QUICK_TIME)
         .measurementIterations(2).measurementTime(QUICK_TIME);
