@@ -23,9 +23,9 @@ import java.util.stream.Collectors;
  */
 public final class ResultTable {
 
-  static final String BACKEND = "backend";
+  private static final String BACKEND = "backend";
   /** Backends other rows are compared with, in the order the comparisons are printed. */
-  static final List<String> BASELINES = List.of("reference", "openblas");
+  private static final List<String> BASELINES = List.of("reference", "openblas");
   private static final String PACKAGE_PREFIX = "dev.harmonics.bench.";
   private static final String[] HEADER =
       {"Benchmark", "Params", "Score", "Error", "Unit", "Compared"};
@@ -59,10 +59,6 @@ public final class ResultTable {
     return results.stream().map(BenchResult::benchmark).distinct().toList();
   }
 
-  List<BenchResult> results() {
-    return results;
-  }
-
   /** The table, one line per result, columns aligned, ending in a newline. */
   public String format() {
     Map<String, List<BenchResult>> groups = results.stream()
@@ -91,7 +87,7 @@ public final class ResultTable {
     return r.benchmark() + " " + rest;
   }
 
-  static String comparisons(BenchResult row, List<BenchResult> group) {
+  private static String comparisons(BenchResult row, List<BenchResult> group) {
     String backend = row.params().get(BACKEND);
     if (backend == null || BASELINES.indexOf(backend) == 0) {
       return "";
@@ -124,7 +120,7 @@ public final class ResultTable {
   }
 
   /** Three significant digits or more, never scientific notation. */
-  static int decimals(double value) {
+  private static int decimals(double value) {
     double magnitude = Math.abs(value);
     if (Double.isNaN(magnitude) || magnitude >= 100) {
       return 0;
@@ -142,7 +138,7 @@ public final class ResultTable {
     return String.format(Locale.ROOT, "%,." + decimals + "f", value);
   }
 
-  static String ratio(double ratio) {
+  private static String ratio(double ratio) {
     if (Double.isNaN(ratio) || Double.isInfinite(ratio)) {
       return "n/a";
     }
