@@ -1,0 +1,60 @@
+package dev.harmonics.kernel.simd;
+
+/**
+ * Per-thread working memory of the GEMM kernels: packed panels, a staging row and the output tile.
+ * Arrays grow on demand and are kept, so repeated calls allocate nothing; a thread never uses two
+ * scratch areas at once because a GEMM never calls back into user code.
+ */
+final class GemmScratch {
+
+  private static final ThreadLocal<GemmScratch> PER_THREAD = ThreadLocal.withInitial(GemmScratch::new);
+
+  private float[] packedA = new float[0];
+  private float[] packedB = new float[0];
+  private float[] staging = new float[0];
+  private float[] rows = new float[0];
+  private byte[] bytes = new byte[0];
+  final float[] tile = new float[GemmMicroKernel.MR * GemmMicroKernel.NR];
+
+  private GemmScratch() {}
+
+  static GemmScratch get() {
+    return PER_THREAD.get();
+  }
+
+  float[] packedA(int size) {
+    if (packedA.length < size) {
+      packedA = new float[size];
+    }
+    return packedA;
+  }
+
+  float[] packedB(int size) {
+    if (packedB.length < size) {
+      packedB = new float[size];
+    }
+    return packedB;
+  }
+
+  float[] staging(int size) {
+    if (staging.length < size) {
+      staging = new float[size];
+    }
+    return staging;
+  }
+
+  /** Rows of A or of an accumulator, for the paths that do not pack. */
+  float[] rows(int size) {
+    if (rows.length < size) {
+      rows = new float[size];
+    }
+    return rows;
+  }
+
+  byte[] bytes(int size) {
+    if (bytes.length < size) {
+      bytes = new byte[size];
+    }
+    return bytes;
+  }
+}
