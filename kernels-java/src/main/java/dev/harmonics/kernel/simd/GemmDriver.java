@@ -8,9 +8,17 @@ import dev.harmonics.concurrent.KernelPool;
 /**
  * The packed, cache-blocked GEMM loop nest around {@link GemmMicroKernel}.
  *
- * <p>Per thread, in the classic order: for each NC-wide column block and KC-deep slice of K, pack
- * the B block (stays in L2/L3); for each MC-tall row block pack the A block (stays in L2); then for
- * each NR-wide B micro-panel (stays in L1) run the micro-kernel down the MR-tall A micro-panels.
+ * <p>Per thread: for each column block of B, pack it whole-depth (all of K, or of one depth slice
+ * when K is very deep) into panels of NR columns; for each row block of A, pack it the same way into
+ * panels of MR rows; then for each NR-wide column strip of C, walk K in KC-deep chunks and, within a
+ * chunk, run the micro-kernel down the strip. A chunk of a B micro-panel ({@code KC x NR}) is reused
+ * by every tile of the strip from L1; the strip's partial sums ({@code mc x NR}) stay in L1 between
+ * chunks, so C itself is written once per depth slice rather than once per chunk. Measured on
+ * AVX-512: with the classic order (K chunks outside the row blocks) re-reading C from memory cost a
+ * third of the kernel time at 1024 x 1024 x 1024.
+ *
+ * <p>Block sizes follow cache budgets: the packed A block about 768 KB (L2), the packed B block about
+ * 4 MB (L2/L3); deeper K means fewer rows and columns per block.
  *
  * <p>Threads split C into a grid of independent rectangles, one per thread, shaped to keep the
  * duplicated packing small (each thread packs the A rows and B columns its rectangle needs). No
@@ -18,12 +26,18 @@ import dev.harmonics.concurrent.KernelPool;
  */
 final class GemmDriver {
 
-  /** Depth of a K slice: a B micro-panel ({@code KC x NR} floats) must fit in L1 next to A. */
+  /** Depth of a K chunk: a B micro-panel chunk ({@code KC x NR} floats, 32 KB) stays in L1. */
   static final int KC = 256;
-  /** Height of an A block: {@code MC x KC} floats (about 200 KB) sit in L2. */
+  /** Deepest K slice summed in float before the sink sees it, unless the caller asks for less. */
+  static final int FLOAT_DEPTH = 4096;
+  /** Most rows of an A block. */
   private static final int MC = 32 * MR;
-  /** Width of a B block: {@code KC x NC} floats (2 MB) sit in L2/L3. */
+  /** Most columns of a B block. */
   private static final int NC = 64 * NR;
+  /** Floats of a packed A block: 768 KB, within L2. */
+  private static final int A_BLOCK_FLOATS = 192 * 1024;
+  /** Floats of a packed B block: 4 MB, within L2 plus L3. */
+  private static final int B_BLOCK_FLOATS = 1024 * 1024;
   /** Below this many flops a fork-join costs more than it saves. */
   static final long PARALLEL_MIN_FLOPS = 1L << 22;
 
@@ -31,14 +45,16 @@ final class GemmDriver {
 
   /**
    * Hands {@code op(A)·op(B)} ({@code m x k} times {@code k x n}, {@code k > 0}) to {@code sink}
-   * block by block, on the shared pool when {@code parallel} and the product is big enough.
+   * block by block, on the shared pool when {@code parallel} and the product is big enough. The sink
+   * sees each block once per depth slice of at most {@code maxDepth} (at most {@link #FLOAT_DEPTH})
+   * K steps, with {@code first} and {@code last} marking the slices.
    */
   static void multiply(GemmOperand a, GemmOperand b, int m, int n, int k, TileSink sink,
-      boolean parallel) {
+      boolean parallel, int maxDepth) {
     int threads = parallel && 2L * m * n * k >= PARALLEL_MIN_FLOPS
         ? KernelPool.shared().parallelism() : 1;
     if (threads == 1) {
-      multiplyBlock(a, b, 0, m, 0, n, k, sink);
+      multiplyBlock(a, b, 0, m, 0, n, k, sink, maxDepth);
       return;
     }
     int panelsM = ceilDiv(m, MR);
@@ -54,7 +70,7 @@ final class GemmDriver {
         int i1 = Math.min(m, panelsM * (gi + 1) / gridM * MR);
         int j0 = Math.min(n, panelsN * gj / gridN * NR);
         int j1 = Math.min(n, panelsN * (gj + 1) / gridN * NR);
-        multiplyBlock(a, b, i0, i1, j0, j1, k, sink);
+        multiplyBlock(a, b, i0, i1, j0, j1, k, sink, maxDepth);
       }
     });
   }
@@ -89,37 +105,59 @@ final class GemmDriver {
 
   /** The single-threaded loop nest over C rows {@code [i0, i1)}, columns {@code [j0, j1)}. */
   private static void multiplyBlock(GemmOperand a, GemmOperand b, int i0, int i1, int j0, int j1,
-      int k, TileSink sink) {
+      int k, TileSink sink, int maxDepth) {
     if (i0 >= i1 || j0 >= j1) {
       return;
     }
     GemmScratch scratch = GemmScratch.get();
-    int kcMax = balanced(k, KC, 1);
-    int mcMax = balanced(i1 - i0, MC, MR);
-    int ncMax = balanced(j1 - j0, NC, NR);
-    float[] packedA = scratch.packedA(mcMax * kcMax);
-    float[] packedB = scratch.packedB(ncMax * kcMax);
-    float[] tile = scratch.tile;
-    for (int jc = j0; jc < j1; jc += ncMax) {
-      int nc = Math.min(ncMax, j1 - jc);
-      for (int pc = 0; pc < k; pc += kcMax) {
-        int kc = Math.min(kcMax, k - pc);
-        boolean first = pc == 0;
-        boolean last = pc + kc == k;
-        GemmPacking.packB(b, pc, kc, jc, nc, packedB, scratch);
+    int depthMax = balanced(k, Math.min(maxDepth, FLOAT_DEPTH), 1);
+    for (int ks = 0; ks < k; ks += depthMax) {
+      int depth = Math.min(depthMax, k - ks);
+      int kcMax = balanced(depth, KC, 1);
+      int mcMax = balanced(i1 - i0, budget(A_BLOCK_FLOATS, depth, MR, MC), MR);
+      int ncMax = balanced(j1 - j0, budget(B_BLOCK_FLOATS, depth, NR, NC), NR);
+      float[] packedA = scratch.packedA(mcMax * depth);
+      float[] packedB = scratch.packedB(ncMax * depth);
+      float[] strip = scratch.strip(mcMax * NR);
+      boolean first = ks == 0;
+      boolean last = ks + depth == k;
+      for (int jc = j0; jc < j1; jc += ncMax) {
+        int nc = Math.min(ncMax, j1 - jc);
+        for (int pc = 0; pc < depth; pc += kcMax) {
+          int kc = Math.min(kcMax, depth - pc);
+          GemmPacking.packB(b, ks + pc, kc, jc, nc, packedB, pc * ncMax, scratch);
+        }
         for (int ic = i0; ic < i1; ic += mcMax) {
           int mc = Math.min(mcMax, i1 - ic);
-          GemmPacking.packA(a, ic, mc, pc, kc, packedA, scratch);
+          for (int pc = 0; pc < depth; pc += kcMax) {
+            int kc = Math.min(kcMax, depth - pc);
+            GemmPacking.packA(a, ic, mc, ks + pc, kc, packedA, pc * mcMax, scratch);
+          }
           for (int jr = 0; jr < nc; jr += NR) {
+            for (int pc = 0; pc < depth; pc += kcMax) {
+              int kc = Math.min(kcMax, depth - pc);
+              int aAt = pc * mcMax;
+              int bAt = pc * ncMax + jr * kc;
+              for (int ir = 0; ir < mc; ir += MR) {
+                GemmMicroKernel.multiply(packedA, aAt + ir * kc, packedB, bAt, kc, strip, ir * NR,
+                    pc > 0);
+              }
+            }
             int nr = Math.min(NR, nc - jr);
             for (int ir = 0; ir < mc; ir += MR) {
-              GemmMicroKernel.multiply(packedA, ir * kc, packedB, jr * kc, kc, tile);
-              sink.store(tile, 0, NR, Math.min(MR, mc - ir), nr, ic + ir, jc + jr, first, last);
+              sink.store(strip, ir * NR, NR, Math.min(MR, mc - ir), nr, ic + ir, jc + jr, first,
+                  last);
             }
           }
         }
       }
     }
+  }
+
+  /** The largest multiple of {@code unit} (at least {@code unit}, at most {@code max}) whose
+   * block of {@code depth} fits in {@code floats}. */
+  private static int budget(int floats, int depth, int unit, int max) {
+    return Math.clamp((long) floats / depth / unit * unit, unit, max);
   }
 
   /**

@@ -10,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>NR is two vectors wide and MR rows tall, so the tile lives in {@code 2·MR} vector registers.
  * The sizes are measured, not guessed: with C2 on JDK 25 a tile of 12 accumulators (6 rows) ran
  * fastest; 16 accumulators (8 rows) made C2 spill the tile to the stack and run several times
- * slower. The tile is written to a small array afterwards; the epilogue reads it from L1.
+ * slower. The tile goes to a small array afterwards (and is reloaded from it to continue the sum
+ * over the next K chunk); the epilogue reads it from L1.
  */
 final class GemmMicroKernel {
 
@@ -26,21 +27,50 @@ final class GemmMicroKernel {
   private GemmMicroKernel() {}
 
   /**
-   * {@code tile[r * NR + j] = sum over p < kc of a[aOff + p * MR + r] * b[bOff + p * NR + j]}.
+   * {@code acc[accOff + r * NR + j] (+)= sum over p < kc of a[aOff + p * MR + r] * b[bOff + p * NR +
+   * j]}: starts from zero, or from the values in {@code acc} when {@code accumulate}.
    */
-  static void multiply(float[] a, int aOff, float[] b, int bOff, int kc, float[] tile) {
-    FloatVector c00 = FloatVector.zero(S);
-    FloatVector c01 = c00;
-    FloatVector c10 = c00;
-    FloatVector c11 = c00;
-    FloatVector c20 = c00;
-    FloatVector c21 = c00;
-    FloatVector c30 = c00;
-    FloatVector c31 = c00;
-    FloatVector c40 = c00;
-    FloatVector c41 = c00;
-    FloatVector c50 = c00;
-    FloatVector c51 = c00;
+  static void multiply(float[] a, int aOff, float[] b, int bOff, int kc, float[] acc, int accOff,
+      boolean accumulate) {
+    FloatVector c00;
+    FloatVector c01;
+    FloatVector c10;
+    FloatVector c11;
+    FloatVector c20;
+    FloatVector c21;
+    FloatVector c30;
+    FloatVector c31;
+    FloatVector c40;
+    FloatVector c41;
+    FloatVector c50;
+    FloatVector c51;
+    if (accumulate) {
+      c00 = FloatVector.fromArray(S, acc, accOff);
+      c01 = FloatVector.fromArray(S, acc, accOff + L);
+      c10 = FloatVector.fromArray(S, acc, accOff + NR);
+      c11 = FloatVector.fromArray(S, acc, accOff + NR + L);
+      c20 = FloatVector.fromArray(S, acc, accOff + 2 * NR);
+      c21 = FloatVector.fromArray(S, acc, accOff + 2 * NR + L);
+      c30 = FloatVector.fromArray(S, acc, accOff + 3 * NR);
+      c31 = FloatVector.fromArray(S, acc, accOff + 3 * NR + L);
+      c40 = FloatVector.fromArray(S, acc, accOff + 4 * NR);
+      c41 = FloatVector.fromArray(S, acc, accOff + 4 * NR + L);
+      c50 = FloatVector.fromArray(S, acc, accOff + 5 * NR);
+      c51 = FloatVector.fromArray(S, acc, accOff + 5 * NR + L);
+    } else {
+      c00 = FloatVector.zero(S);
+      c01 = c00;
+      c10 = c00;
+      c11 = c00;
+      c20 = c00;
+      c21 = c00;
+      c30 = c00;
+      c31 = c00;
+      c40 = c00;
+      c41 = c00;
+      c50 = c00;
+      c51 = c00;
+    }
     for (int p = 0, ai = aOff, bi = bOff; p < kc; p++, ai += MR, bi += NR) {
       FloatVector b0 = FloatVector.fromArray(S, b, bi);
       FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
@@ -63,17 +93,17 @@ final class GemmMicroKernel {
       c50 = b0.fma(x, c50);
       c51 = b1.fma(x, c51);
     }
-    c00.intoArray(tile, 0);
-    c01.intoArray(tile, L);
-    c10.intoArray(tile, NR);
-    c11.intoArray(tile, NR + L);
-    c20.intoArray(tile, 2 * NR);
-    c21.intoArray(tile, 2 * NR + L);
-    c30.intoArray(tile, 3 * NR);
-    c31.intoArray(tile, 3 * NR + L);
-    c40.intoArray(tile, 4 * NR);
-    c41.intoArray(tile, 4 * NR + L);
-    c50.intoArray(tile, 5 * NR);
-    c51.intoArray(tile, 5 * NR + L);
+    c00.intoArray(acc, accOff);
+    c01.intoArray(acc, accOff + L);
+    c10.intoArray(acc, accOff + NR);
+    c11.intoArray(acc, accOff + NR + L);
+    c20.intoArray(acc, accOff + 2 * NR);
+    c21.intoArray(acc, accOff + 2 * NR + L);
+    c30.intoArray(acc, accOff + 3 * NR);
+    c31.intoArray(acc, accOff + 3 * NR + L);
+    c40.intoArray(acc, accOff + 4 * NR);
+    c41.intoArray(acc, accOff + 4 * NR + L);
+    c50.intoArray(acc, accOff + 5 * NR);
+    c51.intoArray(acc, accOff + 5 * NR + L);
   }
 }

@@ -2,12 +2,21 @@ package dev.harmonics.kernel.simd;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * One input matrix of a GEMM as the packing code sees it: a row-major matrix in a segment, stored
  * either as {@code op(X)} itself or as its transpose, read as float runs whatever its element type.
  */
 abstract sealed class GemmOperand {
+
+  private static final VectorSpecies<Float> S = SimdSpecies.FLOAT;
+  private static final int L = SimdSpecies.LANES;
+  private static final int NR = GemmMicroKernel.NR;
+  private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
   final MemorySegment segment;
   /** Element index of the first stored element. */
@@ -37,6 +46,15 @@ abstract sealed class GemmOperand {
   /** Copies stored elements {@code [index, index + n)} (relative to {@link #base}) to {@code dst}. */
   abstract void read(long index, float[] dst, int dstOff, int n, GemmScratch scratch);
 
+  /**
+   * Copies {@code n <= NR} stored elements from {@code index} to {@code dst[dstOff, dstOff + NR)},
+   * zero-filling the rest: one row of a packed B panel.
+   */
+  void readPanelRow(long index, int n, float[] dst, int dstOff, GemmScratch scratch) {
+    read(index, dst, dstOff, n, scratch);
+    Arrays.fill(dst, dstOff + n, dstOff + GemmMicroKernel.NR, 0f);
+  }
+
   private static final class Floats extends GemmOperand {
     Floats(MemorySegment segment, long base, int ld, boolean transposed) {
       super(segment, base, ld, transposed);
@@ -46,6 +64,22 @@ abstract sealed class GemmOperand {
     void read(long index, float[] dst, int dstOff, int n, GemmScratch scratch) {
       MemorySegment.copy(segment, ValueLayout.JAVA_FLOAT_UNALIGNED, (base + index) * Float.BYTES,
           dst, dstOff, n);
+    }
+
+    /** Two vector copies (masked loads zero the padding); a bulk copy costs more for 2 vectors. */
+    @Override
+    void readPanelRow(long index, int n, float[] dst, int dstOff, GemmScratch scratch) {
+      long at = (base + index) * Float.BYTES;
+      if (n == NR) {
+        FloatVector.fromMemorySegment(S, segment, at, ORDER).intoArray(dst, dstOff);
+        FloatVector.fromMemorySegment(S, segment, at + L * Float.BYTES, ORDER)
+            .intoArray(dst, dstOff + L);
+      } else {
+        FloatVector.fromMemorySegment(S, segment, at, ORDER, S.indexInRange(0, n))
+            .intoArray(dst, dstOff);
+        FloatVector.fromMemorySegment(S, segment, at + L * Float.BYTES, ORDER,
+            S.indexInRange(L, n)).intoArray(dst, dstOff + L);
+      }
     }
   }
 

@@ -13,8 +13,8 @@ final class GemmScratch {
   private float[] packedB = new float[0];
   private float[] staging = new float[0];
   private float[] rows = new float[0];
+  private float[] strip = new float[0];
   private byte[] bytes = new byte[0];
-  final float[] tile = new float[GemmMicroKernel.MR * GemmMicroKernel.NR];
 
   private GemmScratch() {}
 
@@ -34,6 +34,14 @@ final class GemmScratch {
       packedB = new float[size];
     }
     return packedB;
+  }
+
+  /** Partial sums of one column strip of C tiles, carried across K chunks. */
+  float[] strip(int size) {
+    if (strip.length < size) {
+      strip = new float[size];
+    }
+    return strip;
   }
 
   float[] staging(int size) {

@@ -73,7 +73,8 @@ final class SimdGemm extends GemmKernels {
       SkinnyGemm.multiply(transA, transB, m, n, k, a, aBase, b, bBase, out, parallel);
     } else {
       GemmDriver.multiply(GemmOperand.floats(a, aBase, transA ? m : k, transA),
-          GemmOperand.floats(b, bBase, transB ? k : n, transB), m, n, k, out, parallel);
+          GemmOperand.floats(b, bBase, transB ? k : n, transB), m, n, k, out, parallel,
+          GemmDriver.FLOAT_DEPTH);
     }
   }
 }

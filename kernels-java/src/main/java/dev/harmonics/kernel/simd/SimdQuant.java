@@ -22,13 +22,15 @@ import jdk.incubator.vector.VectorSpecies;
  * within the 2<sup>24</sup> range where float32 represents integers exactly. On AVX-512 or AVX2
  * this beats widening to int lanes, where the Vector API has only a full 32-bit multiply (several
  * times slower than a float FMA) and no pairwise multiply-add. Across K slices the int32 results
- * add exactly as long as K is at most {@link #EXACT_K}; beyond that K is split and the slices are
+ * of successive 1024-deep slices add exactly as long as K is at most {@link #EXACT_K}; beyond that K is split and the slices are
  * summed in long, then saturated.
  */
 final class SimdQuant extends QuantKernels {
 
   /** The largest K whose int8 dot products cannot overflow int32 (131071 · 2^14 < 2^31). */
   static final int EXACT_K = Integer.MAX_VALUE / (128 * 128);
+  /** The most int8 products a float sum holds exactly: 1024 · 2^14 = 2^24. */
+  private static final int FLOAT_EXACT_DEPTH = 1024;
 
   private static final VectorSpecies<Float> S = SimdSpecies.FLOAT;
   private static final int L = SimdSpecies.LANES;
@@ -41,10 +43,6 @@ final class SimdQuant extends QuantKernels {
   /** Adding and subtracting 1.5·2^23 rounds a float of magnitude below 2^22 half to even. */
   private static final float ROUNDER = 12_582_912f;
   private static final int PARALLEL_MIN_ELEMENTS = 1 << 18;
-
-  static {
-    assert GemmDriver.KC <= 1024 : "float accumulation of int8 products is exact only up to 1024";
-  }
 
   @Override
   protected void doQuantize(Tensor x, float scale, int zeroPoint, Tensor q) {
@@ -131,7 +129,8 @@ final class SimdQuant extends QuantKernels {
     }
     if (k <= EXACT_K) {
       GemmDriver.multiply(GemmOperand.bytes(a.data(), 0, k, false),
-          GemmOperand.bytes(b.data(), 0, n, false), m, n, k, new Int32Epilogue(cs, n), true);
+          GemmOperand.bytes(b.data(), 0, n, false), m, n, k, new Int32Epilogue(cs, n), true,
+          FLOAT_EXACT_DEPTH);
       return;
     }
     long[] sums = new long[m * n];
@@ -141,7 +140,7 @@ final class SimdQuant extends QuantKernels {
       int kc = Math.min(EXACT_K, k - p0);
       GemmDriver.multiply(GemmOperand.bytes(a.data(), p0, k, false),
           GemmOperand.bytes(b.data(), (long) p0 * n, n, false), m, n, kc,
-          new Int32Epilogue(sliceSegment, n), true);
+          new Int32Epilogue(sliceSegment, n), true, FLOAT_EXACT_DEPTH);
       for (int i = 0; i < sums.length; i++) {
         sums[i] += slice[i];
       }
