@@ -47,12 +47,18 @@ abstract sealed class GemmOperand {
   abstract void read(long index, float[] dst, int dstOff, int n, GemmScratch scratch);
 
   /**
-   * Copies {@code n <= NR} stored elements from {@code index} to {@code dst[dstOff, dstOff + NR)},
-   * zero-filling the rest: one row of a packed B panel.
+   * Copies {@code n} stored elements from {@code index} into B panels: element {@code j} goes to
+   * {@code dst[dstOff + (j / NR) * panelStride + j % NR]}, and the last panel is zero-padded to NR.
    */
-  void readPanelRow(long index, int n, float[] dst, int dstOff, GemmScratch scratch) {
-    read(index, dst, dstOff, n, scratch);
-    Arrays.fill(dst, dstOff + n, dstOff + GemmMicroKernel.NR, 0f);
+  void readIntoPanels(long index, int n, float[] dst, int dstOff, int panelStride,
+      GemmScratch scratch) {
+    float[] run = scratch.staging(n);
+    read(index, run, 0, n, scratch);
+    for (int q = 0, d = dstOff; q < n; q += NR, d += panelStride) {
+      int cols = Math.min(NR, n - q);
+      System.arraycopy(run, q, dst, d, cols);
+      Arrays.fill(dst, d + cols, d + NR, 0f);
+    }
   }
 
   private static final class Floats extends GemmOperand {
@@ -66,19 +72,24 @@ abstract sealed class GemmOperand {
           dst, dstOff, n);
     }
 
-    /** Two vector copies (masked loads zero the padding); a bulk copy costs more for 2 vectors. */
+    /** Straight vector copies; the masked loads of the last panel zero its padding. */
     @Override
-    void readPanelRow(long index, int n, float[] dst, int dstOff, GemmScratch scratch) {
+    void readIntoPanels(long index, int n, float[] dst, int dstOff, int panelStride,
+        GemmScratch scratch) {
       long at = (base + index) * Float.BYTES;
-      if (n == NR) {
-        FloatVector.fromMemorySegment(S, segment, at, ORDER).intoArray(dst, dstOff);
+      int q = 0;
+      int d = dstOff;
+      for (; q + NR <= n; q += NR, d += panelStride, at += NR * Float.BYTES) {
+        FloatVector.fromMemorySegment(S, segment, at, ORDER).intoArray(dst, d);
         FloatVector.fromMemorySegment(S, segment, at + L * Float.BYTES, ORDER)
-            .intoArray(dst, dstOff + L);
-      } else {
-        FloatVector.fromMemorySegment(S, segment, at, ORDER, S.indexInRange(0, n))
-            .intoArray(dst, dstOff);
+            .intoArray(dst, d + L);
+      }
+      if (q < n) {
+        int cols = n - q;
+        FloatVector.fromMemorySegment(S, segment, at, ORDER, S.indexInRange(0, cols))
+            .intoArray(dst, d);
         FloatVector.fromMemorySegment(S, segment, at + L * Float.BYTES, ORDER,
-            S.indexInRange(L, n)).intoArray(dst, dstOff + L);
+            S.indexInRange(L, cols)).intoArray(dst, d + L);
       }
     }
   }

@@ -15,6 +15,8 @@ final class GemmScratch {
   private float[] rows = new float[0];
   private float[] strip = new float[0];
   private byte[] bytes = new byte[0];
+  private final int[] panelOrder = new int[3 * SimdSpecies.LANES];
+  private int panelOrderDepth = -1;
 
   private GemmScratch() {}
 
@@ -57,6 +59,15 @@ final class GemmScratch {
       rows = new float[size];
     }
     return rows;
+  }
+
+  /** {@link GemmPacking#panelOrder} for depth {@code kc}, computed once per depth. */
+  int[] panelOrder(int kc) {
+    if (panelOrderDepth != kc) {
+      GemmPacking.panelOrder(kc, panelOrder);
+      panelOrderDepth = kc;
+    }
+    return panelOrder;
   }
 
   byte[] bytes(int size) {
