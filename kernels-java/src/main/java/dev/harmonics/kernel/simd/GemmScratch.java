@@ -17,6 +17,8 @@ final class GemmScratch {
   private byte[] bytes = new byte[0];
   private final int[] panelOrder = new int[3 * SimdSpecies.LANES];
   private int panelOrderDepth = -1;
+  private Object packedBCall;
+  private int packedBBlock = -1;
 
   private GemmScratch() {}
 
@@ -34,8 +36,24 @@ final class GemmScratch {
   float[] packedB(int size) {
     if (packedB.length < size) {
       packedB = new float[size];
+      forgetPackedB();
     }
     return packedB;
+  }
+
+  /** Whether {@link #packedB} still holds column block {@code block} packed for {@code call}. */
+  boolean holdsPackedB(Object call, int block) {
+    return packedBCall == call && packedBBlock == block;
+  }
+
+  void rememberPackedB(Object call, int block) {
+    packedBCall = call;
+    packedBBlock = block;
+  }
+
+  void forgetPackedB() {
+    packedBCall = null;
+    packedBBlock = -1;
   }
 
   /** Partial sums of one column strip of C tiles, carried across K chunks. */

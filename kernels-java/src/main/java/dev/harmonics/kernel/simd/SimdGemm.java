@@ -5,6 +5,7 @@ import dev.harmonics.kernel.Activation;
 import dev.harmonics.kernel.GemmKernels;
 import dev.harmonics.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
+import java.util.function.IntConsumer;
 
 /**
  * Vector API GEMM. Up to {@link SkinnyGemm#MAX_ROWS} rows stream B without packing; anything larger
@@ -48,18 +49,17 @@ final class SimdGemm extends GemmKernels {
     long flopsEach = 2L * m * n * k;
     int threads = KernelPool.shared().parallelism();
     boolean acrossMatrices = flopsEach < BATCH_PARALLEL_MAX_FLOPS || batch >= 4 * threads;
-    KernelPool.RangeBody body = (from, to) -> {
-      for (int i = from; i < to; i++) {
-        long bBase = broadcastB ? 0 : (long) i * k * n;
-        multiply(transA, transB, m, n, k, 1f, as, (long) i * m * k, bs, bBase,
-            out.at((long) i * m * n), !acrossMatrices);
-      }
+    IntConsumer matrix = i -> {
+      long bBase = broadcastB ? 0 : (long) i * k * n;
+      multiply(transA, transB, m, n, k, 1f, as, (long) i * m * k, bs, bBase,
+          out.at((long) i * m * n), !acrossMatrices);
     };
-    if (acrossMatrices) {
-      int grain = (int) Math.max(1, GemmDriver.PARALLEL_MIN_FLOPS / Math.max(1, flopsEach));
-      KernelPool.shared().parallelFor(batch, grain, body);
+    if (acrossMatrices && threads > 1 && flopsEach * batch >= GemmDriver.PARALLEL_MIN_FLOPS) {
+      GemmDriver.forEachShared(batch, threads, matrix);
     } else {
-      body.run(0, batch);
+      for (int i = 0; i < batch; i++) {
+        matrix.accept(i);
+      }
     }
   }
 

@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -48,23 +49,24 @@ final class SkinnyGemm {
       }
     }
     int chunks = GemmDriver.ceilDiv(n, CHUNK);
-    KernelPool.RangeBody body = (from, to) -> {
+    IntConsumer chunk = c -> {
       float[] acc = GemmScratch.get().staging(m * CHUNK);
-      for (int chunk = from; chunk < to; chunk++) {
-        int j0 = chunk * CHUNK;
-        int width = Math.min(CHUNK, n - j0);
-        if (transB) {
-          dotRows(rowsOfA, m, k, b, bBase, j0, width, acc);
-        } else {
-          axpyRows(rowsOfA, m, n, k, b, bBase, j0, width, acc);
-        }
-        sink.store(acc, 0, width, m, width, 0, j0, true, true);
+      int j0 = c * CHUNK;
+      int width = Math.min(CHUNK, n - j0);
+      if (transB) {
+        dotRows(rowsOfA, m, k, b, bBase, j0, width, acc);
+      } else {
+        axpyRows(rowsOfA, m, n, k, b, bBase, j0, width, acc);
       }
+      sink.store(acc, 0, width, m, width, 0, j0, true, true);
     };
-    if (parallel && 2L * m * n * k >= PARALLEL_MIN_FLOPS) {
-      KernelPool.shared().parallelFor(chunks, 1, body);
+    int threads = KernelPool.shared().parallelism();
+    if (parallel && threads > 1 && chunks > 1 && 2L * m * n * k >= PARALLEL_MIN_FLOPS) {
+      GemmDriver.forEachShared(chunks, threads, chunk);
     } else {
-      body.run(0, chunks);
+      for (int c = 0; c < chunks; c++) {
+        chunk.accept(c);
+      }
     }
   }
 
