@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.harmonics.concurrent.KernelPool;
 import dev.harmonics.kernel.Activation;
 import dev.harmonics.kernel.GemmKernels;
 import dev.harmonics.kernel.KernelBackend;
@@ -258,6 +259,31 @@ public abstract class GemmConformance extends KernelConformanceTest {
         checkBatched(transA, transB, 3, 33, 20, 65, broadcast);
         checkBatched(transA, transB, 2, 130, 70, 90, broadcast);
       }
+    }
+  }
+
+  /**
+   * Every threaded path (shared rectangles, fixed rectangles for deep K, few-row column chunks,
+   * batches spread over matrices) with an odd thread count, so splits are uneven.
+   */
+  @Test
+  void threadedPathsMatchTheReference() {
+    assumeNotTheReference();
+    int before = KernelPool.shared().parallelism();
+    KernelPool.setParallelism(3);
+    try {
+      check(false, false, 100, 150, 200, 1f, 0.5f, true, Activation.RELU);
+      // 2 column blocks x 2 row blocks on 3 threads: some thread moves on to another column block
+      check(false, true, 30, 700, 1500, 1f, 0f, false, Activation.IDENTITY);
+      check(true, true, 130, 70, 90, 1f, 0f, false, Activation.IDENTITY);
+      check(false, false, 20, 30, 5000, 1f, 1f, true, Activation.IDENTITY);
+      check(false, false, 3, 3000, 200, 1f, 0f, true, Activation.IDENTITY);
+      check(true, true, 2, 3000, 200, 1f, 0f, false, Activation.IDENTITY);
+      checkBatched(false, false, 20, 40, 60, 50, false);
+      checkBatched(true, false, 20, 40, 60, 50, true);
+      checkBatched(false, true, 3, 200, 150, 100, false);
+    } finally {
+      KernelPool.setParallelism(before);
     }
   }
 

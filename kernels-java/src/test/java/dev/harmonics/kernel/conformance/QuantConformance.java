@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.harmonics.concurrent.KernelPool;
+import dev.harmonics.kernel.KernelBackend;
 import dev.harmonics.kernel.QuantKernels;
 import dev.harmonics.kernel.QuantParams;
 import dev.harmonics.tensor.DType;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -149,6 +152,21 @@ public abstract class QuantConformance extends KernelConformanceTest {
     checkGemmInt8(track(random.int8(20, 1300)), track(random.int8(1300, 45)),
         "20x1300x45: two depth slices");
     checkGemmInt8(track(random.int8(127, 257)), track(random.int8(257, 70)), "127x257x70");
+  }
+
+  @Test
+  void gemmInt8OnSeveralThreads() {
+    Assumptions.assumeFalse(candidate().backend() == KernelBackend.REFERENCE,
+        "the reference is single-threaded and its own oracle");
+    int before = KernelPool.shared().parallelism();
+    KernelPool.setParallelism(3);
+    try {
+      checkGemmInt8(track(random.int8(100, 300)), track(random.int8(300, 90)), "shared rectangles");
+      checkGemmInt8(track(random.int8(30, 2100)), track(random.int8(2100, 40)),
+          "fixed rectangles, three depth slices");
+    } finally {
+      KernelPool.setParallelism(before);
+    }
   }
 
   @Test
