@@ -8,10 +8,11 @@ import java.util.Objects;
  * Dense float32 matrix multiplication in the BLAS {@code sgemm} sense, with an optional fused
  * bias-and-activation epilogue, and a batched form.
  *
- * <p>All matrices are contiguous row-major tensors. A transpose is requested with a flag rather than
- * a strided view: with {@code transA} the tensor {@code a} holds A<sup>T</sup>, that is {@code op(A)
- * = [M, K]} is stored as {@code [K, M]}; the same for {@code transB}. A transposed view
- * ({@code t.transpose(0, 1)}) is rejected with a message suggesting the flag or {@code contiguous()}.
+ * <p>All matrices are contiguous row-major tensors. A transpose is requested with a flag rather
+ * than a strided view: with {@code transA} the tensor {@code a} holds A<sup>T</sup>, that is {@code
+ * op(A) = [M, K]} is stored as {@code [K, M]}; the same for {@code transB}. A transposed view
+ * ({@code t.transpose(0, 1)}) is rejected with a message suggesting the flag or {@code
+ * contiguous()}.
  *
  * <p>Semantics follow BLAS: {@code beta == 0} overwrites C without reading it (NaN or infinity in
  * the old C does not leak), and {@code alpha == 0} (or {@code K == 0}) does not form the product at
@@ -36,8 +37,8 @@ public abstract class GemmKernels {
    *     M]} when set
    * @param transB whether {@code b} holds B transposed: {@code b} is {@code [K, N]}, or {@code [N,
    *     K]} when set
-   * @param c {@code [M, N]}, read only when {@code beta != 0}, overwritten with the result; must not
-   *     overlap {@code a} or {@code b}
+   * @param c {@code [M, N]}, read only when {@code beta != 0}, overwritten with the result;
+   *     must not overlap {@code a} or {@code b}
    */
   public final void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b,
       float beta, Tensor c) {
@@ -88,8 +89,8 @@ public abstract class GemmKernels {
    * {@code C[i] = op(A[i])·op(B[i])} for every batch entry {@code i}, overwriting C.
    *
    * @param a {@code [batch, M, K]}, or {@code [batch, K, M]} with {@code transA}
-   * @param b {@code [batch, K, N]}, or {@code [batch, N, K]} with {@code transB}; a rank-2 {@code b}
-   *     ({@code [K, N]} or {@code [N, K]}) is shared by every batch entry
+   * @param b {@code [batch, K, N]}, or {@code [batch, N, K]} with {@code transB}; a rank-2
+   *     {@code b} ({@code [K, N]} or {@code [N, K]}) is shared by every batch entry
    * @param c {@code [batch, M, N]}; must not overlap {@code a} or {@code b}
    */
   public final void batchedMatmul(boolean transA, boolean transB, Tensor a, Tensor b, Tensor c) {

@@ -8,8 +8,9 @@ import java.util.Objects;
 /**
  * Affine int8 quantisation and an int8 matrix product with int32 results.
  *
- * <p>Every kernel here is exact: backends must agree with the reference bit for bit. The float steps
- * are single IEEE operations in float32 (one division, one multiplication), and rounding is fixed:
+ * <p>Every kernel here is exact: backends must agree with the reference bit for bit. The float
+ * steps are single IEEE operations in float32 (one division, one multiplication), and rounding is
+ * fixed:
  * <ul>
  *   <li>quantise: {@code q = clamp(roundHalfEven(x / scale) + zeroPoint, -128, 127)}; NaN maps to
  *       {@code zeroPoint} (it has no better code), ±infinity saturate;
@@ -36,7 +37,7 @@ public abstract class QuantKernels {
     doQuantize(x, checked.scale(), checked.zeroPoint(), q);
   }
 
-  /** {@link #quantize(Tensor, float, int, Tensor)} with the scale and zero point of {@code params}. */
+  /** {@link #quantize(Tensor, float, int, Tensor)} with the scale and zero point of a mapping. */
   public final void quantize(Tensor x, QuantParams params, Tensor q) {
     quantize(x, params.scale(), params.zeroPoint(), q);
   }
@@ -55,7 +56,7 @@ public abstract class QuantKernels {
     doDequantize(q, checked.scale(), checked.zeroPoint(), x);
   }
 
-  /** {@link #dequantize(Tensor, float, int, Tensor)} with the scale and zero point of {@code params}. */
+  /** {@link #dequantize(Tensor, float, int, Tensor)} with the scale and zero point of a mapping. */
   public final void dequantize(Tensor q, QuantParams params, Tensor x) {
     dequantize(q, params.scale(), params.zeroPoint(), x);
   }

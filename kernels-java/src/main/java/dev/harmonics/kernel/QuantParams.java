@@ -45,7 +45,7 @@ public record QuantParams(float scale, int zeroPoint) {
     }
     float scale = (hi - lo) / 255f;
     long zero = Byte.MIN_VALUE - Math.round((double) lo / scale);
-    return new QuantParams(scale, (int) Math.clamp(zero, Byte.MIN_VALUE, Byte.MAX_VALUE));
+    return new QuantParams(scale, Math.clamp(zero, Byte.MIN_VALUE, Byte.MAX_VALUE));
   }
 
   private static void checkRange(float min, float max) {

@@ -19,7 +19,8 @@ import java.util.stream.Stream;
 
 /**
  * Copies native libraries shipped as class-path resources into a per-user cache directory, so that
- * {@link java.lang.foreign.SymbolLookup#libraryLookup(Path, java.lang.foreign.Arena)} can open them.
+ * {@link java.lang.foreign.SymbolLookup#libraryLookup(Path, java.lang.foreign.Arena)} can open
+ * them.
  *
  * <p>The cache directory is named after a SHA-256 of the files' contents, so a new library version
  * never reuses stale files and an unchanged one is extracted only once per machine. Extraction is
@@ -98,7 +99,8 @@ public final class NativeLibraryExtractor {
   }
 
   private static boolean isComplete(Path dir, List<String> files) {
-    return Files.isDirectory(dir) && files.stream().allMatch(f -> Files.isRegularFile(dir.resolve(f)));
+    return Files.isDirectory(dir)
+        && files.stream().allMatch(f -> Files.isRegularFile(dir.resolve(f)));
   }
 
   private static InputStream open(ClassLoader loader, String resource) throws IOException {

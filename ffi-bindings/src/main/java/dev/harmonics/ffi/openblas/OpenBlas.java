@@ -20,8 +20,8 @@ import java.util.Locale;
  * <p>The library comes from the {@code org.bytedeco:openblas} {@code linux-x86_64} jar on the class
  * path; it is extracted once per user (see {@link NativeLibraryExtractor}) and opened in the global
  * arena, so it stays loaded for the life of the JVM. Its dependencies are opened first, in
- * dependency order, so the dynamic linker finds them by name even where the system has no copy (only
- * libopenblas itself carries an {@code $ORIGIN} run path).
+ * dependency order, so the dynamic linker finds them by name even where the system has no copy
+ * (only libopenblas itself carries an {@code $ORIGIN} run path).
  *
  * <p>Everything that can go wrong while loading (wrong platform, jar missing, a symbol missing)
  * ends up in {@link #availability()} as a reason; {@link #load()} throws with that reason.
@@ -31,6 +31,7 @@ import java.util.Locale;
  * every other thread reaching one) for the whole call, acceptable for calls of a microsecond, not
  * for a matrix product of milliseconds. Only the trivial getters are bound as critical.
  */
+@SuppressWarnings("restricted")
 public final class OpenBlas {
 
   private static final String RESOURCE_DIR = "org/bytedeco/openblas/linux-x86_64/";
@@ -73,7 +74,7 @@ public final class OpenBlas {
     return Holder.AVAILABILITY;
   }
 
-  /** The loaded library, or an {@link UnsupportedOperationException} saying why it is unavailable. */
+  /** The loaded library, or an {@link UnsupportedOperationException} saying why it is missing. */
   public static OpenBlas load() {
     if (Holder.INSTANCE == null) {
       throw new UnsupportedOperationException(
@@ -148,7 +149,7 @@ public final class OpenBlas {
     }
   }
 
-  /** The CPU kernel set OpenBLAS picked at load time, such as {@code SAPPHIRERAPIDS} or {@code HASWELL}. */
+  /** The CPU kernels OpenBLAS chose at load time, such as {@code SkylakeX} or {@code Haswell}. */
   public String coreName() {
     try {
       MemorySegment name = (MemorySegment) getCoreName.invokeExact();

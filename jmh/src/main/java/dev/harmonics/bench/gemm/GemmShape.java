@@ -9,7 +9,8 @@ record GemmShape(int m, int k, int n) {
   static GemmShape parse(String text) {
     String[] parts = text.split("x");
     if (parts.length != 3) {
-      throw new IllegalArgumentException("shape '" + text + "' (expected: MxKxN, e.g. 128x784x256)");
+      throw new IllegalArgumentException(
+          "shape '" + text + "' (expected: MxKxN, e.g. 128x784x256)");
     }
     return new GemmShape(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]),
         Integer.parseInt(parts[2]));

@@ -50,7 +50,7 @@ final class ReferenceQuant extends QuantKernels {
           sum += as.get(ValueLayout.JAVA_BYTE, (long) i * k + p)
               * bs.get(ValueLayout.JAVA_BYTE, (long) p * n + j);
         }
-        int saturated = (int) Math.clamp(sum, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        int saturated = Math.clamp(sum, Integer.MIN_VALUE, Integer.MAX_VALUE);
         cs.setAtIndex(ValueLayout.JAVA_INT, (long) i * n + j, saturated);
       }
     }

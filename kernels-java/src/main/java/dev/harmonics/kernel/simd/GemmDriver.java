@@ -10,17 +10,17 @@ import java.util.function.IntConsumer;
 /**
  * The packed, cache-blocked GEMM loop nest around {@link GemmMicroKernel}.
  *
- * <p>For each column block of B, pack it whole-depth (all of K, or of one depth slice when K is very
- * deep) into panels of NR columns; for each row block of A, pack it the same way into panels of MR
- * rows; then for each NR-wide column strip of C, walk K in KC-deep chunks and, within a chunk, run
- * the micro-kernel down the strip. A chunk of a B micro-panel ({@code KC x NR}) is reused by every
- * tile of the strip from L1; the strip's partial sums ({@code mc x NR}) stay in L1 between chunks,
- * so C itself is written once per depth slice rather than once per chunk. Measured on AVX-512: with
- * the classic order (K chunks outside the row blocks) re-reading C from memory cost a third of the
- * kernel time at 1024 x 1024 x 1024.
+ * <p>For each column block of B, pack it whole-depth (all of K, or of one depth slice when K is
+ * very deep) into panels of NR columns; for each row block of A, pack it the same way into panels
+ * of MR rows; then for each NR-wide column strip of C, walk K in KC-deep chunks and, within a
+ * chunk, run the micro-kernel down the strip. A chunk of a B micro-panel ({@code KC x NR}) is
+ * reused by every tile of the strip from L1; the strip's partial sums ({@code mc x NR}) stay in L1
+ * between chunks, so C itself is written once per depth slice rather than once per chunk. Measured
+ * on AVX-512: with the classic order (K chunks outside the row blocks) re-reading C from memory
+ * cost a third of the kernel time at 1024 x 1024 x 1024.
  *
- * <p>Block sizes follow cache budgets: the packed A block about 768 KB (L2), the packed B block about
- * 4 MB (L2/L3); deeper K means fewer rows and columns per block.
+ * <p>Block sizes follow cache budgets: the packed A block about 768 KB (L2), the packed B block
+ * about 4 MB (L2/L3); deeper K means fewer rows and columns per block.
  *
  * <p>Threads pull rectangles of C (a row block by a column block, several per thread) from a shared
  * counter, so a thread the OS deschedules simply takes fewer; with one fixed rectangle per thread
@@ -54,9 +54,9 @@ final class GemmDriver {
 
   /**
    * Hands {@code op(A)·op(B)} ({@code m x k} times {@code k x n}, {@code k > 0}) to {@code sink}
-   * block by block, on the shared pool when {@code parallel} and the product is big enough. The sink
-   * sees each block once per depth slice of at most {@code maxDepth} (at most {@link #FLOAT_DEPTH})
-   * K steps, with {@code first} and {@code last} marking the slices.
+   * block by block, on the shared pool when {@code parallel} and the product is big enough. The
+   * sink sees each block once per depth slice of at most {@code maxDepth} (at most {@link
+   * #FLOAT_DEPTH}) K steps, with {@code first} and {@code last} marking the slices.
    */
   static void multiply(GemmOperand a, GemmOperand b, int m, int n, int k, TileSink sink,
       boolean parallel, int maxDepth) {

@@ -4,8 +4,9 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The register-tiled inner kernel of the packed GEMM: an {@code MR x NR} block of C accumulated over
- * {@code kc} steps from an A micro-panel ({@code [kc][MR]}) and a B micro-panel ({@code [kc][NR]}).
+ * The register-tiled inner kernel of the packed GEMM: an {@code MR x NR} block of C accumulated
+ * over {@code kc} steps from an A micro-panel ({@code [kc][MR]}) and a B micro-panel ({@code
+ * [kc][NR]}).
  *
  * <p>The tile is 6 rows by two vectors at every width (NR = 2 · LANES: 32, 16 or 8 floats), so it
  * takes 12 accumulators plus two B vectors and a broadcast: 15 registers, which fits the 16 vector
@@ -31,8 +32,8 @@ final class GemmMicroKernel {
   private GemmMicroKernel() {}
 
   /**
-   * {@code acc[accOff + r * NR + j] (+)= sum over p < kc of a[aOff + p * MR + r] * b[bOff + p * NR +
-   * j]}: starts from zero, or from the values in {@code acc} when {@code accumulate}.
+   * {@code acc[accOff + r * NR + j] (+)= sum over p < kc of a[aOff + p * MR + r] * b[bOff + p * NR
+   * + j]}: starts from zero, or from the values in {@code acc} when {@code accumulate}.
    */
   static void multiply(float[] a, int aOff, float[] b, int bOff, int kc, float[] acc, int accOff,
       boolean accumulate) {

@@ -43,7 +43,7 @@ abstract sealed class GemmOperand {
     return new Bytes(segment, base, ld, transposed);
   }
 
-  /** Copies stored elements {@code [index, index + n)} (relative to {@link #base}) to {@code dst}. */
+  /** Copies stored elements {@code [index, index + n)} (from {@link #base}) to {@code dst}. */
   abstract void read(long index, float[] dst, int dstOff, int n, GemmScratch scratch);
 
   /**

@@ -11,8 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Copies blocks of op(A) and op(B) into the panel order the micro-kernel streams through, zero
  * padding partial panels so the kernel never needs an edge case. Each block is read in runs along
  * its stored rows, whichever way the operand is transposed. Row-major A needs a transpose into
- * {@code [p][r]} order: its MR rows are staged and gathered a vector at a time, which measured about
- * twice as fast as a scalar scatter.
+ * {@code [p][r]} order: its MR rows are staged and gathered a vector at a time, which measured
+ * about twice as fast as a scalar scatter.
  */
 final class GemmPacking {
 

@@ -7,7 +7,8 @@ package dev.harmonics.kernel.simd;
  */
 final class GemmScratch {
 
-  private static final ThreadLocal<GemmScratch> PER_THREAD = ThreadLocal.withInitial(GemmScratch::new);
+  private static final ThreadLocal<GemmScratch> PER_THREAD =
+      ThreadLocal.withInitial(GemmScratch::new);
 
   private float[] packedA = new float[0];
   private float[] packedB = new float[0];

@@ -37,7 +37,8 @@ final class Int32Epilogue implements TileSink {
       int j = 0;
       for (int bound = S.loopBound(cols); j < bound; j += L) {
         long at = rowStart + (long) j * Integer.BYTES;
-        IntVector v = (IntVector) FloatVector.fromArray(S, tile, t + j).convert(VectorOperators.F2I, 0);
+        IntVector v =
+            (IntVector) FloatVector.fromArray(S, tile, t + j).convert(VectorOperators.F2I, 0);
         if (!first) {
           v = v.add(IntVector.fromMemorySegment(I, c, at, ORDER));
         }

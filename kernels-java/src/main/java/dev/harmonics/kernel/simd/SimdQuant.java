@@ -22,8 +22,8 @@ import jdk.incubator.vector.VectorSpecies;
  * within the 2<sup>24</sup> range where float32 represents integers exactly. On AVX-512 or AVX2
  * this beats widening to int lanes, where the Vector API has only a full 32-bit multiply (several
  * times slower than a float FMA) and no pairwise multiply-add. Across K slices the int32 results
- * of successive 1024-deep slices add exactly as long as K is at most {@link #EXACT_K}; beyond that K is split and the slices are
- * summed in long, then saturated.
+ * of successive 1024-deep slices add exactly as long as K is at most {@link #EXACT_K}; beyond that
+ * K is split and the slices are summed in long, then saturated.
  */
 final class SimdQuant extends QuantKernels {
 
@@ -57,7 +57,8 @@ final class SimdQuant extends QuantKernels {
     float zero = zeroPoint;
     int i = from;
     for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
-      FloatVector y = FloatVector.fromMemorySegment(S, in, (long) i * Float.BYTES, ORDER).div(divisor);
+      FloatVector y =
+          FloatVector.fromMemorySegment(S, in, (long) i * Float.BYTES, ORDER).div(divisor);
       // NaN becomes 0 (the zero point); clamping first keeps the rounding trick in its exact range.
       y = y.blend(0f, y.test(VectorOperators.IS_NAN)).max(-256f).min(256f);
       y = y.add(ROUNDER).sub(ROUNDER).add(zero).max(-128f).min(127f);
@@ -147,7 +148,7 @@ final class SimdQuant extends QuantKernels {
     }
     for (int i = 0; i < sums.length; i++) {
       cs.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i,
-          (int) Math.clamp(sums[i], Integer.MIN_VALUE, Integer.MAX_VALUE));
+          Math.clamp(sums[i], Integer.MIN_VALUE, Integer.MAX_VALUE));
     }
   }
 }

@@ -41,11 +41,12 @@ final class SkinnyGemm {
     for (int i = 0; i < m; i++) {
       if (transA) {
         for (int p = 0; p < k; p++) {
-          rowsOfA[i * k + p] = a.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, aBase + (long) p * m + i);
+          rowsOfA[i * k + p] =
+              a.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, aBase + (long) p * m + i);
         }
       } else {
-        MemorySegment.copy(a, ValueLayout.JAVA_FLOAT_UNALIGNED, (aBase + (long) i * k) * Float.BYTES,
-            rowsOfA, i * k, k);
+        MemorySegment.copy(a, ValueLayout.JAVA_FLOAT_UNALIGNED,
+            (aBase + (long) i * k) * Float.BYTES, rowsOfA, i * k, k);
       }
     }
     int chunks = GemmDriver.ceilDiv(n, CHUNK);

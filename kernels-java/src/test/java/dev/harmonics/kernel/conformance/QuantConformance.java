@@ -190,7 +190,7 @@ public abstract class QuantConformance extends KernelConformanceTest {
     for (int p = 0; p < k; p++) {
       b[p * 3] = Byte.MIN_VALUE;
       b[p * 3 + 1] = Byte.MAX_VALUE;
-      b[p * 3 + 2] = (byte) (p < k / 2 ? Byte.MIN_VALUE : Byte.MAX_VALUE);
+      b[p * 3 + 2] = p < k / 2 ? Byte.MIN_VALUE : Byte.MAX_VALUE;
     }
     Tensor at = track(Tensor.ofBytes(a, 2, k));
     Tensor bt = track(Tensor.ofBytes(b, k, 3));
