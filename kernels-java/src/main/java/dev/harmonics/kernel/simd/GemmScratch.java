@@ -16,8 +16,8 @@ final class GemmScratch {
   private float[] rows = new float[0];
   private float[] strip = new float[0];
   private byte[] bytes = new byte[0];
-  private final int[] panelOrder = new int[3 * SimdSpecies.LANES];
-  private int panelOrderDepth = -1;
+  private GemmPacking.Interleave interleaveA;
+  private GemmPacking.Interleave interleaveB;
   private Object packedBCall;
   private int packedBBlock = -1;
 
@@ -80,13 +80,20 @@ final class GemmScratch {
     return rows;
   }
 
-  /** {@link GemmPacking#panelOrder} for depth {@code kc}, computed once per depth. */
-  int[] panelOrder(int kc) {
-    if (panelOrderDepth != kc) {
-      GemmPacking.panelOrder(kc, panelOrder);
-      panelOrderDepth = kc;
+  /** The {@link GemmPacking.Interleave} for a shape, kept per operand while the shape repeats. */
+  GemmPacking.Interleave interleave(int rows, int rowStride, int stepStride) {
+    boolean forA = rows == GemmMicroKernel.MR;
+    GemmPacking.Interleave cached = forA ? interleaveA : interleaveB;
+    if (cached == null || cached.rowStride != rowStride || cached.stepStride != stepStride
+        || cached.rows != rows) {
+      cached = new GemmPacking.Interleave(rows, rowStride, stepStride);
+      if (forA) {
+        interleaveA = cached;
+      } else {
+        interleaveB = cached;
+      }
     }
-    return panelOrder;
+    return cached;
   }
 
   byte[] bytes(int size) {
