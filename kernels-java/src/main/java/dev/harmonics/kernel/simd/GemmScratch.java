@@ -1,9 +1,11 @@
 package dev.harmonics.kernel.simd;
 
 /**
- * Per-thread working memory of the GEMM kernels: packed panels, a staging row and the output tile.
- * Arrays grow on demand and are kept, so repeated calls allocate nothing; a thread never uses two
- * scratch areas at once because a GEMM never calls back into user code.
+ * Per-thread working memory of the GEMM kernels: packed A and B blocks, staged rows, the strip of
+ * partial sums and gather indices. Arrays grow on demand and are kept, so repeated calls allocate
+ * nothing; the block budgets of {@link GemmDriver} bound them to about 5 MB per thread, plus
+ * {@code 4 * K} floats of A rows after a few-row product. A thread never uses its scratch for two
+ * products at once because a GEMM never calls back into user code.
  */
 final class GemmScratch {
 
