@@ -1,0 +1,157 @@
+package dev.harmonics.kernel.simd;
+
+import static dev.harmonics.kernel.simd.GemmMicroKernel.MR;
+import static dev.harmonics.kernel.simd.GemmMicroKernel.NR;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Copies blocks of op(A) and op(B) into the panel order the micro-kernel streams through, zero
+ * padding partial panels so the kernel never needs an edge case.
+ *
+ * <p>Operands are read in runs along their stored rows (one bulk copy each) into a staging array,
+ * then rearranged array to array. B stored {@code [K, N]} already runs along its panel rows, which
+ * are copied a vector at a time. The other three cases need a transposition into {@code [p][r]}
+ * order, done with gathers a vector at a time ({@link Interleave}): A stored {@code [M, K]} and B
+ * stored {@code [N, K]} are staged a panel's rows at a time, A stored {@code [K, M]} a block at a
+ * time. On cache-resident blocks the scalar scatters and short copies this replaced cost 0.3 to 0.75
+ * ns per element.
+ */
+final class GemmPacking {
+
+  private static final VectorSpecies<Float> S = SimdSpecies.FLOAT;
+  private static final int L = SimdSpecies.LANES;
+
+  private GemmPacking() {}
+
+  /**
+   * Packs op(A) rows {@code [i0, i0 + mc)}, columns {@code [p0, p0 + kc)} as consecutive panels of
+   * MR rows: panel {@code q} starts at {@code at + q * MR * kc} and holds {@code [p][r]}.
+   */
+  static void packA(GemmOperand a, int i0, int mc, int p0, int kc, float[] dst, int at,
+      GemmScratch scratch) {
+    if (!a.transposed) {
+      float[] rows = scratch.staging(MR * kc);
+      Interleave order = scratch.interleave(MR, kc, 1);
+      for (int q = 0; q < mc; q += MR) {
+        int filled = Math.min(MR, mc - q);
+        for (int r = 0; r < filled; r++) {
+          a.read((long) (i0 + q + r) * a.ld + p0, rows, r * kc, kc, scratch);
+        }
+        Arrays.fill(rows, filled * kc, MR * kc, 0f);
+        order.apply(rows, 0, kc, dst, at + q * kc);
+      }
+    } else {
+      int padded = GemmDriver.ceilDiv(mc, MR) * MR;
+      float[] block = scratch.staging(kc * padded);
+      for (int p = 0; p < kc; p++) {
+        a.read((long) (p0 + p) * a.ld + i0, block, p * padded, mc, scratch);
+        Arrays.fill(block, p * padded + mc, (p + 1) * padded, 0f);
+      }
+      Interleave order = scratch.interleave(MR, 1, padded);
+      for (int q = 0; q < mc; q += MR) {
+        order.apply(block, q, kc, dst, at + q * kc);
+      }
+    }
+  }
+
+  /**
+   * Packs op(B) rows {@code [p0, p0 + kc)}, columns {@code [j0, j0 + nc)} as consecutive panels of
+   * NR columns: panel {@code q} starts at {@code at + q * NR * kc} and holds {@code [p][j]}.
+   */
+  static void packB(GemmOperand b, int p0, int kc, int j0, int nc, float[] dst, int at,
+      GemmScratch scratch) {
+    if (!b.transposed) {
+      int padded = GemmDriver.ceilDiv(nc, NR) * NR;
+      float[] run = scratch.staging(padded);
+      Arrays.fill(run, nc, padded, 0f);
+      for (int p = 0; p < kc; p++) {
+        b.read((long) (p0 + p) * b.ld + j0, run, 0, nc, scratch);
+        for (int q = 0, d = at + p * NR; q < nc; q += NR, d += NR * kc) {
+          FloatVector.fromArray(S, run, q).intoArray(dst, d);
+          FloatVector.fromArray(S, run, q + L).intoArray(dst, d + L);
+        }
+      }
+    } else {
+      float[] rows = scratch.staging(NR * kc);
+      Interleave order = scratch.interleave(NR, kc, 1);
+      for (int q = 0; q < nc; q += NR) {
+        int filled = Math.min(NR, nc - q);
+        for (int j = 0; j < filled; j++) {
+          b.read((long) (j0 + q + j) * b.ld + p0, rows, j * kc, kc, scratch);
+        }
+        Arrays.fill(rows, filled * kc, NR * kc, 0f);
+        order.apply(rows, 0, kc, dst, at + q * kc);
+      }
+    }
+  }
+
+  /**
+   * Gathers {@code rows} staged rows into {@code [p][r]} panel order: element {@code (r, p)} of the
+   * staged block is at {@code from + r * rowStride + p * stepStride}. The gather indices are
+   * computed once per shape: panel element {@code t} (K step {@code t / rows}, row {@code t % rows})
+   * reads offset {@code (t % rows) * rowStride + (t / rows) * stepStride}, and {@code vectors}
+   * vectors cover {@code steps} K steps exactly, after which the pattern repeats {@code steps *
+   * stepStride} further on.
+   */
+  static final class Interleave {
+    final int rows;
+    final int rowStride;
+    final int stepStride;
+    private final int steps;
+    private final int vectors;
+    private final int[] order;
+
+    Interleave(int rows, int rowStride, int stepStride) {
+      this.rows = rows;
+      this.rowStride = rowStride;
+      this.stepStride = stepStride;
+      this.steps = L / gcd(L, rows);
+      this.vectors = steps * rows / L;
+      this.order = new int[vectors * L];
+      for (int t = 0; t < order.length; t++) {
+        order[t] = (t % rows) * rowStride + (t / rows) * stepStride;
+      }
+    }
+
+    /** Writes {@code depth} K steps of panel order to {@code dst} from {@code at}. */
+    void apply(float[] staged, int from, int depth, float[] dst, int at) {
+      int[] map = order;
+      int stride = steps * rows;
+      int jump = steps * stepStride;
+      int bulk = depth - depth % steps;
+      int p = 0;
+      int src = from;
+      int d = at;
+      if (vectors == 2) {
+        for (; p < bulk; p += steps, src += jump, d += stride) {
+          FloatVector.fromArray(S, staged, src, map, 0).intoArray(dst, d);
+          FloatVector.fromArray(S, staged, src, map, L).intoArray(dst, d + L);
+        }
+      } else if (vectors == 3) {
+        for (; p < bulk; p += steps, src += jump, d += stride) {
+          FloatVector.fromArray(S, staged, src, map, 0).intoArray(dst, d);
+          FloatVector.fromArray(S, staged, src, map, L).intoArray(dst, d + L);
+          FloatVector.fromArray(S, staged, src, map, 2 * L).intoArray(dst, d + 2 * L);
+        }
+      } else {
+        for (; p < bulk; p += steps, src += jump, d += stride) {
+          for (int v = 0; v < vectors; v++) {
+            FloatVector.fromArray(S, staged, src, map, v * L).intoArray(dst, d + v * L);
+          }
+        }
+      }
+      for (; p < depth; p++) {
+        for (int r = 0; r < rows; r++) {
+          dst[at + p * rows + r] = staged[from + r * rowStride + p * stepStride];
+        }
+      }
+    }
+
+    private static int gcd(int x, int y) {
+      return y == 0 ? x : gcd(y, x % y);
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package dev.harmonics.kernel.simd;
+
+/**
+ * Per-thread working memory of the GEMM kernels: packed A and B blocks, staged rows, the strip of
+ * partial sums and gather indices. Arrays grow on demand and are kept, so repeated calls allocate
+ * nothing; the block budgets of {@link GemmDriver} bound them to about 5 MB per thread, plus
+ * {@code 4 * K} floats of A rows after a few-row product. A thread never uses its scratch for two
+ * products at once because a GEMM never calls back into user code.
+ */
+final class GemmScratch {
+
+  private static final ThreadLocal<GemmScratch> PER_THREAD =
+      ThreadLocal.withInitial(GemmScratch::new);
+
+  private float[] packedA = new float[0];
+  private float[] packedB = new float[0];
+  private float[] staging = new float[0];
+  private float[] rows = new float[0];
+  private float[] strip = new float[0];
+  private byte[] bytes = new byte[0];
+  private GemmPacking.Interleave interleaveA;
+  private GemmPacking.Interleave interleaveB;
+  private Object packedBCall;
+  private int packedBBlock = -1;
+
+  private GemmScratch() {}
+
+  static GemmScratch get() {
+    return PER_THREAD.get();
+  }
+
+  float[] packedA(int size) {
+    if (packedA.length < size) {
+      packedA = new float[size];
+    }
+    return packedA;
+  }
+
+  float[] packedB(int size) {
+    if (packedB.length < size) {
+      packedB = new float[size];
+      forgetPackedB();
+    }
+    return packedB;
+  }
+
+  /** Whether {@link #packedB} still holds column block {@code block} packed for {@code call}. */
+  boolean holdsPackedB(Object call, int block) {
+    return packedBCall == call && packedBBlock == block;
+  }
+
+  void rememberPackedB(Object call, int block) {
+    packedBCall = call;
+    packedBBlock = block;
+  }
+
+  void forgetPackedB() {
+    packedBCall = null;
+    packedBBlock = -1;
+  }
+
+  /** Partial sums of one column strip of C tiles, carried across K chunks. */
+  float[] strip(int size) {
+    if (strip.length < size) {
+      strip = new float[size];
+    }
+    return strip;
+  }
+
+  float[] staging(int size) {
+    if (staging.length < size) {
+      staging = new float[size];
+    }
+    return staging;
+  }
+
+  /** Rows of A or of an accumulator, for the paths that do not pack. */
+  float[] rows(int size) {
+    if (rows.length < size) {
+      rows = new float[size];
+    }
+    return rows;
+  }
+
+  /** The {@link GemmPacking.Interleave} for a shape, kept per operand while the shape repeats. */
+  GemmPacking.Interleave interleave(int rows, int rowStride, int stepStride) {
+    boolean forA = rows == GemmMicroKernel.MR;
+    GemmPacking.Interleave cached = forA ? interleaveA : interleaveB;
+    if (cached == null || cached.rowStride != rowStride || cached.stepStride != stepStride
+        || cached.rows != rows) {
+      cached = new GemmPacking.Interleave(rows, rowStride, stepStride);
+      if (forA) {
+        interleaveA = cached;
+      } else {
+        interleaveB = cached;
+      }
+    }
+    return cached;
+  }
+
+  byte[] bytes(int size) {
+    if (bytes.length < size) {
+      bytes = new byte[size];
+    }
+    return bytes;
+  }
+}
