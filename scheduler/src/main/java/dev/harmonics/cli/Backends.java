@@ -1,5 +1,6 @@
 package dev.harmonics.cli;
 
+import dev.harmonics.ffi.openblas.OpenBlas;
 import dev.harmonics.kernel.KernelBackend;
 import dev.harmonics.kernel.KernelProviders;
 import java.util.Arrays;
@@ -28,6 +29,6 @@ final class Backends {
    * {@code () -> BackendReport.probe("name", Binding::availability)}.
    */
   static List<Supplier<BackendReport>> nativeLibraries() {
-    return List.of();
+    return List.of(() -> BackendReport.probe("openblas", OpenBlas::availability));
   }
 }

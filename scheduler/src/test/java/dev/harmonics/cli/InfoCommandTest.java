@@ -34,6 +34,8 @@ class InfoCommandTest {
         Pattern.compile("(?m)^  simd +available +\\d+-bit vectors").matcher(out).find(), out);
     assertTrue(Pattern.compile("(?m)^  SIMD species +\\d+ bits, \\d+ float lanes$").matcher(out)
         .find(), out);
+    // OpenBLAS ships in bytedeco's jar on the test classpath, so it must load here.
+    assertTrue(Pattern.compile("(?m)^  openblas +available +OpenBLAS ").matcher(out).find(), out);
   }
 
   @Test
