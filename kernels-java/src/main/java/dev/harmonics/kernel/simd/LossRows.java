@@ -1,6 +1,9 @@
 package dev.harmonics.kernel.simd;
 
+import static jdk.incubator.vector.FloatVector.fromMemorySegment;
+
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -8,12 +11,13 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector loops over one contiguous row for the loss kernels, in the style of {@link SoftmaxRows}:
- * whole vectors, then one masked vector.
+ * whole vectors, then one masked vector; no vector crosses a method boundary.
  */
 final class LossRows {
 
   private static final VectorSpecies<Float> S = SimdSpecies.FLOAT;
   private static final int L = S.length();
+  private static final ByteOrder O = ByteOrder.nativeOrder();
 
   private LossRows() {}
 
@@ -23,11 +27,13 @@ final class LossRows {
     FloatVector vb = FloatVector.broadcast(S, b);
     int i = 0;
     for (; i <= n - L; i += L) {
-      SoftmaxRows.store(SoftmaxRows.load(d, dOff, i).fma(va, vb), d, dOff, i);
+      long at = dOff + 4L * i;
+      fromMemorySegment(S, d, at, O).fma(va, vb).intoMemorySegment(d, at, O);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      SoftmaxRows.store(SoftmaxRows.load(d, dOff, i, m).fma(va, vb), d, dOff, i, m);
+      long at = dOff + 4L * i;
+      fromMemorySegment(S, d, at, O, m).fma(va, vb).intoMemorySegment(d, at, O, m);
     }
   }
 
@@ -39,14 +45,17 @@ final class LossRows {
     FloatVector vc = FloatVector.broadcast(S, c);
     int i = 0;
     for (; i <= n - L; i += L) {
-      FloatVector r = SoftmaxRows.load(t, tOff, i).fma(vb, SoftmaxRows.load(d, dOff, i).fma(va, vc));
-      SoftmaxRows.store(r, d, dOff, i);
+      long at = 4L * i;
+      FloatVector scaled = fromMemorySegment(S, d, dOff + at, O).fma(va, vc);
+      FloatVector r = fromMemorySegment(S, t, tOff + at, O).fma(vb, scaled);
+      r.intoMemorySegment(d, dOff + at, O);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector r =
-          SoftmaxRows.load(t, tOff, i, m).fma(vb, SoftmaxRows.load(d, dOff, i, m).fma(va, vc));
-      SoftmaxRows.store(r, d, dOff, i, m);
+      long at = 4L * i;
+      FloatVector scaled = fromMemorySegment(S, d, dOff + at, O, m).fma(va, vc);
+      FloatVector r = fromMemorySegment(S, t, tOff + at, O, m).fma(vb, scaled);
+      r.intoMemorySegment(d, dOff + at, O, m);
     }
   }
 
@@ -60,15 +69,17 @@ final class LossRows {
     FloatVector stz = st;
     int i = 0;
     for (; i <= n - L; i += L) {
-      FloatVector tv = SoftmaxRows.load(t, tOff, i);
+      long at = 4L * i;
+      FloatVector tv = fromMemorySegment(S, t, tOff + at, O);
       st = st.add(tv);
-      stz = tv.fma(SoftmaxRows.load(z, zOff, i).sub(shift), stz);
+      stz = tv.fma(fromMemorySegment(S, z, zOff + at, O).sub(shift), stz);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector tv = SoftmaxRows.load(t, tOff, i, m);
+      long at = 4L * i;
+      FloatVector tv = fromMemorySegment(S, t, tOff + at, O, m);
       st = st.add(tv);
-      stz = stz.add(tv.mul(SoftmaxRows.load(z, zOff, i, m).sub(shift)), m);
+      stz = stz.add(tv.mul(fromMemorySegment(S, z, zOff + at, O, m).sub(shift)), m);
     }
     sums[0] = st.reduceLanes(VectorOperators.ADD);
     sums[1] = stz.reduceLanes(VectorOperators.ADD);
@@ -80,14 +91,20 @@ final class LossRows {
     FloatVector s1 = s0;
     int i = 0;
     for (; i <= n - 2 * L; i += 2 * L) {
-      FloatVector d0 = SoftmaxRows.load(p, pOff, i).sub(SoftmaxRows.load(t, tOff, i));
-      FloatVector d1 = SoftmaxRows.load(p, pOff, i + L).sub(SoftmaxRows.load(t, tOff, i + L));
+      long at = 4L * i;
+      long next = at + 4L * L;
+      FloatVector d0 = fromMemorySegment(S, p, pOff + at, O)
+          .sub(fromMemorySegment(S, t, tOff + at, O));
+      FloatVector d1 = fromMemorySegment(S, p, pOff + next, O)
+          .sub(fromMemorySegment(S, t, tOff + next, O));
       s0 = d0.fma(d0, s0);
       s1 = d1.fma(d1, s1);
     }
     for (; i < n; i += L) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector d = SoftmaxRows.load(p, pOff, i, m).sub(SoftmaxRows.load(t, tOff, i, m));
+      long at = 4L * i;
+      FloatVector d = fromMemorySegment(S, p, pOff + at, O, m)
+          .sub(fromMemorySegment(S, t, tOff + at, O, m));
       s0 = d.fma(d, s0);
     }
     return s0.add(s1).reduceLanes(VectorOperators.ADD);
@@ -98,14 +115,17 @@ final class LossRows {
       MemorySegment d, long dOff, int n, float scale) {
     int i = 0;
     for (; i <= n - L; i += L) {
-      FloatVector r = SoftmaxRows.load(p, pOff, i).sub(SoftmaxRows.load(t, tOff, i)).mul(scale);
-      SoftmaxRows.store(r, d, dOff, i);
+      long at = 4L * i;
+      FloatVector diff = fromMemorySegment(S, p, pOff + at, O)
+          .sub(fromMemorySegment(S, t, tOff + at, O));
+      diff.mul(scale).intoMemorySegment(d, dOff + at, O);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector r =
-          SoftmaxRows.load(p, pOff, i, m).sub(SoftmaxRows.load(t, tOff, i, m)).mul(scale);
-      SoftmaxRows.store(r, d, dOff, i, m);
+      long at = 4L * i;
+      FloatVector diff = fromMemorySegment(S, p, pOff + at, O, m)
+          .sub(fromMemorySegment(S, t, tOff + at, O, m));
+      diff.mul(scale).intoMemorySegment(d, dOff + at, O, m);
     }
   }
 }

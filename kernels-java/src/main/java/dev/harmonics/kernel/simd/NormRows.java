@@ -1,5 +1,8 @@
 package dev.harmonics.kernel.simd;
 
+import static jdk.incubator.vector.FloatVector.fromArray;
+import static jdk.incubator.vector.FloatVector.fromMemorySegment;
+
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
@@ -12,30 +15,18 @@ import jdk.incubator.vector.VectorSpecies;
  * a segment, a byte offset and a length in elements. Each loop covers whole vectors, then the rest
  * with one masked vector, so every length is handled by the same code. Sums use two accumulators,
  * which both shortens the dependency chain and halves the rounding error's growth.
+ *
+ * <p>Vectors never cross a method boundary here: the loads and stores are the Vector API's own
+ * (always inlined) calls, because a helper method taking or returning a vector that C2 declines to
+ * inline (it does, once the helper has been compiled on its own) boxes that vector on every call.
  */
 final class NormRows {
 
   private static final VectorSpecies<Float> S = SimdSpecies.FLOAT;
   private static final int L = S.length();
-  private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+  private static final ByteOrder O = ByteOrder.nativeOrder();
 
   private NormRows() {}
-
-  static FloatVector load(MemorySegment m, long off, int i) {
-    return FloatVector.fromMemorySegment(S, m, off + 4L * i, ORDER);
-  }
-
-  static FloatVector load(MemorySegment m, long off, int i, VectorMask<Float> mask) {
-    return FloatVector.fromMemorySegment(S, m, off + 4L * i, ORDER, mask);
-  }
-
-  static void store(FloatVector v, MemorySegment m, long off, int i) {
-    v.intoMemorySegment(m, off + 4L * i, ORDER);
-  }
-
-  static void store(FloatVector v, MemorySegment m, long off, int i, VectorMask<Float> mask) {
-    v.intoMemorySegment(m, off + 4L * i, ORDER, mask);
-  }
 
   /**
    * {@code sum(x - shift)}. Summing deviations from a value near the mean (the caller passes one of
@@ -46,12 +37,13 @@ final class NormRows {
     FloatVector a1 = a0;
     int i = 0;
     for (; i <= n - 2 * L; i += 2 * L) {
-      a0 = a0.add(load(x, xo, i).sub(shift));
-      a1 = a1.add(load(x, xo, i + L).sub(shift));
+      long at = xo + 4L * i;
+      a0 = a0.add(fromMemorySegment(S, x, at, O).sub(shift));
+      a1 = a1.add(fromMemorySegment(S, x, at + 4L * L, O).sub(shift));
     }
     for (; i < n; i += L) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      a0 = a0.add(load(x, xo, i, m).sub(shift), m);
+      a0 = a0.add(fromMemorySegment(S, x, xo + 4L * i, O, m).sub(shift), m);
     }
     return a0.add(a1).reduceLanes(VectorOperators.ADD);
   }
@@ -62,14 +54,15 @@ final class NormRows {
     FloatVector a1 = a0;
     int i = 0;
     for (; i <= n - 2 * L; i += 2 * L) {
-      FloatVector d0 = load(x, xo, i).sub(mean);
-      FloatVector d1 = load(x, xo, i + L).sub(mean);
+      long at = xo + 4L * i;
+      FloatVector d0 = fromMemorySegment(S, x, at, O).sub(mean);
+      FloatVector d1 = fromMemorySegment(S, x, at + 4L * L, O).sub(mean);
       a0 = d0.fma(d0, a0);
       a1 = d1.fma(d1, a1);
     }
     for (; i < n; i += L) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector d = load(x, xo, i, m).sub(mean);
+      FloatVector d = fromMemorySegment(S, x, xo + 4L * i, O, m).sub(mean);
       a0 = a0.add(d.mul(d), m);
     }
     return a0.add(a1).reduceLanes(VectorOperators.ADD);
@@ -81,13 +74,14 @@ final class NormRows {
     FloatVector a1 = a0;
     int i = 0;
     for (; i <= n - 2 * L; i += 2 * L) {
-      FloatVector v0 = load(x, xo, i);
-      FloatVector v1 = load(x, xo, i + L);
+      long at = xo + 4L * i;
+      FloatVector v0 = fromMemorySegment(S, x, at, O);
+      FloatVector v1 = fromMemorySegment(S, x, at + 4L * L, O);
       a0 = v0.fma(v0, a0);
       a1 = v1.fma(v1, a1);
     }
     for (; i < n; i += L) {
-      FloatVector v = load(x, xo, i, S.indexInRange(i, n));
+      FloatVector v = fromMemorySegment(S, x, xo + 4L * i, O, S.indexInRange(i, n));
       a0 = v.fma(v, a0);
     }
     return a0.add(a1).reduceLanes(VectorOperators.ADD);
@@ -100,11 +94,15 @@ final class NormRows {
     FloatVector va = FloatVector.broadcast(S, add);
     int i = 0;
     for (; i <= n - L; i += L) {
-      store(load(x, xo, i).sub(shift).fma(vs, va), y, yo, i);
+      long at = 4L * i;
+      FloatVector r = fromMemorySegment(S, x, xo + at, O).sub(shift).fma(vs, va);
+      r.intoMemorySegment(y, yo + at, O);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      store(load(x, xo, i, m).sub(shift).fma(vs, va), y, yo, i, m);
+      long at = 4L * i;
+      FloatVector r = fromMemorySegment(S, x, xo + at, O, m).sub(shift).fma(vs, va);
+      r.intoMemorySegment(y, yo + at, O, m);
     }
   }
 
@@ -113,15 +111,15 @@ final class NormRows {
       float[] scale, float[] add) {
     int i = 0;
     for (; i <= n - L; i += L) {
-      FloatVector v = load(x, xo, i).sub(FloatVector.fromArray(S, shift, i));
-      store(v.fma(FloatVector.fromArray(S, scale, i), FloatVector.fromArray(S, add, i)), y, yo, i);
+      long at = 4L * i;
+      FloatVector d = fromMemorySegment(S, x, xo + at, O).sub(fromArray(S, shift, i));
+      d.fma(fromArray(S, scale, i), fromArray(S, add, i)).intoMemorySegment(y, yo + at, O);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector v = load(x, xo, i, m).sub(FloatVector.fromArray(S, shift, i, m));
-      FloatVector r =
-          v.fma(FloatVector.fromArray(S, scale, i, m), FloatVector.fromArray(S, add, i, m));
-      store(r, y, yo, i, m);
+      long at = 4L * i;
+      FloatVector d = fromMemorySegment(S, x, xo + at, O, m).sub(fromArray(S, shift, i, m));
+      d.fma(fromArray(S, scale, i, m), fromArray(S, add, i, m)).intoMemorySegment(y, yo + at, O, m);
     }
   }
 
@@ -130,17 +128,16 @@ final class NormRows {
       float rstd, float[] gamma, float[] beta) {
     int i = 0;
     for (; i <= n - L; i += L) {
-      FloatVector xhat = load(x, xo, i).sub(mean).mul(rstd);
-      FloatVector r =
-          xhat.fma(FloatVector.fromArray(S, gamma, i), FloatVector.fromArray(S, beta, i));
-      store(r, y, yo, i);
+      long at = 4L * i;
+      FloatVector xhat = fromMemorySegment(S, x, xo + at, O).sub(mean).mul(rstd);
+      xhat.fma(fromArray(S, gamma, i), fromArray(S, beta, i)).intoMemorySegment(y, yo + at, O);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector xhat = load(x, xo, i, m).sub(mean).mul(rstd);
-      FloatVector r =
-          xhat.fma(FloatVector.fromArray(S, gamma, i, m), FloatVector.fromArray(S, beta, i, m));
-      store(r, y, yo, i, m);
+      long at = 4L * i;
+      FloatVector xhat = fromMemorySegment(S, x, xo + at, O, m).sub(mean).mul(rstd);
+      FloatVector r = xhat.fma(fromArray(S, gamma, i, m), fromArray(S, beta, i, m));
+      r.intoMemorySegment(y, yo + at, O, m);
     }
   }
 
@@ -149,12 +146,16 @@ final class NormRows {
       float[] gamma) {
     int i = 0;
     for (; i <= n - L; i += L) {
-      store(load(x, xo, i).mul(scale).mul(FloatVector.fromArray(S, gamma, i)), y, yo, i);
+      long at = 4L * i;
+      FloatVector r = fromMemorySegment(S, x, xo + at, O).mul(scale).mul(fromArray(S, gamma, i));
+      r.intoMemorySegment(y, yo + at, O);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector r = load(x, xo, i, m).mul(scale).mul(FloatVector.fromArray(S, gamma, i, m));
-      store(r, y, yo, i, m);
+      long at = 4L * i;
+      FloatVector r =
+          fromMemorySegment(S, x, xo + at, O, m).mul(scale).mul(fromArray(S, gamma, i, m));
+      r.intoMemorySegment(y, yo + at, O, m);
     }
   }
 
@@ -162,13 +163,13 @@ final class NormRows {
   static void addDeviationRow(float[] acc, MemorySegment x, long xo, int n, float[] shift) {
     int i = 0;
     for (; i <= n - L; i += L) {
-      FloatVector d = load(x, xo, i).sub(FloatVector.fromArray(S, shift, i));
-      FloatVector.fromArray(S, acc, i).add(d).intoArray(acc, i);
+      FloatVector d = fromMemorySegment(S, x, xo + 4L * i, O).sub(fromArray(S, shift, i));
+      fromArray(S, acc, i).add(d).intoArray(acc, i);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector d = load(x, xo, i, m).sub(FloatVector.fromArray(S, shift, i, m));
-      FloatVector.fromArray(S, acc, i, m).add(d).intoArray(acc, i, m);
+      FloatVector d = fromMemorySegment(S, x, xo + 4L * i, O, m).sub(fromArray(S, shift, i, m));
+      fromArray(S, acc, i, m).add(d).intoArray(acc, i, m);
     }
   }
 
@@ -176,13 +177,13 @@ final class NormRows {
   static void addSquaredDeviationRow(float[] acc, MemorySegment x, long xo, int n, float[] mean) {
     int i = 0;
     for (; i <= n - L; i += L) {
-      FloatVector d = load(x, xo, i).sub(FloatVector.fromArray(S, mean, i));
-      d.fma(d, FloatVector.fromArray(S, acc, i)).intoArray(acc, i);
+      FloatVector d = fromMemorySegment(S, x, xo + 4L * i, O).sub(fromArray(S, mean, i));
+      d.fma(d, fromArray(S, acc, i)).intoArray(acc, i);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector d = load(x, xo, i, m).sub(FloatVector.fromArray(S, mean, i, m));
-      d.fma(d, FloatVector.fromArray(S, acc, i, m)).intoArray(acc, i, m);
+      FloatVector d = fromMemorySegment(S, x, xo + 4L * i, O, m).sub(fromArray(S, mean, i, m));
+      d.fma(d, fromArray(S, acc, i, m)).intoArray(acc, i, m);
     }
   }
 
@@ -191,17 +192,19 @@ final class NormRows {
       MemorySegment x, long xo, int n, float[] mean) {
     int i = 0;
     for (; i <= n - L; i += L) {
-      FloatVector g = load(dy, dyo, i);
-      FloatVector d = load(x, xo, i).sub(FloatVector.fromArray(S, mean, i));
-      FloatVector.fromArray(S, sumDy, i).add(g).intoArray(sumDy, i);
-      g.fma(d, FloatVector.fromArray(S, sumDyXc, i)).intoArray(sumDyXc, i);
+      long at = 4L * i;
+      FloatVector g = fromMemorySegment(S, dy, dyo + at, O);
+      FloatVector d = fromMemorySegment(S, x, xo + at, O).sub(fromArray(S, mean, i));
+      fromArray(S, sumDy, i).add(g).intoArray(sumDy, i);
+      g.fma(d, fromArray(S, sumDyXc, i)).intoArray(sumDyXc, i);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector g = load(dy, dyo, i, m);
-      FloatVector d = load(x, xo, i, m).sub(FloatVector.fromArray(S, mean, i, m));
-      FloatVector.fromArray(S, sumDy, i, m).add(g).intoArray(sumDy, i, m);
-      g.fma(d, FloatVector.fromArray(S, sumDyXc, i, m)).intoArray(sumDyXc, i, m);
+      long at = 4L * i;
+      FloatVector g = fromMemorySegment(S, dy, dyo + at, O, m);
+      FloatVector d = fromMemorySegment(S, x, xo + at, O, m).sub(fromArray(S, mean, i, m));
+      fromArray(S, sumDy, i, m).add(g).intoArray(sumDy, i, m);
+      g.fma(d, fromArray(S, sumDyXc, i, m)).intoArray(sumDyXc, i, m);
     }
   }
 
@@ -217,18 +220,20 @@ final class NormRows {
     FloatVector p1 = s0;
     int i = 0;
     for (; i <= n - 2 * L; i += 2 * L) {
-      FloatVector g0 = load(dy, dyo, i);
-      FloatVector g1 = load(dy, dyo, i + L);
+      long at = 4L * i;
+      FloatVector g0 = fromMemorySegment(S, dy, dyo + at, O);
+      FloatVector g1 = fromMemorySegment(S, dy, dyo + at + 4L * L, O);
       s0 = s0.add(g0);
       s1 = s1.add(g1);
-      p0 = g0.fma(load(x, xo, i).sub(mean), p0);
-      p1 = g1.fma(load(x, xo, i + L).sub(mean), p1);
+      p0 = g0.fma(fromMemorySegment(S, x, xo + at, O).sub(mean), p0);
+      p1 = g1.fma(fromMemorySegment(S, x, xo + at + 4L * L, O).sub(mean), p1);
     }
     for (; i < n; i += L) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector g = load(dy, dyo, i, m);
+      long at = 4L * i;
+      FloatVector g = fromMemorySegment(S, dy, dyo + at, O, m);
       s0 = s0.add(g);
-      p0 = p0.add(g.mul(load(x, xo, i, m).sub(mean)), m);
+      p0 = p0.add(g.mul(fromMemorySegment(S, x, xo + at, O, m).sub(mean)), m);
     }
     out[0] += s0.add(s1).reduceLanes(VectorOperators.ADD);
     out[1] += p0.add(p1).reduceLanes(VectorOperators.ADD);
@@ -242,13 +247,17 @@ final class NormRows {
     FloatVector vc = FloatVector.broadcast(S, c);
     int i = 0;
     for (; i <= n - L; i += L) {
-      FloatVector r = load(x, xo, i).sub(mean).fma(vb, load(dy, dyo, i).fma(va, vc));
-      store(r, dx, dxo, i);
+      long at = 4L * i;
+      FloatVector lin = fromMemorySegment(S, dy, dyo + at, O).fma(va, vc);
+      FloatVector r = fromMemorySegment(S, x, xo + at, O).sub(mean).fma(vb, lin);
+      r.intoMemorySegment(dx, dxo + at, O);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector r = load(x, xo, i, m).sub(mean).fma(vb, load(dy, dyo, i, m).fma(va, vc));
-      store(r, dx, dxo, i, m);
+      long at = 4L * i;
+      FloatVector lin = fromMemorySegment(S, dy, dyo + at, O, m).fma(va, vc);
+      FloatVector r = fromMemorySegment(S, x, xo + at, O, m).sub(mean).fma(vb, lin);
+      r.intoMemorySegment(dx, dxo + at, O, m);
     }
   }
 
@@ -257,17 +266,19 @@ final class NormRows {
       MemorySegment dx, long dxo, int n, float[] mean, float[] a, float[] b, float[] c) {
     int i = 0;
     for (; i <= n - L; i += L) {
-      FloatVector lin = load(dy, dyo, i)
-          .fma(FloatVector.fromArray(S, a, i), FloatVector.fromArray(S, c, i));
-      FloatVector d = load(x, xo, i).sub(FloatVector.fromArray(S, mean, i));
-      store(d.fma(FloatVector.fromArray(S, b, i), lin), dx, dxo, i);
+      long at = 4L * i;
+      FloatVector lin = fromMemorySegment(S, dy, dyo + at, O).fma(fromArray(S, a, i),
+          fromArray(S, c, i));
+      FloatVector d = fromMemorySegment(S, x, xo + at, O).sub(fromArray(S, mean, i));
+      d.fma(fromArray(S, b, i), lin).intoMemorySegment(dx, dxo + at, O);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector lin = load(dy, dyo, i, m)
-          .fma(FloatVector.fromArray(S, a, i, m), FloatVector.fromArray(S, c, i, m));
-      FloatVector d = load(x, xo, i, m).sub(FloatVector.fromArray(S, mean, i, m));
-      store(d.fma(FloatVector.fromArray(S, b, i, m), lin), dx, dxo, i, m);
+      long at = 4L * i;
+      FloatVector lin = fromMemorySegment(S, dy, dyo + at, O, m).fma(fromArray(S, a, i, m),
+          fromArray(S, c, i, m));
+      FloatVector d = fromMemorySegment(S, x, xo + at, O, m).sub(fromArray(S, mean, i, m));
+      d.fma(fromArray(S, b, i, m), lin).intoMemorySegment(dx, dxo + at, O, m);
     }
   }
 
@@ -282,23 +293,25 @@ final class NormRows {
     FloatVector sgx = sg;
     int i = 0;
     for (; i <= n - L; i += L) {
-      FloatVector d = load(dy, dyo, i);
-      FloatVector xhat = load(x, xo, i).sub(mean).mul(rstd);
-      FloatVector g = d.mul(FloatVector.fromArray(S, gamma, i));
+      long at = 4L * i;
+      FloatVector d = fromMemorySegment(S, dy, dyo + at, O);
+      FloatVector xhat = fromMemorySegment(S, x, xo + at, O).sub(mean).mul(rstd);
+      FloatVector g = d.mul(fromArray(S, gamma, i));
       sg = sg.add(g);
       sgx = g.fma(xhat, sgx);
-      d.fma(xhat, FloatVector.fromArray(S, dgamma, i)).intoArray(dgamma, i);
-      FloatVector.fromArray(S, dbeta, i).add(d).intoArray(dbeta, i);
+      d.fma(xhat, fromArray(S, dgamma, i)).intoArray(dgamma, i);
+      fromArray(S, dbeta, i).add(d).intoArray(dbeta, i);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector d = load(dy, dyo, i, m);
-      FloatVector xhat = load(x, xo, i, m).sub(mean).mul(rstd);
-      FloatVector g = d.mul(FloatVector.fromArray(S, gamma, i, m));
+      long at = 4L * i;
+      FloatVector d = fromMemorySegment(S, dy, dyo + at, O, m);
+      FloatVector xhat = fromMemorySegment(S, x, xo + at, O, m).sub(mean).mul(rstd);
+      FloatVector g = d.mul(fromArray(S, gamma, i, m));
       sg = sg.add(g);
       sgx = sgx.add(g.mul(xhat), m);
-      d.fma(xhat, FloatVector.fromArray(S, dgamma, i, m)).intoArray(dgamma, i, m);
-      FloatVector.fromArray(S, dbeta, i, m).add(d).intoArray(dbeta, i, m);
+      d.fma(xhat, fromArray(S, dgamma, i, m)).intoArray(dgamma, i, m);
+      fromArray(S, dbeta, i, m).add(d).intoArray(dbeta, i, m);
     }
     sums[0] = sg.reduceLanes(VectorOperators.ADD);
     sums[1] = sgx.reduceLanes(VectorOperators.ADD);
@@ -312,15 +325,17 @@ final class NormRows {
     FloatVector vmgx = FloatVector.broadcast(S, -meanGXhat);
     int i = 0;
     for (; i <= n - L; i += L) {
-      FloatVector xhat = load(x, xo, i).sub(mean).mul(rstd);
-      FloatVector g = load(dy, dyo, i).fma(FloatVector.fromArray(S, gamma, i), vmg);
-      store(xhat.fma(vmgx, g).mul(rstd), dx, dxo, i);
+      long at = 4L * i;
+      FloatVector xhat = fromMemorySegment(S, x, xo + at, O).sub(mean).mul(rstd);
+      FloatVector g = fromMemorySegment(S, dy, dyo + at, O).fma(fromArray(S, gamma, i), vmg);
+      xhat.fma(vmgx, g).mul(rstd).intoMemorySegment(dx, dxo + at, O);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector xhat = load(x, xo, i, m).sub(mean).mul(rstd);
-      FloatVector g = load(dy, dyo, i, m).fma(FloatVector.fromArray(S, gamma, i, m), vmg);
-      store(xhat.fma(vmgx, g).mul(rstd), dx, dxo, i, m);
+      long at = 4L * i;
+      FloatVector xhat = fromMemorySegment(S, x, xo + at, O, m).sub(mean).mul(rstd);
+      FloatVector g = fromMemorySegment(S, dy, dyo + at, O, m).fma(fromArray(S, gamma, i, m), vmg);
+      xhat.fma(vmgx, g).mul(rstd).intoMemorySegment(dx, dxo + at, O, m);
     }
   }
 
@@ -333,17 +348,19 @@ final class NormRows {
     FloatVector sgx = FloatVector.zero(S);
     int i = 0;
     for (; i <= n - L; i += L) {
-      FloatVector d = load(dy, dyo, i);
-      FloatVector xhat = load(x, xo, i).mul(rrms);
-      sgx = d.mul(FloatVector.fromArray(S, gamma, i)).fma(xhat, sgx);
-      d.fma(xhat, FloatVector.fromArray(S, dgamma, i)).intoArray(dgamma, i);
+      long at = 4L * i;
+      FloatVector d = fromMemorySegment(S, dy, dyo + at, O);
+      FloatVector xhat = fromMemorySegment(S, x, xo + at, O).mul(rrms);
+      sgx = d.mul(fromArray(S, gamma, i)).fma(xhat, sgx);
+      d.fma(xhat, fromArray(S, dgamma, i)).intoArray(dgamma, i);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector d = load(dy, dyo, i, m);
-      FloatVector xhat = load(x, xo, i, m).mul(rrms);
-      sgx = sgx.add(d.mul(FloatVector.fromArray(S, gamma, i, m)).mul(xhat), m);
-      d.fma(xhat, FloatVector.fromArray(S, dgamma, i, m)).intoArray(dgamma, i, m);
+      long at = 4L * i;
+      FloatVector d = fromMemorySegment(S, dy, dyo + at, O, m);
+      FloatVector xhat = fromMemorySegment(S, x, xo + at, O, m).mul(rrms);
+      sgx = sgx.add(d.mul(fromArray(S, gamma, i, m)).mul(xhat), m);
+      d.fma(xhat, fromArray(S, dgamma, i, m)).intoArray(dgamma, i, m);
     }
     return sgx.reduceLanes(VectorOperators.ADD);
   }
@@ -354,15 +371,17 @@ final class NormRows {
     FloatVector vmgx = FloatVector.broadcast(S, -meanGXhat);
     int i = 0;
     for (; i <= n - L; i += L) {
-      FloatVector xhat = load(x, xo, i).mul(rrms);
-      FloatVector g = load(dy, dyo, i).mul(FloatVector.fromArray(S, gamma, i));
-      store(xhat.fma(vmgx, g).mul(rrms), dx, dxo, i);
+      long at = 4L * i;
+      FloatVector xhat = fromMemorySegment(S, x, xo + at, O).mul(rrms);
+      FloatVector g = fromMemorySegment(S, dy, dyo + at, O).mul(fromArray(S, gamma, i));
+      xhat.fma(vmgx, g).mul(rrms).intoMemorySegment(dx, dxo + at, O);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector xhat = load(x, xo, i, m).mul(rrms);
-      FloatVector g = load(dy, dyo, i, m).mul(FloatVector.fromArray(S, gamma, i, m));
-      store(xhat.fma(vmgx, g).mul(rrms), dx, dxo, i, m);
+      long at = 4L * i;
+      FloatVector xhat = fromMemorySegment(S, x, xo + at, O, m).mul(rrms);
+      FloatVector g = fromMemorySegment(S, dy, dyo + at, O, m).mul(fromArray(S, gamma, i, m));
+      xhat.fma(vmgx, g).mul(rrms).intoMemorySegment(dx, dxo + at, O, m);
     }
   }
 }

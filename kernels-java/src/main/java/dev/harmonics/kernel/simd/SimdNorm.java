@@ -9,25 +9,33 @@ import java.lang.foreign.ValueLayout;
 /**
  * Vector API norm kernels.
  *
- * <p>Batch norm has two layouts. When a channel's spatial plane is at least one vector long
- * ({@code [N, C, H, W]} images), each {@code (n, c)} plane is a contiguous run and the work is split
- * by channel: one task makes the mean pass, the variance pass and the normalising pass over its
- * channels while their planes are still in cache. When the plane is shorter than a vector ({@code
- * [N, C]} dense layers, tiny feature maps), rows of {@code C * spatial} values are reduced column by
- * column, vectorised across the columns, with the rows split between tasks that each keep partial
- * column sums; the partials are added in task order, so results do not depend on thread timing.
+ * <p>Batch norm has two layouts. When a channel's spatial plane is long enough ({@link
+ * #PLANE_MIN} elements, as in most {@code [N, C, H, W]} images), each {@code (n, c)} plane is a
+ * contiguous run and the work is split by channel: one task makes the mean pass, the variance pass
+ * and the normalising pass over its channels while their planes are still in cache. Otherwise
+ * ({@code [N, C]} dense layers, small feature maps) rows of {@code C * spatial} values are reduced
+ * column by column, vectorised across the columns, with the rows split into slices that each keep
+ * partial column sums ({@link ColumnSums}).
  *
- * <p>Layer norm and RMS norm work row by row (a row is the normalised shape), split by rows.
+ * <p>Layer norm and RMS norm work row by row (a row is the normalised shape), split by rows; their
+ * parameter gradients are column sums over the rows, again through {@link ColumnSums}.
  *
- * <p>Sums run in float vector lanes over runs of at most a plane, a row or {@link #BLOCK_ROWS} rows,
- * and those partial sums are added in double, which keeps float rounding error from growing with
- * the batch size. Variance is two-pass (sum of squared deviations from the mean), which is exact
- * where the single-pass {@code E[x^2] - E[x]^2} cancels catastrophically.
+ * <p>Sums run in float vector lanes over at most a plane, a row or {@link ColumnSums#BLOCK_ROWS}
+ * rows, and those partial sums are added in double, which keeps float rounding error from growing
+ * with the batch size. The mean is summed as deviations from one of the values, so a large common
+ * offset costs no precision, and the variance is two-pass (the sum of squared deviations from the
+ * mean), which stays accurate where the single-pass {@code E[x^2] - E[x]^2} cancels.
  */
 final class SimdNorm extends NormKernels {
 
   /** Below about this many elements a task costs more to hand off than it saves. */
   static final int GRAIN = 1 << 15;
+  /**
+   * The smallest plane handled plane by plane; smaller ones go column-wise. Measured on one
+   * thread, training forward: 7 x 7 planes 1.1 ns per element plane-wise and 0.74 column-wise,
+   * 28 x 28 planes 0.44 plane-wise and 1.8 column-wise.
+   */
+  private static final int PLANE_MIN = 64;
 
   @Override
   protected void doBatchNormTrainingForward(Tensor x, Tensor gamma, Tensor beta,
@@ -38,7 +46,7 @@ final class SimdNorm extends NormKernels {
     float[] g = gamma.toFloatArray();
     float[] b = beta.toFloatArray();
     double count = (double) batch * spatial;
-    if (spatial >= SimdSpecies.LANES) {
+    if (spatial >= PLANE_MIN) {
       Runs xr = new Runs(x);
       Runs yr = new Runs(y);
       int grain = Math.max(1, (int) (GRAIN / count));
@@ -128,7 +136,7 @@ final class SimdNorm extends NormKernels {
     float[] b = beta.toFloatArray();
     Runs xr = new Runs(x);
     Runs yr = new Runs(y);
-    if (spatial >= SimdSpecies.LANES) {
+    if (spatial >= PLANE_MIN) {
       KernelPool.shared().parallelFor(batch * channels, Math.max(1, GRAIN / spatial),
           (from, to) -> {
             for (int p = from; p < to; p++) {
@@ -165,7 +173,7 @@ final class SimdNorm extends NormKernels {
     Runs dyr = new Runs(dy);
     Runs xr = new Runs(x);
     Runs dxr = new Runs(dx);
-    if (spatial >= SimdSpecies.LANES) {
+    if (spatial >= PLANE_MIN) {
       int grain = Math.max(1, (int) (GRAIN / count));
       KernelPool.shared().parallelFor(channels, grain, (from, to) -> {
         double[] sums = new double[2];

@@ -1,26 +1,36 @@
 package dev.harmonics.kernel.simd;
 
+import static jdk.incubator.vector.FloatVector.fromArray;
+import static jdk.incubator.vector.FloatVector.fromMemorySegment;
+
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Softmax along a non-last axis without transposing. The data is {@code [outer, length, inner]};
  * for one outer index and a chunk of {@code w} consecutive inner positions, the {@code length}
- * elements to normalise together sit in the same lane of {@code length} contiguous runs of {@code
- * w} floats, one {@code stride} apart. So every pass walks those runs in memory order and keeps one
- * running value per column ({@code w} of them) in a small array: vectors go across the columns and
- * each column's reduction happens lane-wise, with no shuffles and no strided loads.
+ * values normalised together sit in the same column of {@code length} contiguous runs of {@code w}
+ * floats, one {@code stride} (bytes) apart. Every pass walks those runs in memory order and keeps
+ * one running value per column in a small array ({@code m} for maxima, {@code s} for sums), so the
+ * vectors go across the columns, each column is reduced lane-wise, and there are no shuffles and
+ * no strided vector loads.
  *
- * <p>{@code at} is the byte offset of the chunk's first element; {@code stride} the bytes between
- * consecutive positions along the axis.
+ * <p>Walking whole runs matters: a variant that kept one vector of columns in registers and walked
+ * down the axis one vector per row was up to twice as slow once the stride spans pages (for
+ * example 1000 x 3136 planes), as every load then needs a different TLB entry.
+ *
+ * <p>{@code at} is the byte offset of the chunk's first element in its first row.
  */
 final class SoftmaxColumns {
 
   private static final VectorSpecies<Float> S = SimdSpecies.FLOAT;
   private static final int L = S.length();
+  private static final ByteOrder O = ByteOrder.nativeOrder();
 
   private SoftmaxColumns() {}
 
@@ -31,19 +41,24 @@ final class SoftmaxColumns {
       long row = at + l * stride;
       int i = 0;
       for (; i <= w - L; i += L) {
-        SoftmaxRows.max(FloatVector.fromArray(S, m, i), SoftmaxRows.load(x, row, i))
-            .intoArray(m, i);
+        FloatVector cur = fromArray(S, m, i);
+        FloatVector v = fromMemorySegment(S, x, row + 4L * i, O);
+        cur.blend(v, v.compare(VectorOperators.GT, cur)).intoArray(m, i);
       }
       if (i < w) {
         VectorMask<Float> k = S.indexInRange(i, w);
-        SoftmaxRows.max(FloatVector.fromArray(S, m, i, k), SoftmaxRows.load(x, row, i, k))
-            .intoArray(m, i, k);
+        FloatVector cur = fromArray(S, m, i, k);
+        FloatVector v = fromMemorySegment(S, x, row + 4L * i, O, k);
+        cur.blend(v, v.compare(VectorOperators.GT, cur)).intoArray(m, i, k);
       }
     }
   }
 
-  /** Writes {@code y = exp(x - m[j])} and sets {@code s[j]} to its column sums. */
-  static void expStore(MemorySegment x, long xAt, MemorySegment y, long yAt, long stride,
+  /**
+   * Sets {@code s[j]} to the column sums of {@code exp(x - m[j])}, writing the exponentials to
+   * {@code y} unless {@code y} is null.
+   */
+  static void expSum(MemorySegment x, long xAt, MemorySegment y, long yAt, long stride,
       int length, int w, float[] m, float[] s) {
     Arrays.fill(s, 0, w, 0f);
     for (int l = 0; l < length; l++) {
@@ -51,37 +66,21 @@ final class SoftmaxColumns {
       long yr = yAt + l * stride;
       int i = 0;
       for (; i <= w - L; i += L) {
-        FloatVector e = SimdExp.exp(SoftmaxRows.load(x, xr, i).sub(FloatVector.fromArray(S, m, i)));
-        SoftmaxRows.store(e, y, yr, i);
-        FloatVector.fromArray(S, s, i).add(e).intoArray(s, i);
+        FloatVector v = fromMemorySegment(S, x, xr + 4L * i, O);
+        FloatVector e = SimdExp.exp(v.sub(fromArray(S, m, i)));
+        if (y != null) {
+          e.intoMemorySegment(y, yr + 4L * i, O);
+        }
+        fromArray(S, s, i).add(e).intoArray(s, i);
       }
       if (i < w) {
         VectorMask<Float> k = S.indexInRange(i, w);
-        FloatVector e =
-            SimdExp.exp(SoftmaxRows.load(x, xr, i, k).sub(FloatVector.fromArray(S, m, i, k)));
-        SoftmaxRows.store(e, y, yr, i, k);
-        FloatVector.fromArray(S, s, i, k).add(e).intoArray(s, i, k);
-      }
-    }
-  }
-
-  /** Sets {@code s[j]} to the column sums of {@code exp(x - m[j])}. */
-  static void expSum(MemorySegment x, long at, long stride, int length, int w, float[] m,
-      float[] s) {
-    Arrays.fill(s, 0, w, 0f);
-    for (int l = 0; l < length; l++) {
-      long row = at + l * stride;
-      int i = 0;
-      for (; i <= w - L; i += L) {
-        FloatVector e =
-            SimdExp.exp(SoftmaxRows.load(x, row, i).sub(FloatVector.fromArray(S, m, i)));
-        FloatVector.fromArray(S, s, i).add(e).intoArray(s, i);
-      }
-      if (i < w) {
-        VectorMask<Float> k = S.indexInRange(i, w);
-        FloatVector e =
-            SimdExp.exp(SoftmaxRows.load(x, row, i, k).sub(FloatVector.fromArray(S, m, i, k)));
-        FloatVector.fromArray(S, s, i, k).add(e).intoArray(s, i, k);
+        FloatVector v = fromMemorySegment(S, x, xr + 4L * i, O, k);
+        FloatVector e = SimdExp.exp(v.sub(fromArray(S, m, i, k)));
+        if (y != null) {
+          e.intoMemorySegment(y, yr + 4L * i, O, k);
+        }
+        fromArray(S, s, i, k).add(e).intoArray(s, i, k);
       }
     }
   }
@@ -92,13 +91,14 @@ final class SoftmaxColumns {
       long row = at + l * stride;
       int i = 0;
       for (; i <= w - L; i += L) {
-        SoftmaxRows.store(SoftmaxRows.load(y, row, i).mul(FloatVector.fromArray(S, f, i)), y, row,
-            i);
+        long off = row + 4L * i;
+        fromMemorySegment(S, y, off, O).mul(fromArray(S, f, i)).intoMemorySegment(y, off, O);
       }
       if (i < w) {
         VectorMask<Float> k = S.indexInRange(i, w);
-        FloatVector v = SoftmaxRows.load(y, row, i, k).mul(FloatVector.fromArray(S, f, i, k));
-        SoftmaxRows.store(v, y, row, i, k);
+        long off = row + 4L * i;
+        FloatVector v = fromMemorySegment(S, y, off, O, k).mul(fromArray(S, f, i, k));
+        v.intoMemorySegment(y, off, O, k);
       }
     }
   }
@@ -111,15 +111,13 @@ final class SoftmaxColumns {
       long yr = yAt + l * stride;
       int i = 0;
       for (; i <= w - L; i += L) {
-        FloatVector v = SoftmaxRows.load(x, xr, i).sub(FloatVector.fromArray(S, m, i))
-            .sub(FloatVector.fromArray(S, t, i));
-        SoftmaxRows.store(v, y, yr, i);
+        FloatVector v = fromMemorySegment(S, x, xr + 4L * i, O).sub(fromArray(S, m, i));
+        v.sub(fromArray(S, t, i)).intoMemorySegment(y, yr + 4L * i, O);
       }
       if (i < w) {
         VectorMask<Float> k = S.indexInRange(i, w);
-        FloatVector v = SoftmaxRows.load(x, xr, i, k).sub(FloatVector.fromArray(S, m, i, k))
-            .sub(FloatVector.fromArray(S, t, i, k));
-        SoftmaxRows.store(v, y, yr, i, k);
+        FloatVector v = fromMemorySegment(S, x, xr + 4L * i, O, k).sub(fromArray(S, m, i, k));
+        v.sub(fromArray(S, t, i, k)).intoMemorySegment(y, yr + 4L * i, O, k);
       }
     }
   }
@@ -133,19 +131,19 @@ final class SoftmaxColumns {
       long br = bAt + l * stride;
       int i = 0;
       for (; i <= w - L; i += L) {
-        FloatVector v = SoftmaxRows.load(a, ar, i);
+        FloatVector v = fromMemorySegment(S, a, ar + 4L * i, O);
         if (b != null) {
-          v = v.mul(SoftmaxRows.load(b, br, i));
+          v = v.mul(fromMemorySegment(S, b, br + 4L * i, O));
         }
-        FloatVector.fromArray(S, s, i).add(v).intoArray(s, i);
+        fromArray(S, s, i).add(v).intoArray(s, i);
       }
       if (i < w) {
         VectorMask<Float> k = S.indexInRange(i, w);
-        FloatVector v = SoftmaxRows.load(a, ar, i, k);
+        FloatVector v = fromMemorySegment(S, a, ar + 4L * i, O, k);
         if (b != null) {
-          v = v.mul(SoftmaxRows.load(b, br, i, k));
+          v = v.mul(fromMemorySegment(S, b, br + 4L * i, O, k));
         }
-        FloatVector.fromArray(S, s, i, k).add(v).intoArray(s, i, k);
+        fromArray(S, s, i, k).add(v).intoArray(s, i, k);
       }
     }
   }
@@ -157,24 +155,24 @@ final class SoftmaxColumns {
   static void grad(MemorySegment y, long yAt, MemorySegment dy, long dyAt, MemorySegment dx,
       long dxAt, long stride, int length, int w, float[] s, boolean log) {
     for (int l = 0; l < length; l++) {
-      long yr = yAt + l * stride;
-      long dyr = dyAt + l * stride;
-      long dxr = dxAt + l * stride;
+      long step = l * stride;
       int i = 0;
       for (; i <= w - L; i += L) {
-        FloatVector yv = SoftmaxRows.load(y, yr, i);
-        FloatVector g = SoftmaxRows.load(dy, dyr, i);
-        FloatVector sv = FloatVector.fromArray(S, s, i);
+        long off = step + 4L * i;
+        FloatVector yv = fromMemorySegment(S, y, yAt + off, O);
+        FloatVector g = fromMemorySegment(S, dy, dyAt + off, O);
+        FloatVector sv = fromArray(S, s, i);
         FloatVector r = log ? SimdExp.exp(yv).fma(sv.neg(), g) : g.sub(sv).mul(yv);
-        SoftmaxRows.store(r, dx, dxr, i);
+        r.intoMemorySegment(dx, dxAt + off, O);
       }
       if (i < w) {
         VectorMask<Float> k = S.indexInRange(i, w);
-        FloatVector yv = SoftmaxRows.load(y, yr, i, k);
-        FloatVector g = SoftmaxRows.load(dy, dyr, i, k);
-        FloatVector sv = FloatVector.fromArray(S, s, i, k);
+        long off = step + 4L * i;
+        FloatVector yv = fromMemorySegment(S, y, yAt + off, O, k);
+        FloatVector g = fromMemorySegment(S, dy, dyAt + off, O, k);
+        FloatVector sv = fromArray(S, s, i, k);
         FloatVector r = log ? SimdExp.exp(yv).fma(sv.neg(), g) : g.sub(sv).mul(yv);
-        SoftmaxRows.store(r, dx, dxr, i, k);
+        r.intoMemorySegment(dx, dxAt + off, O, k);
       }
     }
   }

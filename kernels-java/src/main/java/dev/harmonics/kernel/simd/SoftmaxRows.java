@@ -1,5 +1,7 @@
 package dev.harmonics.kernel.simd;
 
+import static jdk.incubator.vector.FloatVector.fromMemorySegment;
+
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
@@ -9,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector loops over one contiguous row (segment, byte offset, length in elements) for softmax and
- * the losses built on it. Whole vectors first, then one masked vector for the rest.
+ * the losses built on it. Whole vectors first, then one masked vector for the rest. As in {@link
+ * NormRows}, no vector crosses a method boundary.
  *
  * <p>The maximum is taken with compare-and-blend, which skips NaN instead of propagating it; that
  * is enough, because a NaN then turns {@code exp(x - max)} and the sum into NaN, which makes the
@@ -19,30 +22,9 @@ final class SoftmaxRows {
 
   private static final VectorSpecies<Float> S = SimdSpecies.FLOAT;
   private static final int L = S.length();
-  private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+  private static final ByteOrder O = ByteOrder.nativeOrder();
 
   private SoftmaxRows() {}
-
-  static FloatVector load(MemorySegment m, long off, int i) {
-    return FloatVector.fromMemorySegment(S, m, off + 4L * i, ORDER);
-  }
-
-  static FloatVector load(MemorySegment m, long off, int i, VectorMask<Float> mask) {
-    return FloatVector.fromMemorySegment(S, m, off + 4L * i, ORDER, mask);
-  }
-
-  static void store(FloatVector v, MemorySegment m, long off, int i) {
-    v.intoMemorySegment(m, off + 4L * i, ORDER);
-  }
-
-  static void store(FloatVector v, MemorySegment m, long off, int i, VectorMask<Float> mask) {
-    v.intoMemorySegment(m, off + 4L * i, ORDER, mask);
-  }
-
-  /** The larger of {@code a} and {@code b} per lane, keeping {@code a} where {@code b} is NaN. */
-  static FloatVector max(FloatVector a, FloatVector b) {
-    return a.blend(b, b.compare(VectorOperators.GT, a));
-  }
 
   /** {@code max(x)} ignoring NaN; {@code -inf} for a row of NaN or {@code -inf}. */
   static float max(MemorySegment x, long xo, int n) {
@@ -52,17 +34,24 @@ final class SoftmaxRows {
     FloatVector m3 = m0;
     int i = 0;
     for (; i <= n - 4 * L; i += 4 * L) {
-      m0 = max(m0, load(x, xo, i));
-      m1 = max(m1, load(x, xo, i + L));
-      m2 = max(m2, load(x, xo, i + 2 * L));
-      m3 = max(m3, load(x, xo, i + 3 * L));
+      long at = xo + 4L * i;
+      FloatVector v0 = fromMemorySegment(S, x, at, O);
+      FloatVector v1 = fromMemorySegment(S, x, at + 4L * L, O);
+      FloatVector v2 = fromMemorySegment(S, x, at + 8L * L, O);
+      FloatVector v3 = fromMemorySegment(S, x, at + 12L * L, O);
+      m0 = m0.blend(v0, v0.compare(VectorOperators.GT, m0));
+      m1 = m1.blend(v1, v1.compare(VectorOperators.GT, m1));
+      m2 = m2.blend(v2, v2.compare(VectorOperators.GT, m2));
+      m3 = m3.blend(v3, v3.compare(VectorOperators.GT, m3));
     }
     for (; i < n; i += L) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector v = load(x, xo, i, m);
+      FloatVector v = fromMemorySegment(S, x, xo + 4L * i, O, m);
       m0 = m0.blend(v, v.compare(VectorOperators.GT, m0).and(m));
     }
-    return max(max(m0, m1), max(m2, m3)).reduceLanes(VectorOperators.MAX);
+    m0 = m0.blend(m1, m1.compare(VectorOperators.GT, m0));
+    m2 = m2.blend(m3, m3.compare(VectorOperators.GT, m2));
+    return m0.blend(m2, m2.compare(VectorOperators.GT, m0)).reduceLanes(VectorOperators.MAX);
   }
 
   /** Writes {@code y = exp(x - shift)} and returns {@code sum(y)}. */
@@ -71,17 +60,19 @@ final class SoftmaxRows {
     FloatVector s1 = s0;
     int i = 0;
     for (; i <= n - 2 * L; i += 2 * L) {
-      FloatVector e0 = SimdExp.exp(load(x, xo, i).sub(shift));
-      FloatVector e1 = SimdExp.exp(load(x, xo, i + L).sub(shift));
-      store(e0, y, yo, i);
-      store(e1, y, yo, i + L);
+      long at = 4L * i;
+      FloatVector e0 = SimdExp.exp(fromMemorySegment(S, x, xo + at, O).sub(shift));
+      FloatVector e1 = SimdExp.exp(fromMemorySegment(S, x, xo + at + 4L * L, O).sub(shift));
+      e0.intoMemorySegment(y, yo + at, O);
+      e1.intoMemorySegment(y, yo + at + 4L * L, O);
       s0 = s0.add(e0);
       s1 = s1.add(e1);
     }
     for (; i < n; i += L) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector e = SimdExp.exp(load(x, xo, i, m).sub(shift));
-      store(e, y, yo, i, m);
+      long at = 4L * i;
+      FloatVector e = SimdExp.exp(fromMemorySegment(S, x, xo + at, O, m).sub(shift));
+      e.intoMemorySegment(y, yo + at, O, m);
       s0 = s0.add(e, m);
     }
     return s0.add(s1).reduceLanes(VectorOperators.ADD);
@@ -93,12 +84,13 @@ final class SoftmaxRows {
     FloatVector s1 = s0;
     int i = 0;
     for (; i <= n - 2 * L; i += 2 * L) {
-      s0 = s0.add(SimdExp.exp(load(x, xo, i).sub(shift)));
-      s1 = s1.add(SimdExp.exp(load(x, xo, i + L).sub(shift)));
+      long at = xo + 4L * i;
+      s0 = s0.add(SimdExp.exp(fromMemorySegment(S, x, at, O).sub(shift)));
+      s1 = s1.add(SimdExp.exp(fromMemorySegment(S, x, at + 4L * L, O).sub(shift)));
     }
     for (; i < n; i += L) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      s0 = s0.add(SimdExp.exp(load(x, xo, i, m).sub(shift)), m);
+      s0 = s0.add(SimdExp.exp(fromMemorySegment(S, x, xo + 4L * i, O, m).sub(shift)), m);
     }
     return s0.add(s1).reduceLanes(VectorOperators.ADD);
   }
@@ -107,11 +99,13 @@ final class SoftmaxRows {
   static void scale(MemorySegment y, long yo, int n, float factor) {
     int i = 0;
     for (; i <= n - L; i += L) {
-      store(load(y, yo, i).mul(factor), y, yo, i);
+      long at = yo + 4L * i;
+      fromMemorySegment(S, y, at, O).mul(factor).intoMemorySegment(y, at, O);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      store(load(y, yo, i, m).mul(factor), y, yo, i, m);
+      long at = yo + 4L * i;
+      fromMemorySegment(S, y, at, O, m).mul(factor).intoMemorySegment(y, at, O, m);
     }
   }
 
@@ -120,11 +114,15 @@ final class SoftmaxRows {
       float offset) {
     int i = 0;
     for (; i <= n - L; i += L) {
-      store(load(x, xo, i).sub(shift).sub(offset), y, yo, i);
+      long at = 4L * i;
+      FloatVector r = fromMemorySegment(S, x, xo + at, O).sub(shift).sub(offset);
+      r.intoMemorySegment(y, yo + at, O);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      store(load(x, xo, i, m).sub(shift).sub(offset), y, yo, i, m);
+      long at = 4L * i;
+      FloatVector r = fromMemorySegment(S, x, xo + at, O, m).sub(shift).sub(offset);
+      r.intoMemorySegment(y, yo + at, O, m);
     }
   }
 
@@ -134,11 +132,12 @@ final class SoftmaxRows {
     FloatVector s1 = s0;
     int i = 0;
     for (; i <= n - 2 * L; i += 2 * L) {
-      s0 = s0.add(load(a, ao, i));
-      s1 = s1.add(load(a, ao, i + L));
+      long at = ao + 4L * i;
+      s0 = s0.add(fromMemorySegment(S, a, at, O));
+      s1 = s1.add(fromMemorySegment(S, a, at + 4L * L, O));
     }
     for (; i < n; i += L) {
-      s0 = s0.add(load(a, ao, i, S.indexInRange(i, n)));
+      s0 = s0.add(fromMemorySegment(S, a, ao + 4L * i, O, S.indexInRange(i, n)));
     }
     return s0.add(s1).reduceLanes(VectorOperators.ADD);
   }
@@ -149,12 +148,16 @@ final class SoftmaxRows {
     FloatVector s1 = s0;
     int i = 0;
     for (; i <= n - 2 * L; i += 2 * L) {
-      s0 = load(a, ao, i).fma(load(b, bo, i), s0);
-      s1 = load(a, ao, i + L).fma(load(b, bo, i + L), s1);
+      long at = 4L * i;
+      long next = at + 4L * L;
+      s0 = fromMemorySegment(S, a, ao + at, O).fma(fromMemorySegment(S, b, bo + at, O), s0);
+      s1 = fromMemorySegment(S, a, ao + next, O).fma(fromMemorySegment(S, b, bo + next, O), s1);
     }
     for (; i < n; i += L) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      s0 = s0.add(load(a, ao, i, m).mul(load(b, bo, i, m)), m);
+      long at = 4L * i;
+      FloatVector va = fromMemorySegment(S, a, ao + at, O, m);
+      s0 = s0.add(va.mul(fromMemorySegment(S, b, bo + at, O, m)), m);
     }
     return s0.add(s1).reduceLanes(VectorOperators.ADD);
   }
@@ -164,11 +167,15 @@ final class SoftmaxRows {
       long dxo, int n, float dot) {
     int i = 0;
     for (; i <= n - L; i += L) {
-      store(load(dy, dyo, i).sub(dot).mul(load(y, yo, i)), dx, dxo, i);
+      long at = 4L * i;
+      FloatVector g = fromMemorySegment(S, dy, dyo + at, O).sub(dot);
+      g.mul(fromMemorySegment(S, y, yo + at, O)).intoMemorySegment(dx, dxo + at, O);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      store(load(dy, dyo, i, m).sub(dot).mul(load(y, yo, i, m)), dx, dxo, i, m);
+      long at = 4L * i;
+      FloatVector g = fromMemorySegment(S, dy, dyo + at, O, m).sub(dot);
+      g.mul(fromMemorySegment(S, y, yo + at, O, m)).intoMemorySegment(dx, dxo + at, O, m);
     }
   }
 
@@ -178,11 +185,15 @@ final class SoftmaxRows {
     FloatVector neg = FloatVector.broadcast(S, -sum);
     int i = 0;
     for (; i <= n - L; i += L) {
-      store(SimdExp.exp(load(y, yo, i)).fma(neg, load(dy, dyo, i)), dx, dxo, i);
+      long at = 4L * i;
+      FloatVector p = SimdExp.exp(fromMemorySegment(S, y, yo + at, O));
+      p.fma(neg, fromMemorySegment(S, dy, dyo + at, O)).intoMemorySegment(dx, dxo + at, O);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      store(SimdExp.exp(load(y, yo, i, m)).fma(neg, load(dy, dyo, i, m)), dx, dxo, i, m);
+      long at = 4L * i;
+      FloatVector p = SimdExp.exp(fromMemorySegment(S, y, yo + at, O, m));
+      p.fma(neg, fromMemorySegment(S, dy, dyo + at, O, m)).intoMemorySegment(dx, dxo + at, O, m);
     }
   }
 }

@@ -43,11 +43,14 @@ public abstract class NormConformance extends KernelConformanceTest {
   private static final float EPS = 1e-5f;
   private static final float MOMENTUM = 0.1f;
 
-  /** Batch-norm shapes: dense, odd planes shorter and longer than a vector, rank 3 and 5, large. */
+  /**
+   * Batch-norm shapes: dense, planes shorter and longer than a vector, on both sides of the 64
+   * elements where the SIMD kernel switches from column-wise to plane-wise, rank 3 and 5, large.
+   */
   private static final int[][] BATCH_SHAPES = {
       {2, 1}, {2, 3}, {5, 17}, {3, 33}, {7, 1, 1, 1}, {2, 3, 1, 3}, {3, 2, 3, 5}, {2, 4, 5, 7},
-      {3, 3, 7, 7}, {2, 5, 13, 17}, {4, 3, 11}, {2, 2, 3, 3, 5}, {1, 3, 31}, {1000, 103},
-      {8, 16, 28, 28}};
+      {3, 3, 7, 7}, {2, 3, 8, 8}, {3, 2, 5, 13}, {2, 5, 13, 17}, {4, 3, 11}, {2, 2, 3, 3, 5},
+      {1, 3, 31}, {1000, 103}, {8, 16, 28, 28}};
 
   private final List<Tensor> open = new ArrayList<>();
   private final RandomTensors random = new RandomTensors(SEED);
