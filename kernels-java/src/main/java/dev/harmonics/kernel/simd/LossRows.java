@@ -18,6 +18,11 @@ final class LossRows {
   private static final VectorSpecies<Float> S = SimdSpecies.FLOAT;
   private static final int L = S.length();
   private static final ByteOrder O = ByteOrder.nativeOrder();
+  /**
+   * Elements summed in float lanes before the partial sum moves into a double: long rows (a
+   * 100k-word vocabulary) then lose no more precision than a 4096-element one.
+   */
+  private static final int BLOCK = 4096;
 
   private LossRows() {}
 
@@ -64,7 +69,17 @@ final class LossRows {
    * its target-weighted shifted logits.
    */
   static void targetSums(MemorySegment t, long tOff, MemorySegment z, long zOff, int n,
-      float shift, float[] sums) {
+      float shift, double[] sums) {
+    sums[0] = 0;
+    sums[1] = 0;
+    for (int from = 0; from < n; from += BLOCK) {
+      targetSumsBlock(t, tOff + 4L * from, z, zOff + 4L * from, Math.min(BLOCK, n - from), shift,
+          sums);
+    }
+  }
+
+  private static void targetSumsBlock(MemorySegment t, long tOff, MemorySegment z, long zOff,
+      int n, float shift, double[] sums) {
     FloatVector st = FloatVector.zero(S);
     FloatVector stz = st;
     int i = 0;
@@ -81,12 +96,22 @@ final class LossRows {
       st = st.add(tv);
       stz = stz.add(tv.mul(fromMemorySegment(S, z, zOff + at, O, m).sub(shift)), m);
     }
-    sums[0] = st.reduceLanes(VectorOperators.ADD);
-    sums[1] = stz.reduceLanes(VectorOperators.ADD);
+    sums[0] += st.reduceLanes(VectorOperators.ADD);
+    sums[1] += stz.reduceLanes(VectorOperators.ADD);
   }
 
   /** {@code sum((p - t)^2)}. */
   static float squaredError(MemorySegment p, long pOff, MemorySegment t, long tOff, int n) {
+    double total = 0;
+    for (int from = 0; from < n; from += BLOCK) {
+      total += squaredErrorBlock(p, pOff + 4L * from, t, tOff + 4L * from, Math.min(BLOCK,
+          n - from));
+    }
+    return (float) total;
+  }
+
+  private static float squaredErrorBlock(MemorySegment p, long pOff, MemorySegment t, long tOff,
+      int n) {
     FloatVector s0 = FloatVector.zero(S);
     FloatVector s1 = s0;
     int i = 0;

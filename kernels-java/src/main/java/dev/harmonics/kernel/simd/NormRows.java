@@ -14,7 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Vector loops over one contiguous run of floats, the building blocks of the norm kernels. A run is
  * a segment, a byte offset and a length in elements. Each loop covers whole vectors, then the rest
  * with one masked vector, so every length is handled by the same code. Sums use two accumulators,
- * which both shortens the dependency chain and halves the rounding error's growth.
+ * which shortens the dependency chain, over blocks of {@link #BLOCK} elements whose sums are added
+ * in double.
  *
  * <p>Vectors never cross a method boundary here: the loads and stores are the Vector API's own
  * (always inlined) calls, because a helper method taking or returning a vector that C2 declines to
@@ -25,6 +26,11 @@ final class NormRows {
   private static final VectorSpecies<Float> S = SimdSpecies.FLOAT;
   private static final int L = S.length();
   private static final ByteOrder O = ByteOrder.nativeOrder();
+  /**
+   * Elements summed in float lanes before the partial sum moves into a double: long rows (a
+   * 100k-word vocabulary) then lose no more precision than a 4096-element one.
+   */
+  private static final int BLOCK = 4096;
 
   private NormRows() {}
 
@@ -33,6 +39,14 @@ final class NormRows {
    * the elements) keeps the partial sums small, so a large common offset costs no precision.
    */
   static float sumShifted(MemorySegment x, long xo, int n, float shift) {
+    double total = 0;
+    for (int from = 0; from < n; from += BLOCK) {
+      total += sumShiftedBlock(x, xo + 4L * from, Math.min(BLOCK, n - from), shift);
+    }
+    return (float) total;
+  }
+
+  private static float sumShiftedBlock(MemorySegment x, long xo, int n, float shift) {
     FloatVector a0 = FloatVector.zero(S);
     FloatVector a1 = a0;
     int i = 0;
@@ -50,6 +64,14 @@ final class NormRows {
 
   /** {@code sum((x - mean)^2)}. */
   static float sumSquaredDeviation(MemorySegment x, long xo, int n, float mean) {
+    double total = 0;
+    for (int from = 0; from < n; from += BLOCK) {
+      total += sumSquaredDeviationBlock(x, xo + 4L * from, Math.min(BLOCK, n - from), mean);
+    }
+    return (float) total;
+  }
+
+  private static float sumSquaredDeviationBlock(MemorySegment x, long xo, int n, float mean) {
     FloatVector a0 = FloatVector.zero(S);
     FloatVector a1 = a0;
     int i = 0;
@@ -70,6 +92,14 @@ final class NormRows {
 
   /** {@code sum(x^2)}. */
   static float sumSquares(MemorySegment x, long xo, int n) {
+    double total = 0;
+    for (int from = 0; from < n; from += BLOCK) {
+      total += sumSquaresBlock(x, xo + 4L * from, Math.min(BLOCK, n - from));
+    }
+    return (float) total;
+  }
+
+  private static float sumSquaresBlock(MemorySegment x, long xo, int n) {
     FloatVector a0 = FloatVector.zero(S);
     FloatVector a1 = a0;
     int i = 0;
@@ -210,10 +240,18 @@ final class NormRows {
 
   /**
    * {@code out[0] += sum(dy)} and {@code out[1] += sum(dy * (x - mean))} over one batch-norm plane,
-   * each plane's float partial sums added into double totals.
+   * float partial sums of at most {@link #BLOCK} elements added into the double totals.
    */
   static void gradientSums(MemorySegment dy, long dyo, MemorySegment x, long xo, int n, float mean,
       double[] out) {
+    for (int from = 0; from < n; from += BLOCK) {
+      gradientSumsBlock(dy, dyo + 4L * from, x, xo + 4L * from, Math.min(BLOCK, n - from), mean,
+          out);
+    }
+  }
+
+  private static void gradientSumsBlock(MemorySegment dy, long dyo, MemorySegment x, long xo,
+      int n, float mean, double[] out) {
     FloatVector s0 = FloatVector.zero(S);
     FloatVector p0 = s0;
     FloatVector s1 = s0;
@@ -284,11 +322,23 @@ final class NormRows {
 
   /**
    * First backward pass over one layer-norm row, with {@code xhat = (x - mean) * rstd} and {@code g
-   * = dy * gamma}: returns {@code sum(g)} in {@code sums[0]} and {@code sum(g * xhat)} in {@code
-   * sums[1]}, and adds {@code dy * xhat} to {@code dgamma} and {@code dy} to {@code dbeta}.
+   * = dy * gamma}: sets {@code sums[0] = sum(g)} and {@code sums[1] = sum(g * xhat)}, and adds
+   * {@code dy * xhat} to {@code dgamma} and {@code dy} to {@code dbeta}.
    */
   static void layerNormRowSums(MemorySegment dy, long dyo, MemorySegment x, long xo, int n,
-      float mean, float rstd, float[] gamma, float[] dgamma, float[] dbeta, float[] sums) {
+      float mean, float rstd, float[] gamma, float[] dgamma, float[] dbeta, double[] sums) {
+    sums[0] = 0;
+    sums[1] = 0;
+    for (int from = 0; from < n; from += BLOCK) {
+      layerNormRowSumsBlock(dy, dyo + 4L * from, x, xo + 4L * from, from,
+          Math.min(BLOCK, n - from), mean, rstd, gamma, dgamma, dbeta, sums);
+    }
+  }
+
+  /** {@link #layerNormRowSums} over elements {@code [base, base + n)}, adding into {@code sums}. */
+  private static void layerNormRowSumsBlock(MemorySegment dy, long dyo, MemorySegment x, long xo,
+      int base, int n, float mean, float rstd, float[] gamma, float[] dgamma, float[] dbeta,
+      double[] sums) {
     FloatVector sg = FloatVector.zero(S);
     FloatVector sgx = sg;
     int i = 0;
@@ -296,25 +346,25 @@ final class NormRows {
       long at = 4L * i;
       FloatVector d = fromMemorySegment(S, dy, dyo + at, O);
       FloatVector xhat = fromMemorySegment(S, x, xo + at, O).sub(mean).mul(rstd);
-      FloatVector g = d.mul(fromArray(S, gamma, i));
+      FloatVector g = d.mul(fromArray(S, gamma, base + i));
       sg = sg.add(g);
       sgx = g.fma(xhat, sgx);
-      d.fma(xhat, fromArray(S, dgamma, i)).intoArray(dgamma, i);
-      fromArray(S, dbeta, i).add(d).intoArray(dbeta, i);
+      d.fma(xhat, fromArray(S, dgamma, base + i)).intoArray(dgamma, base + i);
+      fromArray(S, dbeta, base + i).add(d).intoArray(dbeta, base + i);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
       FloatVector d = fromMemorySegment(S, dy, dyo + at, O, m);
       FloatVector xhat = fromMemorySegment(S, x, xo + at, O, m).sub(mean).mul(rstd);
-      FloatVector g = d.mul(fromArray(S, gamma, i, m));
+      FloatVector g = d.mul(fromArray(S, gamma, base + i, m));
       sg = sg.add(g);
       sgx = sgx.add(g.mul(xhat), m);
-      d.fma(xhat, fromArray(S, dgamma, i, m)).intoArray(dgamma, i, m);
-      fromArray(S, dbeta, i, m).add(d).intoArray(dbeta, i, m);
+      d.fma(xhat, fromArray(S, dgamma, base + i, m)).intoArray(dgamma, base + i, m);
+      fromArray(S, dbeta, base + i, m).add(d).intoArray(dbeta, base + i, m);
     }
-    sums[0] = sg.reduceLanes(VectorOperators.ADD);
-    sums[1] = sgx.reduceLanes(VectorOperators.ADD);
+    sums[0] += sg.reduceLanes(VectorOperators.ADD);
+    sums[1] += sgx.reduceLanes(VectorOperators.ADD);
   }
 
   /** {@code dx = (dy * gamma - meanG - xhat * meanGXhat) * rstd}: one layer-norm row. */
@@ -345,22 +395,33 @@ final class NormRows {
    */
   static float rmsNormRowSum(MemorySegment dy, long dyo, MemorySegment x, long xo, int n,
       float rrms, float[] gamma, float[] dgamma) {
+    double total = 0;
+    for (int from = 0; from < n; from += BLOCK) {
+      total += rmsNormRowSumBlock(dy, dyo + 4L * from, x, xo + 4L * from, from,
+          Math.min(BLOCK, n - from), rrms, gamma, dgamma);
+    }
+    return (float) total;
+  }
+
+  /** {@link #rmsNormRowSum} over elements {@code [base, base + n)}. */
+  private static float rmsNormRowSumBlock(MemorySegment dy, long dyo, MemorySegment x, long xo,
+      int base, int n, float rrms, float[] gamma, float[] dgamma) {
     FloatVector sgx = FloatVector.zero(S);
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
       FloatVector d = fromMemorySegment(S, dy, dyo + at, O);
       FloatVector xhat = fromMemorySegment(S, x, xo + at, O).mul(rrms);
-      sgx = d.mul(fromArray(S, gamma, i)).fma(xhat, sgx);
-      d.fma(xhat, fromArray(S, dgamma, i)).intoArray(dgamma, i);
+      sgx = d.mul(fromArray(S, gamma, base + i)).fma(xhat, sgx);
+      d.fma(xhat, fromArray(S, dgamma, base + i)).intoArray(dgamma, base + i);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
       FloatVector d = fromMemorySegment(S, dy, dyo + at, O, m);
       FloatVector xhat = fromMemorySegment(S, x, xo + at, O, m).mul(rrms);
-      sgx = sgx.add(d.mul(fromArray(S, gamma, i, m)).mul(xhat), m);
-      d.fma(xhat, fromArray(S, dgamma, i, m)).intoArray(dgamma, i, m);
+      sgx = sgx.add(d.mul(fromArray(S, gamma, base + i, m)).mul(xhat), m);
+      d.fma(xhat, fromArray(S, dgamma, base + i, m)).intoArray(dgamma, base + i, m);
     }
     return sgx.reduceLanes(VectorOperators.ADD);
   }

@@ -88,7 +88,7 @@ final class SimdLoss extends LossKernels {
     float targetScale = (float) (-(1 - eps) / rows);
     float smooth = (float) (-eps / ((double) classes * rows));
     double total = sliced(rows, Math.max(1, GRAIN / classes), (from, to) -> {
-      float[] sums = new float[2];
+      double[] sums = new double[2];
       double part = 0;
       for (int r = from; r < to; r++) {
         long zr = zo + 4L * r * classes;
@@ -143,13 +143,11 @@ final class SimdLoss extends LossKernels {
   }
 
   /**
-   * {@code body} summed over {@code [0, count)}: slices of at least {@code grain} items run in
-   * parallel, and the slice sums are added in order. No slice is longer than 2^16 items, which
-   * bounds the float-lane sums of MSE.
+   * {@code body} summed over {@code [0, count)}: slices of at least {@code grain} items, one per
+   * thread at most, run in parallel and their sums are added in order.
    */
   private static double sliced(int count, int grain, RangeSum body) {
-    int slices = (int) Math.max(1, Math.min(
-        Math.max(KernelPool.shared().parallelism(), ((long) count + (1 << 16) - 1) >> 16),
+    int slices = (int) Math.max(1, Math.min(KernelPool.shared().parallelism(),
         (long) count / Math.max(1, grain)));
     double[] parts = new double[slices];
     KernelPool.shared().parallelFor(slices, 1, (from, to) -> {

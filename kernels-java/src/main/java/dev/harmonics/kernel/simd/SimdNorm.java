@@ -20,9 +20,9 @@ import java.lang.foreign.ValueLayout;
  * <p>Layer norm and RMS norm work row by row (a row is the normalised shape), split by rows; their
  * parameter gradients are column sums over the rows, again through {@link ColumnSums}.
  *
- * <p>Sums run in float vector lanes over at most a plane, a row or {@link ColumnSums#BLOCK_ROWS}
- * rows, and those partial sums are added in double, which keeps float rounding error from growing
- * with the batch size. The mean is summed as deviations from one of the values, so a large common
+ * <p>Sums run in float vector lanes over at most 4096 elements of a row or plane, or {@link
+ * ColumnSums#BLOCK_ROWS} rows, and those partial sums are added in double, which keeps float
+ * rounding error from growing with the row length or the batch size. The mean is summed as deviations from one of the values, so a large common
  * offset costs no precision, and the variance is two-pass (the sum of squared deviations from the
  * mean), which stays accurate where the single-pass {@code E[x^2] - E[x]^2} cancels.
  */
@@ -275,17 +275,17 @@ final class SimdNorm extends NormKernels {
     Runs xr = new Runs(x);
     Runs dxr = new Runs(dx);
     ColumnSums sums = ColumnSums.of(rows, width);
-    float[][] rowSums = new float[sums.slices][2];
+    double[][] rowSums = new double[sums.slices][2];
     double[][] totals = sums.runPairWithSlice((blockDg, blockDb, r, slice) -> {
       float mean = getFloat(saveMean, r);
       float rstd = getFloat(saveRstd, r);
       long dyo = dyr.row(r, width);
       long xo = xr.row(r, width);
-      float[] s = rowSums[slice];
+      double[] s = rowSums[slice];
       NormRows.layerNormRowSums(dyr.seg, dyo, xr.seg, xo, width, mean, rstd, g, blockDg, blockDb,
           s);
       NormRows.layerNormRowGradient(dyr.seg, dyo, xr.seg, xo, dxr.seg, dxr.row(r, width), width,
-          mean, rstd, g, s[0] / width, s[1] / width);
+          mean, rstd, g, (float) (s[0] / width), (float) (s[1] / width));
     });
     writeOptional(dgamma, totals[0]);
     writeOptional(dbeta, totals[1]);

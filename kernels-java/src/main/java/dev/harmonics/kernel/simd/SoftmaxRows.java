@@ -23,6 +23,11 @@ final class SoftmaxRows {
   private static final VectorSpecies<Float> S = SimdSpecies.FLOAT;
   private static final int L = S.length();
   private static final ByteOrder O = ByteOrder.nativeOrder();
+  /**
+   * Elements summed in float lanes before the partial sum moves into a double: long rows (a
+   * 100k-word vocabulary) then lose no more precision than a 4096-element one.
+   */
+  private static final int BLOCK = 4096;
 
   private SoftmaxRows() {}
 
@@ -56,6 +61,16 @@ final class SoftmaxRows {
 
   /** Writes {@code y = exp(x - shift)} and returns {@code sum(y)}. */
   static float expStore(MemorySegment x, long xo, MemorySegment y, long yo, int n, float shift) {
+    double total = 0;
+    for (int from = 0; from < n; from += BLOCK) {
+      total += expStoreBlock(x, xo + 4L * from, y, yo + 4L * from, Math.min(BLOCK, n - from),
+          shift);
+    }
+    return (float) total;
+  }
+
+  private static float expStoreBlock(MemorySegment x, long xo, MemorySegment y, long yo, int n,
+      float shift) {
     FloatVector s0 = FloatVector.zero(S);
     FloatVector s1 = s0;
     int i = 0;
@@ -80,6 +95,14 @@ final class SoftmaxRows {
 
   /** {@code sum(exp(x - shift))}. */
   static float expSum(MemorySegment x, long xo, int n, float shift) {
+    double total = 0;
+    for (int from = 0; from < n; from += BLOCK) {
+      total += expSumBlock(x, xo + 4L * from, Math.min(BLOCK, n - from), shift);
+    }
+    return (float) total;
+  }
+
+  private static float expSumBlock(MemorySegment x, long xo, int n, float shift) {
     FloatVector s0 = FloatVector.zero(S);
     FloatVector s1 = s0;
     int i = 0;
@@ -128,6 +151,14 @@ final class SoftmaxRows {
 
   /** {@code sum(a)}. */
   static float sum(MemorySegment a, long ao, int n) {
+    double total = 0;
+    for (int from = 0; from < n; from += BLOCK) {
+      total += sumBlock(a, ao + 4L * from, Math.min(BLOCK, n - from));
+    }
+    return (float) total;
+  }
+
+  private static float sumBlock(MemorySegment a, long ao, int n) {
     FloatVector s0 = FloatVector.zero(S);
     FloatVector s1 = s0;
     int i = 0;
@@ -144,6 +175,14 @@ final class SoftmaxRows {
 
   /** {@code sum(a * b)}. */
   static float dot(MemorySegment a, long ao, MemorySegment b, long bo, int n) {
+    double total = 0;
+    for (int from = 0; from < n; from += BLOCK) {
+      total += dotBlock(a, ao + 4L * from, b, bo + 4L * from, Math.min(BLOCK, n - from));
+    }
+    return (float) total;
+  }
+
+  private static float dotBlock(MemorySegment a, long ao, MemorySegment b, long bo, int n) {
     FloatVector s0 = FloatVector.zero(S);
     FloatVector s1 = s0;
     int i = 0;
