@@ -5,6 +5,7 @@ import dev.harmonics.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Loss kernels: softmax cross-entropy with class labels or with probability targets, and mean
@@ -169,9 +170,10 @@ public abstract class LossKernels {
         continue;
       }
       if (label < 0 || label >= classes) {
-        throw new IllegalArgumentException("labels[" + n + "]: " + label + " (expected: a class in [0, "
-            + classes + ")" + (ignoreIndex == NO_IGNORE_INDEX ? "" : " or the ignore index "
-            + ignoreIndex) + ")");
+        String orIgnored =
+            ignoreIndex == NO_IGNORE_INDEX ? "" : " or the ignore index " + ignoreIndex;
+        throw new IllegalArgumentException("labels[" + n + "]: " + label
+            + " (expected: a class in [0, " + classes + ")" + orIgnored + ")");
       }
       counted++;
     }
@@ -203,12 +205,11 @@ public abstract class LossKernels {
   private static void checkTensor(String name, Tensor t, DType dtype) {
     if (t == null) {
       throw new IllegalArgumentException(
-          name + ": null (expected: a " + dtype.name().toLowerCase(java.util.Locale.ROOT)
-              + " tensor)");
+          name + ": null (expected: a " + dtype.name().toLowerCase(Locale.ROOT) + " tensor)");
     }
     if (t.dtype() != dtype) {
       throw new IllegalArgumentException(name + ": " + t.describe() + " (expected: "
-          + dtype.name().toLowerCase(java.util.Locale.ROOT) + ")");
+          + dtype.name().toLowerCase(Locale.ROOT) + ")");
     }
     if (!t.isContiguous()) {
       throw new IllegalArgumentException(

@@ -18,8 +18,8 @@ import java.util.Arrays;
  * {@code [N, C, H, W]} for images, any trailing spatial dimensions in general; statistics are per
  * channel over the {@code M = N * (spatial size)} values of that channel. Layer norm and RMS norm
  * normalise each row of the last {@code D} elements, where {@code D = gamma.size()} and {@code
- * gamma}'s shape must equal the trailing dimensions of {@code x}; there are {@code R = x.size() / D}
- * rows and the saved per-row statistics are {@code [R]}.
+ * gamma}'s shape must equal the trailing dimensions of {@code x}; there are {@code R = x.size() /
+ * D} rows and the saved per-row statistics are {@code [R]}.
  *
  * <p>Statistics are the biased (population) variance, as in PyTorch's forward pass; the running
  * variance of batch norm is updated with the unbiased one. NaN and infinity in the input propagate
@@ -34,8 +34,8 @@ public abstract class NormKernels {
    * mean = mean(x[:, c])} and {@code var = mean((x[:, c] - mean)^2)}: {@code y = (x - mean) /
    * sqrt(var + eps) * gamma[c] + beta[c]}. Then, in place, {@code runningMean = (1 - momentum) *
    * runningMean + momentum * mean} and {@code runningVar = (1 - momentum) * runningVar + momentum *
-   * var * M / (M - 1)} (PyTorch's rule). {@code saveMean} and {@code saveInvStd} receive {@code mean}
-   * and {@code 1 / sqrt(var + eps)} for {@link #batchNormBackward}.
+   * var * M / (M - 1)} (PyTorch's rule). {@code saveMean} and {@code saveInvStd} receive {@code
+   * mean} and {@code 1 / sqrt(var + eps)} for {@link #batchNormBackward}.
    *
    * @param x input {@code [N, C, *]} with {@code M = N * (spatial size) >= 2}
    * @param gamma scale {@code [C]}
@@ -62,7 +62,8 @@ public abstract class NormKernels {
     checkOptionalShape("saveMean", saveMean, perChannel, match);
     checkOptionalShape("saveInvStd", saveInvStd, perChannel, match);
     if (!(momentum >= 0f && momentum <= 1f)) {
-      throw new IllegalArgumentException("momentum: " + momentum + " (expected: 0 <= momentum <= 1)");
+      throw new IllegalArgumentException(
+          "momentum: " + momentum + " (expected: 0 <= momentum <= 1)");
     }
     checkEps(eps);
     int spatial = spatialSize(x);
@@ -305,8 +306,8 @@ public abstract class NormKernels {
   private static void checkShape(String name, Tensor t, int[] expected, String why) {
     checkTensor(name, t);
     if (!Arrays.equals(t.shape(), expected)) {
-      throw new IllegalArgumentException(
-          name + ": " + t.describe() + " (expected: " + Arrays.toString(expected) + " " + why + ")");
+      throw new IllegalArgumentException(name + ": " + t.describe() + " (expected: "
+          + Arrays.toString(expected) + " " + why + ")");
     }
   }
 

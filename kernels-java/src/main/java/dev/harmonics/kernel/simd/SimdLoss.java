@@ -9,8 +9,9 @@ import java.lang.foreign.ValueLayout;
 /**
  * Vector API loss kernels. Cross-entropy runs row by row, fused with the softmax: the maximum, then
  * {@code exp(z - max)} written straight into {@code dlogits} while it is summed, then one pass that
- * turns it into the gradient. The loss needs only scalars from those passes, so a row is read twice
- * and its gradient written once, and each exponential is computed once.
+ * rescales that row in place into the gradient. The loss needs only scalars from those passes, so
+ * the logits are read twice, each exponential is computed once, and no probability row is
+ * materialised anywhere else. (Smoothing, and probability targets, add one reduction pass.)
  *
  * <p>Rows (or, for MSE, chunks of elements) are split into slices that run in parallel; each slice
  * sums its losses in double and the slices are added in order, so the result depends on the pool
@@ -54,13 +55,13 @@ final class SimdLoss extends LossKernels {
         // everything read from the logits is read before the exponentials are stored, which
         // may overwrite them (dlogits may be logits)
         float max = SoftmaxRows.max(zs, zr, classes);
-        double label = (double) zs.get(ValueLayout.JAVA_FLOAT, zr + 4L * labelIndex) - max;
+        double labelLogit = (double) zs.get(ValueLayout.JAVA_FLOAT, zr + 4L * labelIndex) - max;
         double mean = eps > 0 ? (double) NormRows.sumShifted(zs, zr, classes, max) / classes : 0;
         float sum = ds != null
             ? SoftmaxRows.expStore(zs, zr, ds, dr, classes, max)
             : SoftmaxRows.expSum(zs, zr, classes, max);
         double logSum = Math.log(sum);
-        part += (1 - eps) * (logSum - label);
+        part += (1 - eps) * (logSum - labelLogit);
         if (eps > 0) {
           part += eps * (logSum - mean);
         }

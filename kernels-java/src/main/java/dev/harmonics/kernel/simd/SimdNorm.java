@@ -22,9 +22,10 @@ import java.lang.foreign.ValueLayout;
  *
  * <p>Sums run in float vector lanes over at most 4096 elements of a row or plane, or {@link
  * ColumnSums#BLOCK_ROWS} rows, and those partial sums are added in double, which keeps float
- * rounding error from growing with the row length or the batch size. The mean is summed as deviations from one of the values, so a large common
- * offset costs no precision, and the variance is two-pass (the sum of squared deviations from the
- * mean), which stays accurate where the single-pass {@code E[x^2] - E[x]^2} cancels.
+ * rounding error from growing with the row length or the batch size. The mean is summed as
+ * deviations from one of the values, so a large common offset costs no precision, and the variance
+ * is two-pass (the sum of squared deviations from the mean), which stays accurate where the
+ * single-pass {@code E[x^2] - E[x]^2} cancels.
  */
 final class SimdNorm extends NormKernels {
 

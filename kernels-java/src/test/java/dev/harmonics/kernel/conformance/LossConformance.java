@@ -78,7 +78,8 @@ public abstract class LossConformance extends KernelConformanceTest {
   private Tensor randomLabels(int rows, int classes, boolean withIgnored) {
     int[] values = new int[rows];
     for (int n = 0; n < rows; n++) {
-      values[n] = withIgnored && random.between(0, 4) == 0 ? IGNORE : random.between(0, classes - 1);
+      boolean ignored = withIgnored && random.between(0, 4) == 0;
+      values[n] = ignored ? IGNORE : random.between(0, classes - 1);
     }
     return labels(values);
   }
@@ -125,7 +126,8 @@ public abstract class LossConformance extends KernelConformanceTest {
           Tensor gradRef = zeros(shape);
           float expected =
               oracle().softmaxCrossEntropy(logits, labels, ignoreIndex, smoothing, gradRef);
-          float actual = kernels().softmaxCrossEntropy(logits, labels, ignoreIndex, smoothing, grad);
+          float actual =
+              kernels().softmaxCrossEntropy(logits, labels, ignoreIndex, smoothing, grad);
           assertLoss(expected, actual, what);
           assertClose(gradRef, grad, GRAD_ABS, GRAD_REL, what + ": dlogits");
           float lossOnly =
