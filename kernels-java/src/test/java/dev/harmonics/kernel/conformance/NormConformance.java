@@ -472,6 +472,22 @@ public abstract class NormConformance extends KernelConformanceTest {
   }
 
   @Test
+  void layerNormAndRmsNormWorkInPlace() {
+    Tensor x = uniform(-2f, 2f, 7, 45);
+    Tensor gamma = uniform(0.5f, 1.5f, 45);
+    Tensor beta = uniform(-1f, 1f, 45);
+    Tensor expected = zeros(7, 45);
+    kernels().layerNormForward(x, gamma, beta, EPS, expected, null, null);
+    Tensor inPlace = track(Tensor.of(x.toFloatArray(), 7, 45));
+    kernels().layerNormForward(inPlace, gamma, beta, EPS, inPlace, null, null);
+    assertClose(expected, inPlace, 0, 0, "layer norm y == x");
+    kernels().rmsNormForward(x, gamma, EPS, expected, null);
+    inPlace.copyFrom(x.toFloatArray());
+    kernels().rmsNormForward(inPlace, gamma, EPS, inPlace, null);
+    assertClose(expected, inPlace, 0, 0, "rms norm y == x");
+  }
+
+  @Test
   void layerNormRejectsBadArguments() {
     Tensor x = zeros(2, 5);
     Tensor g = zeros(5);
