@@ -1,0 +1,109 @@
+package dev.harmonics.bench.norm;
+
+import dev.harmonics.bench.Work;
+import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.KernelProviders;
+import dev.harmonics.kernel.NormKernels;
+import dev.harmonics.tensor.Tensor;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Batch normalisation in training mode, forward and backward, and in inference mode, over an image
+ * batch {@code [N, C, H, W]} (one plane per channel and sample) and a dense layer's {@code [N, C]}
+ * (reduced column-wise). Memory-bound: the work counted is effective bandwidth, each big tensor
+ * read or written once (x and y forward; dy, x and dx backward), although the training forward
+ * reads x three times (mean, variance, normalise) and the backward twice.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector",
+    "--enable-native-access=ALL-UNNAMED", "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@State(Scope.Benchmark)
+public class BatchNormBenchmark {
+
+  @Param({"reference", "simd"})
+  public String backend;
+
+  @Param({"16x64x28x28", "256x1024"})
+  public String shape;
+
+  private NormKernels norm;
+  private Tensor x;
+  private Tensor y;
+  private Tensor dy;
+  private Tensor dx;
+  private Tensor gamma;
+  private Tensor beta;
+  private Tensor runningMean;
+  private Tensor runningVar;
+  private Tensor saveMean;
+  private Tensor saveInvStd;
+  private Tensor dgamma;
+  private Tensor dbeta;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    norm = KernelProviders.of(KernelBackend.fromId(backend)).norm();
+    int[] dims = NormShapes.parse(shape);
+    int channels = dims[1];
+    x = NormShapes.uniform(1, -2f, 2f, dims);
+    dy = NormShapes.uniform(2, -1f, 1f, dims);
+    y = Tensor.zeros(dims);
+    dx = Tensor.zeros(dims);
+    gamma = NormShapes.uniform(3, 0.5f, 1.5f, channels);
+    beta = NormShapes.uniform(4, -1f, 1f, channels);
+    runningMean = Tensor.zeros(channels);
+    runningVar = Tensor.zeros(channels).fill(1f);
+    saveMean = Tensor.zeros(channels);
+    saveInvStd = Tensor.zeros(channels);
+    dgamma = Tensor.zeros(channels);
+    dbeta = Tensor.zeros(channels);
+    norm.batchNormTrainingForward(x, gamma, beta, runningMean, runningVar, 0.1f, 1e-5f, y,
+        saveMean, saveInvStd);
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    for (Tensor t : new Tensor[] {x, y, dy, dx, gamma, beta, runningMean, runningVar, saveMean,
+        saveInvStd, dgamma, dbeta}) {
+      t.close();
+    }
+  }
+
+  @Benchmark
+  public Tensor trainingForward(Work work) {
+    norm.batchNormTrainingForward(x, gamma, beta, runningMean, runningVar, 0.1f, 1e-5f, y,
+        saveMean, saveInvStd);
+    work.bytes += 8L * x.size();
+    return y;
+  }
+
+  @Benchmark
+  public Tensor backward(Work work) {
+    norm.batchNormBackward(dy, x, gamma, saveMean, saveInvStd, dx, dgamma, dbeta);
+    work.bytes += 12L * x.size();
+    return dx;
+  }
+
+  @Benchmark
+  public Tensor inference(Work work) {
+    norm.batchNormInference(x, gamma, beta, runningMean, runningVar, 1e-5f, y);
+    work.bytes += 8L * x.size();
+    return y;
+  }
+}

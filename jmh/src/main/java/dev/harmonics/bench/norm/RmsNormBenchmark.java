@@ -1,0 +1,88 @@
+package dev.harmonics.bench.norm;
+
+import dev.harmonics.bench.Work;
+import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.KernelProviders;
+import dev.harmonics.kernel.NormKernels;
+import dev.harmonics.tensor.Tensor;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * RMS normalisation forward and backward over {@code [rows, D]}: 512 tokens of width 768, and 64
+ * rows of width 4096 (a LLaMA-7B hidden state). Effective bandwidth: x and y forward, dy, x and dx
+ * backward, each counted once.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector",
+    "--enable-native-access=ALL-UNNAMED", "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@State(Scope.Benchmark)
+public class RmsNormBenchmark {
+
+  @Param({"reference", "simd"})
+  public String backend;
+
+  @Param({"512x768", "64x4096"})
+  public String shape;
+
+  private NormKernels norm;
+  private Tensor x;
+  private Tensor y;
+  private Tensor dy;
+  private Tensor dx;
+  private Tensor gamma;
+  private Tensor rrms;
+  private Tensor dgamma;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    norm = KernelProviders.of(KernelBackend.fromId(backend)).norm();
+    int[] dims = NormShapes.parse(shape);
+    int rows = dims[0];
+    int width = dims[1];
+    x = NormShapes.uniform(1, -2f, 2f, dims);
+    dy = NormShapes.uniform(2, -1f, 1f, dims);
+    y = Tensor.zeros(dims);
+    dx = Tensor.zeros(dims);
+    gamma = NormShapes.uniform(3, 0.5f, 1.5f, width);
+    rrms = Tensor.zeros(rows);
+    dgamma = Tensor.zeros(width);
+    norm.rmsNormForward(x, gamma, 1e-5f, y, rrms);
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    for (Tensor t : new Tensor[] {x, y, dy, dx, gamma, rrms, dgamma}) {
+      t.close();
+    }
+  }
+
+  @Benchmark
+  public Tensor forward(Work work) {
+    norm.rmsNormForward(x, gamma, 1e-5f, y, rrms);
+    work.bytes += 8L * x.size();
+    return y;
+  }
+
+  @Benchmark
+  public Tensor backward(Work work) {
+    norm.rmsNormBackward(dy, x, gamma, rrms, dx, dgamma);
+    work.bytes += 12L * x.size();
+    return dx;
+  }
+}

@@ -1,0 +1,106 @@
+package dev.harmonics.bench.softmax;
+
+import dev.harmonics.bench.Work;
+import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.KernelProviders;
+import dev.harmonics.kernel.SoftmaxKernels;
+import dev.harmonics.tensor.Tensor;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Softmax and log-softmax forward and softmax backward. {@code shape} is {@code AxBx...}, with
+ * {@code @axis} for a non-last axis: a batch of 128 rows over a 1000-class output, one row over a
+ * 32000-token vocabulary, and softmax over the 1000-long middle axis of {@code [16, 1000, 64]}
+ * (strided lines, vectorised across the 64 inner positions). Memory-bound at these sizes once the
+ * exponential is cheap, so the work counted is bytes: read x and write y (forward); read y and dy
+ * and write dx (backward).
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector",
+    "--enable-native-access=ALL-UNNAMED", "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@State(Scope.Benchmark)
+public class SoftmaxBenchmark {
+
+  @Param({"reference", "simd"})
+  public String backend;
+
+  @Param({"128x1000", "1x32000", "16x1000x64@1"})
+  public String shape;
+
+  private SoftmaxKernels kernels;
+  private int axis;
+  private Tensor x;
+  private Tensor y;
+  private Tensor dy;
+  private Tensor dx;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    kernels = KernelProviders.of(KernelBackend.fromId(backend)).softmax();
+    String[] parts = shape.split("@");
+    int[] dims = Arrays.stream(parts[0].split("x")).mapToInt(Integer::parseInt).toArray();
+    axis = parts.length > 1 ? Integer.parseInt(parts[1]) : -1;
+    SplittableRandom random = new SplittableRandom(42);
+    x = Tensor.zeros(dims);
+    dy = Tensor.zeros(dims);
+    float[] values = new float[x.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (float) (random.nextDouble() * 20 - 10);
+    }
+    x.copyFrom(values);
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (float) (random.nextDouble() * 2 - 1);
+    }
+    dy.copyFrom(values);
+    y = Tensor.zeros(dims);
+    dx = Tensor.zeros(dims);
+    kernels.softmax(x, axis, y);
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    x.close();
+    y.close();
+    dy.close();
+    dx.close();
+  }
+
+  @Benchmark
+  public Tensor softmax(Work work) {
+    kernels.softmax(x, axis, y);
+    work.bytes += 8L * x.size();
+    return y;
+  }
+
+  @Benchmark
+  public Tensor logSoftmax(Work work) {
+    kernels.logSoftmax(x, axis, dx);
+    work.bytes += 8L * x.size();
+    return dx;
+  }
+
+  @Benchmark
+  public Tensor softmaxBackward(Work work) {
+    kernels.softmaxBackward(y, dy, axis, dx);
+    work.bytes += 12L * x.size();
+    return dx;
+  }
+}

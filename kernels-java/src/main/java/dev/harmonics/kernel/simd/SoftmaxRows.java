@@ -1,0 +1,238 @@
+package dev.harmonics.kernel.simd;
+
+import static jdk.incubator.vector.FloatVector.fromMemorySegment;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector loops over one contiguous row (segment, byte offset, length in elements) for softmax and
+ * the losses built on it. Whole vectors first, then one masked vector for the rest. As in {@link
+ * NormRows}, no vector crosses a method boundary.
+ *
+ * <p>The maximum is taken with compare-and-blend, which skips NaN instead of propagating it; that
+ * is enough, because a NaN then turns {@code exp(x - max)} and the sum into NaN, which makes the
+ * whole row NaN as documented, and it is cheaper than the NaN-propagating lane-wise max.
+ */
+final class SoftmaxRows {
+
+  private static final VectorSpecies<Float> S = SimdSpecies.FLOAT;
+  private static final int L = S.length();
+  private static final ByteOrder O = ByteOrder.nativeOrder();
+  /**
+   * Elements summed in float lanes before the partial sum moves into a double: long rows (a
+   * 100k-word vocabulary) then lose no more precision than a 4096-element one.
+   */
+  private static final int BLOCK = 4096;
+
+  private SoftmaxRows() {}
+
+  /** {@code max(x)} ignoring NaN; {@code -inf} for a row of NaN or {@code -inf}. */
+  static float max(MemorySegment x, long xo, int n) {
+    FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+    FloatVector m1 = m0;
+    FloatVector m2 = m0;
+    FloatVector m3 = m0;
+    int i = 0;
+    for (; i <= n - 4 * L; i += 4 * L) {
+      long at = xo + 4L * i;
+      FloatVector v0 = fromMemorySegment(S, x, at, O);
+      FloatVector v1 = fromMemorySegment(S, x, at + 4L * L, O);
+      FloatVector v2 = fromMemorySegment(S, x, at + 8L * L, O);
+      FloatVector v3 = fromMemorySegment(S, x, at + 12L * L, O);
+      m0 = m0.blend(v0, v0.compare(VectorOperators.GT, m0));
+      m1 = m1.blend(v1, v1.compare(VectorOperators.GT, m1));
+      m2 = m2.blend(v2, v2.compare(VectorOperators.GT, m2));
+      m3 = m3.blend(v3, v3.compare(VectorOperators.GT, m3));
+    }
+    for (; i < n; i += L) {
+      VectorMask<Float> m = S.indexInRange(i, n);
+      FloatVector v = fromMemorySegment(S, x, xo + 4L * i, O, m);
+      m0 = m0.blend(v, v.compare(VectorOperators.GT, m0).and(m));
+    }
+    m0 = m0.blend(m1, m1.compare(VectorOperators.GT, m0));
+    m2 = m2.blend(m3, m3.compare(VectorOperators.GT, m2));
+    return m0.blend(m2, m2.compare(VectorOperators.GT, m0)).reduceLanes(VectorOperators.MAX);
+  }
+
+  /** Writes {@code y = exp(x - shift)} and returns {@code sum(y)}. */
+  static float expStore(MemorySegment x, long xo, MemorySegment y, long yo, int n, float shift) {
+    double total = 0;
+    for (int from = 0; from < n; from += BLOCK) {
+      total += expStoreBlock(x, xo + 4L * from, y, yo + 4L * from, Math.min(BLOCK, n - from),
+          shift);
+    }
+    return (float) total;
+  }
+
+  private static float expStoreBlock(MemorySegment x, long xo, MemorySegment y, long yo, int n,
+      float shift) {
+    FloatVector s0 = FloatVector.zero(S);
+    FloatVector s1 = s0;
+    int i = 0;
+    for (; i <= n - 2 * L; i += 2 * L) {
+      long at = 4L * i;
+      FloatVector e0 = SimdExp.exp(fromMemorySegment(S, x, xo + at, O).sub(shift));
+      FloatVector e1 = SimdExp.exp(fromMemorySegment(S, x, xo + at + 4L * L, O).sub(shift));
+      e0.intoMemorySegment(y, yo + at, O);
+      e1.intoMemorySegment(y, yo + at + 4L * L, O);
+      s0 = s0.add(e0);
+      s1 = s1.add(e1);
+    }
+    for (; i < n; i += L) {
+      VectorMask<Float> m = S.indexInRange(i, n);
+      long at = 4L * i;
+      FloatVector e = SimdExp.exp(fromMemorySegment(S, x, xo + at, O, m).sub(shift));
+      e.intoMemorySegment(y, yo + at, O, m);
+      s0 = s0.add(e, m);
+    }
+    return s0.add(s1).reduceLanes(VectorOperators.ADD);
+  }
+
+  /** {@code sum(exp(x - shift))}. */
+  static float expSum(MemorySegment x, long xo, int n, float shift) {
+    double total = 0;
+    for (int from = 0; from < n; from += BLOCK) {
+      total += expSumBlock(x, xo + 4L * from, Math.min(BLOCK, n - from), shift);
+    }
+    return (float) total;
+  }
+
+  private static float expSumBlock(MemorySegment x, long xo, int n, float shift) {
+    FloatVector s0 = FloatVector.zero(S);
+    FloatVector s1 = s0;
+    int i = 0;
+    for (; i <= n - 2 * L; i += 2 * L) {
+      long at = xo + 4L * i;
+      s0 = s0.add(SimdExp.exp(fromMemorySegment(S, x, at, O).sub(shift)));
+      s1 = s1.add(SimdExp.exp(fromMemorySegment(S, x, at + 4L * L, O).sub(shift)));
+    }
+    for (; i < n; i += L) {
+      VectorMask<Float> m = S.indexInRange(i, n);
+      s0 = s0.add(SimdExp.exp(fromMemorySegment(S, x, xo + 4L * i, O, m).sub(shift)), m);
+    }
+    return s0.add(s1).reduceLanes(VectorOperators.ADD);
+  }
+
+  /** {@code y *= factor} in place. */
+  static void scale(MemorySegment y, long yo, int n, float factor) {
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      long at = yo + 4L * i;
+      fromMemorySegment(S, y, at, O).mul(factor).intoMemorySegment(y, at, O);
+    }
+    if (i < n) {
+      VectorMask<Float> m = S.indexInRange(i, n);
+      long at = yo + 4L * i;
+      fromMemorySegment(S, y, at, O, m).mul(factor).intoMemorySegment(y, at, O, m);
+    }
+  }
+
+  /** {@code y = (x - shift) - offset}: the last pass of log-softmax. */
+  static void shiftStore(MemorySegment x, long xo, MemorySegment y, long yo, int n, float shift,
+      float offset) {
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      long at = 4L * i;
+      FloatVector r = fromMemorySegment(S, x, xo + at, O).sub(shift).sub(offset);
+      r.intoMemorySegment(y, yo + at, O);
+    }
+    if (i < n) {
+      VectorMask<Float> m = S.indexInRange(i, n);
+      long at = 4L * i;
+      FloatVector r = fromMemorySegment(S, x, xo + at, O, m).sub(shift).sub(offset);
+      r.intoMemorySegment(y, yo + at, O, m);
+    }
+  }
+
+  /** {@code sum(a)}. */
+  static float sum(MemorySegment a, long ao, int n) {
+    double total = 0;
+    for (int from = 0; from < n; from += BLOCK) {
+      total += sumBlock(a, ao + 4L * from, Math.min(BLOCK, n - from));
+    }
+    return (float) total;
+  }
+
+  private static float sumBlock(MemorySegment a, long ao, int n) {
+    FloatVector s0 = FloatVector.zero(S);
+    FloatVector s1 = s0;
+    int i = 0;
+    for (; i <= n - 2 * L; i += 2 * L) {
+      long at = ao + 4L * i;
+      s0 = s0.add(fromMemorySegment(S, a, at, O));
+      s1 = s1.add(fromMemorySegment(S, a, at + 4L * L, O));
+    }
+    for (; i < n; i += L) {
+      s0 = s0.add(fromMemorySegment(S, a, ao + 4L * i, O, S.indexInRange(i, n)));
+    }
+    return s0.add(s1).reduceLanes(VectorOperators.ADD);
+  }
+
+  /** {@code sum(a * b)}. */
+  static float dot(MemorySegment a, long ao, MemorySegment b, long bo, int n) {
+    double total = 0;
+    for (int from = 0; from < n; from += BLOCK) {
+      total += dotBlock(a, ao + 4L * from, b, bo + 4L * from, Math.min(BLOCK, n - from));
+    }
+    return (float) total;
+  }
+
+  private static float dotBlock(MemorySegment a, long ao, MemorySegment b, long bo, int n) {
+    FloatVector s0 = FloatVector.zero(S);
+    FloatVector s1 = s0;
+    int i = 0;
+    for (; i <= n - 2 * L; i += 2 * L) {
+      long at = 4L * i;
+      long next = at + 4L * L;
+      s0 = fromMemorySegment(S, a, ao + at, O).fma(fromMemorySegment(S, b, bo + at, O), s0);
+      s1 = fromMemorySegment(S, a, ao + next, O).fma(fromMemorySegment(S, b, bo + next, O), s1);
+    }
+    for (; i < n; i += L) {
+      VectorMask<Float> m = S.indexInRange(i, n);
+      long at = 4L * i;
+      FloatVector va = fromMemorySegment(S, a, ao + at, O, m);
+      s0 = s0.add(va.mul(fromMemorySegment(S, b, bo + at, O, m)), m);
+    }
+    return s0.add(s1).reduceLanes(VectorOperators.ADD);
+  }
+
+  /** {@code dx = y * (dy - dot)}: softmax backward. */
+  static void softmaxGrad(MemorySegment y, long yo, MemorySegment dy, long dyo, MemorySegment dx,
+      long dxo, int n, float dot) {
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      long at = 4L * i;
+      FloatVector g = fromMemorySegment(S, dy, dyo + at, O).sub(dot);
+      g.mul(fromMemorySegment(S, y, yo + at, O)).intoMemorySegment(dx, dxo + at, O);
+    }
+    if (i < n) {
+      VectorMask<Float> m = S.indexInRange(i, n);
+      long at = 4L * i;
+      FloatVector g = fromMemorySegment(S, dy, dyo + at, O, m).sub(dot);
+      g.mul(fromMemorySegment(S, y, yo + at, O, m)).intoMemorySegment(dx, dxo + at, O, m);
+    }
+  }
+
+  /** {@code dx = dy - exp(y) * sum}: log-softmax backward. */
+  static void logSoftmaxGrad(MemorySegment y, long yo, MemorySegment dy, long dyo,
+      MemorySegment dx, long dxo, int n, float sum) {
+    FloatVector neg = FloatVector.broadcast(S, -sum);
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      long at = 4L * i;
+      FloatVector p = SimdExp.exp(fromMemorySegment(S, y, yo + at, O));
+      p.fma(neg, fromMemorySegment(S, dy, dyo + at, O)).intoMemorySegment(dx, dxo + at, O);
+    }
+    if (i < n) {
+      VectorMask<Float> m = S.indexInRange(i, n);
+      long at = 4L * i;
+      FloatVector p = SimdExp.exp(fromMemorySegment(S, y, yo + at, O, m));
+      p.fma(neg, fromMemorySegment(S, dy, dyo + at, O, m)).intoMemorySegment(dx, dxo + at, O, m);
+    }
+  }
+}

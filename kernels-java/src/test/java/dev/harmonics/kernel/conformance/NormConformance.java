@@ -1,0 +1,614 @@
+package dev.harmonics.kernel.conformance;
+
+import static dev.harmonics.testing.TensorAssertions.assertClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.harmonics.kernel.NormKernels;
+import dev.harmonics.tensor.DType;
+import dev.harmonics.tensor.Tensor;
+import dev.harmonics.testing.GradientCheck;
+import dev.harmonics.testing.KernelConformanceTest;
+import dev.harmonics.testing.RandomTensors;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/** Batch norm, layer norm and RMS norm of {@link #candidate()} against the reference. */
+public abstract class NormConformance extends KernelConformanceTest {
+
+  /**
+   * Normalised outputs are O(1); the candidate may take its statistics with float lanes instead of
+   * double, which moves them by a few float ulps of the input's magnitude.
+   */
+  private static final double OUT_ABS = 2e-5;
+  private static final double OUT_REL = 2e-5;
+  /** Per-channel or per-column sums over up to ~100k values, float blocks versus double. */
+  private static final double SUM_ABS = 1e-4;
+  private static final double SUM_REL = 1e-4;
+  /**
+   * Central differences of a float32 forward pass: the forward's rounding noise (~1e-7 relative)
+   * divided by 2h, plus the O(h^2) truncation of a smooth function.
+   */
+  private static final double GRAD_H = 5e-3;
+  private static final double GRAD_ABS = 2e-3;
+  private static final double GRAD_REL = 2e-2;
+
+  private static final float EPS = 1e-5f;
+  private static final float MOMENTUM = 0.1f;
+
+  /**
+   * Batch-norm shapes: dense, planes shorter and longer than a vector, on both sides of the 64
+   * elements where the SIMD kernel switches from column-wise to plane-wise, rank 3 and 5, large.
+   */
+  private static final int[][] BATCH_SHAPES = {
+      {2, 1}, {2, 3}, {5, 17}, {3, 33}, {7, 1, 1, 1}, {2, 3, 1, 3}, {3, 2, 3, 5}, {2, 4, 5, 7},
+      {3, 3, 7, 7}, {2, 3, 8, 8}, {3, 2, 5, 13}, {2, 5, 13, 17}, {4, 3, 11}, {2, 2, 3, 3, 5},
+      {1, 3, 31}, {1000, 103}, {8, 16, 28, 28}};
+
+  private final List<Tensor> open = new ArrayList<>();
+  private final RandomTensors random = new RandomTensors(SEED);
+
+  @AfterEach
+  void closeTensors() {
+    open.forEach(Tensor::close);
+    open.clear();
+  }
+
+  private NormKernels kernels() {
+    return candidate().norm();
+  }
+
+  private NormKernels oracle() {
+    return reference().norm();
+  }
+
+  private Tensor track(Tensor t) {
+    open.add(t);
+    return t;
+  }
+
+  private Tensor uniform(float lo, float hi, int... shape) {
+    return track(random.uniform(lo, hi, shape));
+  }
+
+  private Tensor zeros(int... shape) {
+    return track(Tensor.zeros(shape));
+  }
+
+  private Tensor copy(Tensor t) {
+    return track(Tensor.of(t.toFloatArray(), t.shape()));
+  }
+
+  private static int[] dims(int... d) {
+    return d;
+  }
+
+  private static int product(int[] shape) {
+    return Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+  }
+
+  // ---------------------------------------------------------------- batch norm
+
+  @Test
+  void batchNormTrainingForwardMatchesReference() {
+    for (int[] shape : withRandomBatchShapes()) {
+      int c = shape[1];
+      String what = "batch norm training " + Arrays.toString(shape);
+      Tensor x = uniform(-2f, 4f, shape);
+      Tensor gamma = uniform(0.5f, 1.5f, c);
+      Tensor beta = uniform(-1f, 1f, c);
+      Tensor runMean = uniform(-1f, 1f, c);
+      Tensor runVar = uniform(0.5f, 2f, c);
+      Tensor expectedMean = copy(runMean);
+      Tensor expectedVar = copy(runVar);
+      Tensor y = zeros(shape);
+      Tensor yRef = zeros(shape);
+      Tensor save = zeros(c);
+      Tensor saveRef = zeros(c);
+      Tensor inv = zeros(c);
+      Tensor invRef = zeros(c);
+      oracle().batchNormTrainingForward(x, gamma, beta, expectedMean, expectedVar, MOMENTUM, EPS,
+          yRef, saveRef, invRef);
+      kernels().batchNormTrainingForward(x, gamma, beta, runMean, runVar, MOMENTUM, EPS, y, save,
+          inv);
+      assertClose(yRef, y, OUT_ABS, OUT_REL, what + ": y");
+      assertClose(saveRef, save, SUM_ABS, SUM_REL, what + ": saveMean");
+      assertClose(invRef, inv, SUM_ABS, SUM_REL, what + ": saveInvStd");
+      assertClose(expectedMean, runMean, SUM_ABS, SUM_REL, what + ": runningMean");
+      assertClose(expectedVar, runVar, SUM_ABS, SUM_REL, what + ": runningVar");
+    }
+  }
+
+  @Test
+  void normsAreStableForALargeMeanAndSmallSpread() {
+    // The spread is ~300 float ulps of 1000, so even an exact mean rounded to float moves a
+    // normalised value by up to ~1e-2; what must not happen is the float sum losing the mean.
+    for (int[] shape : new int[][] {{4, 3, 5, 7}, {40, 3}}) {
+      Tensor x = uniform(1000f, 1000.01f, shape);
+      Tensor gamma = track(Tensor.of(new float[] {1, 1, 1}, 3));
+      Tensor y = zeros(shape);
+      Tensor yRef = zeros(shape);
+      oracle().batchNormTrainingForward(x, gamma, zeros(3), zeros(3), zeros(3), MOMENTUM, 0f, yRef,
+          null, null);
+      kernels().batchNormTrainingForward(x, gamma, zeros(3), zeros(3), zeros(3), MOMENTUM, 0f, y,
+          null, null);
+      assertClose(yRef, y, 2e-2, 0, "batch norm of values near 1000 " + Arrays.toString(shape));
+    }
+    Tensor x = uniform(1000f, 1000.01f, 3, 301);
+    Tensor gamma = track(Tensor.zeros(301).fill(1f));
+    Tensor y = zeros(3, 301);
+    Tensor yRef = zeros(3, 301);
+    oracle().layerNormForward(x, gamma, zeros(301), 0f, yRef, null, null);
+    kernels().layerNormForward(x, gamma, zeros(301), 0f, y, null, null);
+    assertClose(yRef, y, 2e-2, 0, "layer norm of values near 1000");
+  }
+
+  @Test
+  void batchNormInferenceMatchesReference() {
+    for (int[] shape : withRandomBatchShapes()) {
+      int c = shape[1];
+      String what = "batch norm inference " + Arrays.toString(shape);
+      Tensor x = uniform(-2f, 4f, shape);
+      Tensor gamma = uniform(0.5f, 1.5f, c);
+      Tensor beta = uniform(-1f, 1f, c);
+      Tensor runMean = uniform(-1f, 1f, c);
+      Tensor runVar = uniform(0.5f, 2f, c);
+      Tensor y = zeros(shape);
+      Tensor yRef = zeros(shape);
+      oracle().batchNormInference(x, gamma, beta, runMean, runVar, EPS, yRef);
+      kernels().batchNormInference(x, gamma, beta, runMean, runVar, EPS, y);
+      assertClose(yRef, y, OUT_ABS, OUT_REL, what);
+    }
+  }
+
+  @Test
+  void batchNormBackwardMatchesReference() {
+    for (int[] shape : withRandomBatchShapes()) {
+      int c = shape[1];
+      String what = "batch norm backward " + Arrays.toString(shape);
+      Tensor x = uniform(-2f, 4f, shape);
+      Tensor dy = uniform(-1f, 1f, shape);
+      Tensor gamma = uniform(0.5f, 1.5f, c);
+      Tensor mean = zeros(c);
+      Tensor inv = zeros(c);
+      oracle().batchNormTrainingForward(x, gamma, zeros(c), zeros(c), zeros(c), MOMENTUM, EPS,
+          zeros(shape), mean, inv);
+      Tensor dx = zeros(shape);
+      Tensor dxRef = zeros(shape);
+      Tensor dg = zeros(c);
+      Tensor dgRef = zeros(c);
+      Tensor db = zeros(c);
+      Tensor dbRef = zeros(c);
+      oracle().batchNormBackward(dy, x, gamma, mean, inv, dxRef, dgRef, dbRef);
+      kernels().batchNormBackward(dy, x, gamma, mean, inv, dx, dg, db);
+      assertClose(dxRef, dx, OUT_ABS, OUT_REL, what + ": dx");
+      long perChannel = (long) x.size() / c;
+      double sumScale = Math.sqrt(perChannel);
+      assertClose(dgRef, dg, SUM_ABS * sumScale, SUM_REL, what + ": dgamma");
+      assertClose(dbRef, db, SUM_ABS * sumScale, SUM_REL, what + ": dbeta");
+    }
+  }
+
+  @Test
+  void batchNormTrainingGradientsMatchFiniteDifferences() {
+    for (int[] shape : new int[][] {{5, 3}, {3, 2, 2, 3}, {2, 2, 17}}) {
+      int c = shape[1];
+      String what = "batch norm " + Arrays.toString(shape);
+      Tensor x = uniform(-1f, 1f, shape);
+      Tensor gamma = uniform(0.5f, 1.5f, c);
+      Tensor beta = uniform(-1f, 1f, c);
+      Tensor w = uniform(-1f, 1f, shape);
+      Tensor y = zeros(shape);
+      Tensor runMean = zeros(c);
+      Tensor runVar = zeros(c);
+      ToDoubleFunction<Tensor> loss = ignored -> {
+        kernels().batchNormTrainingForward(x, gamma, beta, runMean, runVar, MOMENTUM, EPS, y, null,
+            null);
+        return GradientCheck.dot(y, w);
+      };
+      Tensor mean = zeros(c);
+      Tensor inv = zeros(c);
+      kernels().batchNormTrainingForward(x, gamma, beta, zeros(c), zeros(c), MOMENTUM, EPS, y, mean,
+          inv);
+      Tensor dx = zeros(shape);
+      Tensor dg = zeros(c);
+      Tensor db = zeros(c);
+      kernels().batchNormBackward(w, x, gamma, mean, inv, dx, dg, db);
+      GradientCheck.assertGradient(GradientCheck.numericalGradient(x, loss, GRAD_H), dx, GRAD_ABS,
+          GRAD_REL, what + ": dx");
+      GradientCheck.assertGradient(GradientCheck.numericalGradient(gamma, loss, GRAD_H), dg,
+          GRAD_ABS, GRAD_REL, what + ": dgamma");
+      GradientCheck.assertGradient(GradientCheck.numericalGradient(beta, loss, GRAD_H), db,
+          GRAD_ABS, GRAD_REL, what + ": dbeta");
+    }
+  }
+
+  @Test
+  void batchNormInferenceWithTheRunningStatisticsOfOneBatchReproducesTraining() {
+    int[] shape = {6, 4, 3, 5};
+    int count = 6 * 3 * 5;
+    Tensor x = uniform(-3f, 5f, shape);
+    Tensor gamma = uniform(0.5f, 1.5f, 4);
+    Tensor beta = uniform(-1f, 1f, 4);
+    Tensor runMean = zeros(4);
+    Tensor runVar = zeros(4);
+    Tensor yTrain = zeros(shape);
+    kernels().batchNormTrainingForward(x, gamma, beta, runMean, runVar, 1f, EPS, yTrain, null,
+        null);
+    // With momentum 1 the running statistics are the batch's, the variance unbiased; scaled back
+    // to the biased variance, inference must reproduce the training output.
+    float[] biased = runVar.toFloatArray();
+    for (int c = 0; c < 4; c++) {
+      biased[c] = biased[c] * (count - 1) / count;
+    }
+    Tensor yInfer = zeros(shape);
+    kernels().batchNormInference(x, gamma, beta, runMean, track(Tensor.of(biased, 4)), EPS,
+        yInfer);
+    assertClose(yTrain, yInfer, 1e-4, 1e-4, "training output vs inference with batch statistics");
+  }
+
+  @Test
+  void batchNormUpdatesRunningStatisticsWithTheUnbiasedVariance() {
+    Tensor x = track(Tensor.of(new float[] {1, 10, 3, 20}, 2, 2));
+    Tensor gamma = track(Tensor.of(new float[] {1, 1}, 2));
+    Tensor runMean = track(Tensor.of(new float[] {0.5f, -1f}, 2));
+    Tensor runVar = track(Tensor.of(new float[] {1f, 2f}, 2));
+    Tensor save = zeros(2);
+    Tensor inv = zeros(2);
+    Tensor y = zeros(2, 2);
+    kernels().batchNormTrainingForward(x, gamma, zeros(2), runMean, runVar, 0.25f, 0f, y, save,
+        inv);
+    // channel 0: values 1, 3: mean 2, biased var 1, unbiased 2; channel 1: 10, 20: mean 15,
+    // biased 25, unbiased 50.
+    assertClose(new float[] {0.75f * 0.5f + 0.25f * 2f, 0.75f * -1f + 0.25f * 15f},
+        runMean.toFloatArray(), 1e-6, 1e-6, "running mean");
+    assertClose(new float[] {0.75f + 0.25f * 2f, 0.75f * 2f + 0.25f * 50f},
+        runVar.toFloatArray(), 1e-6, 1e-6, "running var");
+    assertClose(new float[] {2f, 15f}, save.toFloatArray(), 1e-6, 1e-6, "saved mean");
+    assertClose(new float[] {1f, 0.2f}, inv.toFloatArray(), 1e-6, 1e-6, "saved inverse std");
+    assertClose(new float[] {-1f, -1f, 1f, 1f}, y.toFloatArray(), 1e-6, 1e-6, "y");
+  }
+
+  @Test
+  void batchNormWorksInPlace() {
+    int[] shape = {3, 4, 5, 5};
+    Tensor x = uniform(-2f, 2f, shape);
+    Tensor gamma = uniform(0.5f, 1.5f, 4);
+    Tensor beta = uniform(-1f, 1f, 4);
+    Tensor expected = zeros(shape);
+    kernels().batchNormTrainingForward(x, gamma, beta, zeros(4), zeros(4), MOMENTUM, EPS, expected,
+        null, null);
+    Tensor inPlace = copy(x);
+    kernels().batchNormTrainingForward(inPlace, gamma, beta, zeros(4), zeros(4), MOMENTUM, EPS,
+        inPlace, null, null);
+    assertClose(expected, inPlace, 0, 0, "y == x");
+    Tensor dy = uniform(-1f, 1f, shape);
+    Tensor mean = zeros(4);
+    Tensor inv = zeros(4);
+    kernels().batchNormTrainingForward(x, gamma, beta, zeros(4), zeros(4), MOMENTUM, EPS,
+        zeros(shape), mean, inv);
+    Tensor dx = zeros(shape);
+    kernels().batchNormBackward(dy, x, gamma, mean, inv, dx, null, null);
+    Tensor dyInPlace = copy(dy);
+    kernels().batchNormBackward(dyInPlace, x, gamma, mean, inv, dyInPlace, null, null);
+    assertClose(dx, dyInPlace, 0, 0, "dx == dy");
+  }
+
+  @Test
+  void batchNormNaNStaysInItsChannel() {
+    int[] shape = {3, 3, 4, 5};
+    Tensor x = uniform(-1f, 1f, shape);
+    x.set(Float.NaN, 1, 1, 2, 3);
+    Tensor y = zeros(shape);
+    Tensor gamma = track(Tensor.of(new float[] {1, 1, 1}, 3));
+    Tensor runMean = zeros(3);
+    kernels().batchNormTrainingForward(x, gamma, zeros(3), runMean, zeros(3), MOMENTUM, EPS, y,
+        null, null);
+    for (int n = 0; n < 3; n++) {
+      for (int i = 0; i < 20; i++) {
+        assertTrue(Float.isNaN(y.get(n, 1, i / 5, i % 5)), "channel 1 is NaN");
+        assertFalse(Float.isNaN(y.get(n, 0, i / 5, i % 5)), "channel 0 is finite");
+        assertFalse(Float.isNaN(y.get(n, 2, i / 5, i % 5)), "channel 2 is finite");
+      }
+    }
+    assertTrue(Float.isNaN(runMean.getFlat(1)));
+    Tensor dense = uniform(-1f, 1f, 4, 3);
+    dense.set(Float.POSITIVE_INFINITY, 2, 0);
+    Tensor yDense = zeros(4, 3);
+    kernels().batchNormTrainingForward(dense, gamma, zeros(3), zeros(3), zeros(3), MOMENTUM, EPS,
+        yDense, null, null);
+    for (int n = 0; n < 4; n++) {
+      assertTrue(Float.isNaN(yDense.get(n, 0)), "an infinite value makes its channel NaN");
+      assertFalse(Float.isNaN(yDense.get(n, 1)));
+    }
+  }
+
+  @Test
+  void batchNormRejectsBadArguments() {
+    Tensor x = zeros(2, 3, 4);
+    Tensor c3 = zeros(3);
+    Tensor y = zeros(2, 3, 4);
+    expectError(() -> kernels().batchNormTrainingForward(x, zeros(4), c3, c3, c3, MOMENTUM, EPS, y,
+        null, null), "gamma: float32[4]", "[3]");
+    expectError(() -> kernels().batchNormTrainingForward(x, c3, c3, c3, c3, MOMENTUM, EPS,
+        zeros(2, 3, 5), null, null), "y: float32[2, 3, 5]", "[2, 3, 4]");
+    expectError(() -> kernels().batchNormTrainingForward(x, c3, c3, c3, c3, 1.5f, EPS, y, null,
+        null), "momentum: 1.5");
+    expectError(() -> kernels().batchNormTrainingForward(x, c3, c3, c3, c3, MOMENTUM, -1f, y, null,
+        null), "eps: -1.0");
+    expectError(() -> kernels().batchNormTrainingForward(x, c3, c3, c3, c3, MOMENTUM, Float.NaN, y,
+        null, null), "eps: NaN");
+    expectError(() -> kernels().batchNormTrainingForward(zeros(1, 3), c3, c3, c3, c3, MOMENTUM, EPS,
+        zeros(1, 3), null, null), "x: float32[1, 3]", "at least 2");
+    expectError(() -> kernels().batchNormTrainingForward(zeros(3), c3, c3, c3, c3, MOMENTUM, EPS,
+        zeros(3), null, null), "x: float32[3]", "rank >= 2");
+    expectError(() -> kernels().batchNormTrainingForward(x, c3, c3, c3, c3, MOMENTUM, EPS, y,
+        zeros(2), null), "saveMean: float32[2]");
+    expectError(() -> kernels().batchNormInference(zeros(4, 2, 3).transpose(0, 2), zeros(2),
+        zeros(2), zeros(2), zeros(2), EPS, zeros(3, 2, 4)), "x: float32[3, 2, 4] (strided view)",
+        "contiguous()");
+    expectError(() -> kernels().batchNormInference(track(Tensor.allocate(DType.INT32, 2, 3)), c3,
+        c3, c3, c3, EPS, zeros(2, 3)), "x: int32[2, 3]", "float32");
+    expectError(() -> kernels().batchNormBackward(zeros(2, 3, 5), x, c3, c3, c3, y, null, null),
+        "dy: float32[2, 3, 5]");
+    expectError(() -> kernels().batchNormBackward(y, x, c3, c3, c3, y, zeros(1), null),
+        "dgamma: float32[1]");
+    expectError(() -> kernels().batchNormBackward(y, x, c3, null, c3, y, null, null),
+        "saveMean: null");
+  }
+
+  // ---------------------------------------------------------------- layer norm
+
+  @Test
+  void layerNormMatchesReference() {
+    for (int width : RandomTensors.AWKWARD_LENGTHS) {
+      int rows = width > 10_000 ? 2 : 5;
+      layerNormCase(new int[] {rows, width}, new int[] {width});
+    }
+    layerNormCase(new int[] {2, 3, 5, 7}, new int[] {5, 7});
+    layerNormCase(new int[] {4, 3}, new int[] {4, 3});
+    layerNormCase(new int[] {9}, new int[] {9});
+    layerNormCase(new int[] {300, 3, 129}, new int[] {129});
+  }
+
+  private void layerNormCase(int[] shape, int[] normalized) {
+    String what = "layer norm " + Arrays.toString(shape);
+    int rows = product(shape) / product(normalized);
+    Tensor x = uniform(-1f, 3f, shape);
+    Tensor gamma = uniform(0.5f, 1.5f, normalized);
+    Tensor beta = uniform(-1f, 1f, normalized);
+    Tensor y = zeros(shape);
+    Tensor yRef = zeros(shape);
+    Tensor mean = zeros(rows);
+    Tensor meanRef = zeros(rows);
+    Tensor rstd = zeros(rows);
+    Tensor rstdRef = zeros(rows);
+    oracle().layerNormForward(x, gamma, beta, EPS, yRef, meanRef, rstdRef);
+    kernels().layerNormForward(x, gamma, beta, EPS, y, mean, rstd);
+    assertClose(yRef, y, OUT_ABS, OUT_REL, what + ": y");
+    assertClose(meanRef, mean, SUM_ABS, SUM_REL, what + ": mean");
+    assertClose(rstdRef, rstd, SUM_ABS, SUM_REL, what + ": rstd");
+
+    Tensor dy = uniform(-1f, 1f, shape);
+    Tensor dx = zeros(shape);
+    Tensor dxRef = zeros(shape);
+    Tensor dg = zeros(normalized);
+    Tensor dgRef = zeros(normalized);
+    Tensor db = zeros(normalized);
+    Tensor dbRef = zeros(normalized);
+    oracle().layerNormBackward(dy, x, gamma, meanRef, rstdRef, dxRef, dgRef, dbRef);
+    kernels().layerNormBackward(dy, x, gamma, meanRef, rstdRef, dx, dg, db);
+    assertClose(dxRef, dx, OUT_ABS, OUT_REL, what + ": dx");
+    double sumScale = Math.sqrt(rows);
+    assertClose(dgRef, dg, SUM_ABS * sumScale, SUM_REL, what + ": dgamma");
+    assertClose(dbRef, db, SUM_ABS * sumScale, SUM_REL, what + ": dbeta");
+  }
+
+  @Test
+  void layerNormGradientsMatchFiniteDifferences() {
+    int[] shape = {3, 7};
+    Tensor x = uniform(-1f, 1f, shape);
+    Tensor gamma = uniform(0.5f, 1.5f, 7);
+    Tensor beta = uniform(-1f, 1f, 7);
+    Tensor w = uniform(-1f, 1f, shape);
+    Tensor y = zeros(shape);
+    ToDoubleFunction<Tensor> loss = ignored -> {
+      kernels().layerNormForward(x, gamma, beta, EPS, y, null, null);
+      return GradientCheck.dot(y, w);
+    };
+    Tensor mean = zeros(3);
+    Tensor rstd = zeros(3);
+    kernels().layerNormForward(x, gamma, beta, EPS, y, mean, rstd);
+    Tensor dx = zeros(shape);
+    Tensor dg = zeros(7);
+    Tensor db = zeros(7);
+    kernels().layerNormBackward(w, x, gamma, mean, rstd, dx, dg, db);
+    GradientCheck.assertGradient(GradientCheck.numericalGradient(x, loss, GRAD_H), dx, GRAD_ABS,
+        GRAD_REL, "layer norm dx");
+    GradientCheck.assertGradient(GradientCheck.numericalGradient(gamma, loss, GRAD_H), dg, GRAD_ABS,
+        GRAD_REL, "layer norm dgamma");
+    GradientCheck.assertGradient(GradientCheck.numericalGradient(beta, loss, GRAD_H), db, GRAD_ABS,
+        GRAD_REL, "layer norm dbeta");
+  }
+
+  @Test
+  void layerNormOfAKnownRow() {
+    Tensor x = track(Tensor.of(new float[] {1, 2, 3, 4, -5, -5, -5, -5}, 2, 4));
+    Tensor gamma = track(Tensor.of(new float[] {1, 2, 1, 1}, 4));
+    Tensor beta = track(Tensor.of(new float[] {0, 0, 0, 10}, 4));
+    Tensor y = zeros(2, 4);
+    Tensor mean = zeros(2);
+    Tensor rstd = zeros(2);
+    kernels().layerNormForward(x, gamma, beta, 0f, y, mean, rstd);
+    // row 0: mean 2.5, variance 1.25; row 1 is constant: variance 0, so with eps 0 the rstd is
+    // infinite and 0 * inf is NaN, as in PyTorch.
+    double s = 1 / Math.sqrt(1.25);
+    assertClose(new float[] {(float) (-1.5 * s), (float) (-1 * s), (float) (0.5 * s),
+        (float) (1.5 * s + 10)}, Arrays.copyOf(y.toFloatArray(), 4), 1e-6, 1e-6, "row 0");
+    assertEquals(2.5f, mean.getFlat(0), 1e-6);
+    assertEquals(-5f, mean.getFlat(1));
+    assertEquals(Float.POSITIVE_INFINITY, rstd.getFlat(1));
+    assertTrue(Float.isNaN(y.getFlat(4)));
+  }
+
+  @Test
+  void layerNormNaNStaysInItsRow() {
+    Tensor x = uniform(-1f, 1f, 3, 37);
+    x.set(Float.NaN, 1, 20);
+    Tensor y = zeros(3, 37);
+    kernels().layerNormForward(x, uniform(0.5f, 1f, 37), zeros(37), EPS, y, null, null);
+    for (int j = 0; j < 37; j++) {
+      assertTrue(Float.isNaN(y.get(1, j)));
+      assertFalse(Float.isNaN(y.get(0, j)));
+      assertFalse(Float.isNaN(y.get(2, j)));
+    }
+  }
+
+  @Test
+  void layerNormAndRmsNormWorkInPlace() {
+    Tensor x = uniform(-2f, 2f, 7, 45);
+    Tensor gamma = uniform(0.5f, 1.5f, 45);
+    Tensor beta = uniform(-1f, 1f, 45);
+    Tensor expected = zeros(7, 45);
+    kernels().layerNormForward(x, gamma, beta, EPS, expected, null, null);
+    Tensor inPlace = track(Tensor.of(x.toFloatArray(), 7, 45));
+    kernels().layerNormForward(inPlace, gamma, beta, EPS, inPlace, null, null);
+    assertClose(expected, inPlace, 0, 0, "layer norm y == x");
+    kernels().rmsNormForward(x, gamma, EPS, expected, null);
+    inPlace.copyFrom(x.toFloatArray());
+    kernels().rmsNormForward(inPlace, gamma, EPS, inPlace, null);
+    assertClose(expected, inPlace, 0, 0, "rms norm y == x");
+  }
+
+  @Test
+  void layerNormRejectsBadArguments() {
+    Tensor x = zeros(2, 5);
+    Tensor g = zeros(5);
+    expectError(() -> kernels().layerNormForward(x, zeros(4), g, EPS, zeros(2, 5), null, null),
+        "gamma: float32[4]", "trailing dimensions of x: float32[2, 5]");
+    expectError(() -> kernels().layerNormForward(x, g, zeros(6), EPS, zeros(2, 5), null, null),
+        "beta: float32[6]");
+    expectError(() -> kernels().layerNormForward(x, g, g, EPS, zeros(2, 5), zeros(5), null),
+        "saveMean: float32[5]", "[2]");
+    expectError(() -> kernels().layerNormForward(x, g, g, -EPS, zeros(2, 5), null, null), "eps");
+    expectError(() -> kernels().layerNormBackward(x, x, g, zeros(2), zeros(2), zeros(5, 2), null,
+        null), "dx: float32[5, 2]");
+    expectError(() -> kernels().layerNormForward(x, zeros(0), zeros(0), EPS, zeros(2, 5), null,
+        null), "gamma: float32[0]");
+  }
+
+  // ---------------------------------------------------------------- RMS norm
+
+  @Test
+  void rmsNormMatchesReference() {
+    for (int width : RandomTensors.AWKWARD_LENGTHS) {
+      int rows = width > 10_000 ? 2 : 5;
+      rmsNormCase(new int[] {rows, width}, new int[] {width});
+    }
+    rmsNormCase(new int[] {3, 2, 9}, new int[] {2, 9});
+    rmsNormCase(new int[] {500, 131}, new int[] {131});
+  }
+
+  private void rmsNormCase(int[] shape, int[] normalized) {
+    String what = "rms norm " + Arrays.toString(shape);
+    int rows = product(shape) / product(normalized);
+    Tensor x = uniform(-2f, 2f, shape);
+    Tensor gamma = uniform(0.5f, 1.5f, normalized);
+    Tensor y = zeros(shape);
+    Tensor yRef = zeros(shape);
+    Tensor rrms = zeros(rows);
+    Tensor rrmsRef = zeros(rows);
+    oracle().rmsNormForward(x, gamma, EPS, yRef, rrmsRef);
+    kernels().rmsNormForward(x, gamma, EPS, y, rrms);
+    assertClose(yRef, y, OUT_ABS, OUT_REL, what + ": y");
+    assertClose(rrmsRef, rrms, SUM_ABS, SUM_REL, what + ": rrms");
+    Tensor dy = uniform(-1f, 1f, shape);
+    Tensor dx = zeros(shape);
+    Tensor dxRef = zeros(shape);
+    Tensor dg = zeros(normalized);
+    Tensor dgRef = zeros(normalized);
+    oracle().rmsNormBackward(dy, x, gamma, rrmsRef, dxRef, dgRef);
+    kernels().rmsNormBackward(dy, x, gamma, rrmsRef, dx, dg);
+    assertClose(dxRef, dx, OUT_ABS, OUT_REL, what + ": dx");
+    assertClose(dgRef, dg, SUM_ABS * Math.sqrt(rows), SUM_REL, what + ": dgamma");
+  }
+
+  @Test
+  void rmsNormGradientsMatchFiniteDifferences() {
+    int[] shape = {4, 9};
+    Tensor x = uniform(-1f, 1f, shape);
+    Tensor gamma = uniform(0.5f, 1.5f, 9);
+    Tensor w = uniform(-1f, 1f, shape);
+    Tensor y = zeros(shape);
+    ToDoubleFunction<Tensor> loss = ignored -> {
+      kernels().rmsNormForward(x, gamma, EPS, y, null);
+      return GradientCheck.dot(y, w);
+    };
+    Tensor rrms = zeros(4);
+    kernels().rmsNormForward(x, gamma, EPS, y, rrms);
+    Tensor dx = zeros(shape);
+    Tensor dg = zeros(9);
+    kernels().rmsNormBackward(w, x, gamma, rrms, dx, dg);
+    GradientCheck.assertGradient(GradientCheck.numericalGradient(x, loss, GRAD_H), dx, GRAD_ABS,
+        GRAD_REL, "rms norm dx");
+    GradientCheck.assertGradient(GradientCheck.numericalGradient(gamma, loss, GRAD_H), dg, GRAD_ABS,
+        GRAD_REL, "rms norm dgamma");
+  }
+
+  @Test
+  void rmsNormOfAKnownRow() {
+    Tensor x = track(Tensor.of(new float[] {3, -4, 0, 0}, 1, 4));
+    Tensor gamma = track(Tensor.of(new float[] {1, 1, 2, 0.5f}, 4));
+    Tensor y = zeros(1, 4);
+    Tensor rrms = zeros(1);
+    kernels().rmsNormForward(x, gamma, 0f, y, rrms);
+    // mean square (9 + 16) / 4 = 6.25, rms 2.5
+    assertClose(new float[] {1.2f, -1.6f, 0f, 0f}, y.toFloatArray(), 1e-6, 1e-6, "y");
+    assertEquals(0.4f, rrms.getFlat(0), 1e-7);
+    Tensor nan = track(Tensor.of(new float[] {1, Float.NaN, 2}, 3));
+    Tensor yNan = zeros(3);
+    kernels().rmsNormForward(nan, track(Tensor.of(new float[] {1, 1, 1}, 3)), EPS, yNan, null);
+    for (float v : yNan.toFloatArray()) {
+      assertTrue(Float.isNaN(v), "NaN spreads over its row");
+    }
+  }
+
+  @Test
+  void rmsNormRejectsBadArguments() {
+    Tensor x = zeros(2, 5);
+    expectError(() -> kernels().rmsNormForward(x, zeros(2), EPS, zeros(2, 5), null),
+        "gamma: float32[2]");
+    expectError(() -> kernels().rmsNormForward(x, zeros(5), EPS, zeros(2, 5), zeros(3)),
+        "saveRrms: float32[3]", "[2]");
+    expectError(() -> kernels().rmsNormBackward(x, x, zeros(5), zeros(2), zeros(2, 5), zeros(4)),
+        "dgamma: float32[4]", "[5]");
+    expectError(() -> kernels().rmsNormForward(x, zeros(5), Float.POSITIVE_INFINITY, x, null),
+        "eps: Infinity");
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private List<int[]> withRandomBatchShapes() {
+    List<int[]> shapes = new ArrayList<>(Arrays.asList(BATCH_SHAPES));
+    for (int i = 0; i < 4; i++) {
+      shapes.add(dims(random.between(2, 6), random.between(1, 9), random.between(1, 11),
+          random.between(1, 11)));
+    }
+    return shapes;
+  }
+
+  private static void expectError(Executable call, String... fragments) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+    for (String fragment : fragments) {
+      assertTrue(e.getMessage().contains(fragment),
+          "message '" + e.getMessage() + "' should mention '" + fragment + "'");
+    }
+  }
+}

@@ -1,0 +1,15 @@
+package dev.harmonics.kernel.reference;
+
+import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.KernelProvider;
+import dev.harmonics.kernel.KernelProviders;
+import dev.harmonics.kernel.conformance.LossConformance;
+
+/** The conformance suite on the reference itself: its hand-computed and gradient checks. */
+class ReferenceLossTest extends LossConformance {
+
+  @Override
+  protected KernelProvider candidate() {
+    return KernelProviders.of(KernelBackend.REFERENCE);
+  }
+}

@@ -1,0 +1,14 @@
+package dev.harmonics.kernel.simd;
+
+import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.KernelProvider;
+import dev.harmonics.kernel.KernelProviders;
+import dev.harmonics.kernel.conformance.LossConformance;
+
+class SimdLossTest extends LossConformance {
+
+  @Override
+  protected KernelProvider candidate() {
+    return KernelProviders.of(KernelBackend.SIMD);
+  }
+}
