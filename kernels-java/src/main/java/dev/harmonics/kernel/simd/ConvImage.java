@@ -1,0 +1,166 @@
+package dev.harmonics.kernel.simd;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+
+/**
+ * The layout of a zero-padded, phase-split copy of a band of image rows, built so that every
+ * convolution tap reads a contiguous run: the implicit im2col the matrix kernels consume.
+ *
+ * <p>A strided convolution reads input column {@code ow * strideW + v * dilationW} (padded
+ * coordinates). Splitting the padded columns by their remainder modulo the stride ("phases") makes
+ * that column {@code ow + (v * dilationW) / strideW} of phase {@code (v * dilationW) % strideW}, a
+ * unit-stride run along {@code ow}; rows are split the same way. Each plane then holds {@code rows}
+ * rows of {@code width} columns, and output {@code (i, j)} of the band, numbered {@code q = i * width
+ * + j}, reads tap {@code (ch, u, v)} at {@link #offset} {@code + q}. Columns {@code j >= ow} of that
+ * numbering are not outputs ("virtual" columns that wrap into the next row); the kernels compute
+ * them and throw them away, which costs {@code width / ow} but keeps every read contiguous.
+ *
+ * <p>Plane element {@code [i][j]} of channel {@code ch}, phases {@code (ph, pw)}, for a band
+ * starting at output row {@code firstRow}, is source element {@code [(firstRow + i) * strideH + ph -
+ * padTop][j * strideW + pw - padLeft]}, or zero outside the source.
+ */
+final class ConvImage {
+
+  private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
+
+  final int srcH;
+  final int srcW;
+  final int strideH;
+  final int strideW;
+  final int padTop;
+  final int padLeft;
+  final int rows;
+  final int width;
+  private final int[] rowSlot;
+  private final int[] colSlot;
+  private final int[] rowPhase;
+  private final int[] colPhase;
+  private final int planeSize;
+  private final int channelSize;
+  private final int slack;
+
+  /**
+   * @param rowOffsets padded-row offsets the taps read ({@code u * dilationH}), deciding which row
+   *     phases are built
+   * @param colOffsets padded-column offsets the taps read ({@code v * dilationW})
+   * @param bandRows output rows per band
+   * @param width columns per plane row, at least every output column plus the largest column shift
+   * @param slack extra zero floats after the last plane, so a vector read past the last output stays
+   *     inside the buffer
+   */
+  ConvImage(int srcH, int srcW, int strideH, int strideW, int padTop, int padLeft,
+      int[] rowOffsets, int[] colOffsets, int bandRows, int width, int slack) {
+    this.srcH = srcH;
+    this.srcW = srcW;
+    this.strideH = strideH;
+    this.strideW = strideW;
+    this.padTop = padTop;
+    this.padLeft = padLeft;
+    this.width = width;
+    this.slack = slack;
+    this.rowSlot = slots(rowOffsets, strideH);
+    this.colSlot = slots(colOffsets, strideW);
+    this.rowPhase = phases(rowSlot);
+    this.colPhase = phases(colSlot);
+    int halo = 0;
+    for (int r : rowOffsets) {
+      halo = Math.max(halo, r / strideH);
+    }
+    this.rows = bandRows + halo;
+    this.planeSize = rows * width;
+    this.channelSize = rowPhase.length * colPhase.length * planeSize;
+  }
+
+  /** Floats a band of {@code channels} channels occupies, slack included. */
+  int size(int channels) {
+    return channels * channelSize + slack;
+  }
+
+  /** Where tap {@code (ch, rowOffset, colOffset)} of output {@code q = 0} reads. */
+  int offset(int ch, int rowOffset, int colOffset) {
+    int plane = rowSlot[rowOffset % strideH] * colPhase.length + colSlot[colOffset % strideW];
+    return ch * channelSize + plane * planeSize + (rowOffset / strideH) * width
+        + colOffset / strideW;
+  }
+
+  /**
+   * Fills {@code dst} with the band starting at output row {@code firstRow} of {@code channels}
+   * source planes {@code [srcH, srcW]} that start at float {@code srcBase} of {@code src}.
+   */
+  void fill(MemorySegment src, long srcBase, int channels, int firstRow, float[] dst) {
+    float[] line = strideW == 1 ? null : new float[srcW];
+    int at = 0;
+    for (int ch = 0; ch < channels; ch++) {
+      long plane = srcBase + (long) ch * srcH * srcW;
+      for (int ph : rowPhase) {
+        for (int pw : colPhase) {
+          for (int i = 0; i < rows; i++, at += width) {
+            int sr = (firstRow + i) * strideH + ph - padTop;
+            if (sr < 0 || sr >= srcH) {
+              Arrays.fill(dst, at, at + width, 0f);
+            } else if (strideW == 1) {
+              copyRow(src, plane + (long) sr * srcW, pw - padLeft, dst, at);
+            } else {
+              MemorySegment.copy(src, FLOAT, (plane + (long) sr * srcW) * Float.BYTES, line, 0,
+                  srcW);
+              stridedRow(line, pw - padLeft, dst, at);
+            }
+          }
+        }
+      }
+    }
+    Arrays.fill(dst, at, at + slack, 0f);
+  }
+
+  /** {@code dst[at + j] = row[j + shift]}, zero outside the row. */
+  private void copyRow(MemorySegment src, long row, int shift, float[] dst, int at) {
+    int from = Math.max(0, -shift);
+    int to = Math.min(width, srcW - shift);
+    if (to <= from) {
+      Arrays.fill(dst, at, at + width, 0f);
+      return;
+    }
+    Arrays.fill(dst, at, at + from, 0f);
+    MemorySegment.copy(src, FLOAT, (row + from + shift) * Float.BYTES, dst, at + from, to - from);
+    Arrays.fill(dst, at + to, at + width, 0f);
+  }
+
+  /** {@code dst[at + j] = line[j * strideW + shift]}, zero outside the line. */
+  private void stridedRow(float[] line, int shift, float[] dst, int at) {
+    for (int j = 0, col = shift; j < width; j++, col += strideW) {
+      dst[at + j] = col >= 0 && col < srcW ? line[col] : 0f;
+    }
+  }
+
+  /** For each phase {@code 0..stride-1}, its plane slot if some offset uses it, else -1. */
+  private static int[] slots(int[] offsets, int stride) {
+    int[] slot = new int[stride];
+    Arrays.fill(slot, -1);
+    for (int off : offsets) {
+      slot[off % stride] = 0;
+    }
+    int next = 0;
+    for (int ph = 0; ph < stride; ph++) {
+      if (slot[ph] == 0) {
+        slot[ph] = next++;
+      }
+    }
+    return slot;
+  }
+
+  private static int[] phases(int[] slot) {
+    int count = 0;
+    for (int s : slot) {
+      count += s >= 0 ? 1 : 0;
+    }
+    int[] phase = new int[count];
+    for (int ph = 0; ph < slot.length; ph++) {
+      if (slot[ph] >= 0) {
+        phase[slot[ph]] = ph;
+      }
+    }
+    return phase;
+  }
+}
