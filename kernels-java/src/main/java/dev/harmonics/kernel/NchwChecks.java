@@ -16,12 +16,12 @@ final class NchwChecks {
   static void require(String name, Tensor t, DType dtype, int rank, String layout,
       boolean batched) {
     if (t == null) {
-      throw new IllegalArgumentException(name + ": null (expected: a " + lower(dtype) + " "
+      throw new IllegalArgumentException(name + ": null (expected: " + article(dtype) + " "
           + layout + " tensor)");
     }
     if (t.dtype() != dtype || t.rank() != rank) {
-      throw new IllegalArgumentException(name + ": " + t.describe() + " (expected: a "
-          + lower(dtype) + " " + layout + " tensor)");
+      throw new IllegalArgumentException(name + ": " + t.describe() + " (expected: "
+          + article(dtype) + " " + layout + " tensor)");
     }
     for (int d = batched ? 1 : 0; d < rank; d++) {
       if (t.dim(d) < 1) {
@@ -57,7 +57,9 @@ final class NchwChecks {
     requireShape(name, t, new int[] {length}, because);
   }
 
-  private static String lower(DType dtype) {
-    return dtype.name().toLowerCase(java.util.Locale.ROOT);
+  /** "a float32" or "an int32". */
+  private static String article(DType dtype) {
+    String name = dtype.name().toLowerCase(java.util.Locale.ROOT);
+    return (name.startsWith("i") ? "an " : "a ") + name;
   }
 }
