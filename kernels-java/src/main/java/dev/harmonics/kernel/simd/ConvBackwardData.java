@@ -15,7 +15,8 @@ import java.lang.foreign.ValueLayout;
 final class ConvBackwardData {
 
   private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
-  private static final int BAND_COLUMNS = 512;
+  /** Floats of band results, and of band image: both stay in the L2 cache. */
+  private static final int BAND_FLOATS = 1 << 17;
 
   private ConvBackwardData() {}
 
@@ -32,7 +33,9 @@ final class ConvBackwardData {
     ResidueAxis cols = new ResidueAxis(g.w(), g.kw(), g.strideW(), g.padW(), g.dilationW());
     int width = cols.count[0] + cols.maxShift;
     int units = g.n() * g.groups();
-    int band = ConvBands.bandRows(rows.count[0], width, units, BAND_COLUMNS);
+    int band = ConvBands.bandRows(rows.count[0], width, units, rows.maxShift,
+        (double) cg * og * kernelTaps, (double) og * width * ConvBands.FILL_COST,
+        Math.min(BAND_FLOATS / cg, BAND_FLOATS / og));
     ConvImage image = new ConvImage(g.oh(), g.ow(), 1, 1, rows.lead, cols.lead,
         rows.allShifts(), cols.allShifts(), band, width, 2 * ConvMatmul.NR + width);
     int residues = rows.residues * cols.residues;
@@ -64,6 +67,7 @@ final class ConvBackwardData {
       rowBase[c] = c * kernelTaps;
     }
     int packedSize = cg * maxTaps;
+    int panelSize = maxTaps * ConvMatmul.NR;
     int bands = Math.ceilDiv(rows.count[0], band);
     int tasks = units * bands;
     int ldc = Math.ceilDiv(band * width, ConvMatmul.NR) * ConvMatmul.NR;
@@ -73,6 +77,7 @@ final class ConvBackwardData {
       float[] a = scratch.packedA(packedSize);
       float[] band0 = scratch.packedB(image.size(og));
       float[] out = scratch.outputs(cg * ldc);
+      float[] panel = scratch.columns(panelSize);
       for (int task = from; task < to; task++) {
         int unit = task / bands;
         int n = unit / g.groups();
@@ -90,7 +95,7 @@ final class ConvBackwardData {
             ConvMatmul.pack(w, group * weightsPerGroup, rowBase, cg, tapOffset[residue], taps, a);
             int columns = count * width;
             for (int q = 0; q < columns; q += ConvMatmul.NR) {
-              ConvMatmul.multiply(a, cg, taps, band0, koff[residue], q, out, q, ldc);
+              ConvMatmul.multiply(a, cg, taps, band0, koff[residue], q, panel, out, q, ldc);
             }
             for (int c = 0; c < cg; c++) {
               int ic = group * cg + c;

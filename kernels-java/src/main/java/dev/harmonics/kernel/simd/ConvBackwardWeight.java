@@ -49,7 +49,8 @@ final class ConvBackwardWeight {
     int[] rowOffsets = ConvForward.offsets(g.kh(), g.dilationH());
     int[] colOffsets = ConvForward.offsets(g.kw(), g.dilationW());
     int width = g.ow() + colOffsets[colOffsets.length - 1] / g.strideW();
-    int phases = distinct(rowOffsets, g.strideH()) * distinct(colOffsets, g.strideW());
+    int phases = ConvImage.phases(rowOffsets, g.strideH())
+        * ConvImage.phases(colOffsets, g.strideW());
     int halo = rowOffsets[rowOffsets.length - 1] / g.strideH();
     int band = Math.clamp(BAND_FLOATS / ((long) cBlock * phases * width) - halo, 1, g.oh());
     ConvImage image = new ConvImage(g.h(), g.w(), g.strideH(), g.strideW(), g.padH(), g.padW(),
@@ -241,17 +242,5 @@ final class ConvBackwardWeight {
       valid[q] = q % width < ow;
     }
     return valid;
-  }
-
-  private static int distinct(int[] offsets, int stride) {
-    boolean[] seen = new boolean[stride];
-    int count = 0;
-    for (int off : offsets) {
-      if (!seen[off % stride]) {
-        seen[off % stride] = true;
-        count++;
-      }
-    }
-    return count;
   }
 }

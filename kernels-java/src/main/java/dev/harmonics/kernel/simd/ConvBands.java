@@ -19,25 +19,64 @@ final class ConvBands {
   private static final ByteOrder ORDER = ByteOrder.nativeOrder();
   private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
 
+  /**
+   * What filling one float of a band image costs, in multiply-adds: a copy is one element per
+   * cycle or so, where the tiles retire 32 multiply-adds per cycle.
+   */
+  static final double FILL_COST = 16;
+
   /** Flops below which a whole call runs on the calling thread. */
   static final double SERIAL_FLOPS = 1 << 21;
 
   private ConvBands() {}
 
   /**
-   * Rows per band so a band has about {@code targetColumns} virtual columns, and the {@code units}
-   * (independent images or groups) times bands split evenly over the pool's threads.
+   * Rows per band that minimise the time of the slowest thread. The tasks are {@code units}
+   * independent images (or groups) of {@code rows} output rows, each cut into bands; a band costs
+   * {@code columnCost} per computed virtual column (rounded up to whole tiles of {@code NR}) plus
+   * {@code rowCost} per image row it fills, its {@code halo} included. The pool hands each thread
+   * an equal count of consecutive tasks, so the plan also weighs how bands spread over threads.
+   *
+   * @param maxColumns the most virtual columns a band may have, so its scratch fits the L2 cache
    */
-  static int bandRows(int rows, int width, int units, int targetColumns) {
-    int band = Math.clamp(Math.ceilDiv(targetColumns, width), 1, rows);
+  static int bandRows(int rows, int width, int units, int halo, double columnCost, double rowCost,
+      int maxColumns) {
     int threads = KernelPool.shared().parallelism();
-    int tasks = units * Math.ceilDiv(rows, band);
-    if (threads > 1 && tasks < 8 * threads && tasks % threads != 0) {
+    int best = 1;
+    double bestTime = Double.MAX_VALUE;
+    int largest = Math.clamp(maxColumns / width, 1, rows);
+    for (int band = largest; band >= 1; band--) {
       int bands = Math.ceilDiv(rows, band);
-      int wanted = Math.ceilDiv(Math.ceilDiv(units * bands, threads) * threads, units);
-      band = Math.max(1, Math.ceilDiv(rows, wanted));
+      double full = bandCost(band, width, halo, columnCost, rowCost);
+      double last = bandCost(rows - (bands - 1) * band, width, halo, columnCost, rowCost);
+      long tasks = (long) units * bands;
+      int chunks = (int) Math.min(threads, tasks);
+      double slowest = 0;
+      for (int c = 0; c < chunks; c++) {
+        long from = tasks * c / chunks;
+        long to = tasks * (c + 1) / chunks;
+        slowest = Math.max(slowest, prefixCost(to, bands, full, last)
+            - prefixCost(from, bands, full, last));
+      }
+      if (slowest < bestTime * 0.999) {
+        bestTime = slowest;
+        best = band;
+      }
     }
-    return band;
+    return best;
+  }
+
+  private static double bandCost(int rows, int width, int halo, double columnCost,
+      double rowCost) {
+    return Math.ceilDiv(rows * width, ConvMatmul.NR) * ConvMatmul.NR * columnCost
+        + (rows + halo) * rowCost;
+  }
+
+  /** The cost of the first {@code tasks} tasks, each unit being {@code bands - 1} full bands and a last. */
+  private static double prefixCost(long tasks, int bands, double full, double last) {
+    long units = tasks / bands;
+    long rest = tasks % bands;
+    return units * ((bands - 1) * full + last) + rest * full;
   }
 
   /** The parallel grain, in tasks, that keeps a call of {@code flops} serial when it is small. */
@@ -55,17 +94,19 @@ final class ConvBands {
     for (int i = 0; i < rows; i++) {
       int from = srcOff + i * width;
       long to = base + (long) (row0 + i * rowStep) * dstW + col0;
-      if (colStep == 1) {
-        int j = 0;
-        for (int bound = F.loopBound(cols); j < bound; j += L) {
-          FloatVector.fromArray(F, src, from + j).add(b)
-              .intoMemorySegment(dst, (to + j) * Float.BYTES, ORDER);
+      if (colStep == 1 && cols >= L) {
+        for (int j = 0; ; j += L) {
+          int k = Math.min(j, cols - L);
+          FloatVector.fromArray(F, src, from + k).add(b)
+              .intoMemorySegment(dst, (to + k) * Float.BYTES, ORDER);
+          if (k == cols - L) {
+            break;
+          }
         }
-        if (j < cols) {
-          VectorMask<Float> m = F.indexInRange(j, cols);
-          FloatVector.fromArray(F, src, from + j, m).add(b)
-              .intoMemorySegment(dst, (to + j) * Float.BYTES, ORDER, m);
-        }
+      } else if (colStep == 1) {
+        VectorMask<Float> m = F.indexInRange(0, cols);
+        FloatVector.fromArray(F, src, from, m).add(b)
+            .intoMemorySegment(dst, to * Float.BYTES, ORDER, m);
       } else {
         for (int j = 0; j < cols; j++) {
           dst.setAtIndex(FLOAT, to + (long) j * colStep, src[from + j] + bias);

@@ -14,8 +14,8 @@ final class ConvForward {
 
   private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
 
-  /** Virtual columns per band: the band's image and results stay in the L2 cache. */
-  private static final int BAND_COLUMNS = 512;
+  /** Floats of band results, and of band image: both stay in the L2 cache. */
+  private static final int BAND_FLOATS = 1 << 17;
 
   private ConvForward() {}
 
@@ -29,7 +29,12 @@ final class ConvForward {
     int[] colOffsets = offsets(g.kw(), g.dilationW());
     int width = g.ow() + colOffsets[colOffsets.length - 1] / g.strideW();
     int units = g.n() * g.groups();
-    int band = ConvBands.bandRows(g.oh(), width, units, BAND_COLUMNS);
+    int halo = rowOffsets[rowOffsets.length - 1] / g.strideH();
+    int phases = ConvImage.phases(rowOffsets, g.strideH()) * ConvImage.phases(colOffsets,
+        g.strideW());
+    int band = ConvBands.bandRows(g.oh(), width, units, halo, (double) og * taps,
+        (double) cg * phases * width * ConvBands.FILL_COST,
+        Math.min(BAND_FLOATS / og, BAND_FLOATS / (cg * phases)));
     ConvImage image = new ConvImage(g.h(), g.w(), g.strideH(), g.strideW(), g.padH(), g.padW(),
         rowOffsets, colOffsets, band, width, 2 * ConvMatmul.NR + width);
     int[] koff = new int[taps];
@@ -54,6 +59,7 @@ final class ConvForward {
       float[] a = scratch.packedA(og * taps);
       float[] band0 = scratch.packedB(image.size(cg));
       float[] out = scratch.outputs(og * ldc);
+      float[] panel = scratch.columns(taps * ConvMatmul.NR);
       int packed = -1;
       for (int task = from; task < to; task++) {
         int unit = task / bands;
@@ -68,7 +74,7 @@ final class ConvForward {
         image.fill(x, ((long) n * g.c() + (long) group * cg) * g.h() * g.w(), cg, r0, band0);
         int columns = rows * width;
         for (int q = 0; q < columns; q += ConvMatmul.NR) {
-          ConvMatmul.multiply(a, og, taps, band0, koff, q, out, q, ldc);
+          ConvMatmul.multiply(a, og, taps, band0, koff, q, panel, out, q, ldc);
         }
         for (int r = 0; r < og; r++) {
           int oc = group * og + r;

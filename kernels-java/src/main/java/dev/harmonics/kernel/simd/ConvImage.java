@@ -2,7 +2,10 @@ package dev.harmonics.kernel.simd;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The layout of a zero-padded, phase-split copy of a band of image rows, built so that every
@@ -24,6 +27,11 @@ import java.util.Arrays;
 final class ConvImage {
 
   private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
+  private static final VectorSpecies<Float> F = SimdSpecies.FLOAT;
+  private static final int L = F.length();
+  private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+  /** Lane {@code i} holds {@code 2 i}: picks the even lanes of a vector pair. */
+  private static final float[] EVEN_LANES = evenLanes();
 
   final int srcH;
   final int srcW;
@@ -114,7 +122,11 @@ final class ConvImage {
     Arrays.fill(dst, at, at + slack, 0f);
   }
 
-  /** {@code dst[at + j] = row[j + shift]}, zero outside the row. */
+  /**
+   * {@code dst[at + j] = row[j + shift]}, zero outside the row. Rows are short (tens of floats),
+   * so vector moves beat a bulk copy call; the last vector overlaps the one before it rather than
+   * taking a mask.
+   */
   private void copyRow(MemorySegment src, long row, int shift, float[] dst, int at) {
     int from = Math.max(0, -shift);
     int to = Math.min(width, srcW - shift);
@@ -123,15 +135,48 @@ final class ConvImage {
       return;
     }
     Arrays.fill(dst, at, at + from, 0f);
-    MemorySegment.copy(src, FLOAT, (row + from + shift) * Float.BYTES, dst, at + from, to - from);
+    long base = (row + shift) * Float.BYTES;
+    if (to - from >= L) {
+      for (int j = from; ; j += L) {
+        int k = Math.min(j, to - L);
+        FloatVector.fromMemorySegment(F, src, base + (long) k * Float.BYTES, ORDER)
+            .intoArray(dst, at + k);
+        if (k == to - L) {
+          break;
+        }
+      }
+    } else {
+      for (int j = from; j < to; j++) {
+        dst[at + j] = src.getAtIndex(FLOAT, row + shift + j);
+      }
+    }
     Arrays.fill(dst, at + to, at + width, 0f);
   }
 
-  /** {@code dst[at + j] = line[j * strideW + shift]}, zero outside the line. */
+  /**
+   * {@code dst[at + j] = line[j * strideW + shift]}, zero outside the line. Stride 2, the common
+   * down-sampling case, takes every other lane of two vectors with one two-vector permute.
+   */
   private void stridedRow(float[] line, int shift, float[] dst, int at) {
-    for (int j = 0, col = shift; j < width; j++, col += strideW) {
-      dst[at + j] = col >= 0 && col < srcW ? line[col] : 0f;
+    int j = 0;
+    for (int col = shift; j < width && col < 0; j++, col += strideW) {
+      dst[at + j] = 0f;
     }
+    if (strideW == 2) {
+      FloatVector evens = FloatVector.fromArray(F, EVEN_LANES, 0);
+      for (int col = j * 2 + shift; j + L <= width && col + 2 * L <= srcW; j += L, col += 2 * L) {
+        evens.selectFrom(FloatVector.fromArray(F, line, col), FloatVector.fromArray(F, line,
+            col + L)).intoArray(dst, at + j);
+      }
+    }
+    for (int col = j * strideW + shift; j < width; j++, col += strideW) {
+      dst[at + j] = col < srcW ? line[col] : 0f;
+    }
+  }
+
+  /** How many phases (remainders modulo {@code stride}) the offsets use. */
+  static int phases(int[] offsets, int stride) {
+    return ConvImage.phases(slots(offsets, stride)).length;
   }
 
   /** For each phase {@code 0..stride-1}, its plane slot if some offset uses it, else -1. */
@@ -162,5 +207,13 @@ final class ConvImage {
       }
     }
     return phase;
+  }
+
+  private static float[] evenLanes() {
+    float[] lanes = new float[L];
+    for (int i = 0; i < L; i++) {
+      lanes[i] = 2 * i;
+    }
+    return lanes;
   }
 }
