@@ -3,6 +3,7 @@ package dev.harmonics.kernel.simd;
 import dev.harmonics.concurrent.KernelPool;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -13,23 +14,42 @@ import jdk.incubator.vector.VectorSpecies;
  * The weight gradient of a convolution: {@code dw[o, t]} is the dot product, over images and
  * output positions, of output-gradient plane {@code o} with tap {@code t}'s run of the implicit
  * im2col ({@link ConvImage}). Both operands are contiguous along the output positions, so the
- * products are vectorised along them, 4 output channels by 4 taps at a time, and reduced across
- * lanes once per band.
+ * products are vectorised along them, 8 output channels by 3 taps at a time. Each (channel, tap)
+ * pair keeps a whole vector of partial sums in a per-task array until its last band, so lanes are
+ * reduced once per task rather than once per band.
  *
- * <p>The virtual columns of the image layout are masked out of the image loads: they hold real
- * input values that this tap never meets, and {@code 0 * inf} would otherwise turn a finite
- * gradient into NaN. Tasks own disjoint blocks of {@code dw} (a group, a block of input channels
- * and a block of output channels), so threads never combine partial sums.
+ * <p>The output gradient is zero on the virtual columns of the image layout, but the image there
+ * holds real input values that this tap never meets, and {@code 0 * inf} would turn a finite
+ * gradient into NaN. So when a band's image holds a non-finite value, the virtual columns are
+ * masked out of the image loads; a finite band (the usual case) skips the masks, which is about
+ * 15% faster and gives the same sums. Tasks own disjoint blocks of {@code dw} (a group, a block of
+ * input channels and a block of output channels), so threads never combine partial sums.
  */
 final class ConvBackwardWeight {
 
   private static final VectorSpecies<Float> F = SimdSpecies.FLOAT;
   private static final int L = F.length();
   private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
+  private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
   /** Floats of image band per task: a band stays in the L2 cache while all its taps are used. */
   private static final int BAND_FLOATS = 1 << 16;
-  private static final int TILE = 4;
+  /**
+   * Virtual columns per band: eight output-gradient rows of a band (32 KB) stay in the L1 cache
+   * while the taps stream past them.
+   */
+  private static final int BAND_COLUMNS = 1024;
+  /** Floats of partial-sum vectors per task (512 KB): they stay in the L2 cache. */
+  private static final int PARTIAL_FLOATS = 1 << 17;
+  /** Output channels per task at most. */
+  private static final int MAX_OUTS = 64;
+  /** Output channels per tile; a tile's taps come {@link #TAPS} at a time. */
+  private static final int ROWS = 8;
+  private static final int TAPS = 3;
+  /** Taps per tile of a lone output channel. */
+  private static final int ROW_TAPS = 4;
+  /** Tap counts are padded to a multiple of both tile widths. */
+  private static final int TAP_ALIGN = TAPS * ROW_TAPS;
 
   private ConvBackwardWeight() {}
 
@@ -39,12 +59,12 @@ final class ConvBackwardWeight {
     int og = g.og();
     int kernelTaps = g.kh() * g.kw();
     int threads = KernelPool.shared().parallelism();
-    int cBlock = Math.ceilDiv(cg, Math.clamp(Math.ceilDiv(4 * threads, g.groups()), 1, cg));
-    int cBlocks = Math.ceilDiv(cg, cBlock);
-    int oSplit = Math.clamp(Math.ceilDiv(4 * threads, g.groups() * cBlocks), 1,
-        Math.ceilDiv(og, TILE));
-    int oBlock = Math.min(og, Math.ceilDiv(Math.ceilDiv(og, oSplit), TILE) * TILE);
+    int oBlock = Math.min(og, MAX_OUTS);
     int oBlocks = Math.ceilDiv(og, oBlock);
+    int wantedCBlocks = Math.ceilDiv(4 * threads, g.groups() * oBlocks);
+    int cBlock = Math.clamp(Math.min(PARTIAL_FLOATS / L / (oBlock * kernelTaps) - 1,
+        Math.ceilDiv(cg, wantedCBlocks)), 1, cg);
+    int cBlocks = Math.ceilDiv(cg, cBlock);
 
     int[] rowOffsets = ConvForward.offsets(g.kh(), g.dilationH());
     int[] colOffsets = ConvForward.offsets(g.kw(), g.dilationW());
@@ -52,11 +72,13 @@ final class ConvBackwardWeight {
     int phases = ConvImage.phases(rowOffsets, g.strideH())
         * ConvImage.phases(colOffsets, g.strideW());
     int halo = rowOffsets[rowOffsets.length - 1] / g.strideH();
-    int band = Math.clamp(BAND_FLOATS / ((long) cBlock * phases * width) - halo, 1, g.oh());
+    int band = Math.clamp(Math.min(BAND_COLUMNS / width,
+        BAND_FLOATS / ((long) cBlock * phases * width) - halo), 1, g.oh());
     ConvImage image = new ConvImage(g.h(), g.w(), g.strideH(), g.strideW(), g.padH(), g.padW(),
         rowOffsets, colOffsets, band, width, 2 * ConvMatmul.NR + width);
     int blockTaps = cBlock * kernelTaps;
-    int[] koff = new int[Math.ceilDiv(blockTaps, TILE) * TILE];
+    int tapsPad = Math.ceilDiv(blockTaps, TAP_ALIGN) * TAP_ALIGN;
+    int[] koff = new int[tapsPad];
     for (int c = 0, t = 0; c < cBlock; c++) {
       for (int u = 0; u < g.kh(); u++) {
         for (int v = 0; v < g.kw(); v++, t++) {
@@ -69,13 +91,12 @@ final class ConvBackwardWeight {
     boolean[] fullBand = validColumns(band, width, g.ow(), ldq);
     boolean[] lastBand = validColumns(g.oh() - (bands - 1) * band, width, g.ow(), ldq);
     int tasks = g.groups() * cBlocks * oBlocks;
-    double flops = g.flops();
-    KernelPool.shared().parallelFor(tasks, ConvBands.grain(tasks, flops), (from, to) -> {
+    KernelPool.shared().parallelFor(tasks, ConvBands.grain(tasks, g.flops()), (from, to) -> {
       NchwScratch scratch = NchwScratch.get();
       float[] band0 = scratch.packedB(image.size(cBlock));
       float[] grads = scratch.columns(oBlock * ldq);
-      float[] acc = scratch.outputs(oBlock * blockTaps);
-      float[] sums = new float[TILE * TILE];
+      float[] partial = scratch.outputs(oBlock * tapsPad * L);
+      float[] row = scratch.packedA(tapsPad);
       for (int task = from; task < to; task++) {
         int group = task / (cBlocks * oBlocks);
         int c0 = (task / oBlocks) % cBlocks * cBlock;
@@ -83,7 +104,7 @@ final class ConvBackwardWeight {
         int channels = Math.min(cBlock, cg - c0);
         int outs = Math.min(oBlock, og - o0);
         int taps = channels * kernelTaps;
-        Arrays.fill(acc, 0, outs * taps, 0f);
+        Arrays.fill(partial, 0, outs * tapsPad * L, 0f);
         for (int n = 0; n < g.n(); n++) {
           for (int b = 0; b < bands; b++) {
             int r0 = b * band;
@@ -93,129 +114,176 @@ final class ConvBackwardWeight {
             long dyBase = ((long) n * g.o() + (long) group * og + o0) * g.oh() * g.ow();
             spread(dy, dyBase, outs, g.oh(), g.ow(), r0, rows, width, ldq, grads);
             boolean[] valid = b == bands - 1 ? lastBand : fullBand;
-            accumulate(grads, outs, ldq, band0, koff, taps, valid, acc, sums);
+            boolean masked = !allFinite(band0, image.size(channels));
+            accumulate(grads, outs, ldq, band0, koff, taps, tapsPad, valid, masked, partial);
           }
         }
         for (int o = 0; o < outs; o++) {
+          for (int t = 0; t < taps; t++) {
+            row[t] = FloatVector.fromArray(F, partial, (o * tapsPad + t) * L)
+                .reduceLanes(VectorOperators.ADD);
+          }
           long at = (long) (group * og + o0 + o) * cg * kernelTaps + (long) c0 * kernelTaps;
-          MemorySegment.copy(acc, o * taps, dw, FLOAT, at * Float.BYTES, taps);
+          MemorySegment.copy(row, 0, dw, FLOAT, at * Float.BYTES, taps);
         }
       }
     });
   }
 
-  /** {@code acc[o * taps + t] += sum over q of grads[o, q] * image[koff[t] + q]}, valid q only. */
+  /**
+   * Adds, for every output channel {@code o} and tap {@code t}, the lane-wise products of {@code
+   * grads[o, q]} and {@code image[koff[t] + q]} over the band's valid columns {@code q} into the
+   * partial-sum vector {@code partial[(o * tapsPad + t) * L ...]}.
+   */
   private static void accumulate(float[] grads, int outs, int ldq, float[] image, int[] koff,
-      int taps, boolean[] valid, float[] acc, float[] sums) {
-    int fullOuts = outs - outs % TILE;
-    for (int t = 0; t < taps; t += TILE) {
-      int tapsHere = Math.min(TILE, taps - t);
-      for (int o = 0; o < fullOuts; o += TILE) {
-        dot4x4(grads, o * ldq, ldq, image, koff, t, valid, sums);
-        for (int i = 0; i < TILE; i++) {
-          for (int j = 0; j < tapsHere; j++) {
-            acc[(o + i) * taps + t + j] += sums[i * TILE + j];
-          }
-        }
+      int taps, int tapsPad, boolean[] valid, boolean masked, float[] partial) {
+    int fullOuts = outs - outs % ROWS;
+    for (int o = 0; o < fullOuts; o += ROWS) {
+      for (int t = 0; t < taps; t += TAPS) {
+        dot8x3(grads, o * ldq, ldq, image, koff, t, valid, masked, partial,
+            (o * tapsPad + t) * L, tapsPad * L);
       }
-      for (int o = fullOuts; o < outs; o++) {
-        dot1x4(grads, o * ldq, ldq, image, koff, t, valid, sums);
-        for (int j = 0; j < tapsHere; j++) {
-          acc[o * taps + t + j] += sums[j];
-        }
+    }
+    for (int o = fullOuts; o < outs; o++) {
+      for (int t = 0; t < taps; t += ROW_TAPS) {
+        dot1x4(grads, o * ldq, ldq, image, koff, t, valid, masked, partial,
+            (o * tapsPad + t) * L);
       }
     }
   }
 
-  private static void dot4x4(float[] d, int dOff, int ldq, float[] s, int[] koff, int t,
-      boolean[] valid, float[] sums) {
-    FloatVector a00 = FloatVector.zero(F);
-    FloatVector a01 = a00;
-    FloatVector a02 = a00;
-    FloatVector a03 = a00;
-    FloatVector a10 = a00;
-    FloatVector a11 = a00;
-    FloatVector a12 = a00;
-    FloatVector a13 = a00;
-    FloatVector a20 = a00;
-    FloatVector a21 = a00;
-    FloatVector a22 = a00;
-    FloatVector a23 = a00;
-    FloatVector a30 = a00;
-    FloatVector a31 = a00;
-    FloatVector a32 = a00;
-    FloatVector a33 = a00;
+  /**
+   * Eight output channels by three taps: 24 accumulators, and per vector of positions 8 gradient
+   * loads (from L1, shared by every tap of the band) and 3 masked image loads (streamed). Partial
+   * sum {@code (i, j)} lives at {@code p[pOff + i * ldp + j * L]}.
+   */
+  private static void dot8x3(float[] d, int dOff, int ldq, float[] s, int[] koff, int t,
+      boolean[] valid, boolean masked, float[] p, int pOff, int ldp) {
+    FloatVector a00 = FloatVector.fromArray(F, p, pOff);
+    FloatVector a01 = FloatVector.fromArray(F, p, pOff + L);
+    FloatVector a02 = FloatVector.fromArray(F, p, pOff + 2 * L);
+    FloatVector a10 = FloatVector.fromArray(F, p, pOff + ldp);
+    FloatVector a11 = FloatVector.fromArray(F, p, pOff + ldp + L);
+    FloatVector a12 = FloatVector.fromArray(F, p, pOff + ldp + 2 * L);
+    FloatVector a20 = FloatVector.fromArray(F, p, pOff + 2 * ldp);
+    FloatVector a21 = FloatVector.fromArray(F, p, pOff + 2 * ldp + L);
+    FloatVector a22 = FloatVector.fromArray(F, p, pOff + 2 * ldp + 2 * L);
+    FloatVector a30 = FloatVector.fromArray(F, p, pOff + 3 * ldp);
+    FloatVector a31 = FloatVector.fromArray(F, p, pOff + 3 * ldp + L);
+    FloatVector a32 = FloatVector.fromArray(F, p, pOff + 3 * ldp + 2 * L);
+    FloatVector a40 = FloatVector.fromArray(F, p, pOff + 4 * ldp);
+    FloatVector a41 = FloatVector.fromArray(F, p, pOff + 4 * ldp + L);
+    FloatVector a42 = FloatVector.fromArray(F, p, pOff + 4 * ldp + 2 * L);
+    FloatVector a50 = FloatVector.fromArray(F, p, pOff + 5 * ldp);
+    FloatVector a51 = FloatVector.fromArray(F, p, pOff + 5 * ldp + L);
+    FloatVector a52 = FloatVector.fromArray(F, p, pOff + 5 * ldp + 2 * L);
+    FloatVector a60 = FloatVector.fromArray(F, p, pOff + 6 * ldp);
+    FloatVector a61 = FloatVector.fromArray(F, p, pOff + 6 * ldp + L);
+    FloatVector a62 = FloatVector.fromArray(F, p, pOff + 6 * ldp + 2 * L);
+    FloatVector a70 = FloatVector.fromArray(F, p, pOff + 7 * ldp);
+    FloatVector a71 = FloatVector.fromArray(F, p, pOff + 7 * ldp + L);
+    FloatVector a72 = FloatVector.fromArray(F, p, pOff + 7 * ldp + 2 * L);
     int k0 = koff[t];
     int k1 = koff[t + 1];
     int k2 = koff[t + 2];
-    int k3 = koff[t + 3];
     for (int q = 0; q < ldq; q += L) {
-      VectorMask<Float> m = VectorMask.fromArray(F, valid, q);
-      FloatVector s0 = FloatVector.fromArray(F, s, k0 + q, m);
-      FloatVector s1 = FloatVector.fromArray(F, s, k1 + q, m);
-      FloatVector s2 = FloatVector.fromArray(F, s, k2 + q, m);
-      FloatVector s3 = FloatVector.fromArray(F, s, k3 + q, m);
-      FloatVector d0 = FloatVector.fromArray(F, d, dOff + q);
-      a00 = d0.fma(s0, a00);
-      a01 = d0.fma(s1, a01);
-      a02 = d0.fma(s2, a02);
-      a03 = d0.fma(s3, a03);
-      FloatVector d1 = FloatVector.fromArray(F, d, dOff + ldq + q);
-      a10 = d1.fma(s0, a10);
-      a11 = d1.fma(s1, a11);
-      a12 = d1.fma(s2, a12);
-      a13 = d1.fma(s3, a13);
-      FloatVector d2 = FloatVector.fromArray(F, d, dOff + 2 * ldq + q);
-      a20 = d2.fma(s0, a20);
-      a21 = d2.fma(s1, a21);
-      a22 = d2.fma(s2, a22);
-      a23 = d2.fma(s3, a23);
-      FloatVector d3 = FloatVector.fromArray(F, d, dOff + 3 * ldq + q);
-      a30 = d3.fma(s0, a30);
-      a31 = d3.fma(s1, a31);
-      a32 = d3.fma(s2, a32);
-      a33 = d3.fma(s3, a33);
+      FloatVector s0;
+      FloatVector s1;
+      FloatVector s2;
+      if (masked) {
+        VectorMask<Float> m = VectorMask.fromArray(F, valid, q);
+        s0 = FloatVector.fromArray(F, s, k0 + q, m);
+        s1 = FloatVector.fromArray(F, s, k1 + q, m);
+        s2 = FloatVector.fromArray(F, s, k2 + q, m);
+      } else {
+        s0 = FloatVector.fromArray(F, s, k0 + q);
+        s1 = FloatVector.fromArray(F, s, k1 + q);
+        s2 = FloatVector.fromArray(F, s, k2 + q);
+      }
+      int at = dOff + q;
+      FloatVector g = FloatVector.fromArray(F, d, at);
+      a00 = g.fma(s0, a00);
+      a01 = g.fma(s1, a01);
+      a02 = g.fma(s2, a02);
+      g = FloatVector.fromArray(F, d, at + ldq);
+      a10 = g.fma(s0, a10);
+      a11 = g.fma(s1, a11);
+      a12 = g.fma(s2, a12);
+      g = FloatVector.fromArray(F, d, at + 2 * ldq);
+      a20 = g.fma(s0, a20);
+      a21 = g.fma(s1, a21);
+      a22 = g.fma(s2, a22);
+      g = FloatVector.fromArray(F, d, at + 3 * ldq);
+      a30 = g.fma(s0, a30);
+      a31 = g.fma(s1, a31);
+      a32 = g.fma(s2, a32);
+      g = FloatVector.fromArray(F, d, at + 4 * ldq);
+      a40 = g.fma(s0, a40);
+      a41 = g.fma(s1, a41);
+      a42 = g.fma(s2, a42);
+      g = FloatVector.fromArray(F, d, at + 5 * ldq);
+      a50 = g.fma(s0, a50);
+      a51 = g.fma(s1, a51);
+      a52 = g.fma(s2, a52);
+      g = FloatVector.fromArray(F, d, at + 6 * ldq);
+      a60 = g.fma(s0, a60);
+      a61 = g.fma(s1, a61);
+      a62 = g.fma(s2, a62);
+      g = FloatVector.fromArray(F, d, at + 7 * ldq);
+      a70 = g.fma(s0, a70);
+      a71 = g.fma(s1, a71);
+      a72 = g.fma(s2, a72);
     }
-    sums[0] = a00.reduceLanes(VectorOperators.ADD);
-    sums[1] = a01.reduceLanes(VectorOperators.ADD);
-    sums[2] = a02.reduceLanes(VectorOperators.ADD);
-    sums[3] = a03.reduceLanes(VectorOperators.ADD);
-    sums[4] = a10.reduceLanes(VectorOperators.ADD);
-    sums[5] = a11.reduceLanes(VectorOperators.ADD);
-    sums[6] = a12.reduceLanes(VectorOperators.ADD);
-    sums[7] = a13.reduceLanes(VectorOperators.ADD);
-    sums[8] = a20.reduceLanes(VectorOperators.ADD);
-    sums[9] = a21.reduceLanes(VectorOperators.ADD);
-    sums[10] = a22.reduceLanes(VectorOperators.ADD);
-    sums[11] = a23.reduceLanes(VectorOperators.ADD);
-    sums[12] = a30.reduceLanes(VectorOperators.ADD);
-    sums[13] = a31.reduceLanes(VectorOperators.ADD);
-    sums[14] = a32.reduceLanes(VectorOperators.ADD);
-    sums[15] = a33.reduceLanes(VectorOperators.ADD);
+    a00.intoArray(p, pOff);
+    a01.intoArray(p, pOff + L);
+    a02.intoArray(p, pOff + 2 * L);
+    a10.intoArray(p, pOff + ldp);
+    a11.intoArray(p, pOff + ldp + L);
+    a12.intoArray(p, pOff + ldp + 2 * L);
+    a20.intoArray(p, pOff + 2 * ldp);
+    a21.intoArray(p, pOff + 2 * ldp + L);
+    a22.intoArray(p, pOff + 2 * ldp + 2 * L);
+    a30.intoArray(p, pOff + 3 * ldp);
+    a31.intoArray(p, pOff + 3 * ldp + L);
+    a32.intoArray(p, pOff + 3 * ldp + 2 * L);
+    a40.intoArray(p, pOff + 4 * ldp);
+    a41.intoArray(p, pOff + 4 * ldp + L);
+    a42.intoArray(p, pOff + 4 * ldp + 2 * L);
+    a50.intoArray(p, pOff + 5 * ldp);
+    a51.intoArray(p, pOff + 5 * ldp + L);
+    a52.intoArray(p, pOff + 5 * ldp + 2 * L);
+    a60.intoArray(p, pOff + 6 * ldp);
+    a61.intoArray(p, pOff + 6 * ldp + L);
+    a62.intoArray(p, pOff + 6 * ldp + 2 * L);
+    a70.intoArray(p, pOff + 7 * ldp);
+    a71.intoArray(p, pOff + 7 * ldp + L);
+    a72.intoArray(p, pOff + 7 * ldp + 2 * L);
   }
 
+  /** One output channel by four taps; partial sums at {@code p[pOff + j * L]}. */
   private static void dot1x4(float[] d, int dOff, int ldq, float[] s, int[] koff, int t,
-      boolean[] valid, float[] sums) {
-    FloatVector a0 = FloatVector.zero(F);
-    FloatVector a1 = a0;
-    FloatVector a2 = a0;
-    FloatVector a3 = a0;
+      boolean[] valid, boolean masked, float[] p, int pOff) {
+    FloatVector a0 = FloatVector.fromArray(F, p, pOff);
+    FloatVector a1 = FloatVector.fromArray(F, p, pOff + L);
+    FloatVector a2 = FloatVector.fromArray(F, p, pOff + 2 * L);
+    FloatVector a3 = FloatVector.fromArray(F, p, pOff + 3 * L);
     int k0 = koff[t];
     int k1 = koff[t + 1];
     int k2 = koff[t + 2];
     int k3 = koff[t + 3];
+    VectorMask<Float> all = F.maskAll(true);
     for (int q = 0; q < ldq; q += L) {
-      VectorMask<Float> m = VectorMask.fromArray(F, valid, q);
+      VectorMask<Float> m = masked ? VectorMask.fromArray(F, valid, q) : all;
       FloatVector d0 = FloatVector.fromArray(F, d, dOff + q);
       a0 = d0.fma(FloatVector.fromArray(F, s, k0 + q, m), a0);
       a1 = d0.fma(FloatVector.fromArray(F, s, k1 + q, m), a1);
       a2 = d0.fma(FloatVector.fromArray(F, s, k2 + q, m), a2);
       a3 = d0.fma(FloatVector.fromArray(F, s, k3 + q, m), a3);
     }
-    sums[0] = a0.reduceLanes(VectorOperators.ADD);
-    sums[1] = a1.reduceLanes(VectorOperators.ADD);
-    sums[2] = a2.reduceLanes(VectorOperators.ADD);
-    sums[3] = a3.reduceLanes(VectorOperators.ADD);
+    a0.intoArray(p, pOff);
+    a1.intoArray(p, pOff + L);
+    a2.intoArray(p, pOff + 2 * L);
+    a3.intoArray(p, pOff + 3 * L);
   }
 
   /**
@@ -227,12 +295,38 @@ final class ConvBackwardWeight {
     for (int o = 0; o < outs; o++) {
       int row = o * ldq;
       for (int i = 0; i < rows; i++, row += width) {
-        MemorySegment.copy(dy, FLOAT, (base + ((long) o * oh + r0 + i) * ow) * Float.BYTES,
-            grads, row, ow);
+        long from = (base + ((long) o * oh + r0 + i) * ow) * Float.BYTES;
+        if (ow >= L) {
+          for (int j = 0; ; j += L) {
+            int k = Math.min(j, ow - L);
+            FloatVector.fromMemorySegment(F, dy, from + (long) k * Float.BYTES, ORDER)
+                .intoArray(grads, row + k);
+            if (k == ow - L) {
+              break;
+            }
+          }
+        } else {
+          MemorySegment.copy(dy, FLOAT, from, grads, row, ow);
+        }
         Arrays.fill(grads, row + ow, row + width, 0f);
       }
       Arrays.fill(grads, row, o * ldq + ldq, 0f);
     }
+  }
+
+  /** Whether {@code a[0 .. n)} holds no infinity or NaN: {@code v - v} is NaN exactly for those. */
+  private static boolean allFinite(float[] a, int n) {
+    FloatVector acc = FloatVector.zero(F);
+    int i = 0;
+    for (int bound = F.loopBound(n); i < bound; i += L) {
+      FloatVector v = FloatVector.fromArray(F, a, i);
+      acc = acc.add(v.sub(v));
+    }
+    float rest = 0f;
+    for (; i < n; i++) {
+      rest += a[i] - a[i];
+    }
+    return !Float.isNaN(acc.reduceLanes(VectorOperators.ADD) + rest);
   }
 
   /** Which of {@code ldq} virtual columns of a band of {@code rows} rows are real outputs. */

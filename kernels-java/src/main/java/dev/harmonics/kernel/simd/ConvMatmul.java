@@ -66,6 +66,12 @@ final class ConvMatmul {
    */
   static void multiply(float[] a, int rows, int taps, float[] image, int[] koff, int q,
       float[] panel, float[] c, int cOff, int ldc) {
+    if (rows < MR) {
+      for (int r = 0; r < rows; r++) {
+        row(a, packedRow(r, taps), taps, image, koff, q, c, cOff + r * ldc);
+      }
+      return;
+    }
     for (int t = 0, at = 0; t < taps; t++, at += NR) {
       int from = koff[t] + q;
       FloatVector.fromArray(F, image, from).intoArray(panel, at);
@@ -157,6 +163,24 @@ final class ConvMatmul {
       FloatVector w = FloatVector.broadcast(F, a[aOff + t]);
       c0 = w.fma(FloatVector.fromArray(F, panel, bo), c0);
       c1 = w.fma(FloatVector.fromArray(F, panel, bo + L), c1);
+    }
+    c0.intoArray(c, cOff);
+    c1.intoArray(c, cOff + L);
+  }
+
+  /**
+   * One row straight from the image, for products too thin (depthwise, a few channels per group)
+   * for a panel copy to pay off.
+   */
+  private static void row(float[] a, int aOff, int taps, float[] image, int[] koff, int q,
+      float[] c, int cOff) {
+    FloatVector c0 = FloatVector.zero(F);
+    FloatVector c1 = c0;
+    for (int t = 0; t < taps; t++) {
+      int bo = koff[t] + q;
+      FloatVector w = FloatVector.broadcast(F, a[aOff + t]);
+      c0 = w.fma(FloatVector.fromArray(F, image, bo), c0);
+      c1 = w.fma(FloatVector.fromArray(F, image, bo + L), c1);
     }
     c0.intoArray(c, cOff);
     c1.intoArray(c, cOff + L);
