@@ -3,7 +3,6 @@ package dev.harmonics.kernel.simd;
 import dev.harmonics.concurrent.KernelPool;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -30,7 +29,6 @@ final class ConvBackwardWeight {
   private static final VectorSpecies<Float> F = SimdSpecies.FLOAT;
   private static final int L = F.length();
   private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
-  private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
   /** Floats of image band per task: a band stays in the L2 cache while all its taps are used. */
   private static final int BAND_FLOATS = 1 << 16;
@@ -295,19 +293,7 @@ final class ConvBackwardWeight {
     for (int o = 0; o < outs; o++) {
       int row = o * ldq;
       for (int i = 0; i < rows; i++, row += width) {
-        long from = (base + ((long) o * oh + r0 + i) * ow) * Float.BYTES;
-        if (ow >= L) {
-          for (int j = 0; ; j += L) {
-            int k = Math.min(j, ow - L);
-            FloatVector.fromMemorySegment(F, dy, from + (long) k * Float.BYTES, ORDER)
-                .intoArray(grads, row + k);
-            if (k == ow - L) {
-              break;
-            }
-          }
-        } else {
-          MemorySegment.copy(dy, FLOAT, from, grads, row, ow);
-        }
+        PlaneRows.load(dy, base + ((long) o * oh + r0 + i) * ow, grads, row, ow);
         Arrays.fill(grads, row + ow, row + width, 0f);
       }
       Arrays.fill(grads, row, o * ldq + ldq, 0f);

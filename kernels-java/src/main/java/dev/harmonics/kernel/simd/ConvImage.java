@@ -2,7 +2,6 @@ package dev.harmonics.kernel.simd;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -29,7 +28,6 @@ final class ConvImage {
   private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
   private static final VectorSpecies<Float> F = SimdSpecies.FLOAT;
   private static final int L = F.length();
-  private static final ByteOrder ORDER = ByteOrder.nativeOrder();
   /** Lane {@code i} holds {@code 2 i}: picks the even lanes of a vector pair. */
   private static final float[] EVEN_LANES = evenLanes();
 
@@ -122,11 +120,7 @@ final class ConvImage {
     Arrays.fill(dst, at, at + slack, 0f);
   }
 
-  /**
-   * {@code dst[at + j] = row[j + shift]}, zero outside the row. Rows are short (tens of floats),
-   * so vector moves beat a bulk copy call; the last vector overlaps the one before it rather than
-   * taking a mask.
-   */
+  /** {@code dst[at + j] = row[j + shift]}, zero outside the row. */
   private void copyRow(MemorySegment src, long row, int shift, float[] dst, int at) {
     int from = Math.max(0, -shift);
     int to = Math.min(width, srcW - shift);
@@ -135,21 +129,7 @@ final class ConvImage {
       return;
     }
     Arrays.fill(dst, at, at + from, 0f);
-    long base = (row + shift) * Float.BYTES;
-    if (to - from >= L) {
-      for (int j = from; ; j += L) {
-        int k = Math.min(j, to - L);
-        FloatVector.fromMemorySegment(F, src, base + (long) k * Float.BYTES, ORDER)
-            .intoArray(dst, at + k);
-        if (k == to - L) {
-          break;
-        }
-      }
-    } else {
-      for (int j = from; j < to; j++) {
-        dst[at + j] = src.getAtIndex(FLOAT, row + shift + j);
-      }
-    }
+    PlaneRows.load(src, row + shift + from, dst, at + from, to - from);
     Arrays.fill(dst, at + to, at + width, 0f);
   }
 

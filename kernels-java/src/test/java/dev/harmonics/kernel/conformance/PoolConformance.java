@@ -311,6 +311,25 @@ public abstract class PoolConformance extends KernelConformanceTest {
     }
   }
 
+  /** A window of real {@code -inf} values names one of them as its argmax, never the padding. */
+  @Test
+  void maxPoolOfNegativeInfinityNeverPicksPadding() {
+    for (int width : new int[] {5, 20, 37}) {
+      try (Tensor x = Tensor.zeros(1, 2, 3, width).fill(Float.NEGATIVE_INFINITY);
+          Tensor y = Tensor.zeros(1, 2, 3, width);
+          Tensor idx = Tensor.allocate(DType.INT32, 1, 2, 3, width);
+          Tensor expected = Tensor.allocate(DType.INT32, 1, 2, 3, width)) {
+        x.set(-1f, 0, 1, 1, width - 1);
+        Pool2dParams p = Pool2dParams.of(3, 1, 1);
+        oracle().maxPool2dForward(x, p, y, expected);
+        pool().maxPool2dForward(x, p, y, idx);
+        assertArrayEquals(expected.toIntArray(), idx.toIntArray(), "width " + width);
+        assertEquals(0, idx.toIntArray()[0], "the first real element of the corner window");
+        assertEquals(-1f, y.get(0, 1, 0, width - 1));
+      }
+    }
+  }
+
   @Test
   void rejectsBadArguments() {
     try (Tensor x = Tensor.zeros(2, 3, 8, 8);
