@@ -209,19 +209,19 @@ public abstract class ConvKernels {
     int groups = params.groups();
     int channels = input.dim(1);
     if (channels % groups != 0) {
-      throw new IllegalArgumentException("params.groups: " + groups + " (expected: a divisor of the "
-          + channels + " channels of " + inputName + ": " + input.describe()
-          + ")");
+      throw new IllegalArgumentException("params.groups: " + groups
+          + " (expected: a divisor of the " + channels + " channels of " + inputName + ": "
+          + input.describe() + ")");
     }
     if (w.dim(0) % groups != 0) {
-      throw new IllegalArgumentException("params.groups: " + groups + " (expected: a divisor of the "
-          + w.dim(0) + " output channels of " + wName + ": " + w.describe() + ")");
+      throw new IllegalArgumentException("params.groups: " + groups
+          + " (expected: a divisor of the " + w.dim(0) + " output channels of " + wName + ": "
+          + w.describe() + ")");
     }
     if (w.dim(1) != channels / groups) {
       throw new IllegalArgumentException(wName + ": " + w.describe() + " (expected: [O, "
-          + channels / groups
-          + ", KH, KW], that is C/groups = " + channels + "/" + groups + " input channels per group,"
-          + " to match " + inputName + ": " + input.describe() + ")");
+          + channels / groups + ", KH, KW], that is C/groups = " + channels + "/" + groups
+          + " input channels per group, to match " + inputName + ": " + input.describe() + ")");
     }
   }
 
@@ -232,8 +232,9 @@ public abstract class ConvKernels {
     int groups = params.groups();
     int channels = input.dim(1);
     if (channels % groups != 0) {
-      throw new IllegalArgumentException("params.groups: " + groups + " (expected: a divisor of the "
-          + channels + " channels of " + inputName + ": " + input.describe() + ")");
+      throw new IllegalArgumentException("params.groups: " + groups
+          + " (expected: a divisor of the " + channels + " channels of " + inputName + ": "
+          + input.describe() + ")");
     }
     if (w.dim(0) != channels) {
       throw new IllegalArgumentException(wName + ": " + w.describe() + " (expected: [" + channels

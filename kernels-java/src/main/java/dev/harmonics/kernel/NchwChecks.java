@@ -40,7 +40,7 @@ final class NchwChecks {
     require(name, t, DType.FLOAT32, 4, "[N, C, H, W]", true);
   }
 
-  /** {@code t} has exactly {@code expected} as its shape; {@code because} says where it came from. */
+  /** {@code t} has exactly the shape {@code expected}; {@code because} says why. */
   static void requireShape(String name, Tensor t, int[] expected, String because) {
     if (!Arrays.equals(t.shape(), expected)) {
       throw new IllegalArgumentException(name + ": " + t.describe() + " (expected: "

@@ -55,7 +55,7 @@ public record Pool2dParams(
     return of(kernel, stride, 0);
   }
 
-  /** A square window with the given stride and padding, no dilation, floor mode, padding counted. */
+  /** A square window with this stride and padding, no dilation, floor mode, padding counted. */
   public static Pool2dParams of(int kernel, int stride, int pad) {
     return new Pool2dParams(kernel, kernel, stride, stride, pad, pad, 1, 1, false, true);
   }

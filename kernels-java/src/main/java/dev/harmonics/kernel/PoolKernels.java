@@ -50,8 +50,8 @@ public abstract class PoolKernels {
    * argmax names; every other {@code dx} element is zero.
    *
    * @param dy output gradient {@code [N, C, OH, OW]}
-   * @param indices the int32 argmax indices {@link #maxPool2dForward} wrote, {@code [N, C, OH, OW]},
-   *     each in {@code [0, H * W)}
+   * @param indices the int32 argmax indices {@link #maxPool2dForward} wrote, {@code [N, C, OH,
+   *     OW]}, each in {@code [0, H * W)}
    * @param dx input gradient {@code [N, C, H, W]}, overwritten
    */
   public final void maxPool2dBackward(Tensor dy, Tensor indices, Tensor dx) {

@@ -72,7 +72,7 @@ final class ConvBands {
         + (rows + halo) * rowCost;
   }
 
-  /** The cost of the first {@code tasks} tasks, each unit being {@code bands - 1} full bands and a last. */
+  /** Cost of the first {@code tasks} tasks; a unit is {@code bands - 1} full bands then one. */
   private static double prefixCost(long tasks, int bands, double full, double last) {
     long units = tasks / bands;
     long rest = tasks % bands;

@@ -14,14 +14,14 @@ import jdk.incubator.vector.VectorSpecies;
  * coordinates). Splitting the padded columns by their remainder modulo the stride ("phases") makes
  * that column {@code ow + (v * dilationW) / strideW} of phase {@code (v * dilationW) % strideW}, a
  * unit-stride run along {@code ow}; rows are split the same way. Each plane then holds {@code rows}
- * rows of {@code width} columns, and output {@code (i, j)} of the band, numbered {@code q = i * width
- * + j}, reads tap {@code (ch, u, v)} at {@link #offset} {@code + q}. Columns {@code j >= ow} of that
- * numbering are not outputs ("virtual" columns that wrap into the next row); the kernels compute
- * them and throw them away, which costs {@code width / ow} but keeps every read contiguous.
+ * rows of {@code width} columns, and output {@code (i, j)} of the band, numbered {@code q = i *
+ * width + j}, reads tap {@code (ch, u, v)} at {@link #offset} {@code + q}. Columns {@code j >= ow}
+ * of that numbering are not outputs ("virtual" columns that wrap into the next row); the kernels
+ * compute them and throw them away, which costs {@code width / ow} but keeps every read contiguous.
  *
  * <p>Plane element {@code [i][j]} of channel {@code ch}, phases {@code (ph, pw)}, for a band
- * starting at output row {@code firstRow}, is source element {@code [(firstRow + i) * strideH + ph -
- * padTop][j * strideW + pw - padLeft]}, or zero outside the source.
+ * starting at output row {@code firstRow}, is source element {@code [(firstRow + i) * strideH + ph
+ * - padTop][j * strideW + pw - padLeft]}, or zero outside the source.
  */
 final class ConvImage {
 
@@ -53,8 +53,8 @@ final class ConvImage {
    * @param colOffsets padded-column offsets the taps read ({@code v * dilationW})
    * @param bandRows output rows per band
    * @param width columns per plane row, at least every output column plus the largest column shift
-   * @param slack extra zero floats after the last plane, so a vector read past the last output stays
-   *     inside the buffer
+   * @param slack extra zero floats after the last plane, so a vector read past the last output
+   *     stays inside the buffer
    */
   ConvImage(int srcH, int srcW, int strideH, int strideW, int padTop, int padLeft,
       int[] rowOffsets, int[] colOffsets, int bandRows, int width, int slack) {

@@ -11,8 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * column {@code q} on, is the contiguous run {@code image[koff[t] + q ...]}. A call copies the
  * {@link #NR} columns from {@code q} into a contiguous panel (cheap: one copy serves every row
  * block, and it turns scattered, bounds-checked loads into a sequential stream the tile loop reads
- * about 25% faster), then computes tiles of {@link #MR} rows (or one row) by {@code NR} columns over
- * the whole reduction, keeping each tile in registers, and stores them into a row-major float array.
+ * about 25% faster), then computes tiles of {@link #MR} rows by {@code NR} columns, keeping each
+ * tile in registers, and stores them into a row-major float array. Leftover rows take one row at a
+ * time, and products with fewer than {@code MR} rows skip the panel.
  */
 final class ConvMatmul {
 

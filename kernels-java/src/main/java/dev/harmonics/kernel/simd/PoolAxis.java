@@ -49,7 +49,7 @@ final class PoolAxis {
     return o * stride - pad;
   }
 
-  /** The smallest tap index whose position {@code start + k * dilation} is at least {@code bound}. */
+  /** The smallest tap {@code k} whose position {@code start + k * dilation} is {@code >= bound}. */
   private static int firstTapAtOrAfter(int start, int bound, int kernel, int dilation) {
     if (start >= bound) {
       return 0;

@@ -4,11 +4,11 @@ import java.util.Arrays;
 
 /**
  * One spatial axis of a convolution's input gradient, split by output residue so that each part is
- * a unit-stride correlation. Input position {@code i} receives tap {@code k} from output {@code (i +
- * pad - k * dilation) / stride} when that division is exact, so the positions {@code i = r + stride
- * * a} of one residue {@code r} all use the same taps, at output {@code a + e_k}. Shifting by {@link
- * #lead} makes every {@code e_k} a non-negative {@link #shift} into an output copy padded with
- * {@code lead} zeros in front.
+ * a unit-stride correlation. Input position {@code i} receives tap {@code k} from output {@code (i
+ * + pad - k * dilation) / stride} when that division is exact, so the positions {@code i = r +
+ * stride * a} of one residue {@code r} all use the same taps, at output {@code a + e_k}. Shifting
+ * by {@link #lead} makes every {@code e_k} a non-negative {@link #shift} into an output copy padded
+ * with {@code lead} zeros in front.
  */
 final class ResidueAxis {
 
@@ -33,8 +33,7 @@ final class ResidueAxis {
     this.shift = new int[residues][];
     this.count = new int[residues];
     int[][] e = new int[residues][];
-    int minE = Integer.MAX_VALUE;
-    int maxE = Integer.MIN_VALUE;
+    int minE = 0;
     for (int r = 0; r < residues; r++) {
       count[r] = Math.ceilDiv(input - r, stride);
       int used = 0;
@@ -46,14 +45,13 @@ final class ResidueAxis {
           ks[used] = k;
           es[used] = Math.floorDiv(num, stride);
           minE = Math.min(minE, es[used]);
-          maxE = Math.max(maxE, es[used]);
           used++;
         }
       }
       taps[r] = Arrays.copyOf(ks, used);
       e[r] = Arrays.copyOf(es, used);
     }
-    this.lead = minE == Integer.MAX_VALUE ? 0 : Math.max(0, -minE);
+    this.lead = -minE;
     int largest = 0;
     for (int r = 0; r < residues; r++) {
       shift[r] = new int[e[r].length];
@@ -62,7 +60,7 @@ final class ResidueAxis {
         largest = Math.max(largest, shift[r][i]);
       }
     }
-    this.maxShift = maxE == Integer.MIN_VALUE ? 0 : largest;
+    this.maxShift = largest;
   }
 
   /** Every shift of every residue, for sizing the padded output copy. */

@@ -87,7 +87,8 @@ public abstract class PoolConformance extends KernelConformanceTest {
       int dw = 1 + random.nextInt(2);
       try {
         Pool2dParams p = new Pool2dParams(kh, kw, 1 + random.nextInt(3), 1 + random.nextInt(3),
-            random.nextInt(((kh - 1) * dh + 1) / 2 + 1), random.nextInt(((kw - 1) * dw + 1) / 2 + 1),
+            random.nextInt(((kh - 1) * dh + 1) / 2 + 1),
+            random.nextInt(((kw - 1) * dw + 1) / 2 + 1),
             dh, dw, random.nextBoolean(), random.nextBoolean());
         PoolCase k = new PoolCase(random.nextBoolean() ? 1 : 3, 1 + random.nextInt(4),
             SIZES[random.nextInt(SIZES.length)], SIZES[random.nextInt(SIZES.length)], p);
