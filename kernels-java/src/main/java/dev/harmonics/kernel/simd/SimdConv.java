@@ -14,7 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Vector API convolutions. Three drivers do all the work: {@link ConvForward} (implicit-im2col
  * matrix product), {@link ConvBackwardData} (the same product in gather form, one unit-stride
- * correlation per stride residue) and {@link ConvBackwardWeight} (vectorised dot products). A
+ * correlation per stride residue) and {@link ConvBackwardWeight} (the same register tile, reducing
+ * along output positions; {@link ConvWeightThin} when groups have very few output channels). A
  * transposed convolution is the adjoint of a forward one, so its three kernels are those drivers
  * with the roles of input and output exchanged.
  */
@@ -37,7 +38,7 @@ final class SimdConv extends ConvKernels {
 
   @Override
   protected void backwardWeight(Tensor x, Tensor dy, Conv2dParams p, Tensor dw) {
-    ConvBackwardWeight.run(ConvGeometry.of(x, dw, dy, p), x.data(), dy.data(), dw.data());
+    weightGradient(ConvGeometry.of(x, dw, dy, p), x.data(), dy.data(), dw.data());
   }
 
   @Override
@@ -80,7 +81,16 @@ final class SimdConv extends ConvKernels {
 
   @Override
   protected void transposeBackwardWeight(Tensor x, Tensor dy, Conv2dParams p, Tensor dw) {
-    ConvBackwardWeight.run(ConvGeometry.of(dy, dw, x, p), dy.data(), x.data(), dw.data());
+    weightGradient(ConvGeometry.of(dy, dw, x, p), dy.data(), x.data(), dw.data());
+  }
+
+  private static void weightGradient(ConvGeometry g, MemorySegment x, MemorySegment dy,
+      MemorySegment dw) {
+    if (ConvWeightThin.suits(g)) {
+      ConvWeightThin.run(g, x, dy, dw);
+    } else {
+      ConvBackwardWeight.run(g, x, dy, dw);
+    }
   }
 
   private static MemorySegment data(Tensor t) {
