@@ -31,14 +31,14 @@ final class ConvImage {
   /** Lane {@code i} holds {@code 2 i}: picks the even lanes of a vector pair. */
   private static final float[] EVEN_LANES = evenLanes();
 
-  final int srcH;
-  final int srcW;
-  final int strideH;
-  final int strideW;
-  final int padTop;
-  final int padLeft;
-  final int rows;
-  final int width;
+  private final int srcH;
+  private final int srcW;
+  private final int strideH;
+  private final int strideW;
+  private final int padTop;
+  private final int padLeft;
+  private final int rows;
+  private final int width;
   private final int[] rowSlot;
   private final int[] colSlot;
   private final int[] rowPhase;

@@ -20,7 +20,7 @@ final class NchwScratch {
     return LOCAL.get();
   }
 
-  /** Packed weights (the left operand of a matrix product). */
+  /** Packed weights: the left operand of the forward and input-gradient products. */
   float[] packedA(int length) {
     if (packedA.length < length) {
       packedA = new float[length];
@@ -28,7 +28,7 @@ final class NchwScratch {
     return packedA;
   }
 
-  /** Packed image columns or gradients (the right operand of a matrix product). */
+  /** A band's padded, phase-split image ({@link ConvImage}). */
   float[] packedB(int length) {
     if (packedB.length < length) {
       packedB = new float[length];
@@ -36,7 +36,7 @@ final class NchwScratch {
     return packedB;
   }
 
-  /** Unpacked im2col rows, or a copy of an input plane. */
+  /** A tile's column panel, a band's rearranged output gradients, or a padded pooling plane. */
   float[] columns(int length) {
     if (columns.length < length) {
       columns = new float[length];
@@ -44,7 +44,7 @@ final class NchwScratch {
     return columns;
   }
 
-  /** Products waiting to be scattered or reduced into a destination. */
+  /** A band's results before they are stored, staged gradients, or partial sums. */
   float[] outputs(int length) {
     if (outputs.length < length) {
       outputs = new float[length];
