@@ -96,6 +96,7 @@ final class ConvImage {
    * source planes {@code [srcH, srcW]} that start at float {@code srcBase} of {@code src}.
    */
   void fill(MemorySegment src, long srcBase, int channels, int firstRow, float[] dst) {
+    Arrays.fill(dst, 0, size(channels), 0f);
     float[] line = strideW == 1 ? null : new float[srcW];
     int at = 0;
     for (int ch = 0; ch < channels; ch++) {
@@ -105,8 +106,9 @@ final class ConvImage {
           for (int i = 0; i < rows; i++, at += width) {
             int sr = (firstRow + i) * strideH + ph - padTop;
             if (sr < 0 || sr >= srcH) {
-              Arrays.fill(dst, at, at + width, 0f);
-            } else if (strideW == 1) {
+              continue;
+            }
+            if (strideW == 1) {
               copyRow(src, plane + (long) sr * srcW, pw - padLeft, dst, at);
             } else {
               MemorySegment.copy(src, FLOAT, (plane + (long) sr * srcW) * Float.BYTES, line, 0,
@@ -117,31 +119,26 @@ final class ConvImage {
         }
       }
     }
-    Arrays.fill(dst, at, at + slack, 0f);
-  }
-
-  /** {@code dst[at + j] = row[j + shift]}, zero outside the row. */
-  private void copyRow(MemorySegment src, long row, int shift, float[] dst, int at) {
-    int from = Math.max(0, -shift);
-    int to = Math.min(width, srcW - shift);
-    if (to <= from) {
-      Arrays.fill(dst, at, at + width, 0f);
-      return;
-    }
-    Arrays.fill(dst, at, at + from, 0f);
-    PlaneRows.load(src, row + shift + from, dst, at + from, to - from);
-    Arrays.fill(dst, at + to, at + width, 0f);
   }
 
   /**
-   * {@code dst[at + j] = line[j * strideW + shift]}, zero outside the line. Stride 2, the common
-   * down-sampling case, takes every other lane of two vectors with one two-vector permute.
+   * {@code dst[at + j] = row[j + shift]} where that is inside the row; the rest of the plane row is
+   * already zero (one bulk clear per band is cheaper than clearing the edges of every short row).
+   */
+  private void copyRow(MemorySegment src, long row, int shift, float[] dst, int at) {
+    int from = Math.max(0, -shift);
+    int to = Math.min(width, srcW - shift);
+    if (to > from) {
+      PlaneRows.load(src, row + shift + from, dst, at + from, to - from);
+    }
+  }
+
+  /**
+   * {@code dst[at + j] = line[j * strideW + shift]} where that is inside the line. Stride 2, the
+   * common down-sampling case, takes every other lane of two vectors with one two-vector permute.
    */
   private void stridedRow(float[] line, int shift, float[] dst, int at) {
-    int j = 0;
-    for (int col = shift; j < width && col < 0; j++, col += strideW) {
-      dst[at + j] = 0f;
-    }
+    int j = shift >= 0 ? 0 : Math.ceilDiv(-shift, strideW);
     if (strideW == 2) {
       FloatVector evens = FloatVector.fromArray(F, EVEN_LANES, 0);
       for (int col = j * 2 + shift; j + L <= width && col + 2 * L <= srcW; j += L, col += 2 * L) {
@@ -149,8 +146,8 @@ final class ConvImage {
             col + L)).intoArray(dst, at + j);
       }
     }
-    for (int col = j * strideW + shift; j < width; j++, col += strideW) {
-      dst[at + j] = col < srcW ? line[col] : 0f;
+    for (int col = j * strideW + shift; j < width && col < srcW; j++, col += strideW) {
+      dst[at + j] = line[col];
     }
   }
 
