@@ -1,0 +1,75 @@
+package dev.harmonics.bench.conv;
+
+import dev.harmonics.bench.Work;
+import dev.harmonics.kernel.ConvKernels;
+import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.KernelProviders;
+import dev.harmonics.tensor.Tensor;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The two gradient passes of a convolution, each counted as the forward pass's flops (the same
+ * multiply-adds in another order). SIMD by default, as in {@link Conv2dBenchmark}; {@code -p
+ * backend=reference} runs the reference.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@State(Scope.Benchmark)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector",
+    "--enable-native-access=ALL-UNNAMED", "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class Conv2dBackwardBenchmark {
+
+  @Param({"simd"})
+  public String backend;
+
+  @Param({"RESNET_64_56", "RESNET_64_56_S2", "FASHION_32_64_14", "DEPTHWISE_128_28"})
+  public String layer;
+
+  @Param({"1"})
+  public int batch;
+
+  private ConvKernels conv;
+  private ConvLayer shape;
+  private ConvTensors data;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    conv = KernelProviders.of(KernelBackend.fromId(backend)).conv();
+    shape = ConvLayer.valueOf(layer);
+    data = new ConvTensors(shape, batch, 42);
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    data.close();
+  }
+
+  @Benchmark
+  public Tensor backwardInput(Work work) {
+    conv.conv2dBackwardInput(data.dy, data.w, shape.params, data.dx);
+    work.flops += shape.flops(batch);
+    return data.dx;
+  }
+
+  @Benchmark
+  public Tensor backwardWeight(Work work) {
+    conv.conv2dBackwardWeight(data.x, data.dy, shape.params, data.dw, data.dbias);
+    work.flops += shape.flops(batch);
+    return data.dw;
+  }
+}

@@ -1,0 +1,15 @@
+package dev.harmonics.kernel.simd;
+
+import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.KernelProvider;
+import dev.harmonics.kernel.KernelProviders;
+import dev.harmonics.kernel.conformance.ConvConformance;
+
+/** The SIMD convolutions against the reference. */
+class SimdConvTest extends ConvConformance {
+
+  @Override
+  protected KernelProvider candidate() {
+    return KernelProviders.of(KernelBackend.SIMD);
+  }
+}

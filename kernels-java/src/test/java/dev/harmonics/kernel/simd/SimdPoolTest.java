@@ -1,0 +1,15 @@
+package dev.harmonics.kernel.simd;
+
+import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.KernelProvider;
+import dev.harmonics.kernel.KernelProviders;
+import dev.harmonics.kernel.conformance.PoolConformance;
+
+/** The SIMD pooling kernels against the reference. */
+class SimdPoolTest extends PoolConformance {
+
+  @Override
+  protected KernelProvider candidate() {
+    return KernelProviders.of(KernelBackend.SIMD);
+  }
+}
