@@ -15,7 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API activation kernels: one pass over contiguous memory, a vector body and a masked tail
- * through the same lane function, split over the {@link KernelPool} for large tensors.
+ * through the same lane function, split over the {@link KernelPool} for large tensors (unless
+ * their memory is confined to the calling thread).
  *
  * <p>Backward derivatives that are cheaper from the forward output use it: sigmoid {@code y (1 -
  * y)}, tanh {@code 1 - y^2}, and for x <= 0 ELU {@code y + alpha} and SELU {@code y + lambda
@@ -49,7 +50,7 @@ final class SimdActivation extends ActivationKernels {
     long yo = y.byteOffset();
     int n = x.size();
     int grain = grain(f);
-    if (n <= grain) {
+    if (n <= grain || !PointwiseThreads.shareable(x, y)) {
       forwardRange(f, alpha, xs, xo, ys, yo, 0, n);
     } else {
       KernelPool.shared().parallelFor(n, grain,
@@ -70,7 +71,7 @@ final class SimdActivation extends ActivationKernels {
     long dO = dx.byteOffset();
     int n = x.size();
     int grain = grain(f);
-    if (n <= grain) {
+    if (n <= grain || !PointwiseThreads.shareable(x, y, dy, dx)) {
       backwardRange(f, alpha, xs, xo, ys, yo, gs, go, ds, dO, 0, n);
     } else {
       KernelPool.shared().parallelFor(n, grain,

@@ -14,8 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * PReLU over x seen as [outer, channels, inner]. The flat element range is cut into chunks (one
  * per thread for large tensors); inside a chunk, runs of elements that share a channel get a
  * broadcast slope (inner > 1, NCHW) and rows of consecutive channels a slope vector (inner == 1,
- * [N, C]). The slope gradient is summed per chunk, in float within a block of at most {@link
- * #BLOCK} elements per lane and in double across blocks and chunks.
+ * [N, C]). The slope gradient is summed per chunk, in float within a block (of {@link #BLOCK}
+ * elements of a plane, or {@link #ROW_BLOCK} rows) and in double across blocks and chunks.
  */
 final class SimdPrelu {
 
@@ -25,6 +25,8 @@ final class SimdPrelu {
   private static final int GRAIN = 1 << 16;
   /** Elements summed in float before folding into double (per lane: BLOCK / LANES). */
   private static final int BLOCK = 1024;
+  /** Rows of [N, C] whose slope gradients are summed in float before folding into double. */
+  private static final int ROW_BLOCK = 256;
 
   private final MemorySegment xs;
   private final long xo;
@@ -34,7 +36,10 @@ final class SimdPrelu {
   private final int inner;
   private final int size;
 
+  private final boolean threads;
+
   SimdPrelu(Tensor x, Tensor slope, int outer, int channels, int inner) {
+    this.threads = PointwiseThreads.shareable(x, slope);
     this.xs = x.storage();
     this.xo = x.byteOffset();
     this.slopes = slope.storage();
@@ -47,7 +52,7 @@ final class SimdPrelu {
   void forward(Tensor y) {
     MemorySegment ys = y.storage();
     long yo = y.byteOffset();
-    if (size <= GRAIN) {
+    if (size <= GRAIN || !threads || !PointwiseThreads.shareable(y)) {
       forwardRange(ys, yo, 0, size);
     } else {
       KernelPool.shared().parallelFor(size, GRAIN, (from, to) -> forwardRange(ys, yo, from, to));
@@ -60,7 +65,10 @@ final class SimdPrelu {
     MemorySegment ds = dx == null ? null : dx.storage();
     long dO = dx == null ? 0 : dx.byteOffset();
     boolean wantSlope = dslope != null;
-    int chunks = Math.max(1, Math.min(KernelPool.shared().parallelism(), size / GRAIN));
+    boolean shareable = threads && PointwiseThreads.shareable(dy)
+        && (dx == null || PointwiseThreads.shareable(dx));
+    int chunks = shareable
+        ? Math.max(1, Math.min(KernelPool.shared().parallelism(), size / GRAIN)) : 1;
     double[][] sums = new double[chunks][wantSlope ? channels : 0];
     if (chunks == 1) {
       backwardRange(gs, go, ds, dO, sums[0], 0, size);
@@ -136,7 +144,7 @@ final class SimdPrelu {
       int end = Math.min(to, inner == 1 ? i + channels - channel : i - i % inner + inner);
       if (inner == 1) {
         backwardRow(gs, go, ds, dO, rowSums, i, end, channel);
-        if (rowSums != null && (++rows == BLOCK || end == to)) {
+        if (rowSums != null && (++rows == ROW_BLOCK || end == to)) {
           for (int c = 0; c < channels; c++) {
             sums[c] += rowSums[c];
             rowSums[c] = 0;
