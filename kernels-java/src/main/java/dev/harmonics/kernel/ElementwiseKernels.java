@@ -1,10 +1,10 @@
 package dev.harmonics.kernel;
 
+import static dev.harmonics.kernel.PointwiseChecks.requireBroadcastShape;
 import static dev.harmonics.kernel.PointwiseChecks.requireDisjoint;
 import static dev.harmonics.kernel.PointwiseChecks.requireFloat;
 import static dev.harmonics.kernel.PointwiseChecks.requireSameOrDisjoint;
 import static dev.harmonics.kernel.PointwiseChecks.requireSameShape;
-import static dev.harmonics.kernel.PointwiseChecks.requireShape;
 
 import dev.harmonics.tensor.Tensor;
 import java.util.Objects;
@@ -35,6 +35,9 @@ public abstract class ElementwiseKernels {
   public static int[] broadcastShape(Tensor a, Tensor b) {
     Objects.requireNonNull(a, "a");
     Objects.requireNonNull(b, "b");
+    if (a.sameShape(b)) {
+      return a.shape();
+    }
     String mismatch = Broadcasting.mismatch(a.shape(), b.shape());
     if (mismatch != null) {
       throw new IllegalArgumentException(
@@ -54,8 +57,7 @@ public abstract class ElementwiseKernels {
     requireFloat("a", a);
     requireFloat("b", b);
     requireFloat("out", out);
-    requireShape("out", out, broadcastShape(a, b), " = broadcast of a: " + a.describe()
-        + " and b: " + b.describe());
+    requireBroadcastShape("out", out, broadcastShape(a, b), a, b);
     requireSameOrDisjoint("out", out, "a", a);
     requireSameOrDisjoint("out", out, "b", b);
     forwardKernel(op, a, b, out);
@@ -99,8 +101,7 @@ public abstract class ElementwiseKernels {
     requireFloat("a", a);
     requireFloat("b", b);
     requireFloat("dy", dy);
-    requireShape("dy", dy, broadcastShape(a, b), " = broadcast of a: " + a.describe()
-        + " and b: " + b.describe());
+    requireBroadcastShape("dy", dy, broadcastShape(a, b), a, b);
     if (da != null) {
       requireFloat("da", da);
       requireSameShape("da", da, "a", a);

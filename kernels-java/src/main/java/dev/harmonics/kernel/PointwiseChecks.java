@@ -27,10 +27,12 @@ final class PointwiseChecks {
     t.storage();
   }
 
-  static void requireShape(String name, Tensor t, int[] expected, String because) {
+  /** The broadcast shape of a and b; the message explains where {@code expected} comes from. */
+  static void requireBroadcastShape(String name, Tensor t, int[] expected, Tensor a, Tensor b) {
     if (!Arrays.equals(t.shape(), expected)) {
-      throw new IllegalArgumentException(
-          name + ": " + t.describe() + " (expected: " + Arrays.toString(expected) + because + ")");
+      throw new IllegalArgumentException(name + ": " + t.describe() + " (expected: "
+          + Arrays.toString(expected) + " = broadcast of a: " + a.describe() + " and b: "
+          + b.describe() + ")");
     }
   }
 

@@ -196,6 +196,17 @@ final class ReductionRows {
     }
   }
 
+  /** out[j] = acc[j] * scale for j < n. */
+  static void storeScaled(float[] acc, int n, float scale, MemorySegment o, long oo) {
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += LANES) {
+      FloatVector.fromArray(S, acc, i).mul(scale).intoMemorySegment(o, oo + 4L * i, ORDER);
+    }
+    for (; i < n; i++) {
+      o.set(F, oo + 4L * i, acc[i] * scale);
+    }
+  }
+
   /** acc[j] = max(acc[j], x[j]) for j < n. */
   static void maxRow(float[] acc, MemorySegment x, long xo, int n) {
     int i = 0;

@@ -20,9 +20,22 @@ final class SimdElementwise extends ElementwiseKernels {
 
   private static final int A = 1;
   private static final int B = 2;
+  private static final long[] NO_OFFSETS = new long[0];
 
   @Override
   protected void forwardKernel(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+    if (a.sameShape(out) && b.sameShape(out)) {
+      MemorySegment as = a.storage();
+      MemorySegment bs = b.storage();
+      MemorySegment os = out.storage();
+      long ao = a.byteOffset();
+      long bo = b.byteOffset();
+      long oo = out.byteOffset();
+      contiguous(out.size(), PointwiseThreads.shareable(a, b, out), (offsets, from, to) ->
+          ElementwiseRows.row(op, as, ao + 4L * from, 1, bs, bo + 4L * from, 1, os,
+              oo + 4L * from, to - from));
+      return;
+    }
     int[] shape = out.shape();
     BroadcastPlan plan = BroadcastPlan.of(shape, Broadcasting.strides(shape, shape),
         Broadcasting.strides(a.shape(), shape), Broadcasting.strides(b.shape(), shape));
@@ -58,7 +71,7 @@ final class SimdElementwise extends ElementwiseKernels {
     MemorySegment os = out.storage();
     long xo = x.byteOffset();
     long oo = out.byteOffset();
-    RowExecutor.run(flat(x.size(), 2), PointwiseThreads.shareable(x, out),
+    contiguous(x.size(), PointwiseThreads.shareable(x, out),
         (offsets, from, to) -> ElementwiseRows.scalar(op, xs, xo + 4L * from, s, os,
             oo + 4L * from, to - from));
   }
@@ -69,7 +82,7 @@ final class SimdElementwise extends ElementwiseKernels {
     MemorySegment ys = y.storage();
     long xo = x.byteOffset();
     long yo = y.byteOffset();
-    RowExecutor.run(flat(x.size(), 2), PointwiseThreads.shareable(x, y),
+    contiguous(x.size(), PointwiseThreads.shareable(x, y),
         (offsets, from, to) -> ElementwiseRows.axpy(alpha, xs, xo + 4L * from, ys,
             yo + 4L * from, to - from));
   }
@@ -140,7 +153,7 @@ final class SimdElementwise extends ElementwiseKernels {
       long ao = a.byteOffset();
       long bo = b.byteOffset();
       long oo = db.byteOffset();
-      RowExecutor.run(flat(dy.size(), 2), PointwiseThreads.shareable(a, b, dy, db),
+      contiguous(dy.size(), PointwiseThreads.shareable(a, b, dy, db),
           (offsets, from, to) -> ElementwiseRows.divisorGradient(gs, go + 4L * from, as,
               ao + 4L * from, bs, bo + 4L * from, os, oo + 4L * from, to - from));
       return;
@@ -172,6 +185,18 @@ final class SimdElementwise extends ElementwiseKernels {
   private static BroadcastPlan plan(int[] shape, Tensor other) {
     long[] full = Broadcasting.strides(shape, shape);
     return BroadcastPlan.of(shape, full, full, Broadcasting.strides(other.shape(), shape));
+  }
+
+  /**
+   * Runs {@code body} over [0, size) of contiguous operands: directly when small, so that small
+   * tensors pay no planning, otherwise split over threads.
+   */
+  private static void contiguous(int size, boolean threads, RowExecutor.RowBody body) {
+    if (size <= RowExecutor.GRAIN || !threads) {
+      body.row(NO_OFFSETS, 0, size);
+    } else {
+      RowExecutor.run(flat(size, 1), true, body);
+    }
   }
 
   /** {@code operands} contiguous operands of {@code size} elements, as one row. */

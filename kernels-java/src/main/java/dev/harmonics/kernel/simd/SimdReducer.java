@@ -4,6 +4,7 @@ import dev.harmonics.concurrent.KernelPool;
 import dev.harmonics.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /**
  * Sums and maxima of x over some of its dimensions, written to a target that has stride 0 along
@@ -208,7 +209,8 @@ final class SimdReducer {
   private void verticalTasks(int chunks, int from, int to) {
     int width = Math.min(inner, COLUMNS);
     float[] acc = new float[width];
-    double[] total = kind == Kind.MAX ? null : new double[width];
+    // Up to ROW_BLOCK rows the float accumulators are the result; beyond, blocks fold into double.
+    double[] total = kind == Kind.MAX || reducedRows <= ROW_BLOCK ? null : new double[width];
     BroadcastPlan.Cursor kept = new BroadcastPlan.Cursor(plan, keptDims);
     BroadcastPlan.Cursor reduced = new BroadcastPlan.Cursor(plan, reducedDims);
     int mStride = ms == null ? 0 : plan.innerStride(2);
@@ -216,14 +218,15 @@ final class SimdReducer {
       int c0 = (t % chunks) * COLUMNS;
       int n = Math.min(inner, c0 + COLUMNS) - c0;
       kept.seek(t / chunks);
-      java.util.Arrays.fill(acc, kind == Kind.MAX ? Float.NEGATIVE_INFINITY : 0f);
+      Arrays.fill(acc, kind == Kind.MAX ? Float.NEGATIVE_INFINITY : 0f);
       if (total != null) {
-        java.util.Arrays.fill(total, 0);
+        Arrays.fill(total, 0);
       }
       reduced.seek(0);
       for (long r = 0, inBlock = 0; r < reducedRows; r++) {
         long x = xo + 4L * (kept.offsets[1] + reduced.offsets[1] + c0);
-        long m = ms == null ? 0 : mo + 4L * (kept.offsets[2] + reduced.offsets[2] + (long) c0 * mStride);
+        long m = ms == null ? 0
+            : mo + 4L * (kept.offsets[2] + reduced.offsets[2] + (long) c0 * mStride);
         switch (kind) {
           case SUM -> ReductionRows.addRow(acc, xs, x, n);
           case SUM_OF_PRODUCTS -> ReductionRows.addRowProducts(acc, xs, x, ms, m, mStride, n);
@@ -236,16 +239,15 @@ final class SimdReducer {
         }
         reduced.next();
       }
-      long target = kept.offsets[0] + c0;
+      long target = oo + 4L * (kept.offsets[0] + c0);
       if (total != null) {
         fold(acc, total, n);
         for (int j = 0; j < n; j++) {
-          os.set(F, oo + 4L * (target + j), (float) (total[j] / divisor));
+          os.set(F, target + 4L * j, (float) (total[j] / divisor));
         }
       } else {
-        for (int j = 0; j < n; j++) {
-          os.set(F, oo + 4L * (target + j), acc[j]);
-        }
+        float scale = kind == Kind.MAX ? 1f : (float) (1 / divisor);
+        ReductionRows.storeScaled(acc, n, scale, os, target);
       }
     }
   }

@@ -118,7 +118,8 @@ public abstract class ElementwiseConformance extends KernelConformanceTest {
 
         Tensor onlyDb = zeros(arena, pair[1]);
         kernels().backward(op, a, b, dy, null, onlyDb);
-        TensorAssertions.assertClose(db, onlyDb, 0, 0, what + " db without da");
+        // Not necessarily bit-identical: the JIT may sum vector lanes in another order.
+        assertSums(expectedDb, onlyDb, magDb, what + " db without da");
       }
     }
   }
