@@ -31,7 +31,10 @@ public enum Activation {
   SELU,
   /** GELU with the exact Gaussian CDF, {@code x * Phi(x)}. */
   GELU_ERF,
-  /** GELU with the tanh approximation of Phi, {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}. */
+  /**
+   * GELU with the tanh approximation of Phi, {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715
+   * x^3)))}.
+   */
   GELU_TANH,
   SIGMOID,
   TANH,

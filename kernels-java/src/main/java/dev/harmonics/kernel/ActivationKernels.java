@@ -135,7 +135,10 @@ public abstract class ActivationKernels {
   protected abstract void preluForwardKernel(
       Tensor x, Tensor slope, int outer, int channels, int inner, Tensor y);
 
-  /** PReLU backward over x seen as [outer, channels, inner]; {@code dx} or {@code dslope} may be null. */
+  /**
+   * PReLU backward over x seen as [outer, channels, inner]; {@code dx} or {@code dslope} may be
+   * null.
+   */
   protected abstract void preluBackwardKernel(Tensor x, Tensor slope, Tensor dy, int outer,
       int channels, int inner, Tensor dx, Tensor dslope);
 

@@ -13,8 +13,8 @@ import java.util.Objects;
  *
  * <p><b>Output shape.</b> The output has the input's shape with each reduced axis either kept as
  * size 1 ("keepdims") or removed; both are accepted, since their elements are in the same order
- * ({@link #reducedShape}). Reducing every axis gives shape [1, ..., 1] or [] (a rank-0 tensor of one
- * element). Axes may be negative (counting from the end) and in any order, but not repeated; an
+ * ({@link #reducedShape}). Reducing every axis gives shape [1, ..., 1] or [] (a rank-0 tensor of
+ * one element). Axes may be negative (counting from the end) and in any order, but not repeated; an
  * empty axis list reduces nothing (the output is a copy, as NumPy).
  *
  * <p><b>Special values.</b> NaN propagates: a slice containing NaN sums to NaN and has max NaN.
@@ -149,8 +149,7 @@ public abstract class ReductionKernels {
     if (!Arrays.equals(got, keep) && !Arrays.equals(got, drop)) {
       throw new IllegalArgumentException(partName + ": " + part.describe() + " (expected: "
           + Arrays.toString(keep) + " or " + Arrays.toString(drop) + ", " + fullName + ": "
-          + full.describe()
-          + " reduced over axes " + Arrays.toString(axes) + ")");
+          + full.describe() + " reduced over axes " + Arrays.toString(axes) + ")");
     }
     requireDisjoint(partName, part, fullName, full);
     return reduced;

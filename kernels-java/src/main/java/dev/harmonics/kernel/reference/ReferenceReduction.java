@@ -5,6 +5,7 @@ import dev.harmonics.kernel.ReductionKernels;
 import dev.harmonics.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /** Plain-Java reductions: sums in double, each input element visited in row-major order. */
 final class ReferenceReduction extends ReductionKernels {
@@ -31,7 +32,7 @@ final class ReferenceReduction extends ReductionKernels {
     int[] shape = x.shape();
     long[] os = outputStrides(shape, reduced);
     float[] max = new float[out.size()];
-    java.util.Arrays.fill(max, Float.NEGATIVE_INFINITY);
+    Arrays.fill(max, Float.NEGATIVE_INFINITY);
     MemorySegment xm = x.data();
     for (long i = 0, n = x.size(); i < n; i++) {
       int o = (int) BroadcastIndex.offset(i, shape, os);

@@ -25,7 +25,7 @@ final class BroadcastPlan {
     this.strides = strides;
   }
 
-  /** The plan for iterating {@code shape} with operands of the given strides (one per dimension). */
+  /** The plan for iterating {@code shape} with operands of the given strides (one per axis). */
   static BroadcastPlan of(int[] shape, long[]... operandStrides) {
     int ops = operandStrides.length;
     int[] sizes = new int[shape.length];

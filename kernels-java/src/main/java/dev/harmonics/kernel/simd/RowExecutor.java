@@ -32,7 +32,8 @@ final class RowExecutor {
       rows(plan, 0, rows, inner, body);
     } else if (rows >= parallelism) {
       int grain = (int) Math.max(1, GRAIN / Math.max(1, inner));
-      KernelPool.shared().parallelFor((int) rows, grain, (r0, r1) -> rows(plan, r0, r1, inner, body));
+      KernelPool.shared().parallelFor((int) rows, grain,
+          (r0, r1) -> rows(plan, r0, r1, inner, body));
     } else {
       int pieces = (int) Math.min((total + GRAIN - 1) / GRAIN, (parallelism + rows - 1) / rows);
       KernelPool.shared().parallelFor((int) rows * pieces, 1, (t0, t1) -> {

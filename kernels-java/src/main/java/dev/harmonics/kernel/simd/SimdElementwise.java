@@ -5,6 +5,7 @@ import dev.harmonics.kernel.Broadcasting;
 import dev.harmonics.kernel.ElementwiseKernels;
 import dev.harmonics.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * Vector API elementwise kernels. Same-shape operands and scalars run as one contiguous row split
@@ -202,7 +203,7 @@ final class SimdElementwise extends ElementwiseKernels {
   /** {@code operands} contiguous operands of {@code size} elements, as one row. */
   private static BroadcastPlan flat(int size, int operands) {
     long[][] strides = new long[operands][];
-    java.util.Arrays.fill(strides, new long[] {1});
+    Arrays.fill(strides, new long[] {1});
     return BroadcastPlan.of(new int[] {size}, strides);
   }
 }

@@ -1,6 +1,7 @@
 package dev.harmonics.kernel.simd;
 
 import dev.harmonics.concurrent.KernelPool;
+import dev.harmonics.kernel.Broadcasting;
 import dev.harmonics.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -97,11 +98,12 @@ final class SimdReducer {
    */
   static void run(Kind kind, int[] shape, Tensor x, Tensor m, long[] mStrides, Tensor out,
       long[] outStrides, double divisor) {
-    long[] xStrides = dev.harmonics.kernel.Broadcasting.strides(shape, shape);
+    long[] xStrides = Broadcasting.strides(shape, shape);
     BroadcastPlan plan = m == null
         ? BroadcastPlan.of(shape, outStrides, xStrides)
         : BroadcastPlan.of(shape, outStrides, xStrides, mStrides);
-    boolean threads = PointwiseThreads.shareable(x, out) && (m == null || PointwiseThreads.shareable(m));
+    boolean threads =
+        PointwiseThreads.shareable(x, out) && (m == null || PointwiseThreads.shareable(m));
     SimdReducer reducer = new SimdReducer(kind, plan, x, m, out, divisor);
     if (plan.innerStride(0) == 0) {
       reducer.horizontal(threads);
@@ -178,7 +180,8 @@ final class SimdReducer {
     reduced.seek(r0);
     for (long r = r0; r < r1; r++) {
       long x = xo + 4L * (keptOffsets[1] + reduced.offsets[1] + i0);
-      long m = ms == null ? 0 : mo + 4L * (keptOffsets[2] + reduced.offsets[2] + (long) i0 * mStride);
+      long m = ms == null ? 0
+          : mo + 4L * (keptOffsets[2] + reduced.offsets[2] + (long) i0 * mStride);
       value = switch (kind) {
         case SUM -> value + ReductionRows.sum(xs, x, n);
         case SUM_OF_PRODUCTS -> value + (mStride == 1
@@ -201,7 +204,8 @@ final class SimdReducer {
       verticalTasks(chunks, 0, (int) tasks);
     } else {
       int grain = (int) Math.max(1, GRAIN / Math.max(1, reducedRows * Math.min(inner, COLUMNS)));
-      KernelPool.shared().parallelFor((int) tasks, grain, (t0, t1) -> verticalTasks(chunks, t0, t1));
+      KernelPool.shared().parallelFor((int) tasks, grain,
+          (t0, t1) -> verticalTasks(chunks, t0, t1));
     }
   }
 

@@ -1,15 +1,11 @@
 package dev.harmonics.kernel.simd;
 
+import dev.harmonics.kernel.BinaryOp;
 import dev.harmonics.kernel.Broadcasting;
 import dev.harmonics.kernel.ReductionKernels;
 import dev.harmonics.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API reductions: sum, mean and max through {@link SimdReducer}; their backward as
@@ -17,9 +13,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class SimdReduction extends ReductionKernels {
 
-  private static final VectorSpecies<Float> S = SimdSpecies.FLOAT;
-  private static final int LANES = S.length();
-  private static final ByteOrder ORDER = ByteOrder.nativeOrder();
   private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
 
   @Override
@@ -50,7 +43,7 @@ final class SimdReduction extends ReductionKernels {
       long d = dO + 4L * (offsets[0] + from);
       long g = go + 4L * (offsets[1] + (long) from * gStride);
       if (gStride == 1) {
-        ElementwiseRows.scalar(dev.harmonics.kernel.BinaryOp.MUL, gs, g, scale, ds, d, to - from);
+        ElementwiseRows.scalar(BinaryOp.MUL, gs, g, scale, ds, d, to - from);
       } else {
         ElementwiseRows.fill(ds, d, gs.get(F, g) * scale, to - from);
       }

@@ -10,6 +10,7 @@ import dev.harmonics.kernel.KernelProvider;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.kernel.conformance.ActivationConformance;
 import dev.harmonics.tensor.Tensor;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** The reference through the conformance suite (gradients, validation), plus worked examples. */
@@ -31,7 +32,7 @@ class ReferenceActivationTest extends ActivationConformance {
   private static float[] slope(Activation f, float alpha, float... x) {
     Tensor dx = Tensor.wrap(new float[x.length], x.length);
     float[] ones = new float[x.length];
-    java.util.Arrays.fill(ones, 1f);
+    Arrays.fill(ones, 1f);
     Tensor xs = Tensor.wrap(x, x.length);
     Tensor y = Tensor.wrap(forward(f, alpha, x), x.length);
     kernels().backward(f, alpha, xs, y, Tensor.wrap(ones, x.length), dx);

@@ -52,8 +52,9 @@ class ReferenceReductionTest extends ReductionConformance {
 
   @Test
   void reducedShapeKeepsOrDropsAxes() {
-    assertArrayEquals(new int[] {2, 1, 4}, ReductionKernels.reducedShape(new int[] {2, 3, 4}, true, 1));
-    assertArrayEquals(new int[] {2, 4}, ReductionKernels.reducedShape(new int[] {2, 3, 4}, false, -2));
+    int[] shape = {2, 3, 4};
+    assertArrayEquals(new int[] {2, 1, 4}, ReductionKernels.reducedShape(shape, true, 1));
+    assertArrayEquals(new int[] {2, 4}, ReductionKernels.reducedShape(shape, false, -2));
     assertArrayEquals(new int[0], ReductionKernels.reducedShape(new int[] {2, 3}, false, 0, 1));
   }
 }
