@@ -1,6 +1,73 @@
 package dev.harmonics.kernel.simd;
 
+import dev.harmonics.kernel.BinaryOp;
+import dev.harmonics.kernel.Broadcasting;
 import dev.harmonics.kernel.ReductionKernels;
+import dev.harmonics.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
-/** Vector API Reduction kernels. */
-final class SimdReduction extends ReductionKernels {}
+/**
+ * Vector API reductions: sum, mean and max through {@link SimdReducer}; their backward as
+ * broadcasts through {@link RowExecutor} (sum and mean) or a search for the first maximum.
+ */
+final class SimdReduction extends ReductionKernels {
+
+  private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
+
+  @Override
+  protected void sumKernel(Tensor x, boolean[] reduced, int divisor, Tensor out) {
+    int[] shape = x.shape();
+    SimdReducer.run(SimdReducer.Kind.SUM, shape, x, null, null, out,
+        reducedStrides(shape, reduced), divisor);
+  }
+
+  @Override
+  protected void maxKernel(Tensor x, boolean[] reduced, Tensor out) {
+    int[] shape = x.shape();
+    SimdReducer.run(SimdReducer.Kind.MAX, shape, x, null, null, out,
+        reducedStrides(shape, reduced), 1);
+  }
+
+  @Override
+  protected void broadcastKernel(Tensor dy, boolean[] reduced, float scale, Tensor dx) {
+    int[] shape = dx.shape();
+    BroadcastPlan plan = BroadcastPlan.of(shape, Broadcasting.strides(shape, shape),
+        reducedStrides(shape, reduced));
+    MemorySegment ds = dx.storage();
+    MemorySegment gs = dy.storage();
+    long dO = dx.byteOffset();
+    long go = dy.byteOffset();
+    int gStride = plan.innerStride(1);
+    RowExecutor.run(plan, PointwiseThreads.shareable(dy, dx), (offsets, from, to) -> {
+      long d = dO + 4L * (offsets[0] + from);
+      long g = go + 4L * (offsets[1] + (long) from * gStride);
+      if (gStride == 1) {
+        ElementwiseRows.scalar(BinaryOp.MUL, gs, g, scale, ds, d, to - from);
+      } else {
+        ElementwiseRows.fill(ds, d, gs.get(F, g) * scale, to - from);
+      }
+    });
+  }
+
+  @Override
+  protected void maxBackwardKernel(
+      Tensor x, Tensor y, Tensor dy, boolean[] reduced, Tensor dx) {
+    int[] shape = x.shape();
+    long[] outStrides = reducedStrides(shape, reduced);
+    BroadcastPlan plan = BroadcastPlan.of(shape, outStrides, Broadcasting.strides(shape, shape));
+    dx.data().fill((byte) 0);
+    new MaxRouting(plan, x, y, dy, dx).run(PointwiseThreads.shareable(x, y, dy, dx));
+  }
+
+  /** Strides over {@code shape} of its reduction with kept dimensions: 0 along reduced axes. */
+  private static long[] reducedStrides(int[] shape, boolean[] reduced) {
+    int[] kept = shape.clone();
+    for (int d = 0; d < shape.length; d++) {
+      if (reduced[d]) {
+        kept[d] = 1;
+      }
+    }
+    return Broadcasting.strides(kept, shape);
+  }
+}

@@ -1,0 +1,100 @@
+package dev.harmonics.kernel;
+
+import dev.harmonics.tensor.DType;
+import dev.harmonics.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Argument checks shared by the activation, elementwise and reduction kernels, with messages that
+ * name the parameter, show what it got and say what was expected.
+ */
+final class PointwiseChecks {
+
+  private PointwiseChecks() {}
+
+  /** A non-null, contiguous float32 tensor whose memory is still alive. */
+  static void requireFloat(String name, Tensor t) {
+    Objects.requireNonNull(t, name);
+    if (t.dtype() != DType.FLOAT32) {
+      throw new IllegalArgumentException(name + ": " + t.describe() + " (expected: float32)");
+    }
+    if (!t.isContiguous()) {
+      throw new IllegalArgumentException(name + ": " + t.describe()
+          + " (expected: a contiguous tensor; call contiguous() first)");
+    }
+    t.storage();
+  }
+
+  /** The broadcast shape of a and b; the message explains where {@code expected} comes from. */
+  static void requireBroadcastShape(String name, Tensor t, int[] expected, Tensor a, Tensor b) {
+    if (!Arrays.equals(t.shape(), expected)) {
+      throw new IllegalArgumentException(name + ": " + t.describe() + " (expected: "
+          + Arrays.toString(expected) + " = broadcast of a: " + a.describe() + " and b: "
+          + b.describe() + ")");
+    }
+  }
+
+  /** Same shape as {@code ref}. */
+  static void requireSameShape(String name, Tensor t, String refName, Tensor ref) {
+    if (!t.sameShape(ref)) {
+      throw new IllegalArgumentException(name + ": " + t.describe() + " (expected: "
+          + Arrays.toString(ref.shape()) + " to match " + refName + ": " + ref.describe() + ")");
+    }
+  }
+
+  /**
+   * {@code out} may be exactly the same elements as {@code in} (in-place) or share none of them; a
+   * partial overlap would make the result depend on the order elements are visited.
+   */
+  static void requireSameOrDisjoint(String outName, Tensor out, String inName, Tensor in) {
+    if (overlaps(out, in) && !sameElements(out, in)) {
+      throw new IllegalArgumentException(outName + ": " + out.describe() + " partly overlaps "
+          + inName + ": " + in.describe() + " (expected: the same tensor, or disjoint memory)");
+    }
+  }
+
+  /** {@code out} must not share any memory with {@code in}. */
+  static void requireDisjoint(String outName, Tensor out, String inName, Tensor in) {
+    if (overlaps(out, in)) {
+      throw new IllegalArgumentException(outName + ": " + out.describe() + " overlaps " + inName
+          + ": " + in.describe() + " (expected: disjoint memory)");
+    }
+  }
+
+  /** True when both contiguous tensors cover exactly the same bytes. */
+  static boolean sameElements(Tensor a, Tensor b) {
+    if (a.size() != b.size() || !overlaps(a, b)) {
+      return false;
+    }
+    if (a.isNative() && b.isNative()) {
+      return start(a) == start(b);
+    }
+    return a.storage().heapBase().equals(b.storage().heapBase())
+        && a.byteOffset() + a.storage().address() == b.byteOffset() + b.storage().address();
+  }
+
+  static boolean overlaps(Tensor a, Tensor b) {
+    if (a.size() == 0 || b.size() == 0) {
+      return false;
+    }
+    if (a.isNative() != b.isNative()) {
+      return false;
+    }
+    if (a.isNative()) {
+      return start(a) < start(b) + bytes(b) && start(b) < start(a) + bytes(a);
+    }
+    MemorySegment sa = a.storage().asSlice(a.byteOffset(), bytes(a));
+    MemorySegment sb = b.storage().asSlice(b.byteOffset(), bytes(b));
+    return sa.asOverlappingSlice(sb).isPresent();
+  }
+
+  private static long start(Tensor t) {
+    return t.storage().address() + t.byteOffset();
+  }
+
+  private static long bytes(Tensor t) {
+    return (long) t.size() * t.dtype().byteSize();
+  }
+}

@@ -1,0 +1,239 @@
+package dev.harmonics.kernel.simd;
+
+import static dev.harmonics.kernel.simd.SimdActivationMath.GELU_ERF_LIMIT;
+import static dev.harmonics.kernel.simd.SimdActivationMath.GELU_TANH_LIMIT;
+import static dev.harmonics.kernel.simd.SimdActivationMath.expNonPositive;
+import static dev.harmonics.kernel.simd.SimdActivationMath.expm1;
+import static dev.harmonics.kernel.simd.SimdActivationMath.gaussianCorrection;
+import static dev.harmonics.kernel.simd.SimdActivationMath.gaussianExponent;
+import static dev.harmonics.kernel.simd.SimdActivationMath.geluTanhArgument;
+import static dev.harmonics.kernel.simd.SimdActivationMath.geluTanhDerivative;
+import static dev.harmonics.kernel.simd.SimdActivationMath.negativeAbs;
+import static dev.harmonics.kernel.simd.SimdActivationMath.normalCdf;
+import static dev.harmonics.kernel.simd.SimdActivationMath.normalDensity;
+import static dev.harmonics.kernel.simd.SimdActivationMath.normalTail;
+
+import dev.harmonics.kernel.Activation;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The two passes of every transcendental activation, over a block of whole vectors: an exp pass
+ * writes {@code e = exp(t(x))} (t(x) <= 0) into a float scratch block, and a finishing pass reads x
+ * and e and writes y (or dx). The block stays in L1, so the extra store and load are cheap.
+ *
+ * <p>Why two passes rather than one loop: a Vector API call that C2 does not inline allocates a
+ * vector object per call, 10 to 20 times slower. C2 stops inlining once a method's graph passes a
+ * fixed node budget (about thirty vector operations), and will not inline a callee it has already
+ * compiled on its own into a large method, which a big composed function soon is. Each pass here
+ * holds at most about twenty-five vector operations and its callees are small, so every pass
+ * compiles to straight vector code whatever else the program runs.
+ */
+final class ActivationPasses {
+
+  private static final VectorSpecies<Float> S = SimdSpecies.FLOAT;
+  private static final int LANES = S.length();
+  private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+  private static final float SELU_LAMBDA = (float) Activation.SELU_LAMBDA;
+  private static final float SELU_SCALE = (float) (Activation.SELU_LAMBDA * Activation.SELU_ALPHA);
+
+  private ActivationPasses() {}
+
+  /** e[j] = e^min(x, 0), for ELU and SELU; x from element {@code from}. */
+  static void expOfX(MemorySegment xs, long xo, int from, float[] e, int n) {
+    for (int j = 0; j < n; j += LANES) {
+      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + 4L * (from + j), ORDER);
+      expNonPositive(x).intoArray(e, j);
+    }
+  }
+
+  /** e[j] = e^-|x|, for sigmoid and softplus; x from element {@code from}. */
+  static void expOfNegativeAbs(MemorySegment xs, long xo, int from, float[] e, int n) {
+    for (int j = 0; j < n; j += LANES) {
+      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + 4L * (from + j), ORDER);
+      expNonPositive(negativeAbs(x)).intoArray(e, j);
+    }
+  }
+
+  /** e[j] = e^(-2|x|), for tanh; x from element {@code from}. */
+  static void expOfTwiceNegativeAbs(MemorySegment xs, long xo, int from, float[] e, int n) {
+    for (int j = 0; j < n; j += LANES) {
+      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + 4L * (from + j), ORDER);
+      expNonPositive(negativeAbs(x).mul(2f)).intoArray(e, j);
+    }
+  }
+
+  /** e[j] = e^-|2u|, for GELU-tanh; x from element {@code from}. */
+  static void expOfGeluTanh(MemorySegment xs, long xo, int from, float[] e, int n) {
+    for (int j = 0; j < n; j += LANES) {
+      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + 4L * (from + j), ORDER);
+      expNonPositive(negativeAbs(geluTanhArgument(x))).intoArray(e, j);
+    }
+  }
+
+  /**
+   * e[j] = e^-|2u| of x clamped to the derivative's range, for GELU-tanh backward; x from element
+   * {@code from}.
+   */
+  static void expOfGeluTanhClamped(MemorySegment xs, long xo, int from, float[] e, int n) {
+    for (int j = 0; j < n; j += LANES) {
+      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + 4L * (from + j), ORDER);
+      FloatVector v = negativeAbs(geluTanhArgument(clampGeluTanh(x)));
+      expNonPositive(v).intoArray(e, j);
+    }
+  }
+
+  /** e[j] = e^(-round(u^2)/2), u = min(|x|, 15), for GELU-erf; x from element {@code from}. */
+  static void expOfGaussian(MemorySegment xs, long xo, int from, float[] e, int n) {
+    for (int j = 0; j < n; j += LANES) {
+      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + 4L * (from + j), ORDER);
+      expNonPositive(gaussianExponent(x)).intoArray(e, j);
+    }
+  }
+
+  /** y = x > 0 ? x : alpha (e^x - 1). */
+  static void elu(MemorySegment xs, long xo, float[] e, MemorySegment ys, long yo, int from,
+      int n, float alpha) {
+    for (int j = 0; j < n; j += LANES) {
+      long at = 4L * (from + j);
+      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + at, ORDER);
+      FloatVector v = FloatVector.fromArray(S, e, j);
+      expm1(x, v).mul(alpha).blend(x, positive(x)).intoMemorySegment(ys, yo + at, ORDER);
+    }
+  }
+
+  /** y = lambda (x > 0 ? x : alpha (e^x - 1)). */
+  static void selu(MemorySegment xs, long xo, float[] e, MemorySegment ys, long yo, int from,
+      int n) {
+    for (int j = 0; j < n; j += LANES) {
+      long at = 4L * (from + j);
+      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + at, ORDER);
+      FloatVector v = FloatVector.fromArray(S, e, j);
+      FloatVector y = expm1(x, v).mul(SELU_SCALE).blend(x.mul(SELU_LAMBDA), positive(x));
+      y.intoMemorySegment(ys, yo + at, ORDER);
+    }
+  }
+
+  /** y = sigmoid(x). */
+  static void sigmoid(MemorySegment xs, long xo, float[] e, MemorySegment ys, long yo, int from,
+      int n) {
+    for (int j = 0; j < n; j += LANES) {
+      long at = 4L * (from + j);
+      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + at, ORDER);
+      FloatVector v = FloatVector.fromArray(S, e, j);
+      SimdActivationMath.sigmoid(x, v).intoMemorySegment(ys, yo + at, ORDER);
+    }
+  }
+
+  /** y = tanh(x). */
+  static void tanh(MemorySegment xs, long xo, float[] e, MemorySegment ys, long yo, int from,
+      int n) {
+    for (int j = 0; j < n; j += LANES) {
+      long at = 4L * (from + j);
+      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + at, ORDER);
+      FloatVector v = FloatVector.fromArray(S, e, j);
+      SimdActivationMath.tanh(x, v).intoMemorySegment(ys, yo + at, ORDER);
+    }
+  }
+
+  /** y = softplus(x). */
+  static void softplus(MemorySegment xs, long xo, float[] e, MemorySegment ys, long yo, int from,
+      int n) {
+    for (int j = 0; j < n; j += LANES) {
+      long at = 4L * (from + j);
+      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + at, ORDER);
+      FloatVector v = FloatVector.fromArray(S, e, j);
+      SimdActivationMath.softplus(x, v).intoMemorySegment(ys, yo + at, ORDER);
+    }
+  }
+
+  /**
+   * y = x sigmoid(2u); sigmoid(2u) is 0 below x = -11, and clamping x at -20 keeps -inf * 0 away.
+   */
+  static void geluTanh(MemorySegment xs, long xo, float[] e, MemorySegment ys, long yo, int from,
+      int n) {
+    for (int j = 0; j < n; j += LANES) {
+      long at = 4L * (from + j);
+      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + at, ORDER);
+      FloatVector v = FloatVector.fromArray(S, e, j);
+      FloatVector y = x.max(-20f).mul(SimdActivationMath.sigmoid(geluTanhArgument(x), v));
+      y.intoMemorySegment(ys, yo + at, ORDER);
+    }
+  }
+
+  /** y = x Phi(x); clamping x at -15, below which Phi(x) is 0, keeps -inf * 0 away. */
+  static void geluErf(MemorySegment xs, long xo, float[] e, MemorySegment ys, long yo, int from,
+      int n) {
+    for (int j = 0; j < n; j += LANES) {
+      long at = 4L * (from + j);
+      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + at, ORDER);
+      FloatVector v = FloatVector.fromArray(S, e, j);
+      FloatVector y = x.max(-GELU_ERF_LIMIT).mul(geluErfCdf(x, v));
+      y.intoMemorySegment(ys, yo + at, ORDER);
+    }
+  }
+
+  /** dx = dy sigmoid(x), the softplus backward. */
+  static void sigmoidGradient(MemorySegment xs, long xo, float[] e, MemorySegment gs, long go,
+      MemorySegment ds, long dO, int from, int n) {
+    for (int j = 0; j < n; j += LANES) {
+      long at = 4L * (from + j);
+      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + at, ORDER);
+      FloatVector v = FloatVector.fromArray(S, e, j);
+      FloatVector g = FloatVector.fromMemorySegment(S, gs, go + at, ORDER);
+      g.mul(SimdActivationMath.sigmoid(x, v)).intoMemorySegment(ds, dO + at, ORDER);
+    }
+  }
+
+  /** dx = dy GELU-tanh'(x). */
+  static void geluTanhGradient(MemorySegment xs, long xo, float[] e, MemorySegment gs, long go,
+      MemorySegment ds, long dO, int from, int n) {
+    for (int j = 0; j < n; j += LANES) {
+      long at = 4L * (from + j);
+      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + at, ORDER);
+      FloatVector v = FloatVector.fromArray(S, e, j);
+      FloatVector g = FloatVector.fromMemorySegment(S, gs, go + at, ORDER);
+      FloatVector dx = g.mul(geluTanhDerivative(clampGeluTanh(x), v));
+      dx.intoMemorySegment(ds, dO + at, ORDER);
+    }
+  }
+
+  /** dx = dy (Phi(x) + x phi(x)). */
+  static void geluErfGradient(MemorySegment xs, long xo, float[] e, MemorySegment gs, long go,
+      MemorySegment ds, long dO, int from, int n) {
+    for (int j = 0; j < n; j += LANES) {
+      long at = 4L * (from + j);
+      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + at, ORDER);
+      FloatVector v = FloatVector.fromArray(S, e, j);
+      FloatVector g = FloatVector.fromMemorySegment(S, gs, go + at, ORDER);
+      g.mul(geluErfDerivative(x, v)).intoMemorySegment(ds, dO + at, ORDER);
+    }
+  }
+
+  private static FloatVector clampGeluTanh(FloatVector x) {
+    return x.max(-GELU_TANH_LIMIT).min(GELU_TANH_LIMIT);
+  }
+
+  /** Phi(x) from {@code e = e^(-round(u^2)/2)}. */
+  private static FloatVector geluErfCdf(FloatVector x, FloatVector e) {
+    FloatVector u = x.abs().min(GELU_ERF_LIMIT);
+    return normalCdf(x, normalTail(u, gaussianCorrection(u, e)));
+  }
+
+  /** Phi(x) + x phi(x) from {@code e = e^(-round(u^2)/2)}, x clamped where phi(x) is 0. */
+  private static FloatVector geluErfDerivative(FloatVector x, FloatVector e) {
+    FloatVector u = x.abs().min(GELU_ERF_LIMIT);
+    FloatVector g = gaussianCorrection(u, e);
+    FloatVector cdf = normalCdf(x, normalTail(u, g));
+    FloatVector xc = x.max(-GELU_ERF_LIMIT).min(GELU_ERF_LIMIT);
+    return xc.mul(normalDensity(g)).add(cdf);
+  }
+
+  private static VectorMask<Float> positive(FloatVector x) {
+    return x.compare(VectorOperators.GT, 0f);
+  }
+}

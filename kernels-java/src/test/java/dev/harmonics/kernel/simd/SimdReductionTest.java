@@ -1,0 +1,14 @@
+package dev.harmonics.kernel.simd;
+
+import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.KernelProvider;
+import dev.harmonics.kernel.KernelProviders;
+import dev.harmonics.kernel.conformance.ReductionConformance;
+
+class SimdReductionTest extends ReductionConformance {
+
+  @Override
+  protected KernelProvider candidate() {
+    return KernelProviders.of(KernelBackend.SIMD);
+  }
+}
