@@ -57,7 +57,7 @@ final class ConvMatmul {
   }
 
   /** Where packed row group {@code r0} (a multiple of {@link #MR}) or tail row {@code r} starts. */
-  static int packedRow(int r, int taps) {
+  private static int packedRow(int r, int taps) {
     return r * taps;
   }
 
