@@ -1,9 +1,9 @@
 package dev.harmonics.kernel.conformance;
 
 import static dev.harmonics.kernel.conformance.PointwiseFixtures.awayFromZero;
-import static dev.harmonics.kernel.conformance.PointwiseFixtures.of;
-import static dev.harmonics.kernel.conformance.PointwiseFixtures.uniform;
-import static dev.harmonics.kernel.conformance.PointwiseFixtures.zeros;
+import static dev.harmonics.kernel.conformance.PointwiseFixtures.ofIn;
+import static dev.harmonics.kernel.conformance.PointwiseFixtures.uniformIn;
+import static dev.harmonics.kernel.conformance.PointwiseFixtures.zerosIn;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,14 +85,14 @@ public abstract class ActivationConformance extends KernelConformanceTest {
     float alpha = alpha(f);
     try (Arena arena = Arena.ofConfined()) {
       for (int[] shape : PointwiseFixtures.shapes(random, 20)) {
-        Tensor x = uniform(arena, random, -6f, 6f, shape);
-        Tensor dy = uniform(arena, random, -1f, 1f, shape);
-        Tensor expectedY = zeros(arena, shape);
-        Tensor expectedDx = zeros(arena, shape);
+        Tensor x = uniformIn(arena, random, -6f, 6f, shape);
+        Tensor dy = uniformIn(arena, random, -1f, 1f, shape);
+        Tensor expectedY = zerosIn(arena, shape);
+        Tensor expectedDx = zerosIn(arena, shape);
         reference().activations().forward(f, alpha, x, expectedY);
         reference().activations().backward(f, alpha, x, expectedY, dy, expectedDx);
-        Tensor y = zeros(arena, shape);
-        Tensor dx = zeros(arena, shape);
+        Tensor y = zerosIn(arena, shape);
+        Tensor dx = zerosIn(arena, shape);
         kernels().forward(f, alpha, x, y);
         kernels().backward(f, alpha, x, y, dy, dx);
         String what = f + " " + Arrays.toString(shape);
@@ -110,14 +110,14 @@ public abstract class ActivationConformance extends KernelConformanceTest {
     float alpha = alpha(f);
     int[] shape = {3, 37};
     try (Arena arena = Arena.ofConfined()) {
-      Tensor x = uniform(arena, random, -4f, 4f, shape);
-      Tensor dy = uniform(arena, random, -1f, 1f, shape);
-      Tensor y = zeros(arena, shape);
-      Tensor dx = zeros(arena, shape);
+      Tensor x = uniformIn(arena, random, -4f, 4f, shape);
+      Tensor dy = uniformIn(arena, random, -1f, 1f, shape);
+      Tensor y = zerosIn(arena, shape);
+      Tensor dx = zerosIn(arena, shape);
       kernels().forward(f, alpha, x, y);
       kernels().backward(f, alpha, x, y, dy, dx);
 
-      Tensor inPlace = of(arena, x.toFloatArray(), shape);
+      Tensor inPlace = ofIn(arena, x.toFloatArray(), shape);
       kernels().forward(f, alpha, inPlace, inPlace);
       TensorAssertions.assertClose(y, inPlace, 0, 0, f + " forward with y == x");
       kernels().backward(f, alpha, x, y, dy, dy);
@@ -137,14 +137,14 @@ public abstract class ActivationConformance extends KernelConformanceTest {
     }
     float alpha = alpha(f);
     try (Arena arena = Arena.ofConfined()) {
-      Tensor x = of(arena, values, values.length);
-      Tensor dy = zeros(arena, values.length).fill(0.5f);
-      Tensor expectedY = zeros(arena, values.length);
-      Tensor expectedDx = zeros(arena, values.length);
+      Tensor x = ofIn(arena, values, values.length);
+      Tensor dy = zerosIn(arena, values.length).fill(0.5f);
+      Tensor expectedY = zerosIn(arena, values.length);
+      Tensor expectedDx = zerosIn(arena, values.length);
       reference().activations().forward(f, alpha, x, expectedY);
       reference().activations().backward(f, alpha, x, expectedY, dy, expectedDx);
-      Tensor y = zeros(arena, values.length);
-      Tensor dx = zeros(arena, values.length);
+      Tensor y = zerosIn(arena, values.length);
+      Tensor dx = zerosIn(arena, values.length);
       kernels().forward(f, alpha, x, y);
       kernels().backward(f, alpha, x, y, dy, dx);
       TensorAssertions.assertClose(expectedY, y, ABS_TAIL, forwardRel(f), f + " forward");
@@ -162,13 +162,13 @@ public abstract class ActivationConformance extends KernelConformanceTest {
     int[] shape = {2, 3, 5};
     try (Arena arena = Arena.ofConfined()) {
       Tensor x = awayFromZero(arena, random, 0.05f, 3f, shape);
-      Tensor w = uniform(arena, random, -1f, 1f, shape);
-      Tensor y = zeros(arena, shape);
+      Tensor w = uniformIn(arena, random, -1f, 1f, shape);
+      Tensor y = zerosIn(arena, shape);
       double[] numerical = GradientCheck.numericalGradient(x, t -> {
         kernels().forward(f, alpha, t, y);
         return GradientCheck.dot(y, w);
       }, 1e-3);
-      Tensor dx = zeros(arena, shape);
+      Tensor dx = zerosIn(arena, shape);
       kernels().forward(f, alpha, x, y);
       kernels().backward(f, alpha, x, y, w, dx);
       GradientCheck.assertGradient(numerical, dx, GRADIENT_ABS, GRADIENT_REL, f + " dx");
@@ -187,19 +187,19 @@ public abstract class ActivationConformance extends KernelConformanceTest {
         boolean[] sharing = shape.length >= 2 ? new boolean[] {false, true} : new boolean[] {true};
         for (boolean shared : sharing) {
           int channels = shape.length >= 2 && !shared ? shape[1] : 1;
-          Tensor x = uniform(arena, random, -3f, 3f, shape);
-          Tensor slope = uniform(arena, random, -0.5f, 0.5f, channels);
-          Tensor dy = uniform(arena, random, -1f, 1f, shape);
+          Tensor x = uniformIn(arena, random, -3f, 3f, shape);
+          Tensor slope = uniformIn(arena, random, -0.5f, 0.5f, channels);
+          Tensor dy = uniformIn(arena, random, -1f, 1f, shape);
           String what = "prelu " + Arrays.toString(shape) + " slopes " + channels;
 
-          Tensor expectedY = zeros(arena, shape);
-          Tensor expectedDx = zeros(arena, shape);
-          Tensor expectedDslope = zeros(arena, channels);
+          Tensor expectedY = zerosIn(arena, shape);
+          Tensor expectedDx = zerosIn(arena, shape);
+          Tensor expectedDslope = zerosIn(arena, channels);
           reference().activations().preluForward(x, slope, expectedY);
           reference().activations().preluBackward(x, slope, dy, expectedDx, expectedDslope);
-          Tensor y = zeros(arena, shape);
-          Tensor dx = zeros(arena, shape);
-          Tensor dslope = zeros(arena, channels);
+          Tensor y = zerosIn(arena, shape);
+          Tensor dx = zerosIn(arena, shape);
+          Tensor dslope = zerosIn(arena, channels);
           kernels().preluForward(x, slope, y);
           kernels().preluBackward(x, slope, dy, dx, dslope);
 
@@ -207,10 +207,10 @@ public abstract class ActivationConformance extends KernelConformanceTest {
           TensorAssertions.assertClose(expectedDx, dx, 0, 0, what + " dx");
           assertSlopeSums(x, dy, channels, expectedDslope, dslope, what);
 
-          Tensor onlySlope = zeros(arena, channels);
+          Tensor onlySlope = zerosIn(arena, channels);
           kernels().preluBackward(x, slope, dy, null, onlySlope);
           assertSlopeSums(x, dy, channels, expectedDslope, onlySlope, what + " without dx");
-          Tensor onlyDx = zeros(arena, shape);
+          Tensor onlyDx = zerosIn(arena, shape);
           kernels().preluBackward(x, slope, dy, onlyDx, null);
           TensorAssertions.assertClose(dx, onlyDx, 0, 0, what + " dx without dslope");
         }
@@ -245,9 +245,9 @@ public abstract class ActivationConformance extends KernelConformanceTest {
     for (int[] shape : new int[][] {{3, 4}, {2, 3, 2, 2}}) {
       try (Arena arena = Arena.ofConfined()) {
         Tensor x = awayFromZero(arena, random, 0.05f, 2f, shape);
-        Tensor slope = uniform(arena, random, 0.1f, 0.4f, shape[1]);
-        Tensor w = uniform(arena, random, -1f, 1f, shape);
-        Tensor y = zeros(arena, shape);
+        Tensor slope = uniformIn(arena, random, 0.1f, 0.4f, shape[1]);
+        Tensor w = uniformIn(arena, random, -1f, 1f, shape);
+        Tensor y = zerosIn(arena, shape);
         double[] byX = GradientCheck.numericalGradient(x, t -> {
           kernels().preluForward(t, slope, y);
           return GradientCheck.dot(y, w);
@@ -256,8 +256,8 @@ public abstract class ActivationConformance extends KernelConformanceTest {
           kernels().preluForward(x, s, y);
           return GradientCheck.dot(y, w);
         }, 1e-3);
-        Tensor dx = zeros(arena, shape);
-        Tensor dslope = zeros(arena, shape[1]);
+        Tensor dx = zerosIn(arena, shape);
+        Tensor dslope = zerosIn(arena, shape[1]);
         kernels().preluBackward(x, slope, w, dx, dslope);
         String what = "prelu " + Arrays.toString(shape);
         GradientCheck.assertGradient(byX, dx, GRADIENT_ABS, GRADIENT_REL, what + " dx");
@@ -271,8 +271,8 @@ public abstract class ActivationConformance extends KernelConformanceTest {
     RandomTensors random = new RandomTensors(SEED + 5);
     float[] values = random.uniformArray(1001, -5f, 5f);
     try (Arena arena = Arena.ofConfined()) {
-      Tensor offHeap = of(arena, values, 7, 143);
-      Tensor expected = zeros(arena, 7, 143);
+      Tensor offHeap = ofIn(arena, values, 7, 143);
+      Tensor expected = zerosIn(arena, 7, 143);
       kernels().forward(Activation.GELU_ERF, 0f, offHeap, expected);
       Tensor heapY = Tensor.wrap(new float[1001], 7, 143);
       kernels().forward(Activation.GELU_ERF, 0f, Tensor.wrap(values.clone(), 7, 143), heapY);
@@ -283,24 +283,24 @@ public abstract class ActivationConformance extends KernelConformanceTest {
   @Test
   void rejectsInvalidArguments() {
     try (Arena arena = Arena.ofConfined()) {
-      Tensor x = zeros(arena, 3, 4);
-      Tensor y = zeros(arena, 3, 4);
-      assertMessage(() -> kernels().forward(Activation.RELU, 0f, x, zeros(arena, 4, 3)),
+      Tensor x = zerosIn(arena, 3, 4);
+      Tensor y = zerosIn(arena, 3, 4);
+      assertMessage(() -> kernels().forward(Activation.RELU, 0f, x, zerosIn(arena, 4, 3)),
           "y: float32[4, 3] (expected: [3, 4] to match x: float32[3, 4])");
       assertMessage(() -> kernels().forward(Activation.RELU, 0f, Tensor.allocate(arena,
           DType.INT32, 3, 4), y), "x: int32[3, 4] (expected: float32)");
       assertMessage(() -> kernels().forward(Activation.RELU, 0f, x.transpose(0, 1),
-          zeros(arena, 4, 3)), "call contiguous() first");
+          zerosIn(arena, 4, 3)), "call contiguous() first");
       assertMessage(() -> kernels().forward(Activation.ELU, Float.NaN, x, y),
           "alpha: NaN (expected: a finite number for ELU)");
-      Tensor line = zeros(arena, 10);
+      Tensor line = zerosIn(arena, 10);
       assertMessage(() -> kernels().forward(Activation.TANH, 0f, line.slice(0, 0, 6),
           line.slice(0, 2, 8)), "partly overlaps x");
-      assertMessage(() -> kernels().backward(Activation.TANH, 0f, x, y, y, zeros(arena, 12)),
+      assertMessage(() -> kernels().backward(Activation.TANH, 0f, x, y, y, zerosIn(arena, 12)),
           "dx: float32[12] (expected: [3, 4] to match x: float32[3, 4])");
-      assertMessage(() -> kernels().preluForward(x, zeros(arena, 3), y),
+      assertMessage(() -> kernels().preluForward(x, zerosIn(arena, 3), y),
           "slope: float32[3] (expected: [4] or [1] for x: float32[3, 4], channels on axis 1)");
-      assertMessage(() -> kernels().preluBackward(x, zeros(arena, 4), y, y, zeros(arena, 2, 2)),
+      assertMessage(() -> kernels().preluBackward(x, zerosIn(arena, 4), y, y, zerosIn(arena, 2, 2)),
           "dslope: float32[2, 2] (expected: [4] to match slope: float32[4])");
     }
   }

@@ -13,9 +13,6 @@ import dev.harmonics.testing.GradientCheck;
 import dev.harmonics.testing.KernelConformanceTest;
 import dev.harmonics.testing.RandomTensors;
 import dev.harmonics.testing.TensorAssertions;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,9 +28,6 @@ public abstract class DropoutConformance extends KernelConformanceTest {
   private static final long[][] SEEDS_AND_OFFSETS = {
       {0, 0}, {42, 7}, {-1, Long.MAX_VALUE}, {0x1234_5678_9abc_def0L, 0x1_0000_0003L}};
 
-  private final RandomTensors random = new RandomTensors(SEED);
-  private final List<Tensor> open = new ArrayList<>();
-
   private DropoutKernels kernels() {
     return candidate().dropout();
   }
@@ -42,36 +36,25 @@ public abstract class DropoutConformance extends KernelConformanceTest {
     return reference().dropout();
   }
 
-  private Tensor keep(Tensor t) {
-    open.add(t);
-    return t;
-  }
-
-  @AfterEach
-  void closeTensors() {
-    open.forEach(Tensor::close);
-    open.clear();
-  }
-
   @Test
   void forwardMatchesTheReferenceBitForBit() {
     for (int n : RandomTensors.AWKWARD_LENGTHS) {
-      Tensor x = keep(random.uniform(n));
+      Tensor x = uniform(n);
       for (long[] so : SEEDS_AND_OFFSETS) {
         float p = PROBABILITIES[(int) Math.floorMod(so[0] + n, PROBABILITIES.length)];
         checkForward(x, p, so[0], so[1]);
       }
     }
-    Tensor cube = keep(random.uniform(3, 17, 29));
+    Tensor cube = uniform(3, 17, 29);
     checkForward(cube, 0.3f, 99, 5);
   }
 
   @Test
   void keepRateIsWithinTheBinomialSpread() {
     int n = 200_003;
-    Tensor x = keep(random.uniform(0.5f, 1f, n));
-    Tensor y = keep(Tensor.zeros(n));
-    Tensor mask = keep(Tensor.allocate(DType.INT8, n));
+    Tensor x = uniform(0.5f, 1f, n);
+    Tensor y = zeros(n);
+    Tensor mask = track(Tensor.allocate(DType.INT8, n));
     for (float p : new float[] {0.1f, 0.5f, 0.9f}) {
       kernels().forward(x, p, 1234, 0, y, mask);
       byte[] m = mask.toByteArray();
@@ -98,10 +81,10 @@ public abstract class DropoutConformance extends KernelConformanceTest {
   void differentOffsetsDrawIndependentMasks() {
     int n = 100_000;
     float p = 0.5f;
-    Tensor x = keep(random.uniform(n));
-    Tensor y = keep(Tensor.zeros(n));
-    Tensor a = keep(Tensor.allocate(DType.INT8, n));
-    Tensor b = keep(Tensor.allocate(DType.INT8, n));
+    Tensor x = uniform(n);
+    Tensor y = zeros(n);
+    Tensor a = track(Tensor.allocate(DType.INT8, n));
+    Tensor b = track(Tensor.allocate(DType.INT8, n));
     kernels().forward(x, p, 77, 0, y, a);
     kernels().forward(x, p, 77, 1, y, b);
     byte[] ma = a.toByteArray();
@@ -119,17 +102,17 @@ public abstract class DropoutConformance extends KernelConformanceTest {
   @Test
   void theSameSeedGivesTheSameMaskAtEveryThreadCount() {
     int n = 300_007;
-    Tensor x = keep(random.uniform(n));
-    Tensor first = keep(Tensor.zeros(n));
-    Tensor firstMask = keep(Tensor.allocate(DType.INT8, n));
+    Tensor x = uniform(n);
+    Tensor first = zeros(n);
+    Tensor firstMask = track(Tensor.allocate(DType.INT8, n));
     int original = KernelPool.shared().parallelism();
     try {
       KernelPool.setParallelism(1);
       kernels().forward(x, 0.25f, 5, 3, first, firstMask);
       for (int threads : new int[] {2, 3, 4}) {
         KernelPool.setParallelism(threads);
-        Tensor y = keep(Tensor.zeros(n));
-        Tensor mask = keep(Tensor.allocate(DType.INT8, n));
+        Tensor y = zeros(n);
+        Tensor mask = track(Tensor.allocate(DType.INT8, n));
         kernels().forward(x, 0.25f, 5, 3, y, mask);
         assertEquals(-1, first.data().mismatch(y.data()), threads + " threads: y");
         assertEquals(-1, firstMask.data().mismatch(mask.data()), threads + " threads: mask");
@@ -137,8 +120,8 @@ public abstract class DropoutConformance extends KernelConformanceTest {
     } finally {
       KernelPool.setParallelism(original);
     }
-    Tensor other = keep(Tensor.allocate(DType.INT8, n));
-    kernels().forward(x, 0.25f, 6, 3, keep(Tensor.zeros(n)), other);
+    Tensor other = track(Tensor.allocate(DType.INT8, n));
+    kernels().forward(x, 0.25f, 6, 3, zeros(n), other);
     assertNotEquals(-1, firstMask.data().mismatch(other.data()), "another seed, another mask");
   }
 
@@ -147,9 +130,9 @@ public abstract class DropoutConformance extends KernelConformanceTest {
     float[] values = random.uniformArray(1000, -3, 3);
     values[10] = Float.NaN;
     values[11] = Float.POSITIVE_INFINITY;
-    Tensor x = keep(Tensor.of(values, 1000));
-    Tensor y = keep(Tensor.zeros(1000));
-    Tensor mask = keep(Tensor.allocate(DType.INT8, 1000));
+    Tensor x = of(values, 1000);
+    Tensor y = zeros(1000);
+    Tensor mask = track(Tensor.allocate(DType.INT8, 1000));
     kernels().forward(x, 0f, 9, 9, y, mask);
     assertEquals(-1, x.data().mismatch(y.data()), "p = 0 copies x");
     for (byte b : mask.toByteArray()) {
@@ -175,9 +158,9 @@ public abstract class DropoutConformance extends KernelConformanceTest {
     for (int i = 0; i < values.length; i += 37) {
       values[i] = i % 2 == 0 ? Float.NaN : Float.NEGATIVE_INFINITY;
     }
-    Tensor x = keep(Tensor.of(values, values.length));
-    Tensor expected = keep(Tensor.zeros(values.length));
-    Tensor actual = keep(Tensor.zeros(values.length));
+    Tensor x = of(values, values.length);
+    Tensor expected = zeros(values.length);
+    Tensor actual = zeros(values.length);
     oracle().forward(x, 0.5f, 3, 4, expected, null);
     kernels().forward(x, 0.5f, 3, 4, actual, null);
     TensorAssertions.assertClose(expected, actual, 0, 0, "dropout of NaN and infinity");
@@ -187,18 +170,18 @@ public abstract class DropoutConformance extends KernelConformanceTest {
   @Test
   void backwardFromTheMaskOrTheSeedMatchesTheReference() {
     for (int n : RandomTensors.AWKWARD_LENGTHS) {
-      Tensor x = keep(random.uniform(n));
-      Tensor dy = keep(random.uniform(n));
-      Tensor y = keep(Tensor.zeros(n));
-      Tensor mask = keep(Tensor.allocate(DType.INT8, n));
+      Tensor x = uniform(n);
+      Tensor dy = uniform(n);
+      Tensor y = zeros(n);
+      Tensor mask = track(Tensor.allocate(DType.INT8, n));
       float p = 0.3f;
       oracle().forward(x, p, 11, 12, y, mask);
-      Tensor expected = keep(Tensor.zeros(n));
+      Tensor expected = zeros(n);
       oracle().backward(dy, mask, p, expected);
-      Tensor fromMask = keep(Tensor.zeros(n));
+      Tensor fromMask = zeros(n);
       kernels().backward(dy, mask, p, fromMask);
       assertEquals(-1, expected.data().mismatch(fromMask.data()), "from the mask, n=" + n);
-      Tensor fromSeed = keep(Tensor.zeros(n));
+      Tensor fromSeed = zeros(n);
       kernels().backward(dy, 11, 12, p, fromSeed);
       assertEquals(-1, expected.data().mismatch(fromSeed.data()), "from the seed, n=" + n);
     }
@@ -206,9 +189,9 @@ public abstract class DropoutConformance extends KernelConformanceTest {
 
   @Test
   void backwardTreatsAnyNonzeroMaskByteAsKept() {
-    Tensor dy = keep(Tensor.of(new float[] {1, 2, 3, 4, 5}, 5));
-    Tensor mask = keep(Tensor.ofBytes(new byte[] {0, 1, -1, 7, 0}, 5));
-    Tensor dx = keep(Tensor.zeros(5));
+    Tensor dy = of(new float[] {1, 2, 3, 4, 5}, 5);
+    Tensor mask = track(Tensor.ofBytes(new byte[] {0, 1, -1, 7, 0}, 5));
+    Tensor dx = zeros(5);
     kernels().backward(dy, mask, 0.5f, dx);
     TensorAssertions.assertClose(new float[] {0, 4, 6, 8, 0}, dx.toFloatArray(), 0, 0,
         "dx with mask bytes 0, 1, -1, 7, 0");
@@ -216,8 +199,8 @@ public abstract class DropoutConformance extends KernelConformanceTest {
 
   @Test
   void inPlaceForwardEqualsOutOfPlace() {
-    Tensor x = keep(random.uniform(5000));
-    Tensor y = keep(Tensor.zeros(5000));
+    Tensor x = uniform(5000);
+    Tensor y = zeros(5000);
     kernels().forward(x, 0.4f, 8, 8, y, null);
     kernels().forward(x, 0.4f, 8, 8, x, null);
     assertEquals(-1, x.data().mismatch(y.data()));
@@ -225,15 +208,15 @@ public abstract class DropoutConformance extends KernelConformanceTest {
 
   @Test
   void backwardMatchesFiniteDifferences() {
-    Tensor x = keep(random.uniform(2, 37));
-    Tensor w = keep(random.uniform(2, 37));
-    Tensor y = keep(Tensor.zeros(2, 37));
-    Tensor mask = keep(Tensor.allocate(DType.INT8, 2, 37));
+    Tensor x = uniform(2, 37);
+    Tensor w = uniform(2, 37);
+    Tensor y = zeros(2, 37);
+    Tensor mask = track(Tensor.allocate(DType.INT8, 2, 37));
     double[] numerical = GradientCheck.numericalGradient(x, t -> {
       kernels().forward(t, 0.3f, 21, 2, y, mask);
       return GradientCheck.dot(y, w);
     }, 1e-2);
-    Tensor dx = keep(Tensor.zeros(2, 37));
+    Tensor dx = zeros(2, 37);
     kernels().backward(w, mask, 0.3f, dx);
     GradientCheck.assertGradient(numerical, dx, 2e-3, 1e-3, "dropout backward from the mask");
     kernels().backward(w, 21, 2, 0.3f, dx);
@@ -242,40 +225,40 @@ public abstract class DropoutConformance extends KernelConformanceTest {
 
   @Test
   void invalidArgumentsAreRejectedWithTheParameterName() {
-    Tensor x = keep(random.uniform(4, 5));
-    Tensor y = keep(Tensor.zeros(4, 5));
-    Tensor mask = keep(Tensor.allocate(DType.INT8, 4, 5));
+    Tensor x = uniform(4, 5);
+    Tensor y = zeros(4, 5);
+    Tensor mask = track(Tensor.allocate(DType.INT8, 4, 5));
     for (float p : new float[] {-0.1f, 1.5f, Float.NaN}) {
       expectError("p: ", () -> kernels().forward(x, p, 0, 0, y, null));
       expectError("p: ", () -> kernels().backward(x, mask, p, y));
     }
-    expectError("y", () -> kernels().forward(x, 0.5f, 0, 0, keep(Tensor.zeros(5, 4)), null));
+    expectError("y", () -> kernels().forward(x, 0.5f, 0, 0, zeros(5, 4), null));
     expectError("mask", () -> kernels().forward(x, 0.5f, 0, 0, y,
-        keep(Tensor.allocate(DType.INT32, 4, 5))));
-    expectError("x", () -> kernels().forward(keep(Tensor.zeros(5, 4)).transpose(0, 1), 0.5f, 0,
+        track(Tensor.allocate(DType.INT32, 4, 5))));
+    expectError("x", () -> kernels().forward(zeros(5, 4).transpose(0, 1), 0.5f, 0,
         0, y, null));
-    expectError("x", () -> kernels().forward(keep(Tensor.allocate(DType.INT32, 4, 5)), 0.5f, 0,
+    expectError("x", () -> kernels().forward(track(Tensor.allocate(DType.INT32, 4, 5)), 0.5f, 0,
         0, y, null));
-    Tensor wide = keep(random.uniform(40));
+    Tensor wide = uniform(40);
     expectError("overlap", () -> kernels().forward(wide.slice(0, 0, 20), 0.5f, 0, 0,
         wide.slice(0, 10, 30), null));
-    expectError("dx", () -> kernels().backward(x, mask, 0.5f, keep(Tensor.zeros(20))));
-    expectError("mask", () -> kernels().backward(x, keep(Tensor.allocate(DType.INT8, 20)), 0.5f,
+    expectError("dx", () -> kernels().backward(x, mask, 0.5f, zeros(20)));
+    expectError("mask", () -> kernels().backward(x, track(Tensor.allocate(DType.INT8, 20)), 0.5f,
         y));
-    expectError("dx", () -> kernels().backward(x, 1, 2, 0.5f, keep(Tensor.zeros(3))));
+    expectError("dx", () -> kernels().backward(x, 1, 2, 0.5f, zeros(3)));
   }
 
   private void checkForward(Tensor x, float p, long seed, long offset) {
-    Tensor expected = keep(Tensor.zeros(x.shape()));
-    Tensor expectedMask = keep(Tensor.allocate(DType.INT8, x.shape()));
-    Tensor actual = keep(Tensor.zeros(x.shape()));
-    Tensor actualMask = keep(Tensor.allocate(DType.INT8, x.shape()));
+    Tensor expected = zeros(x.shape());
+    Tensor expectedMask = track(Tensor.allocate(DType.INT8, x.shape()));
+    Tensor actual = zeros(x.shape());
+    Tensor actualMask = track(Tensor.allocate(DType.INT8, x.shape()));
     oracle().forward(x, p, seed, offset, expected, expectedMask);
     kernels().forward(x, p, seed, offset, actual, actualMask);
     String what = "dropout p=" + p + " seed=" + seed + " offset=" + offset + " of " + x.describe();
     assertEquals(-1, expectedMask.data().mismatch(actualMask.data()), what + ": mask");
     assertEquals(-1, expected.data().mismatch(actual.data()), what + ": y");
-    Tensor withoutMask = keep(Tensor.zeros(x.shape()));
+    Tensor withoutMask = zeros(x.shape());
     kernels().forward(x, p, seed, offset, withoutMask, null);
     assertEquals(-1, expected.data().mismatch(withoutMask.data()), what + ": y without a mask");
   }

@@ -1,7 +1,7 @@
 package dev.harmonics.kernel.conformance;
 
-import static dev.harmonics.kernel.conformance.PointwiseFixtures.of;
-import static dev.harmonics.kernel.conformance.PointwiseFixtures.zeros;
+import static dev.harmonics.kernel.conformance.PointwiseFixtures.ofIn;
+import static dev.harmonics.kernel.conformance.PointwiseFixtures.zerosIn;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -96,27 +96,27 @@ public abstract class ElementwiseConformance extends KernelConformanceTest {
         Tensor b = operand(arena, random, pair[1]);
         int[] shape = ElementwiseKernels.broadcastShape(a, b);
         String what = op + " " + Arrays.toString(pair[0]) + " " + Arrays.toString(pair[1]);
-        Tensor expected = zeros(arena, shape);
-        Tensor actual = zeros(arena, shape);
+        Tensor expected = zerosIn(arena, shape);
+        Tensor actual = zerosIn(arena, shape);
         oracle().forward(op, a, b, expected);
         kernels().forward(op, a, b, actual);
         TensorAssertions.assertClose(expected, actual, 0, 0, what + " forward");
 
-        Tensor dy = PointwiseFixtures.uniform(arena, random, -1f, 1f, shape);
-        Tensor da = zeros(arena, pair[0]);
-        Tensor db = zeros(arena, pair[1]);
-        Tensor expectedDa = zeros(arena, pair[0]);
-        Tensor expectedDb = zeros(arena, pair[1]);
+        Tensor dy = PointwiseFixtures.uniformIn(arena, random, -1f, 1f, shape);
+        Tensor da = zerosIn(arena, pair[0]);
+        Tensor db = zerosIn(arena, pair[1]);
+        Tensor expectedDa = zerosIn(arena, pair[0]);
+        Tensor expectedDb = zerosIn(arena, pair[1]);
         oracle().backward(op, a, b, dy, expectedDa, expectedDb);
         kernels().backward(op, a, b, dy, da, db);
         // The reference on magnitudes sums |term| for each gradient element.
-        Tensor magDa = zeros(arena, pair[0]);
-        Tensor magDb = zeros(arena, pair[1]);
+        Tensor magDa = zerosIn(arena, pair[0]);
+        Tensor magDb = zerosIn(arena, pair[1]);
         oracle().backward(op, abs(arena, a), abs(arena, b), abs(arena, dy), magDa, magDb);
         assertSums(expectedDa, da, magDa, what + " da");
         assertSums(expectedDb, db, magDb, what + " db");
 
-        Tensor onlyDb = zeros(arena, pair[1]);
+        Tensor onlyDb = zerosIn(arena, pair[1]);
         kernels().backward(op, a, b, dy, null, onlyDb);
         // Not necessarily bit-identical: the JIT may sum vector lanes in another order.
         assertSums(expectedDb, onlyDb, magDb, what + " db without da");
@@ -129,7 +129,7 @@ public abstract class ElementwiseConformance extends KernelConformanceTest {
     for (int i = 0; i < v.length; i++) {
       v[i] = Math.abs(v[i]);
     }
-    return of(arena, v, t.shape());
+    return ofIn(arena, v, t.shape());
   }
 
   private static void assertSums(Tensor expected, Tensor actual, Tensor magnitude, String what) {
@@ -154,26 +154,26 @@ public abstract class ElementwiseConformance extends KernelConformanceTest {
       Tensor a = operand(arena, random, shape);
       Tensor b = operand(arena, random, shape);
       Tensor row = operand(arena, random, 19);
-      Tensor expected = zeros(arena, shape);
+      Tensor expected = zerosIn(arena, shape);
       kernels().forward(op, a, b, expected);
-      Tensor inA = of(arena, a.toFloatArray(), shape);
+      Tensor inA = ofIn(arena, a.toFloatArray(), shape);
       kernels().forward(op, inA, b, inA);
       TensorAssertions.assertClose(expected, inA, 0, 0, op + " out == a");
-      Tensor inB = of(arena, b.toFloatArray(), shape);
+      Tensor inB = ofIn(arena, b.toFloatArray(), shape);
       kernels().forward(op, a, inB, inB);
       TensorAssertions.assertClose(expected, inB, 0, 0, op + " out == b");
 
-      Tensor dy = PointwiseFixtures.uniform(arena, random, -1f, 1f, shape);
-      Tensor da = zeros(arena, shape);
-      Tensor dRow = zeros(arena, 19);
+      Tensor dy = PointwiseFixtures.uniformIn(arena, random, -1f, 1f, shape);
+      Tensor da = zerosIn(arena, shape);
+      Tensor dRow = zerosIn(arena, 19);
       kernels().backward(op, a, row, dy, da, dRow);
-      Tensor inPlace = of(arena, dy.toFloatArray(), shape);
-      Tensor dRowInPlace = zeros(arena, 19);
+      Tensor inPlace = ofIn(arena, dy.toFloatArray(), shape);
+      Tensor dRowInPlace = zerosIn(arena, 19);
       kernels().backward(op, a, row, inPlace, inPlace, dRowInPlace);
       TensorAssertions.assertClose(da, inPlace, 0, 0, op + " da == dy");
       TensorAssertions.assertClose(dRow, dRowInPlace, 0, 0, op + " db beside da == dy");
-      Tensor db = zeros(arena, shape);
-      Tensor dbInPlace = of(arena, dy.toFloatArray(), shape);
+      Tensor db = zerosIn(arena, shape);
+      Tensor dbInPlace = ofIn(arena, dy.toFloatArray(), shape);
       kernels().backward(op, a, b, dy, null, db);
       kernels().backward(op, a, b, dbInPlace, null, dbInPlace);
       TensorAssertions.assertClose(db, dbInPlace, 0, 0, op + " db == dy");
@@ -187,8 +187,8 @@ public abstract class ElementwiseConformance extends KernelConformanceTest {
     try (Arena arena = Arena.ofShared()) {
       for (int n : RandomTensors.AWKWARD_LENGTHS) {
         Tensor x = operand(arena, random, n);
-        Tensor expected = zeros(arena, n);
-        Tensor actual = zeros(arena, n);
+        Tensor expected = zerosIn(arena, n);
+        Tensor actual = zerosIn(arena, n);
         oracle().scalar(op, x, -1.75f, expected);
         kernels().scalar(op, x, -1.75f, actual);
         TensorAssertions.assertClose(expected, actual, 0, 0, op + " scalar " + n);
@@ -203,8 +203,8 @@ public abstract class ElementwiseConformance extends KernelConformanceTest {
       for (int n : RandomTensors.AWKWARD_LENGTHS) {
         Tensor x = operand(arena, random, n);
         float[] y = random.uniformArray(n, -1f, 1f);
-        Tensor expected = of(arena, y, n);
-        Tensor actual = of(arena, y, n);
+        Tensor expected = ofIn(arena, y, n);
+        Tensor actual = ofIn(arena, y, n);
         oracle().axpy(0.3f, x, expected);
         kernels().axpy(0.3f, x, actual);
         TensorAssertions.assertClose(expected, actual, 0, 0, "axpy " + n);
@@ -225,8 +225,8 @@ public abstract class ElementwiseConformance extends KernelConformanceTest {
         Tensor a = operand(arena, random, pair[0]);
         Tensor b = operand(arena, random, pair[1]);
         int[] shape = ElementwiseKernels.broadcastShape(a, b);
-        Tensor w = PointwiseFixtures.uniform(arena, random, -1f, 1f, shape);
-        Tensor y = zeros(arena, shape);
+        Tensor w = PointwiseFixtures.uniformIn(arena, random, -1f, 1f, shape);
+        Tensor y = zerosIn(arena, shape);
         double[] byA = GradientCheck.numericalGradient(a, t -> {
           kernels().forward(op, t, b, y);
           return GradientCheck.dot(y, w);
@@ -235,8 +235,8 @@ public abstract class ElementwiseConformance extends KernelConformanceTest {
           kernels().forward(op, a, t, y);
           return GradientCheck.dot(y, w);
         }, 1e-3);
-        Tensor da = zeros(arena, pair[0]);
-        Tensor db = zeros(arena, pair[1]);
+        Tensor da = zerosIn(arena, pair[0]);
+        Tensor db = zerosIn(arena, pair[1]);
         kernels().backward(op, a, b, w, da, db);
         String what = op + " " + Arrays.toString(pair[0]) + " " + Arrays.toString(pair[1]);
         GradientCheck.assertGradient(byA, da, GRADIENT_ABS, GRADIENT_REL, what + " da");
@@ -258,19 +258,19 @@ public abstract class ElementwiseConformance extends KernelConformanceTest {
       right[i] = specials[i % n];
     }
     try (Arena arena = Arena.ofShared()) {
-      Tensor a = of(arena, left, n * n);
-      Tensor b = of(arena, right, n * n);
-      Tensor expected = zeros(arena, n * n);
-      Tensor actual = zeros(arena, n * n);
+      Tensor a = ofIn(arena, left, n * n);
+      Tensor b = ofIn(arena, right, n * n);
+      Tensor expected = zerosIn(arena, n * n);
+      Tensor actual = zerosIn(arena, n * n);
       oracle().forward(op, a, b, expected);
       kernels().forward(op, a, b, actual);
       TensorAssertions.assertClose(expected, actual, 0, 0, op + " of special values");
 
-      Tensor rows = of(arena, left, n, n);
-      Tensor column = zeros(arena, n, 1).fill(1f);
-      Tensor dy = of(arena, right, n, n);
-      Tensor expectedDb = zeros(arena, n, 1);
-      Tensor actualDb = zeros(arena, n, 1);
+      Tensor rows = ofIn(arena, left, n, n);
+      Tensor column = zerosIn(arena, n, 1).fill(1f);
+      Tensor dy = ofIn(arena, right, n, n);
+      Tensor expectedDb = zerosIn(arena, n, 1);
+      Tensor actualDb = zerosIn(arena, n, 1);
       oracle().backward(op, rows, column, dy, null, expectedDb);
       kernels().backward(op, rows, column, dy, null, actualDb);
       TensorAssertions.assertClose(expectedDb, actualDb, 1e-30, 1e-6, op + " summed gradient");
@@ -281,22 +281,23 @@ public abstract class ElementwiseConformance extends KernelConformanceTest {
   @Test
   void rejectsInvalidArguments() {
     try (Arena arena = Arena.ofShared()) {
-      Tensor a = zeros(arena, 2, 3);
-      Tensor b = zeros(arena, 4);
-      assertMessage(() -> kernels().add(a, b, zeros(arena, 2, 3)),
+      Tensor a = zerosIn(arena, 2, 3);
+      Tensor b = zerosIn(arena, 4);
+      assertMessage(() -> kernels().add(a, b, zerosIn(arena, 2, 3)),
           "a: float32[2, 3] and b: float32[4] do not broadcast: dimension -1 is 3 vs 4");
-      assertMessage(() -> kernels().mul(a, zeros(arena, 3), zeros(arena, 3, 3)),
+      assertMessage(() -> kernels().mul(a, zerosIn(arena, 3), zerosIn(arena, 3, 3)),
           "out: float32[3, 3] (expected: [2, 3]");
-      assertMessage(() -> kernels().backward(BinaryOp.MUL, a, zeros(arena, 3), zeros(arena, 2, 3),
-          null, zeros(arena, 1, 3)), "db: float32[1, 3] (expected: [3] to match b: float32[3])");
+      assertMessage(() -> kernels().backward(BinaryOp.MUL, a, zerosIn(arena, 3),
+          zerosIn(arena, 2, 3), null, zerosIn(arena, 1, 3)),
+          "db: float32[1, 3] (expected: [3] to match b: float32[3])");
       assertMessage(() -> kernels().sub(Tensor.allocate(arena, DType.INT8, 2, 3), a, a),
           "a: int8[2, 3] (expected: float32)");
-      Tensor line = zeros(arena, 12);
+      Tensor line = zerosIn(arena, 12);
       assertMessage(() -> kernels().add(line.slice(0, 0, 6), line.slice(0, 6, 12),
           line.slice(0, 3, 9)), "partly overlaps a");
-      assertMessage(() -> kernels().axpy(2f, zeros(arena, 3), zeros(arena, 4)),
+      assertMessage(() -> kernels().axpy(2f, zerosIn(arena, 3), zerosIn(arena, 4)),
           "y: float32[4] (expected: [3] to match x: float32[3])");
-      assertMessage(() -> kernels().div(a.transpose(0, 1), zeros(arena, 1), zeros(arena, 3, 2)),
+      assertMessage(() -> kernels().div(a.transpose(0, 1), zerosIn(arena, 1), zerosIn(arena, 3, 2)),
           "call contiguous() first");
     }
   }

@@ -12,10 +12,7 @@ import dev.harmonics.testing.GradientCheck;
 import dev.harmonics.testing.KernelConformanceTest;
 import dev.harmonics.testing.RandomTensors;
 import dev.harmonics.testing.TensorAssertions;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,26 +29,12 @@ public abstract class EmbeddingConformance extends KernelConformanceTest {
   private static final double GRAD_ABS = 1e-4;
   private static final double GRAD_REL = 1e-5;
 
-  private final RandomTensors random = new RandomTensors(SEED);
-  private final List<Tensor> open = new ArrayList<>();
-
   private EmbeddingKernels kernels() {
     return candidate().embedding();
   }
 
   private EmbeddingKernels oracle() {
     return reference().embedding();
-  }
-
-  private Tensor keep(Tensor t) {
-    open.add(t);
-    return t;
-  }
-
-  @AfterEach
-  void closeTensors() {
-    open.forEach(Tensor::close);
-    open.clear();
   }
 
   @Test
@@ -62,23 +45,23 @@ public abstract class EmbeddingConformance extends KernelConformanceTest {
         continue;
       }
       int rows = random.between(1, 40);
-      Tensor table = keep(random.uniform(rows, width));
+      Tensor table = uniform(rows, width);
       for (int[] shape : indexShapes) {
-        Tensor indices = keep(random.indices(rows, shape));
+        Tensor indices = track(random.indices(rows, shape));
         checkLookup(table, indices);
       }
     }
-    Tensor wideBatch = keep(random.uniform(1000, 64));
-    checkLookup(wideBatch, keep(random.indices(1000, 64, 50)));
+    Tensor wideBatch = uniform(1000, 64);
+    checkLookup(wideBatch, track(random.indices(1000, 64, 50)));
   }
 
   @Test
   void lookupCopiesNaNAndInfinity() {
-    Tensor table = keep(random.uniform(4, 9));
+    Tensor table = uniform(4, 9);
     table.set(Float.NaN, 2, 3);
     table.set(Float.NEGATIVE_INFINITY, 1, 8);
-    Tensor indices = keep(Tensor.ofInts(new int[] {2, 1, 2}, 3));
-    Tensor out = keep(Tensor.zeros(3, 9));
+    Tensor indices = track(Tensor.ofInts(new int[] {2, 1, 2}, 3));
+    Tensor out = zeros(3, 9);
     kernels().lookup(table, indices, out);
     assertTrue(Float.isNaN(out.get(0, 3)) && Float.isNaN(out.get(2, 3)), "NaN copied");
     assertEquals(Float.NEGATIVE_INFINITY, out.get(1, 8));
@@ -89,11 +72,11 @@ public abstract class EmbeddingConformance extends KernelConformanceTest {
     int[] widths = {1, 3, 8, 17, 33, 207, 256, 300, 702};
     for (int width : widths) {
       for (int rows : new int[] {1, 5, 60}) {
-        Tensor indices = keep(random.indices(rows, 4, 31));
-        Tensor dout = keep(random.uniform(4, 31, width));
-        Tensor start = keep(random.uniform(rows, width));
-        Tensor expected = keep(Tensor.zeros(rows, width));
-        Tensor actual = keep(Tensor.zeros(rows, width));
+        Tensor indices = track(random.indices(rows, 4, 31));
+        Tensor dout = uniform(4, 31, width);
+        Tensor start = uniform(rows, width);
+        Tensor expected = zeros(rows, width);
+        Tensor actual = zeros(rows, width);
         expected.copyFrom(start.toFloatArray());
         actual.copyFrom(start.toFloatArray());
         oracle().backward(indices, dout, expected);
@@ -109,14 +92,14 @@ public abstract class EmbeddingConformance extends KernelConformanceTest {
     int original = KernelPool.shared().parallelism();
     try {
       for (int width : new int[] {48, 520}) {
-        Tensor indices = keep(random.indices(300, 2000));
-        Tensor dout = keep(random.uniform(2000, width));
-        Tensor first = keep(Tensor.zeros(300, width));
+        Tensor indices = track(random.indices(300, 2000));
+        Tensor dout = uniform(2000, width);
+        Tensor first = zeros(300, width);
         KernelPool.setParallelism(1);
         kernels().backward(indices, dout, first);
         for (int threads : new int[] {2, 3, 4}) {
           KernelPool.setParallelism(threads);
-          Tensor again = keep(Tensor.zeros(300, width));
+          Tensor again = zeros(300, width);
           kernels().backward(indices, dout, again);
           assertEquals(-1, first.data().mismatch(again.data()),
               "width " + width + " with " + threads + " threads");
@@ -129,9 +112,9 @@ public abstract class EmbeddingConformance extends KernelConformanceTest {
 
   @Test
   void backwardAddsIntoTheTableAndPropagatesNaN() {
-    Tensor indices = keep(Tensor.ofInts(new int[] {1, 0, 1}, 3));
-    Tensor dout = keep(Tensor.of(new float[] {1, 2, 3, 4, Float.NaN, 6}, 3, 2));
-    Tensor dtable = keep(Tensor.of(new float[] {10, 20, 30, 40, 50, 60}, 3, 2));
+    Tensor indices = track(Tensor.ofInts(new int[] {1, 0, 1}, 3));
+    Tensor dout = of(new float[] {1, 2, 3, 4, Float.NaN, 6}, 3, 2);
+    Tensor dtable = of(new float[] {10, 20, 30, 40, 50, 60}, 3, 2);
     kernels().backward(indices, dout, dtable);
     float[] got = dtable.toFloatArray();
     assertEquals(13f, got[0]);
@@ -144,60 +127,60 @@ public abstract class EmbeddingConformance extends KernelConformanceTest {
 
   @Test
   void backwardMatchesFiniteDifferences() {
-    Tensor table = keep(random.uniform(5, 3));
-    Tensor indices = keep(Tensor.ofInts(new int[] {4, 0, 4, 2, 4, 0}, 2, 3));
-    Tensor w = keep(random.uniform(2, 3, 3));
-    Tensor out = keep(Tensor.zeros(2, 3, 3));
+    Tensor table = uniform(5, 3);
+    Tensor indices = track(Tensor.ofInts(new int[] {4, 0, 4, 2, 4, 0}, 2, 3));
+    Tensor w = uniform(2, 3, 3);
+    Tensor out = zeros(2, 3, 3);
     double[] numerical = GradientCheck.numericalGradient(table, t -> {
       kernels().lookup(t, indices, out);
       return GradientCheck.dot(out, w);
     }, 1e-2);
-    Tensor dtable = keep(Tensor.zeros(5, 3));
+    Tensor dtable = zeros(5, 3);
     kernels().backward(indices, w, dtable);
     GradientCheck.assertGradient(numerical, dtable, 2e-3, 1e-3, "embedding backward");
   }
 
   @Test
   void outOfRangeIndicesNameTheIndexAndTheTableSize() {
-    Tensor table = keep(random.uniform(10, 4));
-    Tensor out = keep(Tensor.zeros(2, 3, 4));
-    Tensor negative = keep(Tensor.ofInts(new int[] {1, 2, 3, 4, -1, 5}, 2, 3));
+    Tensor table = uniform(10, 4);
+    Tensor out = zeros(2, 3, 4);
+    Tensor negative = track(Tensor.ofInts(new int[] {1, 2, 3, 4, -1, 5}, 2, 3));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> kernels().lookup(table, negative, out));
     assertTrue(e.getMessage().contains("is -1") && e.getMessage().contains("V = 10")
         && e.getMessage().contains("element 4 [1, 1]"), e.getMessage());
-    Tensor tooBig = keep(Tensor.ofInts(new int[] {1, 10, 3, 4, 0, 5}, 2, 3));
+    Tensor tooBig = track(Tensor.ofInts(new int[] {1, 10, 3, 4, 0, 5}, 2, 3));
     e = assertThrows(IllegalArgumentException.class,
-        () -> kernels().backward(tooBig, out, keep(Tensor.zeros(10, 4))));
+        () -> kernels().backward(tooBig, out, zeros(10, 4)));
     assertTrue(e.getMessage().contains("is 10") && e.getMessage().contains("V = 10"),
         e.getMessage());
   }
 
   @Test
   void invalidArgumentsAreRejectedWithTheParameterName() {
-    Tensor table = keep(random.uniform(10, 4));
-    Tensor indices = keep(random.indices(10, 2, 3));
-    expectError("table", () -> kernels().lookup(keep(random.uniform(10)), indices,
-        keep(Tensor.zeros(2, 3, 4))));
-    expectError("table", () -> kernels().lookup(keep(random.uniform(4, 10)).transpose(0, 1),
-        indices, keep(Tensor.zeros(2, 3, 4))));
-    expectError("indices", () -> kernels().lookup(table, keep(random.uniform(2, 3)),
-        keep(Tensor.zeros(2, 3, 4))));
-    expectError("out", () -> kernels().lookup(table, indices, keep(Tensor.zeros(2, 3, 5))));
-    expectError("out", () -> kernels().lookup(table, indices, keep(Tensor.zeros(6, 4))));
-    expectError("dout", () -> kernels().backward(indices, keep(Tensor.zeros(2, 4, 4)),
-        keep(Tensor.zeros(10, 4))));
-    expectError("dtable", () -> kernels().backward(indices, keep(Tensor.zeros(2, 3, 4)),
-        keep(Tensor.allocate(DType.INT32, 10, 4))));
-    Tensor shared = keep(Tensor.zeros(10, 4));
-    expectError("overlap", () -> kernels().lookup(shared, keep(random.indices(10, 10)), shared));
+    Tensor table = uniform(10, 4);
+    Tensor indices = track(random.indices(10, 2, 3));
+    expectError("table", () -> kernels().lookup(uniform(10), indices,
+        zeros(2, 3, 4)));
+    expectError("table", () -> kernels().lookup(uniform(4, 10).transpose(0, 1),
+        indices, zeros(2, 3, 4)));
+    expectError("indices", () -> kernels().lookup(table, uniform(2, 3),
+        zeros(2, 3, 4)));
+    expectError("out", () -> kernels().lookup(table, indices, zeros(2, 3, 5)));
+    expectError("out", () -> kernels().lookup(table, indices, zeros(6, 4)));
+    expectError("dout", () -> kernels().backward(indices, zeros(2, 4, 4),
+        zeros(10, 4)));
+    expectError("dtable", () -> kernels().backward(indices, zeros(2, 3, 4),
+        track(Tensor.allocate(DType.INT32, 10, 4))));
+    Tensor shared = zeros(10, 4);
+    expectError("overlap", () -> kernels().lookup(shared, track(random.indices(10, 10)), shared));
   }
 
   private void checkLookup(Tensor table, Tensor indices) {
     int[] shape = Arrays.copyOf(indices.shape(), indices.rank() + 1);
     shape[indices.rank()] = table.dim(1);
-    Tensor expected = keep(Tensor.zeros(shape));
-    Tensor actual = keep(Tensor.zeros(shape));
+    Tensor expected = zeros(shape);
+    Tensor actual = zeros(shape);
     oracle().lookup(table, indices, expected);
     kernels().lookup(table, indices, actual);
     TensorAssertions.assertClose(expected, actual, 0, 0,

@@ -12,11 +12,7 @@ import dev.harmonics.tensor.DType;
 import dev.harmonics.tensor.Tensor;
 import dev.harmonics.testing.GradientCheck;
 import dev.harmonics.testing.KernelConformanceTest;
-import dev.harmonics.testing.RandomTensors;
 import dev.harmonics.testing.TensorAssertions;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -33,24 +29,6 @@ public abstract class GemmConformance extends KernelConformanceTest {
   /** Sizes around the tile and vector edges for 128-, 256- and 512-bit species. */
   private static final int[] ODD_SIZES = {1, 3, 17, 33, 65, 127};
   private static final double EPS = 0x1p-23;
-
-  private final RandomTensors random = new RandomTensors(SEED);
-  private final List<Tensor> tensors = new ArrayList<>();
-
-  @AfterEach
-  void closeTensors() {
-    tensors.forEach(Tensor::close);
-    tensors.clear();
-  }
-
-  private Tensor track(Tensor t) {
-    tensors.add(t);
-    return t;
-  }
-
-  private Tensor uniform(int... shape) {
-    return track(random.uniform(shape));
-  }
 
   private GemmKernels gemm() {
     return candidate().gemm();
@@ -71,7 +49,7 @@ public abstract class GemmConformance extends KernelConformanceTest {
     Tensor b = uniform(stored(transB, k, n));
     Tensor bias = withBias ? uniform(n) : null;
     Tensor expected = uniform(m, n);
-    Tensor actual = track(Tensor.zeros(m, n));
+    Tensor actual = zeros(m, n);
     expected.copyTo(actual);
     float activationAlpha = activation.defaultAlpha();
     reference().gemm().gemm(transA, transB, alpha, a, b, beta, expected, bias, activation,
@@ -158,12 +136,12 @@ public abstract class GemmConformance extends KernelConformanceTest {
   void betaZeroOverwritesNaNInC() {
     Tensor a = uniform(20, 30);
     Tensor b = uniform(30, 40);
-    Tensor c = track(Tensor.zeros(20, 40)).fill(Float.NaN);
+    Tensor c = zeros(20, 40).fill(Float.NaN);
     gemm().gemm(false, false, 1f, a, b, 0f, c);
     for (float v : c.toFloatArray()) {
       assertFalse(Float.isNaN(v), "beta == 0 must not read C");
     }
-    Tensor row = track(Tensor.zeros(1, 40)).fill(Float.NaN);
+    Tensor row = zeros(1, 40).fill(Float.NaN);
     gemm().gemm(false, false, 1f, uniform(1, 30), b, 0f, row);
     for (float v : row.toFloatArray()) {
       assertFalse(Float.isNaN(v), "beta == 0 must not read C (one row)");
@@ -174,10 +152,10 @@ public abstract class GemmConformance extends KernelConformanceTest {
   void nanAndInfinityInAPropagate() {
     for (int m : new int[] {2, 20}) {
       Tensor a = uniform(m, 30);
-      Tensor b = track(random.uniform(0.5f, 1f, 30, 40));
+      Tensor b = uniform(0.5f, 1f, 30, 40);
       a.set(Float.NaN, 1, 3);
       a.set(Float.POSITIVE_INFINITY, 0, 7);
-      Tensor c = track(Tensor.zeros(m, 40));
+      Tensor c = zeros(m, 40);
       gemm().gemm(false, false, 1f, a, b, 0f, c);
       for (int j = 0; j < 40; j++) {
         assertTrue(Float.isNaN(c.get(1, j)), "NaN in row 1 of A reaches C[1, " + j + "]");
@@ -191,7 +169,7 @@ public abstract class GemmConformance extends KernelConformanceTest {
 
   @Test
   void nanInOldCPropagatesWhenBetaIsNonZero() {
-    Tensor c = track(Tensor.zeros(10, 10));
+    Tensor c = zeros(10, 10);
     c.set(Float.NaN, 4, 5);
     gemm().gemm(false, false, 1f, uniform(10, 10), uniform(10, 10), 1f, c);
     assertTrue(Float.isNaN(c.get(4, 5)));
@@ -214,8 +192,8 @@ public abstract class GemmConformance extends KernelConformanceTest {
       TensorAssertions.assertClose(new float[] {expected}, new float[] {got[i]}, 1e-6, 1e-6,
           "alpha == 0 element " + i);
     }
-    Tensor empty = track(Tensor.zeros(9, 70)).fill(Float.NaN);
-    gemm().gemm(false, false, 1f, track(Tensor.zeros(9, 0)), track(Tensor.zeros(0, 70)), 0f,
+    Tensor empty = zeros(9, 70).fill(Float.NaN);
+    gemm().gemm(false, false, 1f, zeros(9, 0), zeros(0, 70), 0f,
         empty);
     for (float v : empty.toFloatArray()) {
       assertTrue(v == 0f, "K == 0 with beta == 0 gives zeros");
@@ -226,10 +204,10 @@ public abstract class GemmConformance extends KernelConformanceTest {
   void heapBackedTensorsWork() {
     float[] av = random.uniformArray(12 * 9, -1, 1);
     float[] bv = random.uniformArray(9 * 31, -1, 1);
-    Tensor expected = track(Tensor.zeros(12, 31));
+    Tensor expected = zeros(12, 31);
     Tensor actual = Tensor.wrap(new float[12 * 31], 12, 31);
-    reference().gemm().gemm(false, false, 1f, track(Tensor.of(av, 12, 9)),
-        track(Tensor.of(bv, 9, 31)), 0f, expected);
+    reference().gemm().gemm(false, false, 1f, of(av, 12, 9),
+        of(bv, 9, 31), 0f, expected);
     gemm().gemm(false, false, 1f, Tensor.wrap(av, 12, 9), Tensor.wrap(bv, 9, 31), 0f, actual);
     TensorAssertions.assertClose(expected, actual, tolerance(9, 1f), 1e-5, "heap tensors");
   }
@@ -239,8 +217,8 @@ public abstract class GemmConformance extends KernelConformanceTest {
     Tensor a = uniform(batch, transA ? k : m, transA ? m : k);
     int[] bShape = stored(transB, k, n);
     Tensor b = broadcast ? uniform(bShape) : uniform(batch, bShape[0], bShape[1]);
-    Tensor expected = track(Tensor.zeros(batch, m, n));
-    Tensor actual = track(Tensor.zeros(batch, m, n)).fill(Float.NaN);
+    Tensor expected = zeros(batch, m, n);
+    Tensor actual = zeros(batch, m, n).fill(Float.NaN);
     reference().gemm().batchedMatmul(transA, transB, a, b, expected);
     gemm().batchedMatmul(transA, transB, a, b, actual);
     TensorAssertions.assertClose(expected, actual, tolerance(k, 1f), 1e-5,
@@ -302,9 +280,9 @@ public abstract class GemmConformance extends KernelConformanceTest {
       Tensor a = uniform(stored(transA, m, k));
       Tensor b = uniform(stored(transB, k, n));
       Tensor g = uniform(m, n);
-      Tensor c = track(Tensor.zeros(m, n));
-      Tensor gradA = track(Tensor.zeros(a.shape()));
-      Tensor gradB = track(Tensor.zeros(b.shape()));
+      Tensor c = zeros(m, n);
+      Tensor gradA = zeros(a.shape());
+      Tensor gradB = zeros(b.shape());
       if (transA) {
         gemm().gemm(transB, true, 1f, b, g, 0f, gradA);
       } else {
@@ -332,7 +310,7 @@ public abstract class GemmConformance extends KernelConformanceTest {
   @Test
   void rejectsMismatchedShapes() {
     Tensor a = uniform(2, 4);
-    Tensor c = track(Tensor.zeros(2, 3));
+    Tensor c = zeros(2, 3);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> gemm().gemm(false, false, 1f, a, uniform(5, 3), 0f, c));
     assertTrue(e.getMessage().startsWith("b: float32[5, 3] (expected: [4, N]"), e.getMessage());
@@ -351,11 +329,11 @@ public abstract class GemmConformance extends KernelConformanceTest {
   void rejectsViewsWrongTypesAndAliasing() {
     Tensor a = uniform(4, 2);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> gemm()
-        .gemm(false, false, 1f, a.transpose(0, 1), uniform(4, 3), 0f, track(Tensor.zeros(2, 3))));
+        .gemm(false, false, 1f, a.transpose(0, 1), uniform(4, 3), 0f, zeros(2, 3)));
     assertTrue(e.getMessage().startsWith("a: ") && e.getMessage().contains("transpose flag"),
         e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> gemm().gemm(false, false, 1f,
-        track(Tensor.allocate(DType.INT8, 2, 4)), uniform(4, 3), 0f, track(Tensor.zeros(2, 3))));
+        track(Tensor.allocate(DType.INT8, 2, 4)), uniform(4, 3), 0f, zeros(2, 3)));
     assertTrue(e.getMessage().startsWith("a: int8[2, 4]"), e.getMessage());
     Tensor square = uniform(3, 3);
     e = assertThrows(IllegalArgumentException.class,
@@ -363,11 +341,11 @@ public abstract class GemmConformance extends KernelConformanceTest {
     assertTrue(e.getMessage().contains("overlaps a"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
         () -> gemm().batchedMatmul(false, false, uniform(2, 3, 4), uniform(3, 4, 5),
-            track(Tensor.zeros(2, 3, 5))));
+            zeros(2, 3, 5)));
     assertTrue(e.getMessage().startsWith("b: float32[3, 4, 5]"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
         () -> gemm().batchedMatmul(false, false, uniform(2, 3, 4), uniform(4, 5),
-            track(Tensor.zeros(2, 5, 3))));
+            zeros(2, 5, 3)));
     assertTrue(e.getMessage().startsWith("c: float32[2, 5, 3] (expected: [2, 3, 5])"),
         e.getMessage());
   }

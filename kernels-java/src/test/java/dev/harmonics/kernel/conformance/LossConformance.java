@@ -2,7 +2,6 @@ package dev.harmonics.kernel.conformance;
 
 import static dev.harmonics.testing.TensorAssertions.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.harmonics.kernel.LossKernels;
@@ -13,9 +12,7 @@ import dev.harmonics.testing.KernelConformanceTest;
 import dev.harmonics.testing.RandomTensors;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 /** Cross-entropy and MSE of {@link #candidate()} against the reference. */
 public abstract class LossConformance extends KernelConformanceTest {
@@ -36,38 +33,12 @@ public abstract class LossConformance extends KernelConformanceTest {
 
   private static final int IGNORE = -100;
 
-  private final List<Tensor> open = new ArrayList<>();
-  private final RandomTensors random = new RandomTensors(SEED);
-
-  @AfterEach
-  void closeTensors() {
-    open.forEach(Tensor::close);
-    open.clear();
-  }
-
   private LossKernels kernels() {
     return candidate().losses();
   }
 
   private LossKernels oracle() {
     return reference().losses();
-  }
-
-  private Tensor track(Tensor t) {
-    open.add(t);
-    return t;
-  }
-
-  private Tensor uniform(float lo, float hi, int... shape) {
-    return track(random.uniform(lo, hi, shape));
-  }
-
-  private Tensor zeros(int... shape) {
-    return track(Tensor.zeros(shape));
-  }
-
-  private Tensor of(float[] values, int... shape) {
-    return track(Tensor.of(values, shape));
   }
 
   private Tensor labels(int... values) {
@@ -289,7 +260,7 @@ public abstract class LossConformance extends KernelConformanceTest {
     Tensor labels = randomLabels(6, 19, true);
     Tensor expected = zeros(6, 19);
     float loss = kernels().softmaxCrossEntropy(logits, labels, IGNORE, 0.1f, expected);
-    Tensor inPlace = track(Tensor.of(logits.toFloatArray(), 6, 19));
+    Tensor inPlace = of(logits.toFloatArray(), 6, 19);
     assertEquals(loss, kernels().softmaxCrossEntropy(inPlace, labels, IGNORE, 0.1f, inPlace));
     assertClose(expected, inPlace, 0, 0, "dlogits == logits, labels");
     Tensor targets = randomTargets(6, 19);
@@ -337,13 +308,5 @@ public abstract class LossConformance extends KernelConformanceTest {
       return;
     }
     assertEquals(expected, actual, LOSS_ABS + LOSS_REL * Math.abs(expected), what);
-  }
-
-  private static void expectError(Executable call, String... fragments) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-    for (String fragment : fragments) {
-      assertTrue(e.getMessage().contains(fragment),
-          "message '" + e.getMessage() + "' should mention '" + fragment + "'");
-    }
   }
 }

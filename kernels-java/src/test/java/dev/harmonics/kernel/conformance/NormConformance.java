@@ -3,7 +3,6 @@ package dev.harmonics.kernel.conformance;
 import static dev.harmonics.testing.TensorAssertions.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.harmonics.kernel.NormKernels;
@@ -16,9 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 /** Batch norm, layer norm and RMS norm of {@link #candidate()} against the reference. */
 public abstract class NormConformance extends KernelConformanceTest {
@@ -52,15 +49,6 @@ public abstract class NormConformance extends KernelConformanceTest {
       {3, 3, 7, 7}, {2, 3, 8, 8}, {3, 2, 5, 13}, {2, 5, 13, 17}, {4, 3, 11}, {2, 2, 3, 3, 5},
       {1, 3, 31}, {1000, 103}, {8, 16, 28, 28}};
 
-  private final List<Tensor> open = new ArrayList<>();
-  private final RandomTensors random = new RandomTensors(SEED);
-
-  @AfterEach
-  void closeTensors() {
-    open.forEach(Tensor::close);
-    open.clear();
-  }
-
   private NormKernels kernels() {
     return candidate().norm();
   }
@@ -69,21 +57,8 @@ public abstract class NormConformance extends KernelConformanceTest {
     return reference().norm();
   }
 
-  private Tensor track(Tensor t) {
-    open.add(t);
-    return t;
-  }
-
-  private Tensor uniform(float lo, float hi, int... shape) {
-    return track(random.uniform(lo, hi, shape));
-  }
-
-  private Tensor zeros(int... shape) {
-    return track(Tensor.zeros(shape));
-  }
-
   private Tensor copy(Tensor t) {
-    return track(Tensor.of(t.toFloatArray(), t.shape()));
+    return of(t.toFloatArray(), t.shape());
   }
 
   private static int[] dims(int... d) {
@@ -132,7 +107,7 @@ public abstract class NormConformance extends KernelConformanceTest {
     // normalised value by up to ~1e-2; what must not happen is the float sum losing the mean.
     for (int[] shape : new int[][] {{4, 3, 5, 7}, {40, 3}}) {
       Tensor x = uniform(1000f, 1000.01f, shape);
-      Tensor gamma = track(Tensor.of(new float[] {1, 1, 1}, 3));
+      Tensor gamma = of(new float[] {1, 1, 1}, 3);
       Tensor y = zeros(shape);
       Tensor yRef = zeros(shape);
       oracle().batchNormTrainingForward(x, gamma, zeros(3), zeros(3), zeros(3), MOMENTUM, 0f, yRef,
@@ -249,17 +224,17 @@ public abstract class NormConformance extends KernelConformanceTest {
       biased[c] = biased[c] * (count - 1) / count;
     }
     Tensor yInfer = zeros(shape);
-    kernels().batchNormInference(x, gamma, beta, runMean, track(Tensor.of(biased, 4)), EPS,
+    kernels().batchNormInference(x, gamma, beta, runMean, of(biased, 4), EPS,
         yInfer);
     assertClose(yTrain, yInfer, 1e-4, 1e-4, "training output vs inference with batch statistics");
   }
 
   @Test
   void batchNormUpdatesRunningStatisticsWithTheUnbiasedVariance() {
-    Tensor x = track(Tensor.of(new float[] {1, 10, 3, 20}, 2, 2));
-    Tensor gamma = track(Tensor.of(new float[] {1, 1}, 2));
-    Tensor runMean = track(Tensor.of(new float[] {0.5f, -1f}, 2));
-    Tensor runVar = track(Tensor.of(new float[] {1f, 2f}, 2));
+    Tensor x = of(new float[] {1, 10, 3, 20}, 2, 2);
+    Tensor gamma = of(new float[] {1, 1}, 2);
+    Tensor runMean = of(new float[] {0.5f, -1f}, 2);
+    Tensor runVar = of(new float[] {1f, 2f}, 2);
     Tensor save = zeros(2);
     Tensor inv = zeros(2);
     Tensor y = zeros(2, 2);
@@ -307,7 +282,7 @@ public abstract class NormConformance extends KernelConformanceTest {
     Tensor x = uniform(-1f, 1f, shape);
     x.set(Float.NaN, 1, 1, 2, 3);
     Tensor y = zeros(shape);
-    Tensor gamma = track(Tensor.of(new float[] {1, 1, 1}, 3));
+    Tensor gamma = of(new float[] {1, 1, 1}, 3);
     Tensor runMean = zeros(3);
     kernels().batchNormTrainingForward(x, gamma, zeros(3), runMean, zeros(3), MOMENTUM, EPS, y,
         null, null);
@@ -440,9 +415,9 @@ public abstract class NormConformance extends KernelConformanceTest {
 
   @Test
   void layerNormOfAKnownRow() {
-    Tensor x = track(Tensor.of(new float[] {1, 2, 3, 4, -5, -5, -5, -5}, 2, 4));
-    Tensor gamma = track(Tensor.of(new float[] {1, 2, 1, 1}, 4));
-    Tensor beta = track(Tensor.of(new float[] {0, 0, 0, 10}, 4));
+    Tensor x = of(new float[] {1, 2, 3, 4, -5, -5, -5, -5}, 2, 4);
+    Tensor gamma = of(new float[] {1, 2, 1, 1}, 4);
+    Tensor beta = of(new float[] {0, 0, 0, 10}, 4);
     Tensor y = zeros(2, 4);
     Tensor mean = zeros(2);
     Tensor rstd = zeros(2);
@@ -478,7 +453,7 @@ public abstract class NormConformance extends KernelConformanceTest {
     Tensor beta = uniform(-1f, 1f, 45);
     Tensor expected = zeros(7, 45);
     kernels().layerNormForward(x, gamma, beta, EPS, expected, null, null);
-    Tensor inPlace = track(Tensor.of(x.toFloatArray(), 7, 45));
+    Tensor inPlace = of(x.toFloatArray(), 7, 45);
     kernels().layerNormForward(inPlace, gamma, beta, EPS, inPlace, null, null);
     assertClose(expected, inPlace, 0, 0, "layer norm y == x");
     kernels().rmsNormForward(x, gamma, EPS, expected, null);
@@ -564,17 +539,17 @@ public abstract class NormConformance extends KernelConformanceTest {
 
   @Test
   void rmsNormOfAKnownRow() {
-    Tensor x = track(Tensor.of(new float[] {3, -4, 0, 0}, 1, 4));
-    Tensor gamma = track(Tensor.of(new float[] {1, 1, 2, 0.5f}, 4));
+    Tensor x = of(new float[] {3, -4, 0, 0}, 1, 4);
+    Tensor gamma = of(new float[] {1, 1, 2, 0.5f}, 4);
     Tensor y = zeros(1, 4);
     Tensor rrms = zeros(1);
     kernels().rmsNormForward(x, gamma, 0f, y, rrms);
     // mean square (9 + 16) / 4 = 6.25, rms 2.5
     assertClose(new float[] {1.2f, -1.6f, 0f, 0f}, y.toFloatArray(), 1e-6, 1e-6, "y");
     assertEquals(0.4f, rrms.getFlat(0), 1e-7);
-    Tensor nan = track(Tensor.of(new float[] {1, Float.NaN, 2}, 3));
+    Tensor nan = of(new float[] {1, Float.NaN, 2}, 3);
     Tensor yNan = zeros(3);
-    kernels().rmsNormForward(nan, track(Tensor.of(new float[] {1, 1, 1}, 3)), EPS, yNan, null);
+    kernels().rmsNormForward(nan, of(new float[] {1, 1, 1}, 3), EPS, yNan, null);
     for (float v : yNan.toFloatArray()) {
       assertTrue(Float.isNaN(v), "NaN spreads over its row");
     }
@@ -602,13 +577,5 @@ public abstract class NormConformance extends KernelConformanceTest {
           random.between(1, 11)));
     }
     return shapes;
-  }
-
-  private static void expectError(Executable call, String... fragments) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-    for (String fragment : fragments) {
-      assertTrue(e.getMessage().contains(fragment),
-          "message '" + e.getMessage() + "' should mention '" + fragment + "'");
-    }
   }
 }

@@ -19,9 +19,7 @@ import dev.harmonics.tensor.DType;
 import dev.harmonics.tensor.Tensor;
 import dev.harmonics.testing.KernelConformanceTest;
 import dev.harmonics.testing.RandomTensors;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -49,14 +47,6 @@ public abstract class OptimizerConformance extends KernelConformanceTest {
   private static final double HAND_ABS = 1e-6;
   private static final double HAND_REL = 1e-6;
 
-  private final List<Tensor> allocated = new ArrayList<>();
-
-  @AfterEach
-  void free() {
-    allocated.forEach(Tensor::close);
-    allocated.clear();
-  }
-
   static List<OptimizerVariant> variants() {
     return OptimizerVariant.all();
   }
@@ -65,19 +55,14 @@ public abstract class OptimizerConformance extends KernelConformanceTest {
     return candidate().optimizers();
   }
 
-  private Tensor track(Tensor t) {
-    allocated.add(t);
-    return t;
-  }
-
   private Tensor tensor(float... values) {
-    return track(Tensor.of(values, values.length));
+    return of(values, values.length);
   }
 
   private Tensor[] zeroStates(int n) {
     Tensor[] s = new Tensor[OptimizerVariant.STATES];
     for (int i = 0; i < s.length; i++) {
-      s[i] = track(Tensor.zeros(n));
+      s[i] = zeros(n);
     }
     return s;
   }
@@ -91,7 +76,7 @@ public abstract class OptimizerConformance extends KernelConformanceTest {
     for (int n : RandomTensors.AWKWARD_LENGTHS) {
       RandomTensors random = new RandomTensors(SEED + n);
       Tensor expectedParam = track(random.uniform(n));
-      Tensor actualParam = track(Tensor.zeros(n));
+      Tensor actualParam = zeros(n);
       expectedParam.copyTo(actualParam);
       Tensor[] expectedState = zeroStates(n);
       Tensor[] actualState = zeroStates(n);
@@ -119,7 +104,7 @@ public abstract class OptimizerConformance extends KernelConformanceTest {
     for (int step = 1; step <= 2; step++) {
       RandomTensors random = new RandomTensors(SEED);
       Tensor expectedParam = track(random.uniform(n));
-      Tensor actualParam = track(Tensor.zeros(n));
+      Tensor actualParam = zeros(n);
       expectedParam.copyTo(actualParam);
       Tensor[] expectedState = zeroStates(n);
       Tensor[] actualState = zeroStates(n);
@@ -168,7 +153,7 @@ public abstract class OptimizerConformance extends KernelConformanceTest {
     RandomTensors random = new RandomTensors(SEED);
     float[] initial = random.uniformArray(n, -1f, 1f);
     Tensor[] grads = {track(random.uniform(n)), track(random.uniform(n))};
-    Tensor param = track(Tensor.zeros(n));
+    Tensor param = zeros(n);
     Tensor[] state = zeroStates(n);
     float[][] first = null;
     int original = KernelPool.shared().parallelism();
@@ -232,7 +217,7 @@ public abstract class OptimizerConformance extends KernelConformanceTest {
   void scaleInPlaceMatchesTheReference() {
     for (int n : RandomTensors.AWKWARD_LENGTHS) {
       Tensor expected = track(new RandomTensors(SEED + n).uniform(n));
-      Tensor actual = track(Tensor.zeros(n));
+      Tensor actual = zeros(n);
       expected.copyTo(actual);
       reference().optimizers().scaleInPlace(expected, 0.37f);
       kernels().scaleInPlace(actual, 0.37f);
@@ -430,7 +415,7 @@ public abstract class OptimizerConformance extends KernelConformanceTest {
     assertEquals(5, kernels().l2Norm(tensor(3f, 4f)), 1e-12);
     assertEquals(13, kernels().l2Norm(tensor(3f), tensor(4f), tensor(12f)), 1e-12);
     assertEquals(0, kernels().l2Norm());
-    assertEquals(0, kernels().l2Norm(track(Tensor.zeros(0))));
+    assertEquals(0, kernels().l2Norm(zeros(0)));
     // Squares of 1e30 overflow float32; summed in float64 they do not.
     double big = 1e30f;
     assertEquals(Math.sqrt(2) * big, kernels().l2Norm(tensor(1e30f, -1e30f)), 1e-14 * big);
@@ -497,7 +482,7 @@ public abstract class OptimizerConformance extends KernelConformanceTest {
     RandomTensors random = new RandomTensors(SEED);
     float[] target = random.uniformArray(n, -1f, 1f);
     Tensor p = track(random.uniform(n));
-    Tensor g = track(Tensor.zeros(n));
+    Tensor g = zeros(n);
     Tensor[] s = zeroStates(n);
     double lr = schedule.lr0();
     for (int t = 1; t <= 400; t++) {
@@ -523,27 +508,27 @@ public abstract class OptimizerConformance extends KernelConformanceTest {
 
   @Test
   void mismatchedShapesAreRefusedWithBothShapes() {
-    Tensor p = track(Tensor.zeros(4));
-    Tensor g = track(Tensor.zeros(5));
+    Tensor p = zeros(4);
+    Tensor g = zeros(5);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> kernels().sgd(SgdConfig.of(0.1), 1, p, g, null));
     assertMentions(e, "grad", "float32[5]", "float32[4]");
-    Tensor m = track(Tensor.zeros(2, 2));
+    Tensor m = zeros(2, 2);
     e = assertThrows(IllegalArgumentException.class,
-        () -> kernels().adam(AdamConfig.adam(0.1), 1, p, track(Tensor.zeros(4)), m,
-            track(Tensor.zeros(4))));
+        () -> kernels().adam(AdamConfig.adam(0.1), 1, p, zeros(4), m,
+            zeros(4)));
     assertMentions(e, "m:", "float32[2, 2]", "float32[4]");
     e = assertThrows(IllegalArgumentException.class,
-        () -> kernels().lamb(LambConfig.of(0.1), 1, p, track(Tensor.zeros(4)),
-            track(Tensor.zeros(4)), track(Tensor.zeros(3))));
+        () -> kernels().lamb(LambConfig.of(0.1), 1, p, zeros(4),
+            zeros(4), zeros(3)));
     assertMentions(e, "v:", "float32[3]");
   }
 
   @Test
   void stateIsRequiredExactlyWhenTheConfigUsesIt() {
-    Tensor p = track(Tensor.zeros(4));
-    Tensor g = track(Tensor.zeros(4));
-    Tensor s = track(Tensor.zeros(4));
+    Tensor p = zeros(4);
+    Tensor g = zeros(4);
+    Tensor s = zeros(4);
     assertMentions(assertThrows(IllegalArgumentException.class,
         () -> kernels().sgd(SgdConfig.ofMomentum(0.1, 0.9), 1, p, g, null)),
         "momentumBuffer: null", "momentum() is 0.9");
@@ -551,7 +536,7 @@ public abstract class OptimizerConformance extends KernelConformanceTest {
         () -> kernels().sgd(SgdConfig.of(0.1), 1, p, g, s)), "momentumBuffer", "expected: null");
     assertMentions(assertThrows(IllegalArgumentException.class,
         () -> kernels().adam(AdamConfig.adam(0.1).withAmsgrad(true), 1, p, g, s,
-            track(Tensor.zeros(4)))), "vMax: null", "amsgrad");
+            zeros(4))), "vMax: null", "amsgrad");
     assertMentions(assertThrows(IllegalArgumentException.class,
         () -> kernels().rmsprop(RmsPropConfig.of(0.1).withCentered(true), p, g, s, null, null)),
         "gradAvg: null", "centered");
@@ -562,31 +547,31 @@ public abstract class OptimizerConformance extends KernelConformanceTest {
 
   @Test
   void stepsCountFromOne() {
-    Tensor p = track(Tensor.zeros(4));
-    Tensor g = track(Tensor.zeros(4));
+    Tensor p = zeros(4);
+    Tensor g = zeros(4);
     assertMentions(assertThrows(IllegalArgumentException.class,
-        () -> kernels().adam(AdamConfig.adam(0.1), 0, p, g, track(Tensor.zeros(4)),
-            track(Tensor.zeros(4)))), "step: 0", ">= 1");
+        () -> kernels().adam(AdamConfig.adam(0.1), 0, p, g, zeros(4),
+            zeros(4))), "step: 0", ">= 1");
   }
 
   @Test
   void layoutDtypeAndAliasingAreChecked() {
-    Tensor p = track(Tensor.zeros(2, 3));
-    Tensor transposed = track(Tensor.zeros(3, 2)).transpose(0, 1);
+    Tensor p = zeros(2, 3);
+    Tensor transposed = zeros(3, 2).transpose(0, 1);
     assertMentions(assertThrows(IllegalArgumentException.class,
         () -> kernels().sgd(SgdConfig.of(0.1), 1, p, transposed, null)),
         "grad", "strided", "contiguous()");
     assertMentions(assertThrows(IllegalArgumentException.class,
         () -> kernels().sgd(SgdConfig.of(0.1), 1, p, track(Tensor.allocate(DType.INT32, 2, 3)),
             null)), "grad", "int32[2, 3]", "float32");
-    Tensor shared = track(Tensor.zeros(2, 3));
+    Tensor shared = zeros(2, 3);
     assertMentions(assertThrows(IllegalArgumentException.class,
-        () -> kernels().adam(AdamConfig.adam(0.1), 1, p, track(Tensor.zeros(2, 3)), shared,
+        () -> kernels().adam(AdamConfig.adam(0.1), 1, p, zeros(2, 3), shared,
             shared)), "m and v share memory");
-    Tensor storage = track(Tensor.zeros(10));
+    Tensor storage = zeros(10);
     assertMentions(assertThrows(IllegalArgumentException.class,
         () -> kernels().sgd(SgdConfig.ofMomentum(0.1, 0.9), 1, storage.slice(0, 0, 6),
-            track(Tensor.zeros(6)), storage.slice(0, 4, 10))),
+            zeros(6), storage.slice(0, 4, 10))),
         "param and momentumBuffer share memory");
     assertMentions(assertThrows(IllegalArgumentException.class,
         () -> kernels().sgd(null, 1, p, p, null)), "config: null");
@@ -600,7 +585,7 @@ public abstract class OptimizerConformance extends KernelConformanceTest {
 
   @Test
   void disjointSlicesOfOneStorageAreAccepted() {
-    Tensor storage = track(Tensor.zeros(12));
+    Tensor storage = zeros(12);
     storage.fill(1f);
     Tensor p = storage.slice(0, 0, 4);
     Tensor g = storage.slice(0, 4, 8);

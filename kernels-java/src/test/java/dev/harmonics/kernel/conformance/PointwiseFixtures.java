@@ -7,7 +7,11 @@ import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Shapes and tensors shared by the activation, elementwise and reduction suites. */
+/**
+ * Shapes and tensors shared by the activation, elementwise and reduction suites. The tensors live
+ * in the caller's arena. The {@code In} suffix is needed because the suites inherit tracked {@code
+ * of}, {@code zeros} and {@code uniform}, and an inherited method hides a static import.
+ */
 final class PointwiseFixtures {
 
   private PointwiseFixtures() {}
@@ -34,24 +38,24 @@ final class PointwiseFixtures {
   }
 
   /** An off-heap tensor in {@code arena} holding {@code values}. */
-  static Tensor of(Arena arena, float[] values, int... shape) {
+  static Tensor ofIn(Arena arena, float[] values, int... shape) {
     return Tensor.allocate(arena, DType.FLOAT32, shape).copyFrom(values);
   }
 
   /** An off-heap tensor of uniform values in [lo, hi). */
-  static Tensor uniform(Arena arena, RandomTensors random, float lo, float hi, int... shape) {
+  static Tensor uniformIn(Arena arena, RandomTensors random, float lo, float hi, int... shape) {
     Tensor t = Tensor.allocate(arena, DType.FLOAT32, shape);
     return t.copyFrom(random.uniformArray(t.size(), lo, hi));
   }
 
-  static Tensor zeros(Arena arena, int... shape) {
+  static Tensor zerosIn(Arena arena, int... shape) {
     return Tensor.allocate(arena, DType.FLOAT32, shape);
   }
 
   /** Values of magnitude in [gap, hi), so finite differences stay away from a kink at 0. */
   static Tensor awayFromZero(
       Arena arena, RandomTensors random, float gap, float hi, int... shape) {
-    Tensor t = uniform(arena, random, gap, hi, shape);
+    Tensor t = uniformIn(arena, random, gap, hi, shape);
     for (int i = 0; i < t.size(); i++) {
       if (random.nextBoolean()) {
         t.setFlat(i, -t.getFlat(i));

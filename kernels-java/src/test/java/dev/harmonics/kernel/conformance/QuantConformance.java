@@ -13,10 +13,7 @@ import dev.harmonics.tensor.DType;
 import dev.harmonics.tensor.Tensor;
 import dev.harmonics.testing.KernelConformanceTest;
 import dev.harmonics.testing.RandomTensors;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -25,20 +22,6 @@ import org.junit.jupiter.api.Test;
  * QuantKernels}), so the candidate must match the reference bit for bit: tolerance zero.
  */
 public abstract class QuantConformance extends KernelConformanceTest {
-
-  private final RandomTensors random = new RandomTensors(SEED);
-  private final List<Tensor> tensors = new ArrayList<>();
-
-  @AfterEach
-  void closeTensors() {
-    tensors.forEach(Tensor::close);
-    tensors.clear();
-  }
-
-  private Tensor track(Tensor t) {
-    tensors.add(t);
-    return t;
-  }
 
   private QuantKernels quant() {
     return candidate().quant();
@@ -57,7 +40,7 @@ public abstract class QuantConformance extends KernelConformanceTest {
   void quantizeMatchesTheReferenceOnAwkwardLengths() {
     float[][] scaleZero = {{0.02f, 0}, {0.013f, -7}, {0.1f, 127}, {1e-3f, -128}};
     for (int n : RandomTensors.AWKWARD_LENGTHS) {
-      Tensor x = track(random.uniform(-3f, 3f, n));
+      Tensor x = uniform(-3f, 3f, n);
       for (float[] sz : scaleZero) {
         quantizeBoth(x, sz[0], (int) sz[1], "quantize n=" + n + " scale=" + sz[0]);
       }
@@ -69,7 +52,7 @@ public abstract class QuantConformance extends KernelConformanceTest {
     float[] values = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0.75f, 0f,
         -0f, 0.25f, 1.25f, -0.25f, -0.75f, -1.25f, 63.25f, 63.75f, 64f, 64.25f, -64.25f, -64f,
         1e30f, -1e30f, Float.MIN_VALUE, 31.75f, 0.5f};
-    Tensor x = track(Tensor.of(values, values.length));
+    Tensor x = of(values, values.length);
     byte[] codes = quantizeBoth(x, 0.5f, 0, "special values");
     byte[] expected = {0, 127, -128, 2, 0, 0, 0, 2, 0, -2, -2, 126, 127, 127, 127, -128, -128,
         127, -128, 0, 64, 1};
@@ -87,8 +70,8 @@ public abstract class QuantConformance extends KernelConformanceTest {
     }
     Tensor q = track(Tensor.ofBytes(all, all.length));
     for (int zeroPoint : new int[] {0, -128, 127, 5}) {
-      Tensor expected = track(Tensor.zeros(all.length));
-      Tensor actual = track(Tensor.zeros(all.length));
+      Tensor expected = zeros(all.length);
+      Tensor actual = zeros(all.length);
       reference().quant().dequantize(q, 0.037f, zeroPoint, expected);
       quant().dequantize(q, 0.037f, zeroPoint, actual);
       assertArrayEquals(expected.toFloatArray(), actual.toFloatArray(), "zeroPoint " + zeroPoint);
@@ -96,8 +79,8 @@ public abstract class QuantConformance extends KernelConformanceTest {
     }
     for (int n : RandomTensors.AWKWARD_LENGTHS) {
       Tensor codes = track(random.int8(n));
-      Tensor expected = track(Tensor.zeros(n));
-      Tensor actual = track(Tensor.zeros(n));
+      Tensor expected = zeros(n);
+      Tensor actual = zeros(n);
       reference().quant().dequantize(codes, 0.5f, -3, expected);
       quant().dequantize(codes, 0.5f, -3, actual);
       assertArrayEquals(expected.toFloatArray(), actual.toFloatArray(), "n=" + n);
@@ -106,7 +89,7 @@ public abstract class QuantConformance extends KernelConformanceTest {
 
   @Test
   void roundTripErrorIsAtMostHalfAStep() {
-    Tensor x = track(random.uniform(-2f, 5f, 1000));
+    Tensor x = uniform(-2f, 5f, 1000);
     float[] values = x.toFloatArray();
     float min = Float.MAX_VALUE;
     float max = -Float.MAX_VALUE;
@@ -117,7 +100,7 @@ public abstract class QuantConformance extends KernelConformanceTest {
     for (QuantParams params : new QuantParams[] {QuantParams.symmetric(min, max),
         QuantParams.asymmetric(min, max)}) {
       Tensor q = track(Tensor.allocate(DType.INT8, 1000));
-      Tensor back = track(Tensor.zeros(1000));
+      Tensor back = zeros(1000);
       quant().quantize(x, params, q);
       quant().dequantize(q, params, back);
       float[] restored = back.toFloatArray();
@@ -221,7 +204,7 @@ public abstract class QuantConformance extends KernelConformanceTest {
 
   @Test
   void rejectsBadArguments() {
-    Tensor x = track(Tensor.zeros(4));
+    Tensor x = zeros(4);
     Tensor q = track(Tensor.allocate(DType.INT8, 4));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> quant().quantize(x, 0f, 0, q));
@@ -239,7 +222,7 @@ public abstract class QuantConformance extends KernelConformanceTest {
     assertTrue(e.getMessage().startsWith("b: int8[4, 5] (expected: [3, N]"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> quant().gemmInt8(
         track(Tensor.allocate(DType.INT8, 2, 3)), track(Tensor.allocate(DType.INT8, 3, 5)),
-        track(Tensor.zeros(2, 5))));
+        zeros(2, 5)));
     assertTrue(e.getMessage().startsWith("c: float32[2, 5] (expected: int32)"), e.getMessage());
   }
 }

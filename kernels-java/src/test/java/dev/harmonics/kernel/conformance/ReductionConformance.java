@@ -1,8 +1,8 @@
 package dev.harmonics.kernel.conformance;
 
-import static dev.harmonics.kernel.conformance.PointwiseFixtures.of;
-import static dev.harmonics.kernel.conformance.PointwiseFixtures.uniform;
-import static dev.harmonics.kernel.conformance.PointwiseFixtures.zeros;
+import static dev.harmonics.kernel.conformance.PointwiseFixtures.ofIn;
+import static dev.harmonics.kernel.conformance.PointwiseFixtures.uniformIn;
+import static dev.harmonics.kernel.conformance.PointwiseFixtures.zerosIn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -100,14 +100,14 @@ public abstract class ReductionConformance extends KernelConformanceTest {
   private void checkCase(Arena arena, RandomTensors random, Case c, boolean keepDims) {
     int[] outShape = ReductionKernels.reducedShape(c.shape(), keepDims, c.axes());
     String what = c + (keepDims ? " keepdims" : "");
-    Tensor x = uniform(arena, random, -2f, 2f, c.shape());
-    Tensor magnitude = zeros(arena, outShape);
-    Tensor abs = of(arena, absolute(x.toFloatArray()), c.shape());
+    Tensor x = uniformIn(arena, random, -2f, 2f, c.shape());
+    Tensor magnitude = zerosIn(arena, outShape);
+    Tensor abs = ofIn(arena, absolute(x.toFloatArray()), c.shape());
     oracle().sum(abs, magnitude, c.axes());
     int count = x.size() / Math.max(1, outShapeSize(outShape));
 
-    Tensor expected = zeros(arena, outShape);
-    Tensor actual = zeros(arena, outShape);
+    Tensor expected = zerosIn(arena, outShape);
+    Tensor actual = zerosIn(arena, outShape);
     oracle().sum(x, expected, c.axes());
     kernels().sum(x, actual, c.axes());
     assertSums(expected, actual, magnitude, 1, what + " sum");
@@ -118,9 +118,9 @@ public abstract class ReductionConformance extends KernelConformanceTest {
     kernels().max(x, actual, c.axes());
     TensorAssertions.assertClose(expected, actual, 0, 0, what + " max");
 
-    Tensor dy = uniform(arena, random, -1f, 1f, outShape);
-    Tensor expectedDx = zeros(arena, c.shape());
-    Tensor actualDx = zeros(arena, c.shape());
+    Tensor dy = uniformIn(arena, random, -1f, 1f, outShape);
+    Tensor expectedDx = zerosIn(arena, c.shape());
+    Tensor actualDx = zerosIn(arena, c.shape());
     oracle().sumBackward(dy, expectedDx, c.axes());
     kernels().sumBackward(dy, actualDx, c.axes());
     TensorAssertions.assertClose(expectedDx, actualDx, 0, 0, what + " sum backward");
@@ -167,18 +167,18 @@ public abstract class ReductionConformance extends KernelConformanceTest {
   void tiesSendTheGradientToTheFirstMaximum() {
     try (Arena arena = Arena.ofShared()) {
       // rows: [1, 3, 3, 2] and [5, 5, 5, 5]; columns of the 4 x 2 transpose likewise
-      Tensor x = of(arena, new float[] {1, 3, 3, 2, 5, 5, 5, 5}, 2, 4);
-      Tensor y = zeros(arena, 2);
+      Tensor x = ofIn(arena, new float[] {1, 3, 3, 2, 5, 5, 5, 5}, 2, 4);
+      Tensor y = zerosIn(arena, 2);
       kernels().max(x, y, 1);
       assertArrayEquals(new float[] {3, 5}, y.toFloatArray());
-      Tensor dx = zeros(arena, 2, 4);
-      kernels().maxBackward(x, y, of(arena, new float[] {10, 20}, 2), dx, 1);
+      Tensor dx = zerosIn(arena, 2, 4);
+      kernels().maxBackward(x, y, ofIn(arena, new float[] {10, 20}, 2), dx, 1);
       assertArrayEquals(new float[] {0, 10, 0, 0, 20, 0, 0, 0}, dx.toFloatArray());
 
-      Tensor columns = of(arena, new float[] {1, 5, 3, 5, 3, 5, 2, 5}, 4, 2);
+      Tensor columns = ofIn(arena, new float[] {1, 5, 3, 5, 3, 5, 2, 5}, 4, 2);
       kernels().max(columns, y, 0);
-      Tensor dColumns = zeros(arena, 4, 2);
-      kernels().maxBackward(columns, y, of(arena, new float[] {10, 20}, 2), dColumns, 0);
+      Tensor dColumns = zerosIn(arena, 4, 2);
+      kernels().maxBackward(columns, y, ofIn(arena, new float[] {10, 20}, 2), dColumns, 0);
       assertArrayEquals(new float[] {0, 20, 10, 0, 0, 0, 0, 0}, dColumns.toFloatArray());
     }
   }
@@ -193,33 +193,33 @@ public abstract class ReductionConformance extends KernelConformanceTest {
           float[] values = new float[n];
           Arrays.fill(values, 1f);
           values[at] = nan;
-          Tensor x = of(arena, values, 1, n);
-          Tensor out = zeros(arena, 1);
+          Tensor x = ofIn(arena, values, 1, n);
+          Tensor out = zerosIn(arena, 1);
           kernels().sum(x, out, 1);
           assertTrue(Float.isNaN(out.getFlat(0)), "sum with NaN at " + at + " of " + n);
           kernels().max(x, out, 1);
           assertTrue(Float.isNaN(out.getFlat(0)), "max with NaN at " + at + " of " + n);
-          Tensor dx = zeros(arena, 1, n);
-          kernels().maxBackward(x, out, of(arena, new float[] {7}, 1), dx, 1);
+          Tensor dx = zerosIn(arena, 1, n);
+          kernels().maxBackward(x, out, ofIn(arena, new float[] {7}, 1), dx, 1);
           assertEquals(7f, dx.getFlat(at), "gradient to the NaN at " + at + " of " + n);
 
           float[] grid = new float[3 * n];
           Arrays.fill(grid, 1f);
           grid[3 * at + 1] = nan;
-          Tensor columnsOut = zeros(arena, 3);
-          kernels().max(of(arena, grid, n, 3), columnsOut, 0);
+          Tensor columnsOut = zerosIn(arena, 3);
+          kernels().max(ofIn(arena, grid, n, 3), columnsOut, 0);
           assertTrue(Float.isNaN(columnsOut.getFlat(1)) && columnsOut.getFlat(0) == 1f,
               "column max with NaN at row " + at);
-          kernels().sum(of(arena, grid, n, 3), columnsOut, 0);
+          kernels().sum(ofIn(arena, grid, n, 3), columnsOut, 0);
           assertTrue(Float.isNaN(columnsOut.getFlat(1)) && columnsOut.getFlat(2) == n,
               "column sum with NaN at row " + at);
           values[at] = 1f;
           values[0] = inf;
           values[n - 1] = -inf;
-          kernels().sum(of(arena, values, 1, n), out, 1);
+          kernels().sum(ofIn(arena, values, 1, n), out, 1);
           assertTrue(Float.isNaN(out.getFlat(0)), "inf + -inf is NaN");
           values[n - 1] = 1f;
-          kernels().max(of(arena, values, 1, n), out, 1);
+          kernels().max(ofIn(arena, values, 1, n), out, 1);
           assertEquals(inf, out.getFlat(0), "max with +inf");
         }
       }
@@ -229,15 +229,15 @@ public abstract class ReductionConformance extends KernelConformanceTest {
   @Test
   void emptySlicesSumToZeroAndAverageToNaN() {
     try (Arena arena = Arena.ofShared()) {
-      Tensor x = zeros(arena, 3, 0);
-      Tensor out = zeros(arena, 3).fill(5f);
+      Tensor x = zerosIn(arena, 3, 0);
+      Tensor out = zerosIn(arena, 3).fill(5f);
       kernels().sum(x, out, 1);
       assertArrayEquals(new float[] {0, 0, 0}, out.toFloatArray());
       kernels().mean(x, out, 1);
       assertTrue(Float.isNaN(out.getFlat(1)), "mean of nothing");
-      kernels().sum(x, zeros(arena, 0), 0);
+      kernels().sum(x, zerosIn(arena, 0), 0);
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> kernels().max(x, zeros(arena, 3), 1));
+          () -> kernels().max(x, zerosIn(arena, 3), 1));
       assertTrue(e.getMessage().contains("has no elements along axes [1]"), e.getMessage());
     }
   }
@@ -254,17 +254,17 @@ public abstract class ReductionConformance extends KernelConformanceTest {
         for (int i = 0; i < values.length; i++) {
           values[i] = (i * 37 % 60) * 0.05f - 1.5f;
         }
-        Tensor x = of(arena, values, shape);
+        Tensor x = ofIn(arena, values, shape);
         int[] outShape = ReductionKernels.reducedShape(shape, false, axes);
-        Tensor w = uniform(arena, random, -1f, 1f, outShape);
-        Tensor y = zeros(arena, outShape);
+        Tensor w = uniformIn(arena, random, -1f, 1f, outShape);
+        Tensor y = zerosIn(arena, outShape);
         String what = "axes " + Arrays.toString(axes);
 
         double[] numerical = GradientCheck.numericalGradient(x, t -> {
           kernels().sum(t, y, axes);
           return GradientCheck.dot(y, w);
         }, 1e-3);
-        Tensor dx = zeros(arena, shape);
+        Tensor dx = zerosIn(arena, shape);
         kernels().sumBackward(w, dx, axes);
         GradientCheck.assertGradient(numerical, dx, GRADIENT_ABS, GRADIENT_REL, what + " sum");
 
@@ -289,16 +289,16 @@ public abstract class ReductionConformance extends KernelConformanceTest {
   @Test
   void rejectsInvalidArguments() {
     try (Arena arena = Arena.ofShared()) {
-      Tensor x = zeros(arena, 2, 3, 4);
-      assertMessage(() -> kernels().sum(x, zeros(arena, 2, 4), 2),
+      Tensor x = zerosIn(arena, 2, 3, 4);
+      assertMessage(() -> kernels().sum(x, zerosIn(arena, 2, 4), 2),
           "out: float32[2, 4] (expected: [2, 3, 1] or [2, 3], x: float32[2, 3, 4] reduced over "
               + "axes [2])");
-      assertMessage(() -> kernels().sum(x, zeros(arena, 2), 3), "axis 3 is out of range");
-      assertMessage(() -> kernels().mean(x, zeros(arena, 3), 0, -3), "axis -3 is repeated");
-      assertMessage(() -> kernels().sumBackward(zeros(arena, 5), x, 1),
+      assertMessage(() -> kernels().sum(x, zerosIn(arena, 2), 3), "axis 3 is out of range");
+      assertMessage(() -> kernels().mean(x, zerosIn(arena, 3), 0, -3), "axis -3 is repeated");
+      assertMessage(() -> kernels().sumBackward(zerosIn(arena, 5), x, 1),
           "dy: float32[5] (expected: [2, 1, 4] or [2, 4], dx: float32[2, 3, 4]");
-      assertMessage(() -> kernels().maxBackward(x, zeros(arena, 2, 4), zeros(arena, 2, 4),
-          zeros(arena, 2, 3), 1), "dx: float32[2, 3] (expected: [2, 3, 4] to match x");
+      assertMessage(() -> kernels().maxBackward(x, zerosIn(arena, 2, 4), zerosIn(arena, 2, 4),
+          zerosIn(arena, 2, 3), 1), "dx: float32[2, 3] (expected: [2, 3, 4] to match x");
       assertMessage(() -> kernels().max(x, x.slice(2, 0, 1), 2), "call contiguous() first");
     }
   }
