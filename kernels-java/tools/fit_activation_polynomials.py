@@ -5,7 +5,7 @@ Each fit is a least-squares fit in relative error on a dense grid (close to mini
 smooth functions), evaluated against mpmath at 30 digits. Prints the float32 coefficients, highest
 degree last, with the fit's relative error in double and when evaluated by Horner in float32.
 
-Needs numpy and mpmath. Run: python3 tools/fit_activation_polynomials.py
+Needs numpy and mpmath. Run: python3 kernels-java/tools/fit_activation_polynomials.py
 """
 import mpmath as mp
 import numpy as np
