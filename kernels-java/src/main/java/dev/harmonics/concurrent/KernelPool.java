@@ -54,8 +54,8 @@ public final class KernelPool {
   }
 
   /**
-   * Runs {@code body} over {@code [0, count)} split into contiguous chunks of at least {@code grain}
-   * iterations, one per thread at most. Small loops run inline on the caller.
+   * Runs {@code body} over {@code [0, count)} split into contiguous chunks of at least {@code
+   * grain} iterations, one per thread at most. Small loops run inline on the caller.
    */
   public void parallelFor(int count, int grain, RangeBody body) {
     if (count <= 0) {

@@ -4,11 +4,13 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** The CPU kernel backends of this module, by the name the {@code harmonics.backend} property uses. */
+/**
+ * The CPU kernel backends of this module, by the name the {@code harmonics.backend} property uses.
+ */
 public enum KernelBackend {
   /** Plain Java; always available. */
   REFERENCE,
-  /** {@code jdk.incubator.vector}, multithreaded over the {@link dev.harmonics.concurrent.KernelPool}. */
+  /** {@code jdk.incubator.vector}, multithreaded over the kernel pool. */
   SIMD;
 
   public String id() {
@@ -24,6 +26,7 @@ public enum KernelBackend {
     }
     throw new IllegalArgumentException(
         "unknown kernel backend '" + id + "' (expected one of: auto, "
-            + Arrays.stream(values()).map(KernelBackend::id).collect(Collectors.joining(", ")) + ")");
+            + Arrays.stream(values()).map(KernelBackend::id).collect(Collectors.joining(", "))
+            + ")");
   }
 }

@@ -10,13 +10,13 @@ import java.util.Objects;
  *
  * <p>The SIMD backend is loaded by class name, and only once its preconditions hold: the {@code
  * jdk.incubator.vector} module is in the boot layer, the JIT can compile vector intrinsics (not
- * {@code -Xint}, not stopped at C1), and the preferred vector is at least 128 bits wide. Otherwise the
- * reference backend is used and one log line says why, so the SIMD classes are never loaded where
- * they cannot work.
+ * {@code -Xint}, not stopped at C1), and the preferred vector is at least 128 bits wide. Otherwise
+ * the reference backend is used and one log line says why, so the SIMD classes are never loaded
+ * where they cannot work.
  *
- * <p>The default is {@code auto} (SIMD when available); the {@code harmonics.backend} system property
- * ({@code auto}, {@code simd} or {@code reference}) or {@link #setDefault(KernelBackend)} override it.
- * An explicit choice is honoured exactly or fails with the reason.
+ * <p>The default is {@code auto} (SIMD when available); the {@code harmonics.backend} system
+ * property ({@code auto}, {@code simd} or {@code reference}) or {@link #setDefault(KernelBackend)}
+ * override it. An explicit choice is honoured exactly or fails with the reason.
  */
 public final class KernelProviders {
 
@@ -91,7 +91,8 @@ public final class KernelProviders {
     }
     String vmInfo = System.getProperty("java.vm.info", "");
     if (vmInfo.contains("interpreted mode")) {
-      return Availability.no("the JVM runs interpreted only (-Xint), so vector code cannot be compiled");
+      return Availability.no(
+          "the JVM runs interpreted only (-Xint), so vector code cannot be compiled");
     }
     try {
       var diagnostics =
@@ -100,7 +101,8 @@ public final class KernelProviders {
         int stopAt = Integer.parseInt(diagnostics.getVMOption("TieredStopAtLevel").getValue());
         if (stopAt < 4) {
           return Availability.no("-XX:TieredStopAtLevel=" + stopAt
-              + " keeps the C2 compiler off, and only C2 compiles the Vector API to SIMD instructions");
+              + " keeps the C2 compiler off, and only C2 compiles the Vector API to SIMD"
+              + " instructions");
         }
       }
     } catch (RuntimeException | LinkageError notHotSpot) {

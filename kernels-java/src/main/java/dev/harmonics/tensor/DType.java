@@ -2,7 +2,7 @@ package dev.harmonics.tensor;
 
 import java.lang.foreign.ValueLayout;
 
-/** Element types a {@link Tensor} can hold: float32 for compute, int8 and int32 for quantised kernels. */
+/** Element types of a {@link Tensor}: float32 for compute, int8 and int32 for quantised kernels. */
 public enum DType {
   FLOAT32(ValueLayout.JAVA_FLOAT),
   INT8(ValueLayout.JAVA_BYTE),

@@ -9,9 +9,9 @@ import java.util.Objects;
 /**
  * An n-dimensional array of {@link DType} elements over a {@link MemorySegment}.
  *
- * <p>Storage is off-heap by default ({@link #allocate}) so native kernels (FFM, OpenCL, CUDA uploads)
- * read it without a copy; {@link #wrap(float[], int...)} gives a heap-backed tensor for data that
- * already lives in an array. The trade-off and the JMH figures behind it are in
+ * <p>Storage is off-heap by default ({@link #allocate}) so native kernels (FFM, OpenCL, CUDA
+ * uploads) read it without a copy; {@link #wrap(float[], int...)} gives a heap-backed tensor for
+ * data that already lives in an array. The trade-off and the JMH figures behind it are in
  * {@code docs/tensors.md}.
  *
  * <p>Lifetime is explicit: a tensor created by {@link #allocate(DType, int...)} owns a shared arena
@@ -20,8 +20,8 @@ import java.util.Objects;
  * #transpose}, {@link #permute}) share the storage and never free it; touching a view after its
  * storage was freed throws {@link IllegalStateException} instead of reading freed memory.
  *
- * <p>Shapes and strides count elements, not bytes, in row-major order. Element counts are limited to
- * {@link Integer#MAX_VALUE}; shape arithmetic uses exact maths and fails loudly on overflow.
+ * <p>Shapes and strides count elements, not bytes, in row-major order. Element counts are limited
+ * to {@link Integer#MAX_VALUE}; shape arithmetic uses exact maths and fails loudly on overflow.
  */
 public final class Tensor implements AutoCloseable {
 
@@ -223,7 +223,7 @@ public final class Tensor implements AutoCloseable {
     return permute(order);
   }
 
-  /** Reorders dimensions so that new dimension {@code i} is old dimension {@code order[i]}, as a view. */
+  /** Reorders dimensions: new dimension {@code i} is old dimension {@code order[i]}; a view. */
   public Tensor permute(int... order) {
     if (order.length != shape.length) {
       throw new IllegalArgumentException(
@@ -245,7 +245,7 @@ public final class Tensor implements AutoCloseable {
     return new Tensor(dtype, dims, newStrides, offset, storage, null);
   }
 
-  /** This tensor when contiguous, otherwise a new off-heap contiguous copy the caller must close. */
+  /** This tensor when contiguous, else a new contiguous off-heap copy the caller must close. */
   public Tensor contiguous() {
     if (isContiguous()) {
       return this;
@@ -275,8 +275,8 @@ public final class Tensor implements AutoCloseable {
     int n = size();
     long esize = dtype.byteSize();
     for (int i = 0; i < n; i++) {
-      MemorySegment.copy(storage, elementOffset(i) * esize, dst.storage, dst.elementOffset(i) * esize,
-          esize);
+      MemorySegment.copy(
+          storage, elementOffset(i) * esize, dst.storage, dst.elementOffset(i) * esize, esize);
     }
   }
 
@@ -459,7 +459,8 @@ public final class Tensor implements AutoCloseable {
   private void requireContiguous(String operation) {
     if (!isContiguous()) {
       throw new IllegalStateException(
-          operation + " needs a contiguous tensor but got " + describe() + "; call contiguous() first");
+          operation + " needs a contiguous tensor but got " + describe()
+              + "; call contiguous() first");
     }
   }
 

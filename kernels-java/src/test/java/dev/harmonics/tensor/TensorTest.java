@@ -97,7 +97,7 @@ class TensorTest {
       t = Tensor.allocate(arena, DType.INT32, 3);
       t.setIntFlat(2, 7);
       t.close();
-      assertEquals(7, t.getIntFlat(2), "close() on an arena-owned tensor leaves the arena in charge");
+      assertEquals(7, t.getIntFlat(2), "closing an arena-owned tensor leaves the arena in charge");
     }
     assertThrows(IllegalStateException.class, () -> t.getIntFlat(2));
   }

@@ -8,9 +8,9 @@ import java.util.function.ToDoubleFunction;
 /**
  * Checks an analytic gradient against central finite differences computed in float64.
  *
- * <p>The scalar being differentiated is {@code loss(input)}, evaluated by running the forward kernel
- * in float32 and summing in float64 (usually as {@code sum(output * upstream)} with a fixed random
- * upstream gradient). Each input element is nudged by {@code ±h}, restored afterwards.
+ * <p>The scalar being differentiated is {@code loss(input)}, evaluated by running the forward
+ * kernel in float32 and summing in float64 (usually as {@code sum(output * upstream)} with a fixed
+ * random upstream gradient). Each input element is nudged by {@code ±h}, restored afterwards.
  */
 public final class GradientCheck {
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.harmonics.tensor.Tensor;
 
-/** Element-wise comparison with a tolerance of {@code abs + rel * |expected|}; NaN must match NaN. */
+/** Element-wise comparison within {@code abs + rel * |expected|}; NaN must match NaN. */
 public final class TensorAssertions {
 
   private TensorAssertions() {}

@@ -22,9 +22,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * How fast this JDK's lanewise transcendental operators are ({@code VectorOperators.EXP},
  * {@code TANH}, {@code LOG1P}), against a scalar {@code Math} loop and a plain FMA-polynomial loop
- * of about the cost of a hand-written approximation. This decided whether {@code SimdActivationMath} uses
- * the JDK operators or its own polynomials: the operators are intrinsified only on some platforms
- * and fall back to a per-lane scalar call elsewhere.
+ * of about the cost of a hand-written approximation. This decided whether {@code
+ * SimdActivationMath} uses the JDK operators or its own polynomials: the operators are intrinsified
+ * only on some platforms and fall back to a per-lane scalar call elsewhere.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

@@ -16,8 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  * are copied a vector at a time. The other three cases need a transposition into {@code [p][r]}
  * order, done with gathers a vector at a time ({@link Interleave}): A stored {@code [M, K]} and B
  * stored {@code [N, K]} are staged a panel's rows at a time, A stored {@code [K, M]} a block at a
- * time. On cache-resident blocks the scalar scatters and short copies this replaced cost 0.3 to 0.75
- * ns per element.
+ * time. On cache-resident blocks the scalar scatters and short copies this replaced cost 0.3 to
+ * 0.75 ns per element.
  */
 final class GemmPacking {
 
@@ -91,10 +91,10 @@ final class GemmPacking {
   /**
    * Gathers {@code rows} staged rows into {@code [p][r]} panel order: element {@code (r, p)} of the
    * staged block is at {@code from + r * rowStride + p * stepStride}. The gather indices are
-   * computed once per shape: panel element {@code t} (K step {@code t / rows}, row {@code t % rows})
-   * reads offset {@code (t % rows) * rowStride + (t / rows) * stepStride}, and {@code vectors}
-   * vectors cover {@code steps} K steps exactly, after which the pattern repeats {@code steps *
-   * stepStride} further on.
+   * computed once per shape: panel element {@code t} (K step {@code t / rows}, row
+   * {@code t % rows}) reads offset {@code (t % rows) * rowStride + (t / rows) * stepStride}, and
+   * {@code vectors} vectors cover {@code steps} K steps exactly, after which the pattern repeats
+   * {@code steps * stepStride} further on.
    */
   static final class Interleave {
     final int rows;

@@ -22,8 +22,8 @@ import jdk.incubator.vector.VectorOperators;
  *
  * <p>Coefficients are least-squares fits in relative error on dense grids (near minimax), made
  * with {@code kernels-java/tools/fit_activation_polynomials.py}. Accuracy against the double
- * definitions in {@link Activation}, asserted by {@code SimdActivationMathTest} over dense sweeps and every
- * magnitude from 1e-30 to the float maximum (relative error unless the exact value is tiny):
+ * definitions in {@link Activation}, asserted by {@code SimdActivationMathTest} over dense sweeps
+ * and every magnitude from 1e-30 to the float maximum (relative error unless the value is tiny):
  * <ul>
  *   <li>exp: 1e-7 (under one ulp); expm1 (ELU) and sigmoid: 2e-7; tanh and softplus: 1.5e-7.
  *   <li>GELU-erf and its derivative: 4e-7 (the derivative also 2e-7 absolute, near its zero).

@@ -14,6 +14,7 @@ import dev.harmonics.kernel.LayoutKernels;
 import dev.harmonics.kernel.DropoutKernels;
 import dev.harmonics.kernel.EmbeddingKernels;
 import dev.harmonics.kernel.OptimizerKernels;
+import dev.harmonics.concurrent.KernelPool;
 import dev.harmonics.kernel.KernelBackend;
 import dev.harmonics.kernel.KernelProvider;
 
@@ -37,10 +38,11 @@ public final class SimdProvider extends KernelProvider {
   private final EmbeddingKernels embedding = new SimdEmbedding();
   private final OptimizerKernels optimizers = new SimdOptimizer();
 
-  /** Fails with the reason when this JVM's vectors are unusable (too narrow, or a bad width property). */
+  /** Fails with the reason when this JVM's vectors are unusable (too narrow, bad property). */
   public SimdProvider() {
     if (SimdSpecies.LANES < 4) {
-      throw new UnsupportedOperationException("only " + SimdSpecies.LANES + " float lanes per vector");
+      throw new UnsupportedOperationException(
+          "only " + SimdSpecies.LANES + " float lanes per vector");
     }
   }
 
@@ -51,7 +53,8 @@ public final class SimdProvider extends KernelProvider {
 
   @Override
   public String description() {
-    return "simd: " + SimdSpecies.describe() + ", " + dev.harmonics.concurrent.KernelPool.shared().parallelism() + " threads";
+    return "simd: " + SimdSpecies.describe() + ", " + KernelPool.shared().parallelism()
+        + " threads";
   }
 
   @Override

@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * other static initialiser touches the Vector API before {@code KernelProviders} has checked it.
  *
  * <p>The width is the machine's preferred one unless the {@code harmonics.simd.bits} property
- * (128, 256 or 512) asks for a narrower one, which tests use to cover every code path on one machine.
+ * (128, 256 or 512) asks for a narrower one, so tests cover every code path on one machine.
  */
 final class SimdSpecies {
 
