@@ -144,8 +144,7 @@ public abstract class GemmKernels {
   }
 
   static void requireDisjoint(Tensor out, Tensor in, String inName) {
-    if (out.size() > 0 && in.size() > 0
-        && out.data().asOverlappingSlice(in.data()).isPresent()) {
+    if (out.overlaps(in)) {
       throw new IllegalArgumentException("c: " + out.describe() + " overlaps " + inName + ": "
           + in.describe() + " (expected: separate memory for the output)");
     }

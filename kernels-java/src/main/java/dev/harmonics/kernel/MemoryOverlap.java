@@ -1,7 +1,6 @@
 package dev.harmonics.kernel;
 
 import dev.harmonics.tensor.Tensor;
-import java.lang.foreign.MemorySegment;
 
 /**
  * Argument checks about where tensors live: a kernel that writes memory it still has to read
@@ -14,9 +13,7 @@ final class MemoryOverlap {
 
   /** Rejects tensors whose element ranges share any byte. */
   static void requireDisjoint(Tensor a, String aName, Tensor b, String bName) {
-    MemorySegment spanA = span(a);
-    MemorySegment spanB = span(b);
-    if (spanA != null && spanB != null && spanA.asOverlappingSlice(spanB).isPresent()) {
+    if (a.overlaps(b)) {
       throw new IllegalArgumentException(bName + ": " + b.describe() + " (expected: memory apart "
           + "from " + aName + ": " + a.describe() + ", but they overlap)");
     }
@@ -24,42 +21,10 @@ final class MemoryOverlap {
 
   /** Like {@link #requireDisjoint} but also accepts two contiguous tensors on the same bytes. */
   static void requireDisjointOrSame(Tensor a, String aName, Tensor b, String bName) {
-    MemorySegment spanA = span(a);
-    MemorySegment spanB = span(b);
-    if (spanA == null || spanB == null) {
-      return;
-    }
-    var overlap = spanA.asOverlappingSlice(spanB);
-    if (overlap.isEmpty()) {
-      return;
-    }
-    boolean same = a.isContiguous() && b.isContiguous() && spanA.byteSize() == spanB.byteSize()
-        && overlap.get().byteSize() == spanA.byteSize();
-    if (!same) {
+    if (a.overlaps(b) && !a.sameElements(b)) {
       throw new IllegalArgumentException(bName + ": " + b.describe() + " (expected: memory apart "
           + "from " + aName + ": " + a.describe() + ", or exactly the same elements, but they "
           + "partly overlap)");
     }
-  }
-
-  /** The bytes between the first and the last element of {@code t}, or null when it is empty. */
-  private static MemorySegment span(Tensor t) {
-    if (t.size() == 0) {
-      return null;
-    }
-    long first = t.offset();
-    long last = t.offset();
-    int[] shape = t.shape();
-    long[] strides = t.strides();
-    for (int d = 0; d < shape.length; d++) {
-      long reach = (shape[d] - 1) * strides[d];
-      if (reach >= 0) {
-        last += reach;
-      } else {
-        first += reach;
-      }
-    }
-    long esize = t.dtype().byteSize();
-    return t.storage().asSlice(first * esize, (last - first + 1) * esize);
   }
 }

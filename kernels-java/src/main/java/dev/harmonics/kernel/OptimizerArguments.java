@@ -2,7 +2,6 @@ package dev.harmonics.kernel;
 
 import dev.harmonics.tensor.DType;
 import dev.harmonics.tensor.Tensor;
-import java.lang.foreign.MemorySegment;
 
 /** Tensor checks of the optimizer kernels; each failure names the argument and the expectation. */
 final class OptimizerArguments {
@@ -68,13 +67,9 @@ final class OptimizerArguments {
    * memory would silently corrupt both (and give different answers per backend).
    */
   static void requireDisjoint(String[] names, Tensor[] tensors) {
-    MemorySegment[] data = new MemorySegment[tensors.length];
     for (int i = 0; i < tensors.length; i++) {
-      data[i] = tensors[i] == null || tensors[i].size() == 0 ? null : tensors[i].data();
-    }
-    for (int i = 0; i < data.length; i++) {
-      for (int j = i + 1; j < data.length && data[i] != null; j++) {
-        if (data[j] != null && data[i].asOverlappingSlice(data[j]).isPresent()) {
+      for (int j = i + 1; j < tensors.length && tensors[i] != null; j++) {
+        if (tensors[j] != null && tensors[i].overlaps(tensors[j])) {
           throw new IllegalArgumentException(names[i] + " and " + names[j]
               + " share memory (expected: separate tensors, since the update writes in place)");
         }

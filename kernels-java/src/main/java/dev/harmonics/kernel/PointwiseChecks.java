@@ -2,7 +2,6 @@ package dev.harmonics.kernel;
 
 import dev.harmonics.tensor.DType;
 import dev.harmonics.tensor.Tensor;
-import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -49,7 +48,7 @@ final class PointwiseChecks {
    * partial overlap would make the result depend on the order elements are visited.
    */
   static void requireSameOrDisjoint(String outName, Tensor out, String inName, Tensor in) {
-    if (overlaps(out, in) && !sameElements(out, in)) {
+    if (out.overlaps(in) && !out.sameElements(in)) {
       throw new IllegalArgumentException(outName + ": " + out.describe() + " partly overlaps "
           + inName + ": " + in.describe() + " (expected: the same tensor, or disjoint memory)");
     }
@@ -57,44 +56,9 @@ final class PointwiseChecks {
 
   /** {@code out} must not share any memory with {@code in}. */
   static void requireDisjoint(String outName, Tensor out, String inName, Tensor in) {
-    if (overlaps(out, in)) {
+    if (out.overlaps(in)) {
       throw new IllegalArgumentException(outName + ": " + out.describe() + " overlaps " + inName
           + ": " + in.describe() + " (expected: disjoint memory)");
     }
-  }
-
-  /** True when both contiguous tensors cover exactly the same bytes. */
-  static boolean sameElements(Tensor a, Tensor b) {
-    if (a.size() != b.size() || !overlaps(a, b)) {
-      return false;
-    }
-    if (a.isNative() && b.isNative()) {
-      return start(a) == start(b);
-    }
-    return a.storage().heapBase().equals(b.storage().heapBase())
-        && a.byteOffset() + a.storage().address() == b.byteOffset() + b.storage().address();
-  }
-
-  static boolean overlaps(Tensor a, Tensor b) {
-    if (a.size() == 0 || b.size() == 0) {
-      return false;
-    }
-    if (a.isNative() != b.isNative()) {
-      return false;
-    }
-    if (a.isNative()) {
-      return start(a) < start(b) + bytes(b) && start(b) < start(a) + bytes(a);
-    }
-    MemorySegment sa = a.storage().asSlice(a.byteOffset(), bytes(a));
-    MemorySegment sb = b.storage().asSlice(b.byteOffset(), bytes(b));
-    return sa.asOverlappingSlice(sb).isPresent();
-  }
-
-  private static long start(Tensor t) {
-    return t.storage().address() + t.byteOffset();
-  }
-
-  private static long bytes(Tensor t) {
-    return (long) t.size() * t.dtype().byteSize();
   }
 }

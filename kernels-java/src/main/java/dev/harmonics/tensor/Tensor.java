@@ -175,6 +175,50 @@ public final class Tensor implements AutoCloseable {
   }
 
   /**
+   * True when the memory spans of the two tensors (from their lowest to their highest element)
+   * share a byte. Conservative for strided views: interleaved views that touch no common element
+   * still count as overlapping. Kernels use it to refuse outputs that alias their inputs.
+   */
+  public boolean overlaps(Tensor other) {
+    if (size() == 0 || other.size() == 0 || !sameMemory(other)) {
+      return false;
+    }
+    return spanStart() < other.spanEnd() && other.spanStart() < spanEnd();
+  }
+
+  /** True when both tensors are contiguous and cover exactly the same bytes (an in-place update). */
+  public boolean sameElements(Tensor other) {
+    return isContiguous() && other.isContiguous() && sameMemory(other)
+        && spanStart() == other.spanStart() && spanEnd() == other.spanEnd();
+  }
+
+  /** Whether both storages lie in one address space: native memory, or the same heap array. */
+  private boolean sameMemory(Tensor other) {
+    if (storage.isNative() || other.storage.isNative()) {
+      return storage.isNative() && other.storage.isNative();
+    }
+    return storage.heapBase().get() == other.storage.heapBase().get();
+  }
+
+  /** Address of the lowest byte any element occupies. */
+  private long spanStart() {
+    long first = offset;
+    for (int d = 0; d < shape.length; d++) {
+      first += Math.min(0L, (shape[d] - 1) * strides[d]);
+    }
+    return storage.address() + first * dtype.byteSize();
+  }
+
+  /** Address one past the highest byte any element occupies. */
+  private long spanEnd() {
+    long last = offset;
+    for (int d = 0; d < shape.length; d++) {
+      last += Math.max(0L, (shape[d] - 1) * strides[d]);
+    }
+    return storage.address() + (last + 1) * dtype.byteSize();
+  }
+
+  /**
    * The same elements with another shape; one dimension may be {@code -1} and is inferred. Needs a
    * contiguous tensor: call {@link #contiguous()} first on a transposed or sliced view.
    */

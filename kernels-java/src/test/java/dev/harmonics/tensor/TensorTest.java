@@ -82,6 +82,23 @@ class TensorTest {
   }
 
   @Test
+  void overlapIsJudgedOnTheMemoryEachTensorSpans() {
+    try (Tensor t = Tensor.zeros(4, 6); Tensor other = Tensor.zeros(4, 6)) {
+      assertTrue(t.overlaps(t.slice(0, 1, 2)));
+      assertFalse(t.slice(0, 0, 2).overlaps(t.slice(0, 2, 4)));
+      assertTrue(t.transpose(0, 1).overlaps(t.slice(1, 5, 6)));
+      assertFalse(t.overlaps(other));
+      assertFalse(t.overlaps(t.slice(0, 1, 1)), "an empty view touches no memory");
+      assertTrue(t.sameElements(t.reshape(24)));
+      assertFalse(t.sameElements(t.slice(0, 0, 2)));
+      assertFalse(t.sameElements(t.transpose(0, 1)), "same bytes, but not the same elements");
+    }
+    float[] values = new float[8];
+    assertTrue(Tensor.wrap(values, 8).overlaps(Tensor.wrap(values, 2, 4).slice(0, 1, 2)));
+    assertFalse(Tensor.wrap(values, 8).overlaps(Tensor.wrap(new float[8], 8)));
+  }
+
+  @Test
   void useAfterCloseFailsInsteadOfReadingFreedMemory() {
     Tensor t = Tensor.zeros(4);
     Tensor view = t.reshape(2, 2);
