@@ -129,6 +129,20 @@ public abstract class ReductionKernels {
   protected abstract void maxBackwardKernel(
       Tensor x, Tensor y, Tensor dy, boolean[] reduced, Tensor dx);
 
+  /**
+   * Element strides of the (keepdims) output of a reduction of {@code shape}, seen over
+   * {@code shape}: 0 along the reduced axes. For backends iterating input and output together.
+   */
+  protected static long[] outputStrides(int[] shape, boolean[] reduced) {
+    int[] kept = shape.clone();
+    for (int d = 0; d < shape.length; d++) {
+      if (reduced[d]) {
+        kept[d] = 1;
+      }
+    }
+    return Broadcasting.strides(kept, shape);
+  }
+
   /** Validates a reduction of {@code full} to {@code part}; returns the reduced-axes mask. */
   private static boolean[] checkReduction(
       String fullName, Tensor full, String partName, Tensor part, int[] axes) {

@@ -1,6 +1,5 @@
 package dev.harmonics.kernel.reference;
 
-import dev.harmonics.kernel.Broadcasting;
 import dev.harmonics.kernel.ReductionKernels;
 import dev.harmonics.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
@@ -70,16 +69,5 @@ final class ReferenceReduction extends ReductionKernels {
       dm.setAtIndex(F, i, hit ? gm.getAtIndex(F, o) : 0f);
       routed[o] |= hit;
     }
-  }
-
-  /** Strides of the (keepdims) output seen over the input's shape: 0 along reduced axes. */
-  private static long[] outputStrides(int[] shape, boolean[] reduced) {
-    int[] kept = shape.clone();
-    for (int d = 0; d < shape.length; d++) {
-      if (reduced[d]) {
-        kept[d] = 1;
-      }
-    }
-    return Broadcasting.strides(kept, shape);
   }
 }

@@ -94,6 +94,31 @@ final class BroadcastPlan {
   }
 
   /**
+   * The outer dimensions, in order, along which {@code operand}'s stride is nonzero (when
+   * {@code kept}) or zero (otherwise): for a reduction target, the kept or the reduced ones.
+   */
+  int[] outerDims(int operand, boolean kept) {
+    int outer = rank() - 1;
+    int[] dims = new int[outer];
+    int n = 0;
+    for (int d = 0; d < outer; d++) {
+      if ((strides[operand][d] != 0) == kept) {
+        dims[n++] = d;
+      }
+    }
+    return Arrays.copyOf(dims, n);
+  }
+
+  /** The product of the sizes of {@code dims}. */
+  long count(int[] dims) {
+    long count = 1;
+    for (int d : dims) {
+      count *= sizes[d];
+    }
+    return count;
+  }
+
+  /**
    * Walks a subset of the outer dimensions in row-major order, keeping every operand's element
    * offset up to date.
    */

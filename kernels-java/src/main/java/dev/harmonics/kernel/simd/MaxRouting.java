@@ -44,26 +44,10 @@ final class MaxRouting {
 
   MaxRouting(BroadcastPlan plan, Tensor x, Tensor y, Tensor dy, Tensor dx) {
     this.plan = plan;
-    int outer = plan.rank() - 1;
-    int kept = 0;
-    for (int d = 0; d < outer; d++) {
-      kept += plan.strides[0][d] != 0 ? 1 : 0;
-    }
-    keptDims = new int[kept];
-    reducedDims = new int[outer - kept];
-    long keptCount = 1;
-    long reducedCount = 1;
-    for (int d = 0, k = 0, r = 0; d < outer; d++) {
-      if (plan.strides[0][d] != 0) {
-        keptDims[k++] = d;
-        keptCount *= plan.sizes[d];
-      } else {
-        reducedDims[r++] = d;
-        reducedCount *= plan.sizes[d];
-      }
-    }
-    this.outputs = keptCount;
-    this.reducedRows = reducedCount;
+    this.keptDims = plan.outerDims(0, true);
+    this.reducedDims = plan.outerDims(0, false);
+    this.outputs = plan.count(keptDims);
+    this.reducedRows = plan.count(reducedDims);
     this.inner = plan.inner();
     this.xs = x.storage();
     this.xo = x.byteOffset();

@@ -19,21 +19,21 @@ final class SimdReduction extends ReductionKernels {
   protected void sumKernel(Tensor x, boolean[] reduced, int divisor, Tensor out) {
     int[] shape = x.shape();
     SimdReducer.run(SimdReducer.Kind.SUM, shape, x, null, null, out,
-        reducedStrides(shape, reduced), divisor);
+        outputStrides(shape, reduced), divisor);
   }
 
   @Override
   protected void maxKernel(Tensor x, boolean[] reduced, Tensor out) {
     int[] shape = x.shape();
     SimdReducer.run(SimdReducer.Kind.MAX, shape, x, null, null, out,
-        reducedStrides(shape, reduced), 1);
+        outputStrides(shape, reduced), 1);
   }
 
   @Override
   protected void broadcastKernel(Tensor dy, boolean[] reduced, float scale, Tensor dx) {
     int[] shape = dx.shape();
     BroadcastPlan plan = BroadcastPlan.of(shape, Broadcasting.strides(shape, shape),
-        reducedStrides(shape, reduced));
+        outputStrides(shape, reduced));
     MemorySegment ds = dx.storage();
     MemorySegment gs = dy.storage();
     long dO = dx.byteOffset();
@@ -54,20 +54,9 @@ final class SimdReduction extends ReductionKernels {
   protected void maxBackwardKernel(
       Tensor x, Tensor y, Tensor dy, boolean[] reduced, Tensor dx) {
     int[] shape = x.shape();
-    long[] outStrides = reducedStrides(shape, reduced);
+    long[] outStrides = outputStrides(shape, reduced);
     BroadcastPlan plan = BroadcastPlan.of(shape, outStrides, Broadcasting.strides(shape, shape));
     dx.data().fill((byte) 0);
     new MaxRouting(plan, x, y, dy, dx).run(PointwiseThreads.shareable(x, y, dy, dx));
-  }
-
-  /** Strides over {@code shape} of its reduction with kept dimensions: 0 along reduced axes. */
-  private static long[] reducedStrides(int[] shape, boolean[] reduced) {
-    int[] kept = shape.clone();
-    for (int d = 0; d < shape.length; d++) {
-      if (reduced[d]) {
-        kept[d] = 1;
-      }
-    }
-    return Broadcasting.strides(kept, shape);
   }
 }
