@@ -427,19 +427,21 @@ public final class Tensor implements AutoCloseable {
   /** The elements in row-major order, as a new array. */
   public float[] toFloatArray() {
     requireType(DType.FLOAT32);
-    float[] out = new float[size()];
     if (isContiguous()) {
-      MemorySegment.copy(storage(), ValueLayout.JAVA_FLOAT, byteOffset(), out, 0, out.length);
-    } else {
-      for (int i = 0; i < out.length; i++) {
-        out[i] = getFlat(i);
-      }
+      return data().toArray(ValueLayout.JAVA_FLOAT);
+    }
+    float[] out = new float[size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = getFlat(i);
     }
     return out;
   }
 
   public int[] toIntArray() {
     requireType(DType.INT32);
+    if (isContiguous()) {
+      return data().toArray(ValueLayout.JAVA_INT);
+    }
     int[] out = new int[size()];
     for (int i = 0; i < out.length; i++) {
       out[i] = getIntFlat(i);
@@ -449,6 +451,9 @@ public final class Tensor implements AutoCloseable {
 
   public byte[] toByteArray() {
     requireType(DType.INT8);
+    if (isContiguous()) {
+      return data().toArray(ValueLayout.JAVA_BYTE);
+    }
     byte[] out = new byte[size()];
     for (int i = 0; i < out.length; i++) {
       out[i] = getByteFlat(i);
