@@ -1,11 +1,13 @@
 package dev.harmonics.kernel;
 
+import static dev.harmonics.kernel.ContiguousChecks.checkSameShape;
+import static dev.harmonics.kernel.ContiguousChecks.checkTensor;
+
 import dev.harmonics.tensor.DType;
 import dev.harmonics.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * Loss kernels: softmax cross-entropy with class labels or with probability targets, and mean
@@ -199,29 +201,6 @@ public abstract class LossKernels {
     if (t != null) {
       checkTensor(name, t, DType.FLOAT32);
       checkSameShape(name, t, "logits", like);
-    }
-  }
-
-  private static void checkTensor(String name, Tensor t, DType dtype) {
-    if (t == null) {
-      throw new IllegalArgumentException(
-          name + ": null (expected: a " + dtype.name().toLowerCase(Locale.ROOT) + " tensor)");
-    }
-    if (t.dtype() != dtype) {
-      throw new IllegalArgumentException(name + ": " + t.describe() + " (expected: "
-          + dtype.name().toLowerCase(Locale.ROOT) + ")");
-    }
-    if (!t.isContiguous()) {
-      throw new IllegalArgumentException(
-          name + ": " + t.describe() + " (expected: contiguous; call contiguous() first)");
-    }
-  }
-
-  private static void checkSameShape(String name, Tensor t, String otherName, Tensor other) {
-    if (!Arrays.equals(t.shape(), other.shape())) {
-      throw new IllegalArgumentException(name + ": " + t.describe() + " (expected: "
-          + Arrays.toString(other.shape()) + " to match " + otherName + ": " + other.describe()
-          + ")");
     }
   }
 }

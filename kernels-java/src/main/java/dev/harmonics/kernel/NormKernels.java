@@ -1,6 +1,7 @@
 package dev.harmonics.kernel;
 
-import dev.harmonics.tensor.DType;
+import static dev.harmonics.kernel.ContiguousChecks.checkTensor;
+
 import dev.harmonics.tensor.Tensor;
 import java.util.Arrays;
 
@@ -287,19 +288,6 @@ public abstract class NormKernels {
   private static void checkEps(float eps) {
     if (!(eps >= 0f) || Float.isInfinite(eps)) {
       throw new IllegalArgumentException("eps: " + eps + " (expected: finite and >= 0)");
-    }
-  }
-
-  private static void checkTensor(String name, Tensor t) {
-    if (t == null) {
-      throw new IllegalArgumentException(name + ": null (expected: a float32 tensor)");
-    }
-    if (t.dtype() != DType.FLOAT32) {
-      throw new IllegalArgumentException(name + ": " + t.describe() + " (expected: float32)");
-    }
-    if (!t.isContiguous()) {
-      throw new IllegalArgumentException(
-          name + ": " + t.describe() + " (expected: contiguous; call contiguous() first)");
     }
   }
 

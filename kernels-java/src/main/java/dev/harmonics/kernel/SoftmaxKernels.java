@@ -1,8 +1,9 @@
 package dev.harmonics.kernel;
 
-import dev.harmonics.tensor.DType;
+import static dev.harmonics.kernel.ContiguousChecks.checkSameShape;
+import static dev.harmonics.kernel.ContiguousChecks.checkTensor;
+
 import dev.harmonics.tensor.Tensor;
-import java.util.Arrays;
 
 /**
  * Softmax and log-softmax along any axis of an n-dimensional float32 tensor, forward and backward.
@@ -134,26 +135,5 @@ public abstract class SoftmaxKernels {
       n *= t.dim(d);
     }
     return n;
-  }
-
-  private static void checkTensor(String name, Tensor t) {
-    if (t == null) {
-      throw new IllegalArgumentException(name + ": null (expected: a float32 tensor)");
-    }
-    if (t.dtype() != DType.FLOAT32) {
-      throw new IllegalArgumentException(name + ": " + t.describe() + " (expected: float32)");
-    }
-    if (!t.isContiguous()) {
-      throw new IllegalArgumentException(
-          name + ": " + t.describe() + " (expected: contiguous; call contiguous() first)");
-    }
-  }
-
-  private static void checkSameShape(String name, Tensor t, String otherName, Tensor other) {
-    if (!Arrays.equals(t.shape(), other.shape())) {
-      throw new IllegalArgumentException(name + ": " + t.describe() + " (expected: "
-          + Arrays.toString(other.shape()) + " to match " + otherName + ": " + other.describe()
-          + ")");
-    }
   }
 }

@@ -187,8 +187,8 @@ final class ReferenceNorm extends NormKernels {
       }
     }
     dx.copyFrom(out);
-    writeOptional(dgamma, toFloats(dg));
-    writeOptional(dbeta, toFloats(db));
+    writeOptional(dgamma, ReferenceConv.toFloats(dg));
+    writeOptional(dbeta, ReferenceConv.toFloats(db));
   }
 
   @Override
@@ -239,19 +239,11 @@ final class ReferenceNorm extends NormKernels {
       }
     }
     dx.copyFrom(out);
-    writeOptional(dgamma, toFloats(dg));
+    writeOptional(dgamma, ReferenceConv.toFloats(dg));
   }
 
   private static int index(int n, int c, int s, int channels, int spatial) {
     return (n * channels + c) * spatial + s;
-  }
-
-  private static float[] toFloats(double[] values) {
-    float[] out = new float[values.length];
-    for (int i = 0; i < values.length; i++) {
-      out[i] = (float) values[i];
-    }
-    return out;
   }
 
   private static void writeOptional(Tensor t, float[] values) {

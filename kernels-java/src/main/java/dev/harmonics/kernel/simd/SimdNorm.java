@@ -94,13 +94,12 @@ final class SimdNorm extends NormKernels {
       double[] colSq = sums.run((block, r) -> NormRows.addSquaredDeviationRow(block, xr.seg,
           xr.row(r, width), width, meanCol));
       foldColumns(colSq, squares, spatial);
-      float[] scaleCol = new float[width];
-      float[] betaCol = new float[width];
-      for (int j = 0; j < width; j++) {
-        int c = j / spatial;
-        scaleCol[j] = (float) (g[c] / Math.sqrt(squares[c] / count + eps));
-        betaCol[j] = b[c];
+      float[] scaleChannel = new float[channels];
+      for (int c = 0; c < channels; c++) {
+        scaleChannel[c] = (float) (g[c] / Math.sqrt(squares[c] / count + eps));
       }
+      float[] scaleCol = expand(scaleChannel, spatial);
+      float[] betaCol = expand(b, spatial);
       Runs yr = new Runs(y);
       KernelPool.shared().parallelFor(batch, Math.max(1, GRAIN / width), (from, to) -> {
         for (int r = from; r < to; r++) {
@@ -204,16 +203,18 @@ final class SimdNorm extends NormKernels {
           blockDyXc, dyr.seg, dyr.row(r, width), xr.seg, xr.row(r, width), width, meanCol));
       foldColumns(totals[0], sumDy, spatial);
       foldColumns(totals[1], sumDyXc, spatial);
-      float[] a = new float[width];
-      float[] b = new float[width];
-      float[] c = new float[width];
-      for (int j = 0; j < width; j++) {
-        int ch = j / spatial;
+      float[] aChannel = new float[channels];
+      float[] bChannel = new float[channels];
+      float[] cChannel = new float[channels];
+      for (int ch = 0; ch < channels; ch++) {
         float[] k = gradientCoefficients(g[ch], invStd[ch], sumDy[ch], sumDyXc[ch], count);
-        a[j] = k[0];
-        b[j] = k[1];
-        c[j] = k[2];
+        aChannel[ch] = k[0];
+        bChannel[ch] = k[1];
+        cChannel[ch] = k[2];
       }
+      float[] a = expand(aChannel, spatial);
+      float[] b = expand(bChannel, spatial);
+      float[] c = expand(cChannel, spatial);
       KernelPool.shared().parallelFor(batch, Math.max(1, GRAIN / width), (from, to) -> {
         for (int r = from; r < to; r++) {
           NormRows.gradientAffine(dyr.seg, dyr.row(r, width), xr.seg, xr.row(r, width), dxr.seg,
