@@ -48,17 +48,35 @@ final class OptimizerArguments {
     }
   }
 
-  /** A state tensor the config needs ({@code needed}) or must not get ({@code !needed}). */
-  static void requireState(String name, Tensor t, Tensor param, boolean needed, String because) {
-    if (needed) {
-      if (t == null) {
-        throw new IllegalArgumentException(
-            name + ": null (expected: " + param.describe() + " because " + because + ")");
-      }
-      requireLikeParam(name, t, param);
-    } else if (t != null) {
+  /** A state tensor used exactly when the config's {@code setting} is non-zero. */
+  static void requireState(String name, Tensor t, Tensor param, String setting, double value) {
+    if (value != 0 ? t == null : t != null) {
+      stateMismatch(name, t, param, setting + " is " + value);
+    }
+    requireStateShape(name, t, param);
+  }
+
+  /** A state tensor used exactly when the config's {@code setting} is true. */
+  static void requireState(String name, Tensor t, Tensor param, String setting, boolean value) {
+    if (value ? t == null : t != null) {
+      stateMismatch(name, t, param, setting + " is " + value);
+    }
+    requireStateShape(name, t, param);
+  }
+
+  // The reason is only put into words once a check fails, so a passing update builds no strings.
+  private static void stateMismatch(String name, Tensor t, Tensor param, String because) {
+    if (t == null) {
       throw new IllegalArgumentException(
-          name + ": " + t.describe() + " (expected: null because " + because + ")");
+          name + ": null (expected: " + param.describe() + " because " + because + ")");
+    }
+    throw new IllegalArgumentException(
+        name + ": " + t.describe() + " (expected: null because " + because + ")");
+  }
+
+  private static void requireStateShape(String name, Tensor t, Tensor param) {
+    if (t != null) {
+      requireLikeParam(name, t, param);
     }
   }
 

@@ -65,8 +65,7 @@ public abstract class OptimizerKernels {
     requireStep(step);
     requireFloatContiguous("param", param);
     requireLikeParam("grad", grad, param);
-    requireState("momentumBuffer", momentumBuffer, param, config.momentum() != 0,
-        "config.momentum() is " + config.momentum());
+    requireState("momentumBuffer", momentumBuffer, param, "config.momentum()", config.momentum());
     requireDisjoint(new String[] {"param", "grad", "momentumBuffer"},
         new Tensor[] {param, grad, momentumBuffer});
     sgdUpdate(config, step, param, grad, momentumBuffer);
@@ -101,7 +100,7 @@ public abstract class OptimizerKernels {
     requireLikeParam("grad", grad, param);
     requireLikeParam("m", m, param);
     requireLikeParam("v", v, param);
-    requireState("vMax", vMax, param, config.amsgrad(), "config.amsgrad() is " + config.amsgrad());
+    requireState("vMax", vMax, param, "config.amsgrad()", config.amsgrad());
     requireDisjoint(new String[] {"param", "grad", "m", "v", "vMax"},
         new Tensor[] {param, grad, m, v, vMax});
     adamUpdate(config, step, param, grad, m, v, vMax);
@@ -124,10 +123,8 @@ public abstract class OptimizerKernels {
     requireFloatContiguous("param", param);
     requireLikeParam("grad", grad, param);
     requireLikeParam("squareAvg", squareAvg, param);
-    requireState("momentumBuffer", momentumBuffer, param, config.momentum() != 0,
-        "config.momentum() is " + config.momentum());
-    requireState("gradAvg", gradAvg, param, config.centered(),
-        "config.centered() is " + config.centered());
+    requireState("momentumBuffer", momentumBuffer, param, "config.momentum()", config.momentum());
+    requireState("gradAvg", gradAvg, param, "config.centered()", config.centered());
     requireDisjoint(new String[] {"param", "grad", "squareAvg", "momentumBuffer", "gradAvg"},
         new Tensor[] {param, grad, squareAvg, momentumBuffer, gradAvg});
     rmspropUpdate(config, param, grad, squareAvg, momentumBuffer, gradAvg);

@@ -30,16 +30,16 @@ public abstract class QuantKernels {
    * @param zeroPoint in {@code [-128, 127]}
    */
   public final void quantize(Tensor x, float scale, int zeroPoint, Tensor q) {
-    QuantParams checked = new QuantParams(scale, zeroPoint);
-    requireTensor("x", x, DType.FLOAT32);
-    requireTensor("q", q, DType.INT8);
-    requireSameShape("q", q, "x", x);
-    doQuantize(x, checked.scale(), checked.zeroPoint(), q);
+    quantize(x, new QuantParams(scale, zeroPoint), q);
   }
 
   /** {@link #quantize(Tensor, float, int, Tensor)} with the scale and zero point of a mapping. */
   public final void quantize(Tensor x, QuantParams params, Tensor q) {
-    quantize(x, params.scale(), params.zeroPoint(), q);
+    Objects.requireNonNull(params, "params");
+    requireTensor("x", x, DType.FLOAT32);
+    requireTensor("q", q, DType.INT8);
+    requireSameShape("q", q, "x", x);
+    doQuantize(x, params.scale(), params.zeroPoint(), q);
   }
 
   /**
@@ -49,16 +49,16 @@ public abstract class QuantKernels {
    * @param zeroPoint in {@code [-128, 127]}
    */
   public final void dequantize(Tensor q, float scale, int zeroPoint, Tensor x) {
-    QuantParams checked = new QuantParams(scale, zeroPoint);
-    requireTensor("q", q, DType.INT8);
-    requireTensor("x", x, DType.FLOAT32);
-    requireSameShape("x", x, "q", q);
-    doDequantize(q, checked.scale(), checked.zeroPoint(), x);
+    dequantize(q, new QuantParams(scale, zeroPoint), x);
   }
 
   /** {@link #dequantize(Tensor, float, int, Tensor)} with the scale and zero point of a mapping. */
   public final void dequantize(Tensor q, QuantParams params, Tensor x) {
-    dequantize(q, params.scale(), params.zeroPoint(), x);
+    Objects.requireNonNull(params, "params");
+    requireTensor("q", q, DType.INT8);
+    requireTensor("x", x, DType.FLOAT32);
+    requireSameShape("x", x, "q", q);
+    doDequantize(q, params.scale(), params.zeroPoint(), x);
   }
 
   /**

@@ -79,7 +79,6 @@ final class GemmEpilogue implements TileSink {
       int col, boolean first, boolean last) {
     boolean readOld = !first || beta != 0f;
     FloatVector oldScale = FloatVector.broadcast(S, first ? beta : 1f);
-    boolean finish = last;
     for (int r = 0; r < rows; r++) {
       long rowStart = (cBase + (long) (row + r) * ldc + col) * Float.BYTES;
       int t = tileOffset + r * tileStride;
@@ -90,7 +89,7 @@ final class GemmEpilogue implements TileSink {
         if (readOld) {
           v = FloatVector.fromMemorySegment(S, c, at, ORDER).fma(oldScale, v);
         }
-        if (finish) {
+        if (last) {
           if (bias != null) {
             v = v.add(FloatVector.fromArray(S, bias, col + j));
           }
@@ -105,7 +104,7 @@ final class GemmEpilogue implements TileSink {
         if (readOld) {
           v = FloatVector.fromMemorySegment(S, c, at, ORDER, mask).fma(oldScale, v);
         }
-        if (finish) {
+        if (last) {
           if (bias != null) {
             v = v.add(FloatVector.fromArray(S, bias, col + j, mask));
           }
@@ -113,7 +112,7 @@ final class GemmEpilogue implements TileSink {
         }
         v.intoMemorySegment(c, at, ORDER, mask);
       }
-      if (finish && mode == Mode.SCALAR) {
+      if (last && mode == Mode.SCALAR) {
         for (int x = 0; x < cols; x++) {
           long at = rowStart + (long) x * Float.BYTES;
           float value = c.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at);

@@ -30,9 +30,7 @@ final class GemmScratch {
   }
 
   float[] packedA(int size) {
-    if (packedA.length < size) {
-      packedA = new float[size];
-    }
+    packedA = atLeast(packedA, size);
     return packedA;
   }
 
@@ -61,24 +59,18 @@ final class GemmScratch {
 
   /** Partial sums of one column strip of C tiles, carried across K chunks. */
   float[] strip(int size) {
-    if (strip.length < size) {
-      strip = new float[size];
-    }
+    strip = atLeast(strip, size);
     return strip;
   }
 
   float[] staging(int size) {
-    if (staging.length < size) {
-      staging = new float[size];
-    }
+    staging = atLeast(staging, size);
     return staging;
   }
 
   /** Rows of A or of an accumulator, for the paths that do not pack. */
   float[] rows(int size) {
-    if (rows.length < size) {
-      rows = new float[size];
-    }
+    rows = atLeast(rows, size);
     return rows;
   }
 
@@ -103,5 +95,9 @@ final class GemmScratch {
       bytes = new byte[size];
     }
     return bytes;
+  }
+
+  private static float[] atLeast(float[] array, int size) {
+    return array.length < size ? new float[size] : array;
   }
 }
