@@ -53,7 +53,7 @@ public abstract class DropoutKernels {
   public final void forward(Tensor x, float p, long seed, long offset, Tensor y, Tensor mask) {
     Objects.requireNonNull(x, "x");
     Objects.requireNonNull(y, "y");
-    requireFloatContiguous(x, "x");
+    TensorChecks.requireFloat("x", x);
     checkP(p);
     requireLike(y, "y", DType.FLOAT32, x, "x");
     MemoryOverlap.requireDisjointOrSame(x, "x", y, "y");
@@ -81,7 +81,7 @@ public abstract class DropoutKernels {
     Objects.requireNonNull(dy, "dy");
     Objects.requireNonNull(mask, "mask");
     Objects.requireNonNull(dx, "dx");
-    requireFloatContiguous(dy, "dy");
+    TensorChecks.requireFloat("dy", dy);
     checkP(p);
     requireLike(mask, "mask", DType.INT8, dy, "dy");
     requireLike(dx, "dx", DType.FLOAT32, dy, "dy");
@@ -106,7 +106,7 @@ public abstract class DropoutKernels {
   public final void backward(Tensor dy, long seed, long offset, float p, Tensor dx) {
     Objects.requireNonNull(dy, "dy");
     Objects.requireNonNull(dx, "dx");
-    requireFloatContiguous(dy, "dy");
+    TensorChecks.requireFloat("dy", dy);
     checkP(p);
     requireLike(dx, "dx", DType.FLOAT32, dy, "dy");
     MemoryOverlap.requireDisjointOrSame(dy, "dy", dx, "dx");
@@ -152,16 +152,6 @@ public abstract class DropoutKernels {
   private static void checkP(float p) {
     if (!(p >= 0 && p <= 1)) {
       throw new IllegalArgumentException("p: " + p + " (expected: a drop probability in [0, 1])");
-    }
-  }
-
-  private static void requireFloatContiguous(Tensor t, String name) {
-    if (t.dtype() != DType.FLOAT32) {
-      throw new IllegalArgumentException(name + ": " + t.describe() + " (expected: float32)");
-    }
-    if (!t.isContiguous()) {
-      throw new IllegalArgumentException(name + ": " + t.describe()
-          + " (expected: a contiguous tensor; call contiguous() first)");
     }
   }
 

@@ -1,7 +1,7 @@
 package dev.harmonics.kernel;
 
-import static dev.harmonics.kernel.ContiguousChecks.checkSameShape;
-import static dev.harmonics.kernel.ContiguousChecks.checkTensor;
+import static dev.harmonics.kernel.TensorChecks.requireSameShape;
+import static dev.harmonics.kernel.TensorChecks.requireTensor;
 
 import dev.harmonics.tensor.DType;
 import dev.harmonics.tensor.Tensor;
@@ -68,7 +68,7 @@ public abstract class LossKernels {
     checkMatrix("logits", logits);
     int rows = logits.dim(0);
     int classes = logits.dim(1);
-    checkTensor("labels", labels, DType.INT32);
+    requireTensor("labels", labels, DType.INT32);
     if (!Arrays.equals(labels.shape(), new int[] {rows})) {
       throw new IllegalArgumentException("labels: " + labels.describe() + " (expected: [" + rows
           + "] to match logits: " + logits.describe() + ")");
@@ -105,8 +105,8 @@ public abstract class LossKernels {
   public final float softmaxCrossEntropyWithProbabilities(Tensor logits, Tensor targets,
       float labelSmoothing, Tensor dlogits) {
     checkMatrix("logits", logits);
-    checkTensor("targets", targets, DType.FLOAT32);
-    checkSameShape("targets", targets, "logits", logits);
+    requireTensor("targets", targets, DType.FLOAT32);
+    requireSameShape("targets", targets, "logits", logits);
     checkSmoothing(labelSmoothing);
     checkOptionalOutput("dlogits", dlogits, logits);
     return doSoftmaxCrossEntropyWithProbabilities(logits, targets, labelSmoothing, dlogits,
@@ -121,9 +121,9 @@ public abstract class LossKernels {
    * @param target the shape of {@code prediction}
    */
   public final float mse(Tensor prediction, Tensor target) {
-    checkTensor("prediction", prediction, DType.FLOAT32);
-    checkTensor("target", target, DType.FLOAT32);
-    checkSameShape("target", target, "prediction", prediction);
+    requireTensor("prediction", prediction, DType.FLOAT32);
+    requireTensor("target", target, DType.FLOAT32);
+    requireSameShape("target", target, "prediction", prediction);
     return doMse(prediction, target, prediction.size());
   }
 
@@ -135,11 +135,11 @@ public abstract class LossKernels {
    * @param dprediction output, the shape of {@code prediction}; may be {@code prediction}
    */
   public final void mseBackward(Tensor prediction, Tensor target, Tensor dprediction) {
-    checkTensor("prediction", prediction, DType.FLOAT32);
-    checkTensor("target", target, DType.FLOAT32);
-    checkSameShape("target", target, "prediction", prediction);
-    checkTensor("dprediction", dprediction, DType.FLOAT32);
-    checkSameShape("dprediction", dprediction, "prediction", prediction);
+    requireTensor("prediction", prediction, DType.FLOAT32);
+    requireTensor("target", target, DType.FLOAT32);
+    requireSameShape("target", target, "prediction", prediction);
+    requireTensor("dprediction", dprediction, DType.FLOAT32);
+    requireSameShape("dprediction", dprediction, "prediction", prediction);
     doMseBackward(prediction, target, dprediction, prediction.size());
   }
 
@@ -183,7 +183,7 @@ public abstract class LossKernels {
   }
 
   private static void checkMatrix(String name, Tensor t) {
-    checkTensor(name, t, DType.FLOAT32);
+    requireTensor(name, t, DType.FLOAT32);
     if (t.rank() != 2 || t.dim(1) < 1) {
       throw new IllegalArgumentException(
           name + ": " + t.describe() + " (expected: [N, C] with at least one class)");
@@ -199,8 +199,8 @@ public abstract class LossKernels {
 
   private static void checkOptionalOutput(String name, Tensor t, Tensor like) {
     if (t != null) {
-      checkTensor(name, t, DType.FLOAT32);
-      checkSameShape(name, t, "logits", like);
+      requireTensor(name, t, DType.FLOAT32);
+      requireSameShape(name, t, "logits", like);
     }
   }
 }

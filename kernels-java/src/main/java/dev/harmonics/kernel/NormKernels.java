@@ -1,6 +1,6 @@
 package dev.harmonics.kernel;
 
-import static dev.harmonics.kernel.ContiguousChecks.checkTensor;
+import static dev.harmonics.kernel.TensorChecks.requireFloat;
 
 import dev.harmonics.tensor.Tensor;
 import java.util.Arrays;
@@ -253,7 +253,7 @@ public abstract class NormKernels {
       Tensor dx, Tensor dgamma, int rows, int width);
 
   private static int checkBatchInput(Tensor x) {
-    checkTensor("x", x);
+    requireFloat("x", x);
     if (x.rank() < 2) {
       throw new IllegalArgumentException(
           "x: " + x.describe() + " (expected: rank >= 2, [N, C] or [N, C, spatial...])");
@@ -271,8 +271,8 @@ public abstract class NormKernels {
 
   /** Checks {@code x} against the normalised shape of {@code gamma}; returns the row count. */
   private static int checkRowInput(Tensor x, Tensor gamma) {
-    checkTensor("x", x);
-    checkTensor("gamma", gamma);
+    requireFloat("x", x);
+    requireFloat("gamma", gamma);
     int[] xs = x.shape();
     int[] gs = gamma.shape();
     boolean trailing = gs.length >= 1 && gs.length <= xs.length
@@ -292,7 +292,7 @@ public abstract class NormKernels {
   }
 
   private static void checkShape(String name, Tensor t, int[] expected, String why) {
-    checkTensor(name, t);
+    requireFloat(name, t);
     if (!Arrays.equals(t.shape(), expected)) {
       throw new IllegalArgumentException(name + ": " + t.describe() + " (expected: "
           + Arrays.toString(expected) + " " + why + ")");

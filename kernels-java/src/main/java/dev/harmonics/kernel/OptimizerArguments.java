@@ -1,6 +1,5 @@
 package dev.harmonics.kernel;
 
-import dev.harmonics.tensor.DType;
 import dev.harmonics.tensor.Tensor;
 
 /** Tensor checks of the optimizer kernels; each failure names the argument and the expectation. */
@@ -21,27 +20,13 @@ final class OptimizerArguments {
     }
   }
 
-  /** A float32 contiguous tensor of any shape. */
-  static void requireFloatContiguous(String name, Tensor t) {
-    if (t == null) {
-      throw new IllegalArgumentException(name + ": null (expected: a float32 tensor)");
-    }
-    if (t.dtype() != DType.FLOAT32) {
-      throw new IllegalArgumentException(name + ": " + t.describe() + " (expected: float32)");
-    }
-    if (!t.isContiguous()) {
-      throw new IllegalArgumentException(name + ": " + t.describe()
-          + " (expected: a contiguous tensor; call contiguous() first)");
-    }
-  }
-
   /** A float32 contiguous tensor with exactly {@code param}'s shape. */
   static void requireLikeParam(String name, Tensor t, Tensor param) {
     if (t == null) {
       throw new IllegalArgumentException(
           name + ": null (expected: " + param.describe() + " to match param)");
     }
-    requireFloatContiguous(name, t);
+    TensorChecks.requireFloat(name, t);
     if (!t.sameShape(param)) {
       throw new IllegalArgumentException(name + ": " + t.describe() + " (expected: "
           + param.describe() + " to match param)");

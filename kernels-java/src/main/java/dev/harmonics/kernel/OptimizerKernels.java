@@ -2,7 +2,7 @@ package dev.harmonics.kernel;
 
 import static dev.harmonics.kernel.OptimizerArguments.requireConfig;
 import static dev.harmonics.kernel.OptimizerArguments.requireDisjoint;
-import static dev.harmonics.kernel.OptimizerArguments.requireFloatContiguous;
+import static dev.harmonics.kernel.TensorChecks.requireFloat;
 import static dev.harmonics.kernel.OptimizerArguments.requireLikeParam;
 import static dev.harmonics.kernel.OptimizerArguments.requireState;
 import static dev.harmonics.kernel.OptimizerArguments.requireStep;
@@ -63,7 +63,7 @@ public abstract class OptimizerKernels {
       SgdConfig config, long step, Tensor param, Tensor grad, Tensor momentumBuffer) {
     requireConfig(config);
     requireStep(step);
-    requireFloatContiguous("param", param);
+    requireFloat("param", param);
     requireLikeParam("grad", grad, param);
     requireState("momentumBuffer", momentumBuffer, param, "config.momentum()", config.momentum());
     requireDisjoint(new String[] {"param", "grad", "momentumBuffer"},
@@ -96,7 +96,7 @@ public abstract class OptimizerKernels {
       AdamConfig config, long step, Tensor param, Tensor grad, Tensor m, Tensor v, Tensor vMax) {
     requireConfig(config);
     requireStep(step);
-    requireFloatContiguous("param", param);
+    requireFloat("param", param);
     requireLikeParam("grad", grad, param);
     requireLikeParam("m", m, param);
     requireLikeParam("v", v, param);
@@ -120,7 +120,7 @@ public abstract class OptimizerKernels {
   public final void rmsprop(RmsPropConfig config, Tensor param, Tensor grad, Tensor squareAvg,
       Tensor momentumBuffer, Tensor gradAvg) {
     requireConfig(config);
-    requireFloatContiguous("param", param);
+    requireFloat("param", param);
     requireLikeParam("grad", grad, param);
     requireLikeParam("squareAvg", squareAvg, param);
     requireState("momentumBuffer", momentumBuffer, param, "config.momentum()", config.momentum());
@@ -149,7 +149,7 @@ public abstract class OptimizerKernels {
       LambConfig config, long step, Tensor param, Tensor grad, Tensor m, Tensor v) {
     requireConfig(config);
     requireStep(step);
-    requireFloatContiguous("param", param);
+    requireFloat("param", param);
     requireLikeParam("grad", grad, param);
     requireLikeParam("m", m, param);
     requireLikeParam("v", v, param);
@@ -169,7 +169,7 @@ public abstract class OptimizerKernels {
       throw new IllegalArgumentException("tensors: null (expected: float32 tensors)");
     }
     for (int i = 0; i < tensors.length; i++) {
-      requireFloatContiguous("tensors[" + i + "]", tensors[i]);
+      requireFloat("tensors[" + i + "]", tensors[i]);
     }
     double sum = 0;
     for (Tensor t : tensors) {
@@ -184,7 +184,7 @@ public abstract class OptimizerKernels {
    * @param tensor a float32 contiguous tensor of any shape
    */
   public final void scaleInPlace(Tensor tensor, float factor) {
-    requireFloatContiguous("tensor", tensor);
+    requireFloat("tensor", tensor);
     scale(tensor, factor);
   }
 

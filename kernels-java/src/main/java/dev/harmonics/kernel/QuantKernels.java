@@ -2,7 +2,6 @@ package dev.harmonics.kernel;
 
 import dev.harmonics.tensor.DType;
 import dev.harmonics.tensor.Tensor;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -102,14 +101,7 @@ public abstract class QuantKernels {
 
   private static void requireTensor(String name, Tensor t, DType dtype) {
     Objects.requireNonNull(t, name);
-    if (t.dtype() != dtype) {
-      throw new IllegalArgumentException(name + ": " + t.describe() + " (expected: "
-          + dtype.name().toLowerCase(Locale.ROOT) + ")");
-    }
-    if (!t.isContiguous()) {
-      throw new IllegalArgumentException(
-          name + ": " + t.describe() + " (expected: contiguous; call contiguous() first)");
-    }
+    TensorChecks.requireTensor(name, t, dtype);
   }
 
   private static void requireSameShape(String name, Tensor t, String otherName, Tensor other) {

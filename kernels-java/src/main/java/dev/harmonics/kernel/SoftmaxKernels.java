@@ -1,7 +1,7 @@
 package dev.harmonics.kernel;
 
-import static dev.harmonics.kernel.ContiguousChecks.checkSameShape;
-import static dev.harmonics.kernel.ContiguousChecks.checkTensor;
+import static dev.harmonics.kernel.TensorChecks.requireSameShape;
+import static dev.harmonics.kernel.TensorChecks.requireFloat;
 
 import dev.harmonics.tensor.Tensor;
 
@@ -91,20 +91,20 @@ public abstract class SoftmaxKernels {
       int length, int inner, boolean log);
 
   private static int checkForward(Tensor x, int axis, Tensor y) {
-    checkTensor("x", x);
+    requireFloat("x", x);
     int a = checkAxis(axis, x, "x");
-    checkTensor("y", y);
-    checkSameShape("y", y, "x", x);
+    requireFloat("y", y);
+    requireSameShape("y", y, "x", x);
     return a;
   }
 
   private static int checkBackward(Tensor y, Tensor dy, int axis, Tensor dx) {
-    checkTensor("y", y);
+    requireFloat("y", y);
     int a = checkAxis(axis, y, "y");
-    checkTensor("dy", dy);
-    checkSameShape("dy", dy, "y", y);
-    checkTensor("dx", dx);
-    checkSameShape("dx", dx, "y", y);
+    requireFloat("dy", dy);
+    requireSameShape("dy", dy, "y", y);
+    requireFloat("dx", dx);
+    requireSameShape("dx", dx, "y", y);
     return a;
   }
 

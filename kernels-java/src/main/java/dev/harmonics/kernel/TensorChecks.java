@@ -5,18 +5,21 @@ import dev.harmonics.tensor.Tensor;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** Argument checks shared by the norm, softmax and loss kernels, which take contiguous tensors. */
-final class ContiguousChecks {
+/**
+ * Argument checks every kernel family needs: a tensor of the right dtype laid out densely, and
+ * shapes that match, with messages that name the parameter, what it got and what was expected.
+ */
+final class TensorChecks {
 
-  private ContiguousChecks() {}
+  private TensorChecks() {}
 
   /** A non-null, contiguous float32 tensor. */
-  static void checkTensor(String name, Tensor t) {
-    checkTensor(name, t, DType.FLOAT32);
+  static void requireFloat(String name, Tensor t) {
+    requireTensor(name, t, DType.FLOAT32);
   }
 
   /** A non-null, contiguous tensor of {@code dtype}. */
-  static void checkTensor(String name, Tensor t, DType dtype) {
+  static void requireTensor(String name, Tensor t, DType dtype) {
     if (t == null) {
       throw new IllegalArgumentException(
           name + ": null (expected: a " + dtype.name().toLowerCase(Locale.ROOT) + " tensor)");
@@ -27,12 +30,12 @@ final class ContiguousChecks {
     }
     if (!t.isContiguous()) {
       throw new IllegalArgumentException(
-          name + ": " + t.describe() + " (expected: contiguous; call contiguous() first)");
+          name + ": " + t.describe() + " (expected: a contiguous tensor; call contiguous() first)");
     }
   }
 
   /** The shape of {@code other}. */
-  static void checkSameShape(String name, Tensor t, String otherName, Tensor other) {
+  static void requireSameShape(String name, Tensor t, String otherName, Tensor other) {
     if (!Arrays.equals(t.shape(), other.shape())) {
       throw new IllegalArgumentException(name + ": " + t.describe() + " (expected: "
           + Arrays.toString(other.shape()) + " to match " + otherName + ": " + other.describe()
