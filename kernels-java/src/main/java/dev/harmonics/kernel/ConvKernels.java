@@ -208,16 +208,8 @@ public abstract class ConvKernels {
     NchwChecks.require(wName, w, DType.FLOAT32, 4, "[O, C/groups, KH, KW]", false);
     int groups = params.groups();
     int channels = input.dim(1);
-    if (channels % groups != 0) {
-      throw new IllegalArgumentException("params.groups: " + groups
-          + " (expected: a divisor of the " + channels + " channels of " + inputName + ": "
-          + input.describe() + ")");
-    }
-    if (w.dim(0) % groups != 0) {
-      throw new IllegalArgumentException("params.groups: " + groups
-          + " (expected: a divisor of the " + w.dim(0) + " output channels of " + wName + ": "
-          + w.describe() + ")");
-    }
+    requireGroupsDivide(groups, channels, "channels of " + inputName + ": " + input.describe());
+    requireGroupsDivide(groups, w.dim(0), "output channels of " + wName + ": " + w.describe());
     if (w.dim(1) != channels / groups) {
       throw new IllegalArgumentException(wName + ": " + w.describe() + " (expected: [O, "
           + channels / groups + ", KH, KW], that is C/groups = " + channels + "/" + groups
@@ -231,15 +223,18 @@ public abstract class ConvKernels {
     NchwChecks.require(wName, w, DType.FLOAT32, 4, "[C, O/groups, KH, KW]", false);
     int groups = params.groups();
     int channels = input.dim(1);
-    if (channels % groups != 0) {
-      throw new IllegalArgumentException("params.groups: " + groups
-          + " (expected: a divisor of the " + channels + " channels of " + inputName + ": "
-          + input.describe() + ")");
-    }
+    requireGroupsDivide(groups, channels, "channels of " + inputName + ": " + input.describe());
     if (w.dim(0) != channels) {
       throw new IllegalArgumentException(wName + ": " + w.describe() + " (expected: [" + channels
           + ", O/groups, KH, KW] to match the " + channels + " channels of " + inputName + ": "
           + input.describe() + ")");
+    }
+  }
+
+  private static void requireGroupsDivide(int groups, int count, String what) {
+    if (count % groups != 0) {
+      throw new IllegalArgumentException("params.groups: " + groups + " (expected: a divisor of the "
+          + count + " " + what + ")");
     }
   }
 

@@ -3,6 +3,7 @@ package dev.harmonics.testing;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.harmonics.tensor.Tensor;
+import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -42,6 +43,20 @@ public final class GradientCheck {
       s += (double) o[i] * w[i];
     }
     return s;
+  }
+
+  /**
+   * Fails unless {@code analytic} is d(sum(y * up))/d(input) within {@code abs + rel * |numerical|},
+   * the numerical gradient taken with step {@code h}; {@code forward} recomputes {@code y} from the
+   * nudged input it is given.
+   */
+  public static void assertUpstreamGradient(Tensor input, Consumer<Tensor> forward, Tensor y,
+      Tensor up, Tensor analytic, double h, double abs, double rel, String what) {
+    double[] numeric = numericalGradient(input, t -> {
+      forward.accept(t);
+      return dot(y, up);
+    }, h);
+    assertGradient(numeric, analytic, abs, rel, what);
   }
 
   /** Fails unless {@code |analytic - numerical| <= abs + rel * |numerical|} element-wise. */

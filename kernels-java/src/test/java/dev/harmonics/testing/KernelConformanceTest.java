@@ -30,6 +30,11 @@ public abstract class KernelConformanceTest {
    */
   protected final RandomTensors random = new RandomTensors(SEED);
 
+  /** A seed of its own for each parameterised case, so cases do not share inputs. */
+  protected static long seedOf(Object testCase) {
+    return SEED ^ testCase.toString().hashCode();
+  }
+
   private final List<Tensor> tracked = new ArrayList<>();
 
   /** The backend under test. */

@@ -1,9 +1,6 @@
 package dev.harmonics.bench.conv;
 
 import dev.harmonics.bench.Work;
-import dev.harmonics.kernel.ConvKernels;
-import dev.harmonics.kernel.KernelBackend;
-import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.tensor.Tensor;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -43,33 +40,25 @@ public class Conv2dBackwardBenchmark {
   @Param({"1"})
   public int batch;
 
-  private ConvKernels conv;
-  private ConvLayer shape;
-  private ConvTensors data;
+  private ConvRun run;
 
   @Setup(Level.Trial)
   public void setUp() {
-    conv = KernelProviders.of(KernelBackend.fromId(backend)).conv();
-    shape = ConvLayer.valueOf(layer);
-    data = new ConvTensors(shape, batch, 42);
+    run = new ConvRun(backend, layer, batch);
   }
 
   @TearDown(Level.Trial)
   public void tearDown() {
-    data.close();
+    run.close();
   }
 
   @Benchmark
   public Tensor backwardInput(Work work) {
-    conv.conv2dBackwardInput(data.dy, data.w, shape.params, data.dx);
-    work.flops += shape.flops(batch);
-    return data.dx;
+    return run.backwardInput(work);
   }
 
   @Benchmark
   public Tensor backwardWeight(Work work) {
-    conv.conv2dBackwardWeight(data.x, data.dy, shape.params, data.dw, data.dbias);
-    work.flops += shape.flops(batch);
-    return data.dw;
+    return run.backwardWeight(work);
   }
 }

@@ -1,9 +1,6 @@
 package dev.harmonics.bench.conv;
 
 import dev.harmonics.bench.Work;
-import dev.harmonics.kernel.ConvKernels;
-import dev.harmonics.kernel.KernelBackend;
-import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.tensor.Tensor;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -42,26 +39,20 @@ public class Conv2dReferenceBenchmark {
   @Param({"1"})
   public int batch;
 
-  private ConvKernels conv;
-  private ConvLayer shape;
-  private ConvTensors data;
+  private ConvRun run;
 
   @Setup(Level.Trial)
   public void setUp() {
-    conv = KernelProviders.of(KernelBackend.fromId(backend)).conv();
-    shape = ConvLayer.valueOf(layer);
-    data = new ConvTensors(shape, batch, 42);
+    run = new ConvRun(backend, layer, batch);
   }
 
   @TearDown(Level.Trial)
   public void tearDown() {
-    data.close();
+    run.close();
   }
 
   @Benchmark
   public Tensor forward(Work work) {
-    conv.conv2dForward(data.x, data.w, data.bias, shape.params, data.y);
-    work.flops += shape.flops(batch);
-    return data.y;
+    return run.forward(work);
   }
 }

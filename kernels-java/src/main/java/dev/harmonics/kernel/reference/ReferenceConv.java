@@ -18,35 +18,18 @@ final class ReferenceConv extends ConvKernels {
   protected void forward(Tensor x, Tensor w, Tensor bias, Conv2dParams p, Tensor y) {
     float[] xs = x.toFloatArray();
     float[] ws = w.toFloatArray();
-    float[] bs = bias == null ? null : bias.toFloatArray();
-    int n = x.dim(0), c = x.dim(1), h = x.dim(2), wd = x.dim(3);
-    int o = w.dim(0), kh = w.dim(2), kw = w.dim(3);
-    int oh = y.dim(2), ow = y.dim(3);
-    int cg = c / p.groups(), og = o / p.groups();
     double[] acc = new double[y.size()];
-    for (int b = 0; b < n; b++) {
-      for (int oc = 0; oc < o; oc++) {
-        int firstChannel = (oc / og) * cg;
-        for (int i = 0; i < oh; i++) {
-          for (int j = 0; j < ow; j++) {
-            double s = bs == null ? 0 : bs[oc];
-            for (int ic = 0; ic < cg; ic++) {
-              for (int u = 0; u < kh; u++) {
-                int ih = i * p.strideH() - p.padH() + u * p.dilationH();
-                for (int v = 0; v < kw; v++) {
-                  int iw = j * p.strideW() - p.padW() + v * p.dilationW();
-                  float value = ih >= 0 && ih < h && iw >= 0 && iw < wd
-                      ? xs[((b * c + firstChannel + ic) * h + ih) * wd + iw]
-                      : 0f;
-                  s += (double) ws[((oc * cg + ic) * kh + u) * kw + v] * value;
-                }
-              }
-            }
-            acc[((b * o + oc) * oh + i) * ow + j] = s;
-          }
-        }
+    if (bias != null) {
+      float[] bs = bias.toFloatArray();
+      int o = y.dim(1), plane = y.dim(2) * y.dim(3);
+      for (int i = 0; i < acc.length; i++) {
+        acc[i] = bs[(i / plane) % o];
       }
     }
+    forEachTap(x.shape(), w.shape(), y.shape(), p, (xi, wi, yi) -> {
+      float value = xi < 0 ? 0f : xs[xi];
+      acc[yi] += (double) ws[wi] * value;
+    });
     y.copyFrom(toFloats(acc));
   }
 
@@ -54,37 +37,12 @@ final class ReferenceConv extends ConvKernels {
   protected void backwardInput(Tensor dy, Tensor w, Conv2dParams p, Tensor dx) {
     float[] dys = dy.toFloatArray();
     float[] ws = w.toFloatArray();
-    int n = dx.dim(0), c = dx.dim(1), h = dx.dim(2), wd = dx.dim(3);
-    int o = w.dim(0), kh = w.dim(2), kw = w.dim(3);
-    int oh = dy.dim(2), ow = dy.dim(3);
-    int cg = c / p.groups(), og = o / p.groups();
     double[] acc = new double[dx.size()];
-    for (int b = 0; b < n; b++) {
-      for (int oc = 0; oc < o; oc++) {
-        int firstChannel = (oc / og) * cg;
-        for (int i = 0; i < oh; i++) {
-          for (int j = 0; j < ow; j++) {
-            double g = dys[((b * o + oc) * oh + i) * ow + j];
-            for (int ic = 0; ic < cg; ic++) {
-              for (int u = 0; u < kh; u++) {
-                int ih = i * p.strideH() - p.padH() + u * p.dilationH();
-                if (ih < 0 || ih >= h) {
-                  continue;
-                }
-                for (int v = 0; v < kw; v++) {
-                  int iw = j * p.strideW() - p.padW() + v * p.dilationW();
-                  if (iw < 0 || iw >= wd) {
-                    continue;
-                  }
-                  acc[((b * c + firstChannel + ic) * h + ih) * wd + iw] +=
-                      ws[((oc * cg + ic) * kh + u) * kw + v] * g;
-                }
-              }
-            }
-          }
-        }
+    forEachTap(dx.shape(), w.shape(), dy.shape(), p, (xi, wi, yi) -> {
+      if (xi >= 0) {
+        acc[xi] += ws[wi] * (double) dys[yi];
       }
-    }
+    });
     dx.copyFrom(toFloats(acc));
   }
 
@@ -92,26 +50,47 @@ final class ReferenceConv extends ConvKernels {
   protected void backwardWeight(Tensor x, Tensor dy, Conv2dParams p, Tensor dw) {
     float[] xs = x.toFloatArray();
     float[] dys = dy.toFloatArray();
-    int n = x.dim(0), c = x.dim(1), h = x.dim(2), wd = x.dim(3);
-    int o = dw.dim(0), kh = dw.dim(2), kw = dw.dim(3);
-    int oh = dy.dim(2), ow = dy.dim(3);
-    int cg = c / p.groups(), og = o / p.groups();
     double[] acc = new double[dw.size()];
+    forEachTap(x.shape(), dw.shape(), dy.shape(), p, (xi, wi, yi) -> {
+      float value = xi < 0 ? 0f : xs[xi];
+      acc[wi] += (double) dys[yi] * value;
+    });
+    dw.copyFrom(toFloats(acc));
+  }
+
+  /** One tap of a convolution: flat indices into input, weight and output. */
+  @FunctionalInterface
+  private interface Tap {
+    void visit(int inputIndex, int weightIndex, int outputIndex);
+  }
+
+  /**
+   * Visits every tap of the convolution defined on input, weight {@code [O, C/groups, kH, kW]} and
+   * output shapes: output positions in row-major order, then within each the taps over input
+   * channel and kernel row and column, so a sum into one output is the defining sum in order.
+   * {@code inputIndex} is -1 where the tap reads the zero padding.
+   */
+  private static void forEachTap(int[] xShape, int[] wShape, int[] yShape, Conv2dParams p,
+      Tap tap) {
+    int n = xShape[0], c = xShape[1], h = xShape[2], wd = xShape[3];
+    int o = wShape[0], kh = wShape[2], kw = wShape[3];
+    int oh = yShape[2], ow = yShape[3];
+    int cg = c / p.groups(), og = o / p.groups();
     for (int b = 0; b < n; b++) {
       for (int oc = 0; oc < o; oc++) {
         int firstChannel = (oc / og) * cg;
         for (int i = 0; i < oh; i++) {
           for (int j = 0; j < ow; j++) {
-            double g = dys[((b * o + oc) * oh + i) * ow + j];
+            int yi = ((b * o + oc) * oh + i) * ow + j;
             for (int ic = 0; ic < cg; ic++) {
               for (int u = 0; u < kh; u++) {
                 int ih = i * p.strideH() - p.padH() + u * p.dilationH();
                 for (int v = 0; v < kw; v++) {
                   int iw = j * p.strideW() - p.padW() + v * p.dilationW();
-                  float value = ih >= 0 && ih < h && iw >= 0 && iw < wd
-                      ? xs[((b * c + firstChannel + ic) * h + ih) * wd + iw]
-                      : 0f;
-                  acc[((oc * cg + ic) * kh + u) * kw + v] += g * value;
+                  int xi = ih >= 0 && ih < h && iw >= 0 && iw < wd
+                      ? ((b * c + firstChannel + ic) * h + ih) * wd + iw
+                      : -1;
+                  tap.visit(xi, ((oc * cg + ic) * kh + u) * kw + v, yi);
                 }
               }
             }
@@ -119,7 +98,6 @@ final class ReferenceConv extends ConvKernels {
         }
       }
     }
-    dw.copyFrom(toFloats(acc));
   }
 
   @Override
@@ -142,10 +120,7 @@ final class ReferenceConv extends ConvKernels {
   protected void transposeForward(Tensor x, Tensor w, Tensor bias, Conv2dParams p, Tensor y) {
     float[] xs = x.toFloatArray();
     float[] ws = w.toFloatArray();
-    int n = x.dim(0), c = x.dim(1), h = x.dim(2), wd = x.dim(3);
-    int og = w.dim(1), kh = w.dim(2), kw = w.dim(3);
     int o = y.dim(1), oh = y.dim(2), ow = y.dim(3);
-    int cg = c / p.groups();
     double[] acc = new double[y.size()];
     if (bias != null) {
       float[] bs = bias.toFloatArray();
@@ -153,32 +128,11 @@ final class ReferenceConv extends ConvKernels {
         acc[i] = bs[(i / (oh * ow)) % o];
       }
     }
-    for (int b = 0; b < n; b++) {
-      for (int ic = 0; ic < c; ic++) {
-        int firstOut = (ic / cg) * og;
-        for (int i = 0; i < h; i++) {
-          for (int j = 0; j < wd; j++) {
-            double v0 = xs[((b * c + ic) * h + i) * wd + j];
-            for (int oc = 0; oc < og; oc++) {
-              for (int u = 0; u < kh; u++) {
-                int oy = i * p.strideH() - p.padH() + u * p.dilationH();
-                if (oy < 0 || oy >= oh) {
-                  continue;
-                }
-                for (int v = 0; v < kw; v++) {
-                  int ox = j * p.strideW() - p.padW() + v * p.dilationW();
-                  if (ox < 0 || ox >= ow) {
-                    continue;
-                  }
-                  acc[((b * o + firstOut + oc) * oh + oy) * ow + ox] +=
-                      ws[((ic * og + oc) * kh + u) * kw + v] * v0;
-                }
-              }
-            }
-          }
-        }
+    forEachTransposedTap(x.shape(), w.shape(), y.shape(), p, (xi, wi, yi) -> {
+      if (yi >= 0) {
+        acc[yi] += ws[wi] * (double) xs[xi];
       }
-    }
+    });
     y.copyFrom(toFloats(acc));
   }
 
@@ -186,34 +140,11 @@ final class ReferenceConv extends ConvKernels {
   protected void transposeBackwardInput(Tensor dy, Tensor w, Conv2dParams p, Tensor dx) {
     float[] dys = dy.toFloatArray();
     float[] ws = w.toFloatArray();
-    int n = dx.dim(0), c = dx.dim(1), h = dx.dim(2), wd = dx.dim(3);
-    int og = w.dim(1), kh = w.dim(2), kw = w.dim(3);
-    int o = dy.dim(1), oh = dy.dim(2), ow = dy.dim(3);
-    int cg = c / p.groups();
     double[] acc = new double[dx.size()];
-    for (int b = 0; b < n; b++) {
-      for (int ic = 0; ic < c; ic++) {
-        int firstOut = (ic / cg) * og;
-        for (int i = 0; i < h; i++) {
-          for (int j = 0; j < wd; j++) {
-            double s = 0;
-            for (int oc = 0; oc < og; oc++) {
-              for (int u = 0; u < kh; u++) {
-                int oy = i * p.strideH() - p.padH() + u * p.dilationH();
-                for (int v = 0; v < kw; v++) {
-                  int ox = j * p.strideW() - p.padW() + v * p.dilationW();
-                  float value = oy >= 0 && oy < oh && ox >= 0 && ox < ow
-                      ? dys[((b * o + firstOut + oc) * oh + oy) * ow + ox]
-                      : 0f;
-                  s += (double) ws[((ic * og + oc) * kh + u) * kw + v] * value;
-                }
-              }
-            }
-            acc[((b * c + ic) * h + i) * wd + j] = s;
-          }
-        }
-      }
-    }
+    forEachTransposedTap(dx.shape(), w.shape(), dy.shape(), p, (xi, wi, yi) -> {
+      float value = yi < 0 ? 0f : dys[yi];
+      acc[xi] += (double) ws[wi] * value;
+    });
     dx.copyFrom(toFloats(acc));
   }
 
@@ -221,26 +152,41 @@ final class ReferenceConv extends ConvKernels {
   protected void transposeBackwardWeight(Tensor x, Tensor dy, Conv2dParams p, Tensor dw) {
     float[] xs = x.toFloatArray();
     float[] dys = dy.toFloatArray();
-    int n = x.dim(0), c = x.dim(1), h = x.dim(2), wd = x.dim(3);
-    int og = dw.dim(1), kh = dw.dim(2), kw = dw.dim(3);
-    int o = dy.dim(1), oh = dy.dim(2), ow = dy.dim(3);
-    int cg = c / p.groups();
     double[] acc = new double[dw.size()];
+    forEachTransposedTap(x.shape(), dw.shape(), dy.shape(), p, (xi, wi, yi) -> {
+      float value = yi < 0 ? 0f : dys[yi];
+      acc[wi] += (double) xs[xi] * value;
+    });
+    dw.copyFrom(toFloats(acc));
+  }
+
+  /**
+   * Visits every tap of the transposed convolution defined on input, weight
+   * {@code [C, O/groups, kH, kW]} and output shapes, written from the input's side: input positions
+   * in row-major order, then within each the taps over output channel and kernel row and column.
+   * {@code outputIndex} is -1 where the tap lands outside the output (in its cropped padding).
+   */
+  private static void forEachTransposedTap(int[] xShape, int[] wShape, int[] yShape,
+      Conv2dParams p, Tap tap) {
+    int n = xShape[0], c = xShape[1], h = xShape[2], wd = xShape[3];
+    int og = wShape[1], kh = wShape[2], kw = wShape[3];
+    int o = yShape[1], oh = yShape[2], ow = yShape[3];
+    int cg = c / p.groups();
     for (int b = 0; b < n; b++) {
       for (int ic = 0; ic < c; ic++) {
         int firstOut = (ic / cg) * og;
         for (int i = 0; i < h; i++) {
           for (int j = 0; j < wd; j++) {
-            double v0 = xs[((b * c + ic) * h + i) * wd + j];
+            int xi = ((b * c + ic) * h + i) * wd + j;
             for (int oc = 0; oc < og; oc++) {
               for (int u = 0; u < kh; u++) {
                 int oy = i * p.strideH() - p.padH() + u * p.dilationH();
                 for (int v = 0; v < kw; v++) {
                   int ox = j * p.strideW() - p.padW() + v * p.dilationW();
-                  float value = oy >= 0 && oy < oh && ox >= 0 && ox < ow
-                      ? dys[((b * o + firstOut + oc) * oh + oy) * ow + ox]
-                      : 0f;
-                  acc[((ic * og + oc) * kh + u) * kw + v] += v0 * value;
+                  int yi = oy >= 0 && oy < oh && ox >= 0 && ox < ow
+                      ? ((b * o + firstOut + oc) * oh + oy) * ow + ox
+                      : -1;
+                  tap.visit(xi, ((ic * og + oc) * kh + u) * kw + v, yi);
                 }
               }
             }
@@ -248,7 +194,6 @@ final class ReferenceConv extends ConvKernels {
         }
       }
     }
-    dw.copyFrom(toFloats(acc));
   }
 
   static float[] toFloats(double[] values) {

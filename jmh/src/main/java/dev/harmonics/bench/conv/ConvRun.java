@@ -1,0 +1,81 @@
+package dev.harmonics.bench.conv;
+
+import dev.harmonics.bench.Work;
+import dev.harmonics.kernel.ConvKernels;
+import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.KernelProviders;
+import dev.harmonics.tensor.Tensor;
+import java.util.SplittableRandom;
+
+/**
+ * What every convolution benchmark sets up for a trial: one backend's kernels, one layer and its
+ * seeded tensors of a forward and a backward pass. Each pass adds the layer's flops to the count.
+ */
+final class ConvRun implements AutoCloseable {
+
+  private static final long SEED = 42;
+
+  private final ConvKernels conv;
+  private final ConvLayer layer;
+  private final int batch;
+  private final Tensor x;
+  private final Tensor w;
+  private final Tensor bias;
+  private final Tensor y;
+  private final Tensor dy;
+  private final Tensor dx;
+  private final Tensor dw;
+  private final Tensor dbias;
+
+  /** {@code backend} is a {@link KernelBackend} id, {@code layerName} a {@link ConvLayer} name. */
+  ConvRun(String backend, String layerName, int batch) {
+    conv = KernelProviders.of(KernelBackend.fromId(backend)).conv();
+    layer = ConvLayer.valueOf(layerName);
+    this.batch = batch;
+    SplittableRandom random = new SplittableRandom(SEED);
+    x = uniform(random, layer.inputShape(batch));
+    w = uniform(random, layer.weightShape());
+    bias = uniform(random, layer.outChannels);
+    y = Tensor.zeros(layer.outputShape(batch));
+    dy = uniform(random, layer.outputShape(batch));
+    dx = Tensor.zeros(layer.inputShape(batch));
+    dw = Tensor.zeros(layer.weightShape());
+    dbias = Tensor.zeros(layer.outChannels);
+  }
+
+  Tensor forward(Work work) {
+    conv.conv2dForward(x, w, bias, layer.params, y);
+    work.flops += layer.flops(batch);
+    return y;
+  }
+
+  /** Counted as the forward pass's flops: the same multiply-adds in another order. */
+  Tensor backwardInput(Work work) {
+    conv.conv2dBackwardInput(dy, w, layer.params, dx);
+    work.flops += layer.flops(batch);
+    return dx;
+  }
+
+  /** Counted as the forward pass's flops: the same multiply-adds in another order. */
+  Tensor backwardWeight(Work work) {
+    conv.conv2dBackwardWeight(x, dy, layer.params, dw, dbias);
+    work.flops += layer.flops(batch);
+    return dw;
+  }
+
+  private static Tensor uniform(SplittableRandom random, int... shape) {
+    Tensor t = Tensor.zeros(shape);
+    float[] values = new float[t.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (float) (random.nextDouble() * 2 - 1);
+    }
+    return t.copyFrom(values);
+  }
+
+  @Override
+  public void close() {
+    for (Tensor t : new Tensor[] {x, w, bias, y, dy, dx, dw, dbias}) {
+      t.close();
+    }
+  }
+}
