@@ -1,11 +1,11 @@
 package dev.harmonics.bench.conv;
 
+import dev.harmonics.bench.BenchData;
 import dev.harmonics.bench.Work;
 import dev.harmonics.kernel.ConvKernels;
 import dev.harmonics.kernel.KernelBackend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.tensor.Tensor;
-import java.util.SplittableRandom;
 
 /**
  * What every convolution benchmark sets up for a trial: one backend's kernels, one layer and its
@@ -32,12 +32,12 @@ final class ConvRun implements AutoCloseable {
     conv = KernelProviders.of(KernelBackend.fromId(backend)).conv();
     layer = ConvLayer.valueOf(layerName);
     this.batch = batch;
-    SplittableRandom random = new SplittableRandom(SEED);
-    x = uniform(random, layer.inputShape(batch));
-    w = uniform(random, layer.weightShape());
-    bias = uniform(random, layer.outChannels);
+    BenchData random = new BenchData(SEED);
+    x = random.uniform(layer.inputShape(batch));
+    w = random.uniform(layer.weightShape());
+    bias = random.uniform(layer.outChannels);
     y = Tensor.zeros(layer.outputShape(batch));
-    dy = uniform(random, layer.outputShape(batch));
+    dy = random.uniform(layer.outputShape(batch));
     dx = Tensor.zeros(layer.inputShape(batch));
     dw = Tensor.zeros(layer.weightShape());
     dbias = Tensor.zeros(layer.outChannels);
@@ -61,15 +61,6 @@ final class ConvRun implements AutoCloseable {
     conv.conv2dBackwardWeight(x, dy, layer.params, dw, dbias);
     work.flops += layer.flops(batch);
     return dw;
-  }
-
-  private static Tensor uniform(SplittableRandom random, int... shape) {
-    Tensor t = Tensor.zeros(shape);
-    float[] values = new float[t.size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = (float) (random.nextDouble() * 2 - 1);
-    }
-    return t.copyFrom(values);
   }
 
   @Override

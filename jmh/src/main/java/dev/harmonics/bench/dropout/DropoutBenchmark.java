@@ -1,12 +1,12 @@
 package dev.harmonics.bench.dropout;
 
+import dev.harmonics.bench.BenchData;
 import dev.harmonics.bench.Work;
 import dev.harmonics.kernel.DropoutKernels;
 import dev.harmonics.kernel.KernelBackend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.tensor.DType;
 import dev.harmonics.tensor.Tensor;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -53,12 +53,7 @@ public class DropoutBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     dropout = KernelProviders.of(KernelBackend.fromId(backend)).dropout();
-    SplittableRandom random = new SplittableRandom(42);
-    float[] values = new float[size];
-    for (int i = 0; i < size; i++) {
-      values[i] = (float) random.nextDouble(-1, 1);
-    }
-    x = Tensor.of(values, size);
+    x = new BenchData(42).uniform(size);
     y = Tensor.zeros(size);
     mask = Tensor.allocate(DType.INT8, size);
     dropout.forward(x, P, SEED, 0, y, mask);

@@ -1,11 +1,11 @@
 package dev.harmonics.bench.embedding;
 
+import dev.harmonics.bench.BenchData;
 import dev.harmonics.bench.Work;
 import dev.harmonics.kernel.EmbeddingKernels;
 import dev.harmonics.kernel.KernelBackend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.tensor.Tensor;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -55,13 +55,8 @@ public class EmbeddingBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     embedding = KernelProviders.of(KernelBackend.fromId(backend)).embedding();
-    SplittableRandom random = new SplittableRandom(42);
-    table = Tensor.zeros(VOCABULARY, width);
-    float[] values = new float[table.size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = (float) random.nextDouble(-1, 1);
-    }
-    table.copyFrom(values);
+    BenchData random = new BenchData(42);
+    table = random.uniform(VOCABULARY, width);
     int[] ids = new int[positions];
     for (int i = 0; i < positions; i++) {
       ids[i] = random.nextInt(VOCABULARY);

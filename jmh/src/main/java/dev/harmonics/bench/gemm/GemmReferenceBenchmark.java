@@ -1,5 +1,6 @@
 package dev.harmonics.bench.gemm;
 
+import dev.harmonics.bench.BenchData;
 import dev.harmonics.bench.Work;
 import dev.harmonics.kernel.GemmKernels;
 import dev.harmonics.kernel.KernelBackend;
@@ -49,7 +50,7 @@ public class GemmReferenceBenchmark {
   public void setUp() {
     dims = GemmShape.parse(shape);
     kernels = KernelProviders.of(KernelBackend.fromId(backend)).gemm();
-    GemmData random = new GemmData(42);
+    BenchData random = new BenchData(42);
     a = random.uniform(dims.m(), dims.k());
     b = random.uniform(dims.k(), dims.n());
     c = Tensor.zeros(dims.m(), dims.n());

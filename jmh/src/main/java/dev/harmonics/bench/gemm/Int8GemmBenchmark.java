@@ -1,5 +1,6 @@
 package dev.harmonics.bench.gemm;
 
+import dev.harmonics.bench.BenchData;
 import dev.harmonics.bench.Work;
 import dev.harmonics.kernel.KernelBackend;
 import dev.harmonics.kernel.KernelProvider;
@@ -54,7 +55,7 @@ public class Int8GemmBenchmark {
   public void setUp() {
     dims = GemmShape.parse(shape);
     kernels = KernelProviders.of(KernelBackend.fromId(backend));
-    GemmData random = new GemmData(42);
+    BenchData random = new BenchData(42);
     a8 = random.int8(dims.m(), dims.k());
     b8 = random.int8(dims.k(), dims.n());
     c32 = Tensor.allocate(DType.INT32, dims.m(), dims.n());

@@ -1,5 +1,6 @@
 package dev.harmonics.bench.layout;
 
+import dev.harmonics.bench.BenchData;
 import dev.harmonics.bench.Work;
 import dev.harmonics.kernel.KernelBackend;
 import dev.harmonics.kernel.KernelProviders;
@@ -7,7 +8,6 @@ import dev.harmonics.kernel.LayoutKernels;
 import dev.harmonics.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -56,14 +56,9 @@ public class ConcatBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     layout = KernelProviders.of(KernelBackend.fromId(backend)).layout();
-    SplittableRandom random = new SplittableRandom(42);
+    BenchData random = new BenchData(42);
     for (int k = 0; k < PARTS; k++) {
-      Tensor t = Tensor.zeros(32, 64, width);
-      float[] values = new float[t.size()];
-      for (int i = 0; i < values.length; i++) {
-        values[i] = (float) random.nextDouble(-1, 1);
-      }
-      inputs.add(t.copyFrom(values));
+      inputs.add(random.uniform(32, 64, width));
       outputs.add(Tensor.zeros(32, 64, width));
     }
     int[] joined = {32, 64, width};

@@ -1,12 +1,12 @@
 package dev.harmonics.bench.layout;
 
+import dev.harmonics.bench.BenchData;
 import dev.harmonics.bench.Work;
 import dev.harmonics.kernel.KernelBackend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.kernel.LayoutKernels;
 import dev.harmonics.kernel.PadMode;
 import dev.harmonics.tensor.Tensor;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -58,13 +58,7 @@ public class PadBenchmark {
   public void setUp() {
     layout = KernelProviders.of(KernelBackend.fromId(backend)).layout();
     padMode = PadMode.valueOf(mode);
-    SplittableRandom random = new SplittableRandom(42);
-    x = Tensor.zeros(8, 64, size, size);
-    float[] values = new float[x.size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = (float) random.nextDouble(-1, 1);
-    }
-    x.copyFrom(values);
+    x = new BenchData(42).uniform(8, 64, size, size);
     y = Tensor.zeros(8, 64, size + 2, size + 2);
     dx = Tensor.zeros(8, 64, size, size);
     layout.pad(x, BEFORE, AFTER, padMode, 0f, y);

@@ -1,11 +1,11 @@
 package dev.harmonics.bench.layout;
 
+import dev.harmonics.bench.BenchData;
 import dev.harmonics.bench.Work;
 import dev.harmonics.kernel.KernelBackend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.kernel.LayoutKernels;
 import dev.harmonics.tensor.Tensor;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -46,15 +46,10 @@ public class TransposeBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     layout = KernelProviders.of(KernelBackend.fromId(backend)).layout();
-    String[] dims = shape.split("x");
-    int rows = Integer.parseInt(dims[0]);
-    int cols = Integer.parseInt(dims[1]);
-    SplittableRandom random = new SplittableRandom(42);
-    float[] values = new float[rows * cols];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = (float) random.nextDouble(-1, 1);
-    }
-    x = Tensor.of(values, rows, cols);
+    int[] dims = BenchData.dims(shape);
+    int rows = dims[0];
+    int cols = dims[1];
+    x = new BenchData(42).uniform(rows, cols);
     view = x.transpose(0, 1);
     y = Tensor.zeros(cols, rows);
   }

@@ -1,5 +1,6 @@
 package dev.harmonics.bench.norm;
 
+import dev.harmonics.bench.BenchData;
 import dev.harmonics.bench.Work;
 import dev.harmonics.kernel.KernelBackend;
 import dev.harmonics.kernel.KernelProviders;
@@ -59,14 +60,14 @@ public class BatchNormBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     norm = KernelProviders.of(KernelBackend.fromId(backend)).norm();
-    int[] dims = NormShapes.parse(shape);
+    int[] dims = BenchData.dims(shape);
     int channels = dims[1];
-    x = NormShapes.uniform(1, -2f, 2f, dims);
-    dy = NormShapes.uniform(2, -1f, 1f, dims);
+    x = new BenchData(1).uniform(-2f, 2f, dims);
+    dy = new BenchData(2).uniform(-1f, 1f, dims);
     y = Tensor.zeros(dims);
     dx = Tensor.zeros(dims);
-    gamma = NormShapes.uniform(3, 0.5f, 1.5f, channels);
-    beta = NormShapes.uniform(4, -1f, 1f, channels);
+    gamma = new BenchData(3).uniform(0.5f, 1.5f, channels);
+    beta = new BenchData(4).uniform(-1f, 1f, channels);
     runningMean = Tensor.zeros(channels);
     runningVar = Tensor.zeros(channels).fill(1f);
     saveMean = Tensor.zeros(channels);

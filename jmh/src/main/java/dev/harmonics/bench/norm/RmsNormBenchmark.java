@@ -1,5 +1,6 @@
 package dev.harmonics.bench.norm;
 
+import dev.harmonics.bench.BenchData;
 import dev.harmonics.bench.Work;
 import dev.harmonics.kernel.KernelBackend;
 import dev.harmonics.kernel.KernelProviders;
@@ -52,14 +53,14 @@ public class RmsNormBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     norm = KernelProviders.of(KernelBackend.fromId(backend)).norm();
-    int[] dims = NormShapes.parse(shape);
+    int[] dims = BenchData.dims(shape);
     int rows = dims[0];
     int width = dims[1];
-    x = NormShapes.uniform(1, -2f, 2f, dims);
-    dy = NormShapes.uniform(2, -1f, 1f, dims);
+    x = new BenchData(1).uniform(-2f, 2f, dims);
+    dy = new BenchData(2).uniform(-1f, 1f, dims);
     y = Tensor.zeros(dims);
     dx = Tensor.zeros(dims);
-    gamma = NormShapes.uniform(3, 0.5f, 1.5f, width);
+    gamma = new BenchData(3).uniform(0.5f, 1.5f, width);
     rrms = Tensor.zeros(rows);
     dgamma = Tensor.zeros(width);
     norm.rmsNormForward(x, gamma, 1e-5f, y, rrms);

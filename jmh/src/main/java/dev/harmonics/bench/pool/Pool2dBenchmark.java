@@ -1,5 +1,6 @@
 package dev.harmonics.bench.pool;
 
+import dev.harmonics.bench.BenchData;
 import dev.harmonics.bench.Work;
 import dev.harmonics.kernel.KernelBackend;
 import dev.harmonics.kernel.KernelProviders;
@@ -7,7 +8,6 @@ import dev.harmonics.kernel.Pool2dParams;
 import dev.harmonics.kernel.PoolKernels;
 import dev.harmonics.tensor.DType;
 import dev.harmonics.tensor.Tensor;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -74,13 +74,7 @@ public class Pool2dBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     pool = KernelProviders.of(KernelBackend.fromId(backend)).pool();
-    SplittableRandom random = new SplittableRandom(42);
-    x = Tensor.zeros(layer.input);
-    float[] values = new float[x.size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = (float) random.nextDouble();
-    }
-    x.copyFrom(values);
+    x = new BenchData(42).uniform(0f, 1f, layer.input);
     y = Tensor.zeros(layer.output());
     indices = Tensor.allocate(DType.INT32, layer.output());
     dy = Tensor.zeros(layer.output()).fill(1f);

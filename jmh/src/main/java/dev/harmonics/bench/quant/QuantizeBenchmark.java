@@ -1,7 +1,7 @@
 package dev.harmonics.bench.quant;
 
+import dev.harmonics.bench.BenchData;
 import dev.harmonics.bench.Work;
-import dev.harmonics.bench.gemm.GemmData;
 import dev.harmonics.kernel.KernelBackend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.kernel.QuantKernels;
@@ -49,7 +49,7 @@ public class QuantizeBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     kernels = KernelProviders.of(KernelBackend.fromId(backend)).quant();
-    x = new GemmData(42).uniform(size);
+    x = new BenchData(42).uniform(size);
     q = Tensor.allocate(DType.INT8, size);
     restored = Tensor.zeros(size);
   }

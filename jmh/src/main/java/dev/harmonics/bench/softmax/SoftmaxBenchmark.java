@@ -1,11 +1,11 @@
 package dev.harmonics.bench.softmax;
 
+import dev.harmonics.bench.BenchData;
 import dev.harmonics.bench.Work;
 import dev.harmonics.kernel.KernelBackend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.kernel.SoftmaxKernels;
 import dev.harmonics.tensor.Tensor;
-import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -56,7 +56,7 @@ public class SoftmaxBenchmark {
   public void setUp() {
     kernels = KernelProviders.of(KernelBackend.fromId(backend)).softmax();
     String[] parts = shape.split("@");
-    int[] dims = Arrays.stream(parts[0].split("x")).mapToInt(Integer::parseInt).toArray();
+    int[] dims = BenchData.dims(parts[0]);
     axis = parts.length > 1 ? Integer.parseInt(parts[1]) : -1;
     SplittableRandom random = new SplittableRandom(42);
     x = Tensor.zeros(dims);
