@@ -1,23 +1,17 @@
 package dev.harmonics.bench.activation;
 
+import dev.harmonics.bench.KernelBenchmark;
 import dev.harmonics.bench.Work;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * How fast this JDK's lanewise transcendental operators are ({@code VectorOperators.EXP},
@@ -26,14 +20,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * SimdActivationMath} uses the JDK operators or its own polynomials: the operators are intrinsified
  * only on some platforms and fall back to a per-lane scalar call elsewhere.
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector",
-    "--enable-native-access=ALL-UNNAMED", "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class VectorMathBenchmark {
+public class VectorMathBenchmark extends KernelBenchmark {
 
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 

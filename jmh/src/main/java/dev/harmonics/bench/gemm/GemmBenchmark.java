@@ -1,6 +1,7 @@
 package dev.harmonics.bench.gemm;
 
 import dev.harmonics.bench.BenchData;
+import dev.harmonics.bench.KernelBenchmark;
 import dev.harmonics.bench.Work;
 import dev.harmonics.concurrent.KernelPool;
 import dev.harmonics.ffi.openblas.OpenBlas;
@@ -8,20 +9,13 @@ import dev.harmonics.kernel.GemmKernels;
 import dev.harmonics.kernel.KernelBackend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.tensor.Tensor;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Float32 GEMM, {@code C = A·B}, SIMD kernels against OpenBLAS (through FFM) on square sizes and
@@ -30,14 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * processor), applied to both the kernel pool and OpenBLAS. The reference backend is too slow for
  * these sizes; {@link GemmReferenceBenchmark} covers it on small ones.
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector",
-    "--enable-native-access=ALL-UNNAMED", "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class GemmBenchmark {
+public class GemmBenchmark extends KernelBenchmark {
 
   @Param({"simd", "openblas"})
   public String backend;

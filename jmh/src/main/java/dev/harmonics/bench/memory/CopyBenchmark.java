@@ -1,23 +1,17 @@
 package dev.harmonics.bench.memory;
 
+import dev.harmonics.bench.KernelBenchmark;
 import dev.harmonics.bench.Work;
 import dev.harmonics.concurrent.KernelPool;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The machine's copy bandwidth: {@code MemorySegment.copy} between two native buffers, bytes read
@@ -26,14 +20,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * how the multithreaded kernels touch memory; raise {@code megabytes} (for example
  * {@code -p megabytes=1024}) where the last-level cache holds 2 x 64 MB.
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector",
-    "--enable-native-access=ALL-UNNAMED", "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
 @State(Scope.Benchmark)
-public class CopyBenchmark {
+public class CopyBenchmark extends KernelBenchmark {
 
   /** Splitting unit for the pooled copy: big enough that a task's overhead does not show. */
   private static final long BLOCK = 1L << 20;

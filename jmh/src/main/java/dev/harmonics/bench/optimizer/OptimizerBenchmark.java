@@ -1,5 +1,6 @@
 package dev.harmonics.bench.optimizer;
 
+import dev.harmonics.bench.KernelBenchmark;
 import dev.harmonics.bench.Work;
 import dev.harmonics.kernel.AdamConfig;
 import dev.harmonics.kernel.KernelBackend;
@@ -10,20 +11,13 @@ import dev.harmonics.kernel.RmsPropConfig;
 import dev.harmonics.kernel.SgdConfig;
 import dev.harmonics.tensor.Tensor;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One optimizer update of a float32 tensor, in place. These kernels are memory-bound, so the
@@ -41,14 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The learning rate is tiny and the tensors are restored before every iteration so that millions
  * of updates with one fixed gradient never drive the values towards overflow or denormals.
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector",
-    "--enable-native-access=ALL-UNNAMED", "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class OptimizerBenchmark {
+public class OptimizerBenchmark extends KernelBenchmark {
 
   private static final double LR = 1e-6;
 

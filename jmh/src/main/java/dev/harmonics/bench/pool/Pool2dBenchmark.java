@@ -1,6 +1,7 @@
 package dev.harmonics.bench.pool;
 
 import dev.harmonics.bench.BenchData;
+import dev.harmonics.bench.KernelBenchmark;
 import dev.harmonics.bench.Work;
 import dev.harmonics.kernel.KernelBackend;
 import dev.harmonics.kernel.KernelProviders;
@@ -8,34 +9,21 @@ import dev.harmonics.kernel.Pool2dParams;
 import dev.harmonics.kernel.PoolKernels;
 import dev.harmonics.tensor.DType;
 import dev.harmonics.tensor.Tensor;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Windowed max and average pooling, forward and backward, in GB/s: the bytes of every tensor a
  * call reads plus the bytes it writes (argmax indices included). Layers: the 3x3 stride-2 max pool
  * after a ResNet stem, and the 2x2 stride-2 pool of a Fashion-MNIST CNN over a batch of 32.
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector",
-    "--enable-native-access=ALL-UNNAMED", "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class Pool2dBenchmark {
+public class Pool2dBenchmark extends KernelBenchmark {
 
   /** One pooling layer: input shape and window. */
   public enum Layer {
