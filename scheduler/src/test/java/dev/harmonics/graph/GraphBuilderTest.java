@@ -13,17 +13,7 @@ import org.junit.jupiter.api.Test;
 class GraphBuilderTest {
 
   static HarmonicGraph mlp() {
-    return HarmonicGraph.builder("fashion_mlp")
-        .producer("images", Shape.of(784))
-        .producer("labels", Shape.of(1))
-        .layer("hidden1", Dense.of(256))
-        .layer("hidden2", Dense.of(128))
-        .layer("logits", Dense.of(10))
-        .consumer("probabilities")
-        .flow("images").to("hidden1").to(RELU, "hidden2").to(RELU, "logits")
-            .to(SOFTMAX, "probabilities").done()
-        .lossTap("probabilities", Loss.CROSS_ENTROPY, "labels")
-        .build();
+    return ExampleGraphs.mlp();
   }
 
   private static GraphException fails(GraphBuilder builder) {
