@@ -36,4 +36,21 @@ public final class Producers {
   public static Producer<Batch> batch(Producer<Sample> samples, int batchSize, boolean dropLast) {
     return new BatchingProducer(samples, batchSize, dropLast);
   }
+
+  /**
+   * Applies random flips, shifts and noise to each sample; seeded, so a run with the same seed
+   * and the same upstream order sees the same changes.
+   */
+  public static Producer<Sample> augment(Producer<Sample> samples, Augmentation augmentation) {
+    return new AugmentingProducer(samples, augmentation);
+  }
+
+  /**
+   * Reads {@code upstream} on a background thread, up to {@code capacity} items ahead. Errors on
+   * that thread reach the consumer as a {@link DataException} from {@code hasNext}/{@code next};
+   * {@code close} stops the thread and closes the items it had read ahead.
+   */
+  public static <T> Producer<T> prefetch(Producer<T> upstream, int capacity) {
+    return new PrefetchingProducer<>(upstream, capacity);
+  }
 }
