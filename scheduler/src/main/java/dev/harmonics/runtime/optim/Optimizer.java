@@ -75,13 +75,12 @@ public final class Optimizer implements AutoCloseable {
     steps = count;
   }
 
-  /** Every state tensor, parameter by parameter, in a fixed order (for checkpoints). */
-  public List<Tensor> stateTensors() {
-    List<Tensor> all = new ArrayList<>();
-    for (Tensor[] s : state) {
-      all.addAll(List.of(s));
-    }
-    return all;
+  /**
+   * The state tensors of parameter {@code index} (in the order given to the constructor), in the
+   * rule's fixed order: for example Adam's first and second moments.
+   */
+  public List<Tensor> stateOf(int index) {
+    return List.of(state.get(index));
   }
 
   /** One update of every parameter with learning rate {@code lr}. */
