@@ -706,7 +706,39 @@ public final class CycleRuntime implements AutoCloseable {
     CheckpointBridge.load(this, file);
   }
 
-  // package-private access for checkpoints and the fit loop
+  // package-private access for checkpoints, the fit loop and gradient checks
+
+  /**
+   * The summed tap loss of a training-mode forward pass on {@code inputs} at the current step
+   * (so dropout draws the same mask each call); nothing is updated or counted.
+   */
+  double trainingLoss(Map<String, Tensor> inputs) {
+    feed(inputs);
+    forward(Pass.training(seed, step));
+    double loss = 0;
+    for (TapRunner t : taps) {
+      loss += t.run(false);
+    }
+    return loss;
+  }
+
+  /**
+   * {@link #trainingLoss} followed by the backward pass: every parameter's gradient is left in
+   * {@link Parameter#grad()}; nothing is updated or counted.
+   */
+  double lossAndGradients(Map<String, Tensor> inputs) {
+    feed(inputs);
+    for (CompiledNode c : nodes) {
+      c.clearGradient();
+    }
+    forward(Pass.training(seed, step));
+    double loss = 0;
+    for (TapRunner t : taps) {
+      loss += t.run(true);
+    }
+    backward(false);
+    return loss;
+  }
 
   List<CompiledNode> compiledNodes() {
     return nodes;
