@@ -114,6 +114,11 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
   Path json;
 
+  @Option(names = "--standardize", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Shift and scale pixels to mean 0 and deviation 1, measured on the training"
+          + " split (default: on; --no-standardize keeps [0, 1]).")
+  boolean standardize;
+
   @Option(names = "--data-dir", paramLabel = "DIR",
       description = "Where the IDX files are (default: " + FashionMnist.DEFAULT_DIRECTORY + ").")
   Path dataDirectory;
@@ -157,6 +162,11 @@ public final class TrainCommand implements Callable<Integer> {
     Path directory = dataDirectory != null ? dataDirectory : FashionMnist.directory();
     SampleSet train = FashionMnist.load(directory, FashionMnist.Split.TRAIN);
     SampleSet test = FashionMnist.load(directory, FashionMnist.Split.TEST);
+    if (standardize) {
+      float[] statistics = StandardizedSet.statistics(train);
+      train = StandardizedSet.of(train, statistics);
+      test = StandardizedSet.of(test, statistics);
+    }
     out.printf(Locale.ROOT, "harmonics train: %s (%s, %,d parameters) on Fashion-MNIST"
         + " (%,d train, %,d test), %s, %d kernel threads, batch %d, seed %d%n", graph.name(),
         graphFile, graph.parameterCount(), train.size(), test.size(), kernels.description(),
