@@ -62,7 +62,8 @@ public final class TrainCommand implements Callable<Integer> {
           + " file.")
   String model;
 
-  @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--epochs", defaultValue = "5",
+      description = "Epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 
   @Option(names = "--batch", defaultValue = "64",
