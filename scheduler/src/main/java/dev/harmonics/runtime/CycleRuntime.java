@@ -6,6 +6,7 @@ import dev.harmonics.data.SampleSpec;
 import dev.harmonics.graph.Edge;
 import dev.harmonics.graph.HarmonicGraph;
 import dev.harmonics.graph.LayerNode;
+import dev.harmonics.graph.Loss;
 import dev.harmonics.graph.LossTap;
 import dev.harmonics.graph.Node;
 import dev.harmonics.graph.ProducerNode;
@@ -190,8 +191,6 @@ public final class CycleRuntime implements AutoCloseable {
     precision = policy;
   }
 
-  // ---------------------------------------------------------------- binding
-
   /**
    * Binds {@code producer} to the graph without reading from it: its features feed the only
    * producer node that is not a loss target, and its labels (if it has them) the only class-index
@@ -289,8 +288,6 @@ public final class CycleRuntime implements AutoCloseable {
         + " (expected: a producer of graph '" + graph.name() + "')");
   }
 
-  // ---------------------------------------------------------------- inference
-
   /**
    * Runs an evaluation pass on {@code inputs} (producer node name to {@code [n, shape...]}) and
    * returns every consumer's value as a new tensor the caller closes.
@@ -324,7 +321,7 @@ public final class CycleRuntime implements AutoCloseable {
     long rows = 0;
     long hits = 0;
     TapRunner accuracyTap = taps.stream()
-        .filter(t -> t.tap().loss() == dev.harmonics.graph.Loss.CROSS_ENTROPY)
+        .filter(t -> t.tap().loss() == Loss.CROSS_ENTROPY)
         .findFirst().orElse(null);
     while (data.hasNext()) {
       try (Batch batch = data.next()) {
@@ -359,8 +356,6 @@ public final class CycleRuntime implements AutoCloseable {
     String labels = data.spec().labeled() ? training.labelsNode() : null;
     return checkBinding(data.spec(), data, training.featuresNode(), labels);
   }
-
-  // ---------------------------------------------------------------- training
 
   /** The options {@link #trainStep} uses; {@link #fit} sets them too. */
   public void setTrainingOptions(FitOptions newOptions) {
@@ -406,7 +401,8 @@ public final class CycleRuntime implements AutoCloseable {
     return trainFed();
   }
 
-  private StepResult trainFed() {
+  /** One training step on the values fed. */
+  StepResult trainFed() {
     if (optimizer == null) {
       setTrainingOptions(options);
     }
@@ -537,8 +533,6 @@ public final class CycleRuntime implements AutoCloseable {
     return new TrainingDivergedException(step - 1, "the gradients", "global norm " + norm);
   }
 
-  // ---------------------------------------------------------------- fit
-
   /** {@link #fit(int, FitOptions)} with the training options in force. */
   public FitReport fit(int epochs) {
     return fit(epochs, options);
@@ -620,12 +614,6 @@ public final class CycleRuntime implements AutoCloseable {
     batchInEpoch = 0;
   }
 
-  StepResult trainFedBatch() {
-    return trainFed();
-  }
-
-  // ---------------------------------------------------------------- feeding
-
   private void clearFeeds() {
     for (CompiledNode c : nodes) {
       if (c.isProducer()) {
@@ -690,8 +678,6 @@ public final class CycleRuntime implements AutoCloseable {
     return sb.toString();
   }
 
-  // ---------------------------------------------------------------- checkpoints
-
   /** Saves everything needed to resume bit for bit; see {@code docs/runtime.md}. */
   public void saveCheckpoint(Path file) throws IOException {
     CheckpointBridge.save(this, file);
@@ -740,10 +726,6 @@ public final class CycleRuntime implements AutoCloseable {
     return loss;
   }
 
-  List<CompiledNode> compiledNodes() {
-    return nodes;
-  }
-
   Optimizer optimizer() {
     return optimizer;
   }
@@ -756,7 +738,7 @@ public final class CycleRuntime implements AutoCloseable {
     return pendingMicroBatches;
   }
 
-  long batchInEpochCounter() {
+  long batchInEpoch() {
     return batchInEpoch;
   }
 
@@ -775,10 +757,6 @@ public final class CycleRuntime implements AutoCloseable {
     optimizer = restored;
     optimizerDecay = decay;
     options = options.withOptimizer(restored.config()).withWeightDecay(decay);
-  }
-
-  void restorePrecision(PrecisionPolicy policy) {
-    setPrecision(policy);
   }
 
   @Override
