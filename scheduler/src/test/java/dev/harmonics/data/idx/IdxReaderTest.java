@@ -11,10 +11,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class IdxReaderTest {
 
@@ -137,6 +137,15 @@ class IdxReaderTest {
     Path p = IdxFiles.write(dir, "bad.gz", gz);
     MalformedDataException e = assertThrows(MalformedDataException.class, () -> IdxReader.read(p));
     assertTrue(e.getMessage().contains(p.toString()), e.getMessage());
+  }
+
+  @Test
+  void truncatedGzipFileIsRefused() throws IOException {
+    byte[] gz = IdxFiles.gzip(
+        IdxFiles.encode(IdxType.UNSIGNED_BYTE, new int[] {4096}, new double[4096]));
+    Path p = IdxFiles.write(dir, "cut.gz", Arrays.copyOf(gz, gz.length / 2));
+    MalformedDataException e = assertThrows(MalformedDataException.class, () -> IdxReader.read(p));
+    assertTrue(e.getMessage().contains(p + ": corrupt gzip stream"), e.getMessage());
   }
 
   @Test
