@@ -120,6 +120,15 @@ class IdxReaderTest {
   }
 
   @Test
+  void aHeaderDeclaringMoreThanAnArrayHoldsIsRefusedBeforeReading() throws IOException {
+    byte[] header = IdxFiles.encode(IdxType.INT, new int[] {65536, 65536}, new double[0]);
+    Path p = IdxFiles.write(dir, "huge", header);
+    MalformedDataException e = assertThrows(MalformedDataException.class, () -> IdxReader.read(p));
+    assertTrue(e.getMessage().contains("header declares int[65536, 65536]"), e.getMessage());
+    assertTrue(e.getMessage().contains("larger IDX files are not supported"), e.getMessage());
+  }
+
+  @Test
   void zeroDimensionIsRefused() throws IOException {
     byte[] plain = IdxFiles.encode(IdxType.UNSIGNED_BYTE, new int[] {0, 2}, new double[0]);
     Path p = IdxFiles.write(dir, "zero", plain);
