@@ -8,7 +8,7 @@ public abstract class KernelProvider {
   protected KernelProvider() {}
 
   /** Which backend this is. */
-  public abstract KernelBackend backend();
+  public abstract Backend backend();
 
   /** A one-line description for logs and {@code harmonics info} (species, threads, ...). */
   public abstract String description();
@@ -40,5 +40,13 @@ public abstract class KernelProvider {
   public abstract EmbeddingKernels embedding();
 
   public abstract OptimizerKernels optimizers();
+
+  /**
+   * Where this backend keeps tensors between calls; {@link Residency#HOST} (nothing to move) unless
+   * the backend computes on a device.
+   */
+  public Residency residency() {
+    return Residency.HOST;
+  }
 
 }

@@ -19,16 +19,16 @@ class ReferenceFallbackTest {
   void theReferenceServesWhenTheVectorModuleIsAbsent() {
     assertTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty(),
         "this test must run without the incubator module");
-    Availability simd = KernelProviders.availability(KernelBackend.SIMD);
+    Availability simd = KernelProviders.availability(Backend.SIMD);
     assertFalse(simd.available());
     assertTrue(simd.reason().contains("--add-modules jdk.incubator.vector"), simd.reason());
-    assertEquals(KernelBackend.REFERENCE, KernelProviders.get().backend());
+    assertEquals(Backend.REFERENCE, KernelProviders.get().backend());
   }
 
   @Test
   void anExplicitSimdRequestFailsWithTheReason() {
     UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-        () -> KernelProviders.of(KernelBackend.SIMD));
+        () -> KernelProviders.of(Backend.SIMD));
     assertTrue(e.getMessage().contains("jdk.incubator.vector"), e.getMessage());
   }
 

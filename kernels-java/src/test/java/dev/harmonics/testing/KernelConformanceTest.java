@@ -3,7 +3,7 @@ package dev.harmonics.testing;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProvider;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.tensor.Tensor;
@@ -41,7 +41,7 @@ public abstract class KernelConformanceTest {
   protected abstract KernelProvider candidate();
 
   protected final KernelProvider reference() {
-    return KernelProviders.of(KernelBackend.REFERENCE);
+    return KernelProviders.of(Backend.REFERENCE);
   }
 
   /** Closes {@code t} after the test; returns it. */

@@ -1,7 +1,7 @@
 package dev.harmonics.cli;
 
 import dev.harmonics.ffi.openblas.OpenBlas;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProviders;
 import java.util.Arrays;
 import java.util.List;
@@ -17,7 +17,7 @@ final class Backends {
 
   /** The Java kernel backends, from {@link KernelProviders#availability}. */
   static List<Supplier<BackendReport>> kernelBackends() {
-    return Arrays.stream(KernelBackend.values())
+    return Arrays.stream(Backend.values())
         .<Supplier<BackendReport>>map(
             backend -> () -> BackendReport.probe(backend.id(),
                 () -> KernelProviders.availability(backend)))

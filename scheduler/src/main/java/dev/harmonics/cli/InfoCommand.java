@@ -2,7 +2,7 @@ package dev.harmonics.cli;
 
 import dev.harmonics.concurrent.KernelPool;
 import dev.harmonics.kernel.Availability;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProviders;
 import java.io.PrintWriter;
 import java.util.List;
@@ -56,7 +56,7 @@ public final class InfoCommand implements Callable<Integer> {
     out.printf(ROW, "KernelPool", KernelPool.shared().parallelism()
         + " threads (change with -Dharmonics.threads=N)");
     out.printf(ROW, "Default backend", defaultBackend()
-        + " (choose with -Dharmonics.backend=auto|simd|reference)");
+        + " (choose with -Dharmonics.backend=auto|cuda|opencl|fpga|native-cpu|simd|reference)");
     out.printf(ROW, "SIMD species", simdSpecies());
     section(out, "Kernel backends", kernelBackends);
     section(out, "Native libraries", nativeLibraries);
@@ -74,7 +74,7 @@ public final class InfoCommand implements Callable<Integer> {
 
   /** Bits and lanes, as the SIMD provider describes its species. */
   static String simdSpecies() {
-    Availability simd = KernelProviders.availability(KernelBackend.SIMD);
+    Availability simd = KernelProviders.availability(Backend.SIMD);
     if (!simd.available()) {
       return "none (the simd backend is unavailable)";
     }

@@ -71,6 +71,7 @@ public record Augmentation(double flipProbability, int maxShift, double noiseStd
       return this;
     }
 
+    /** The augmentation; invalid settings are refused here, naming the setting. */
     public Augmentation build() {
       return new Augmentation(flipProbability, maxShift, noiseStddev, seed);
     }

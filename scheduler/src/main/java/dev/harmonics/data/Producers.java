@@ -53,4 +53,14 @@ public final class Producers {
   public static <T> Producer<T> prefetch(Producer<T> upstream, int capacity) {
     return new PrefetchingProducer<>(upstream, capacity);
   }
+
+  /**
+   * Keeps items {@code k, k + n, k + 2n, ...} of every epoch of {@code upstream}: shard {@code k}
+   * of {@code n} of a stream. Workers that build the same seeded pipeline (same seed, same data)
+   * and keep different {@code k} get disjoint items covering each epoch. Where the data is a
+   * {@link SampleSet}, {@link SampleSets#shard} is cheaper: it reads only its own samples.
+   */
+  public static <T> Producer<T> shard(Producer<T> upstream, int k, int n) {
+    return new ShardingProducer<>(upstream, k, n);
+  }
 }

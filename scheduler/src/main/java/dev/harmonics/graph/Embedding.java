@@ -2,7 +2,8 @@ package dev.harmonics.graph;
 
 /**
  * A lookup table: each input element is a token index in {@code [0, vocabulary)} (carried as a
- * float holding an integer) and becomes a learned vector of {@code dim}: {@code {...} -> {..., dim}}.
+ * float holding an integer) and becomes a learned vector of {@code dim}:
+ * {@code {...} -> {..., dim}}.
  *
  * @param vocabulary number of rows in the table
  * @param dim size of each vector

@@ -79,7 +79,7 @@ public final class GraphBuilder {
     return declare(node, Declaration.Kind.LAYER, null, null, Objects.requireNonNull(spec, "spec"));
   }
 
-  /** A dense layer whose units are a ratio of another node's width (HARP {@code layer h 1/2 x;}). */
+  /** A dense layer with units a ratio of another node's width (HARP {@code layer h 1/2 x;}). */
   public GraphBuilder layer(String node, Ratio ratio) {
     return declare(node, Declaration.Kind.LAYER, null, Objects.requireNonNull(ratio, "ratio"),
         null);

@@ -9,7 +9,7 @@ public class GraphException extends IllegalArgumentException {
 
   private static final long serialVersionUID = 1L;
 
-  private final transient Origin origin;
+  private final Origin origin;
   private final String problem;
   private final String expected;
 

@@ -229,6 +229,10 @@ final class GraphResolver {
     } catch (ShapeMismatchException e) {
       throw new GraphException(d.origin(), d.describe() + ": input shape " + input + " from '"
           + inputs.get(d.name()).from() + "' does not fit " + spec.canonical(), e.expected());
+    } catch (ArithmeticException e) {
+      throw new GraphException(d.origin(), d.describe() + ": the output of " + spec.canonical()
+          + " for input " + input + " has more than " + Integer.MAX_VALUE + " elements",
+          "a sample small enough to index with an int");
     }
   }
 

@@ -15,7 +15,7 @@ public enum Loss {
   /** Mean of the squared differences; target and value have the same shape. */
   MSE("mse");
 
-  /** Lower clamp of probabilities in cross-entropy (the upper one is {@code 1 - PROBABILITY_FLOOR}). */
+  /** Lower clamp of probabilities in cross-entropy; the upper one is 1 minus it. */
   public static final double PROBABILITY_FLOOR = 1e-7;
 
   private final String harpName;

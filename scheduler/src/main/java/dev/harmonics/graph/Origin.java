@@ -1,5 +1,7 @@
 package dev.harmonics.graph;
 
+import java.io.Serializable;
+
 /**
  * Where a declaration or flow line was written: a file with a 1-based line and column, or
  * {@link #NONE} for graphs built in Java. Errors name it so a user can find the culprit.
@@ -8,7 +10,7 @@ package dev.harmonics.graph;
  * @param line 1-based line
  * @param column 1-based column
  */
-public record Origin(String file, int line, int column) {
+public record Origin(String file, int line, int column) implements Serializable {
 
   /** No source position: the graph was built in Java. */
   public static final Origin NONE = new Origin("", 0, 0);

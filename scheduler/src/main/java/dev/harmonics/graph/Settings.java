@@ -37,7 +37,7 @@ final class Settings {
     return value;
   }
 
-  /** Decimal text that reads back to the same double, without a trailing ".0" noise for ints. */
+  /** Decimal text that Java (and the HARP lexer) reads back to the same double. */
   static String number(double value) {
     return Double.toString(value);
   }

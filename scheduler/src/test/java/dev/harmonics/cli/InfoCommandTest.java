@@ -24,7 +24,7 @@ class InfoCommandTest {
   }
 
   @Test
-  void reportsTheJdkCoresAndEveryKernelBackend() {
+  void reportsTheJdkCoresAndEveryBackend() {
     String out = run(new InfoCommand());
     assertTrue(out.contains("JDK              " + Runtime.version()), out);
     assertTrue(out.contains("Cores            " + Runtime.getRuntime().availableProcessors()), out);
@@ -55,6 +55,5 @@ class InfoCommandTest {
   void saysSoWhenNoNativeLibraryIsRegistered() {
     String out = run(new InfoCommand(Backends.kernelBackends(), List.of()));
     assertTrue(out.contains("Native libraries\n  (none registered)"), out);
-    assertFalse(out.contains("unavailable"), out);
   }
 }

@@ -43,4 +43,33 @@ class ShardTest {
     assertTrue(e.getMessage().contains("n: 0"), e.getMessage());
     assertThrows(IndexOutOfBoundsException.class, () -> SampleSets.shard(set, 0, 3).label(4));
   }
+
+  @Test
+  void streamShardsOfASeededPipelineAreDisjointAndComplete() {
+    SampleSet set = TestSets.counting(23, 1);
+    int n = 3;
+    BitSet seen = new BitSet();
+    for (int k = 0; k < n; k++) {
+      try (Producer<Batch> shard =
+          Producers.shard(Producers.batch(Producers.shuffled(set, 5), 4, false), k, n)) {
+        for (int epoch = 0; epoch < 2; epoch++) {
+          long batches = 0;
+          while (shard.hasNext()) {
+            try (Batch b = shard.next()) {
+              batches++;
+              for (int i = 0; i < b.size(); i++) {
+                int index = (int) b.features().getFlat(i);
+                int key = epoch * 100 + index;
+                assertTrue(!seen.get(key), "sample " + index + " twice in epoch " + epoch);
+                seen.set(key);
+              }
+            }
+          }
+          assertEquals(shard.size(), batches, "shard " + k + " epoch " + epoch);
+          shard.reset();
+        }
+      }
+    }
+    assertEquals(2 * 23, seen.cardinality());
+  }
 }

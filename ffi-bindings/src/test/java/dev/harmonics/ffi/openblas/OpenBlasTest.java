@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.harmonics.kernel.GemmKernels;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.tensor.Tensor;
 import dev.harmonics.testing.RandomTensors;
@@ -28,7 +28,7 @@ class OpenBlasTest {
 
   private final RandomTensors random = new RandomTensors(0x0b1a5L);
   private final List<Tensor> tensors = new ArrayList<>();
-  private final GemmKernels reference = KernelProviders.of(KernelBackend.REFERENCE).gemm();
+  private final GemmKernels reference = KernelProviders.of(Backend.REFERENCE).gemm();
 
   @AfterEach
   void closeTensors() {

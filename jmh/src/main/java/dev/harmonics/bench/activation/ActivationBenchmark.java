@@ -4,7 +4,7 @@ import dev.harmonics.bench.KernelBenchmark;
 import dev.harmonics.bench.Work;
 import dev.harmonics.kernel.Activation;
 import dev.harmonics.kernel.ActivationKernels;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.tensor.Tensor;
 import java.util.SplittableRandom;
@@ -43,7 +43,7 @@ public class ActivationBenchmark extends KernelBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    kernels = KernelProviders.of(KernelBackend.fromId(backend)).activations();
+    kernels = KernelProviders.of(Backend.fromId(backend)).activations();
     f = Activation.valueOf(function);
     alpha = f.defaultAlpha();
     SplittableRandom random = new SplittableRandom(42);

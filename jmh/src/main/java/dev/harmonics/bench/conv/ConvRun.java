@@ -3,7 +3,7 @@ package dev.harmonics.bench.conv;
 import dev.harmonics.bench.BenchData;
 import dev.harmonics.bench.Work;
 import dev.harmonics.kernel.ConvKernels;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.tensor.Tensor;
 
@@ -27,9 +27,9 @@ final class ConvRun implements AutoCloseable {
   private final Tensor dw;
   private final Tensor dbias;
 
-  /** {@code backend} is a {@link KernelBackend} id, {@code layerName} a {@link ConvLayer} name. */
+  /** {@code backend} is a {@link Backend} id, {@code layerName} a {@link ConvLayer} name. */
   ConvRun(String backend, String layerName, int batch) {
-    conv = KernelProviders.of(KernelBackend.fromId(backend)).conv();
+    conv = KernelProviders.of(Backend.fromId(backend)).conv();
     layer = ConvLayer.valueOf(layerName);
     this.batch = batch;
     BenchData random = new BenchData(SEED);

@@ -4,7 +4,7 @@ import dev.harmonics.bench.BenchData;
 import dev.harmonics.bench.KernelBenchmark;
 import dev.harmonics.bench.Work;
 import dev.harmonics.kernel.DropoutKernels;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.tensor.DType;
 import dev.harmonics.tensor.Tensor;
@@ -40,7 +40,7 @@ public class DropoutBenchmark extends KernelBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    dropout = KernelProviders.of(KernelBackend.fromId(backend)).dropout();
+    dropout = KernelProviders.of(Backend.fromId(backend)).dropout();
     x = new BenchData(42).uniform(size);
     y = Tensor.zeros(size);
     mask = Tensor.allocate(DType.INT8, size);

@@ -4,7 +4,7 @@ import dev.harmonics.bench.KernelBenchmark;
 import dev.harmonics.bench.Work;
 import dev.harmonics.kernel.BinaryOp;
 import dev.harmonics.kernel.ElementwiseKernels;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.tensor.Tensor;
 import java.util.SplittableRandom;
@@ -43,7 +43,7 @@ public class ElementwiseBenchmark extends KernelBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    kernels = KernelProviders.of(KernelBackend.fromId(backend)).elementwise();
+    kernels = KernelProviders.of(Backend.fromId(backend)).elementwise();
     SplittableRandom random = new SplittableRandom(42);
     a = Tensor.of(values(random, rows * COLUMNS), rows, COLUMNS);
     b = Tensor.of(values(random, rows * COLUMNS), rows, COLUMNS);

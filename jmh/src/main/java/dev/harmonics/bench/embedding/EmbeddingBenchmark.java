@@ -4,7 +4,7 @@ import dev.harmonics.bench.BenchData;
 import dev.harmonics.bench.KernelBenchmark;
 import dev.harmonics.bench.Work;
 import dev.harmonics.kernel.EmbeddingKernels;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -42,7 +42,7 @@ public class EmbeddingBenchmark extends KernelBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    embedding = KernelProviders.of(KernelBackend.fromId(backend)).embedding();
+    embedding = KernelProviders.of(Backend.fromId(backend)).embedding();
     BenchData random = new BenchData(42);
     table = random.uniform(VOCABULARY, width);
     int[] ids = new int[positions];

@@ -6,7 +6,7 @@ import dev.harmonics.bench.Work;
 import dev.harmonics.concurrent.KernelPool;
 import dev.harmonics.ffi.openblas.OpenBlas;
 import dev.harmonics.kernel.GemmKernels;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -54,7 +54,7 @@ public class GemmBenchmark extends KernelBenchmark {
       openBlas = OpenBlas.load();
       openBlas.setThreads(threadCount);
     } else {
-      kernels = KernelProviders.of(KernelBackend.fromId(backend)).gemm();
+      kernels = KernelProviders.of(Backend.fromId(backend)).gemm();
     }
     BenchData random = new BenchData(42);
     a = random.uniform(dims.m(), dims.k());

@@ -4,7 +4,7 @@ import dev.harmonics.bench.BenchData;
 import dev.harmonics.bench.KernelBenchmark;
 import dev.harmonics.bench.Work;
 import dev.harmonics.kernel.GemmKernels;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -37,7 +37,7 @@ public class GemmReferenceBenchmark extends KernelBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     dims = GemmShape.parse(shape);
-    kernels = KernelProviders.of(KernelBackend.fromId(backend)).gemm();
+    kernels = KernelProviders.of(Backend.fromId(backend)).gemm();
     BenchData random = new BenchData(42);
     a = random.uniform(dims.m(), dims.k());
     b = random.uniform(dims.k(), dims.n());

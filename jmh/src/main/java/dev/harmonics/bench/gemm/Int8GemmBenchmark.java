@@ -3,7 +3,7 @@ package dev.harmonics.bench.gemm;
 import dev.harmonics.bench.BenchData;
 import dev.harmonics.bench.KernelBenchmark;
 import dev.harmonics.bench.Work;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProvider;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.tensor.DType;
@@ -42,7 +42,7 @@ public class Int8GemmBenchmark extends KernelBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     dims = GemmShape.parse(shape);
-    kernels = KernelProviders.of(KernelBackend.fromId(backend));
+    kernels = KernelProviders.of(Backend.fromId(backend));
     BenchData random = new BenchData(42);
     a8 = random.int8(dims.m(), dims.k());
     b8 = random.int8(dims.k(), dims.n());

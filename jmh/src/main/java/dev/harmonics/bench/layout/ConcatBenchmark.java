@@ -3,7 +3,7 @@ package dev.harmonics.bench.layout;
 import dev.harmonics.bench.BenchData;
 import dev.harmonics.bench.KernelBenchmark;
 import dev.harmonics.bench.Work;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.kernel.LayoutKernels;
 import dev.harmonics.tensor.Tensor;
@@ -43,7 +43,7 @@ public class ConcatBenchmark extends KernelBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    layout = KernelProviders.of(KernelBackend.fromId(backend)).layout();
+    layout = KernelProviders.of(Backend.fromId(backend)).layout();
     BenchData random = new BenchData(42);
     for (int k = 0; k < PARTS; k++) {
       inputs.add(random.uniform(32, 64, width));

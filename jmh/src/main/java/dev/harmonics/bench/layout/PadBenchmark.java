@@ -3,7 +3,7 @@ package dev.harmonics.bench.layout;
 import dev.harmonics.bench.BenchData;
 import dev.harmonics.bench.KernelBenchmark;
 import dev.harmonics.bench.Work;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.kernel.LayoutKernels;
 import dev.harmonics.kernel.PadMode;
@@ -44,7 +44,7 @@ public class PadBenchmark extends KernelBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    layout = KernelProviders.of(KernelBackend.fromId(backend)).layout();
+    layout = KernelProviders.of(Backend.fromId(backend)).layout();
     padMode = PadMode.valueOf(mode);
     x = new BenchData(42).uniform(8, 64, size, size);
     y = Tensor.zeros(8, 64, size + 2, size + 2);

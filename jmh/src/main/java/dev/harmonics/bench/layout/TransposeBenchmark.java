@@ -3,7 +3,7 @@ package dev.harmonics.bench.layout;
 import dev.harmonics.bench.BenchData;
 import dev.harmonics.bench.KernelBenchmark;
 import dev.harmonics.bench.Work;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.kernel.LayoutKernels;
 import dev.harmonics.tensor.Tensor;
@@ -33,7 +33,7 @@ public class TransposeBenchmark extends KernelBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    layout = KernelProviders.of(KernelBackend.fromId(backend)).layout();
+    layout = KernelProviders.of(Backend.fromId(backend)).layout();
     int[] dims = BenchData.dims(shape);
     int rows = dims[0];
     int cols = dims[1];

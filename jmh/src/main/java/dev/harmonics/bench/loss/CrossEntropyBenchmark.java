@@ -2,7 +2,7 @@ package dev.harmonics.bench.loss;
 
 import dev.harmonics.bench.KernelBenchmark;
 import dev.harmonics.bench.Work;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.kernel.LossKernels;
 import dev.harmonics.tensor.Tensor;
@@ -38,7 +38,7 @@ public class CrossEntropyBenchmark extends KernelBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    losses = KernelProviders.of(KernelBackend.fromId(backend)).losses();
+    losses = KernelProviders.of(Backend.fromId(backend)).losses();
     String[] parts = shape.split("x");
     int rows = Integer.parseInt(parts[0]);
     int classes = Integer.parseInt(parts[1]);

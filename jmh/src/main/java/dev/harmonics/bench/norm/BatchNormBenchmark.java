@@ -3,7 +3,7 @@ package dev.harmonics.bench.norm;
 import dev.harmonics.bench.BenchData;
 import dev.harmonics.bench.KernelBenchmark;
 import dev.harmonics.bench.Work;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.kernel.NormKernels;
 import dev.harmonics.tensor.Tensor;
@@ -47,7 +47,7 @@ public class BatchNormBenchmark extends KernelBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    norm = KernelProviders.of(KernelBackend.fromId(backend)).norm();
+    norm = KernelProviders.of(Backend.fromId(backend)).norm();
     int[] dims = BenchData.dims(shape);
     int channels = dims[1];
     x = new BenchData(1).uniform(-2f, 2f, dims);

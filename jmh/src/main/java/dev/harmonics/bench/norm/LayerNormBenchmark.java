@@ -3,7 +3,7 @@ package dev.harmonics.bench.norm;
 import dev.harmonics.bench.BenchData;
 import dev.harmonics.bench.KernelBenchmark;
 import dev.harmonics.bench.Work;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.kernel.NormKernels;
 import dev.harmonics.tensor.Tensor;
@@ -43,7 +43,7 @@ public class LayerNormBenchmark extends KernelBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    norm = KernelProviders.of(KernelBackend.fromId(backend)).norm();
+    norm = KernelProviders.of(Backend.fromId(backend)).norm();
     int[] dims = BenchData.dims(shape);
     int rows = dims[0];
     int width = dims[1];

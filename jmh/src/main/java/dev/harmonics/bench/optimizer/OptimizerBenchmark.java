@@ -3,7 +3,7 @@ package dev.harmonics.bench.optimizer;
 import dev.harmonics.bench.KernelBenchmark;
 import dev.harmonics.bench.Work;
 import dev.harmonics.kernel.AdamConfig;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.kernel.LambConfig;
 import dev.harmonics.kernel.OptimizerKernels;
@@ -66,7 +66,7 @@ public class OptimizerBenchmark extends KernelBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    kernels = KernelProviders.of(KernelBackend.fromId(backend)).optimizers();
+    kernels = KernelProviders.of(Backend.fromId(backend)).optimizers();
     SplittableRandom random = new SplittableRandom(42);
     initialParam = uniform(random, size);
     param = Tensor.zeros(size);

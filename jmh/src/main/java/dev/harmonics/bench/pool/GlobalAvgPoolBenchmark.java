@@ -2,7 +2,7 @@ package dev.harmonics.bench.pool;
 
 import dev.harmonics.bench.KernelBenchmark;
 import dev.harmonics.bench.Work;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.kernel.PoolKernels;
 import dev.harmonics.tensor.Tensor;
@@ -34,7 +34,7 @@ public class GlobalAvgPoolBenchmark extends KernelBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    pool = KernelProviders.of(KernelBackend.fromId(backend)).pool();
+    pool = KernelProviders.of(Backend.fromId(backend)).pool();
     x = Tensor.zeros(batch, 2048, 7, 7).fill(0.5f);
     y = Tensor.zeros(batch, 2048).fill(1f);
     dx = Tensor.zeros(batch, 2048, 7, 7);

@@ -3,7 +3,7 @@ package dev.harmonics.bench.pool;
 import dev.harmonics.bench.BenchData;
 import dev.harmonics.bench.KernelBenchmark;
 import dev.harmonics.bench.Work;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.kernel.Pool2dParams;
 import dev.harmonics.kernel.PoolKernels;
@@ -61,7 +61,7 @@ public class Pool2dBenchmark extends KernelBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    pool = KernelProviders.of(KernelBackend.fromId(backend)).pool();
+    pool = KernelProviders.of(Backend.fromId(backend)).pool();
     x = new BenchData(42).uniform(0f, 1f, layer.input);
     y = Tensor.zeros(layer.output());
     indices = Tensor.allocate(DType.INT32, layer.output());

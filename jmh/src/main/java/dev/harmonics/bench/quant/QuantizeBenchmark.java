@@ -3,7 +3,7 @@ package dev.harmonics.bench.quant;
 import dev.harmonics.bench.BenchData;
 import dev.harmonics.bench.KernelBenchmark;
 import dev.harmonics.bench.Work;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.kernel.QuantKernels;
 import dev.harmonics.tensor.DType;
@@ -36,7 +36,7 @@ public class QuantizeBenchmark extends KernelBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    kernels = KernelProviders.of(KernelBackend.fromId(backend)).quant();
+    kernels = KernelProviders.of(Backend.fromId(backend)).quant();
     x = new BenchData(42).uniform(size);
     q = Tensor.allocate(DType.INT8, size);
     restored = Tensor.zeros(size);

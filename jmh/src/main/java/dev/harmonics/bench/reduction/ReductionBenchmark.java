@@ -2,7 +2,7 @@ package dev.harmonics.bench.reduction;
 
 import dev.harmonics.bench.KernelBenchmark;
 import dev.harmonics.bench.Work;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.kernel.ReductionKernels;
 import dev.harmonics.tensor.Tensor;
@@ -43,7 +43,7 @@ public class ReductionBenchmark extends KernelBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    kernels = KernelProviders.of(KernelBackend.fromId(backend)).reductions();
+    kernels = KernelProviders.of(Backend.fromId(backend)).reductions();
     SplittableRandom random = new SplittableRandom(42);
     float[] values = new float[rows * COLUMNS];
     for (int i = 0; i < values.length; i++) {

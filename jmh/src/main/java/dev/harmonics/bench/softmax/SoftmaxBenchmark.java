@@ -3,7 +3,7 @@ package dev.harmonics.bench.softmax;
 import dev.harmonics.bench.BenchData;
 import dev.harmonics.bench.KernelBenchmark;
 import dev.harmonics.bench.Work;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.kernel.SoftmaxKernels;
 import dev.harmonics.tensor.Tensor;
@@ -42,7 +42,7 @@ public class SoftmaxBenchmark extends KernelBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    kernels = KernelProviders.of(KernelBackend.fromId(backend)).softmax();
+    kernels = KernelProviders.of(Backend.fromId(backend)).softmax();
     String[] parts = shape.split("@");
     int[] dims = BenchData.dims(parts[0]);
     axis = parts.length > 1 ? Integer.parseInt(parts[1]) : -1;

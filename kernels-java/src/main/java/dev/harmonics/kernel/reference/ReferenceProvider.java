@@ -14,7 +14,7 @@ import dev.harmonics.kernel.LayoutKernels;
 import dev.harmonics.kernel.DropoutKernels;
 import dev.harmonics.kernel.EmbeddingKernels;
 import dev.harmonics.kernel.OptimizerKernels;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProvider;
 
 /** The plain-Java kernels: obviously correct, the oracle of every conformance test. */
@@ -35,8 +35,8 @@ public final class ReferenceProvider extends KernelProvider {
   private final OptimizerKernels optimizers = new ReferenceOptimizer();
 
   @Override
-  public KernelBackend backend() {
-    return KernelBackend.REFERENCE;
+  public Backend backend() {
+    return Backend.REFERENCE;
   }
 
   @Override

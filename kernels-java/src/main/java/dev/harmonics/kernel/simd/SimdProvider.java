@@ -15,7 +15,7 @@ import dev.harmonics.kernel.DropoutKernels;
 import dev.harmonics.kernel.EmbeddingKernels;
 import dev.harmonics.kernel.OptimizerKernels;
 import dev.harmonics.concurrent.KernelPool;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProvider;
 
 /**
@@ -47,8 +47,8 @@ public final class SimdProvider extends KernelProvider {
   }
 
   @Override
-  public KernelBackend backend() {
-    return KernelBackend.SIMD;
+  public Backend backend() {
+    return Backend.SIMD;
   }
 
   @Override

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.harmonics.concurrent.KernelPool;
 import dev.harmonics.kernel.Activation;
 import dev.harmonics.kernel.GemmKernels;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.tensor.DType;
 import dev.harmonics.tensor.Tensor;
 import dev.harmonics.testing.GradientCheck;
@@ -105,7 +105,7 @@ public abstract class GemmConformance extends KernelConformanceTest {
 
   /** Large shapes only test a backend against the reference, not the reference against itself. */
   private void assumeNotTheReference() {
-    Assumptions.assumeFalse(candidate().backend() == KernelBackend.REFERENCE,
+    Assumptions.assumeFalse(candidate().backend() == Backend.REFERENCE,
         "large shapes compare a backend with the reference; the reference is its own oracle");
   }
 

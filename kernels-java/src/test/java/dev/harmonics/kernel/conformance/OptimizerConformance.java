@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.harmonics.concurrent.KernelPool;
 import dev.harmonics.kernel.AdamConfig;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.LambConfig;
 import dev.harmonics.kernel.OptimizerKernels;
 import dev.harmonics.kernel.RmsPropConfig;
@@ -595,7 +595,7 @@ public abstract class OptimizerConformance extends KernelConformanceTest {
   }
 
   private void assumeNotReference(String why) {
-    assumeFalse(candidate().backend() == KernelBackend.REFERENCE, why);
+    assumeFalse(candidate().backend() == Backend.REFERENCE, why);
   }
 
   private static void assertMentions(IllegalArgumentException e, String... parts) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.harmonics.concurrent.KernelPool;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.QuantKernels;
 import dev.harmonics.kernel.QuantParams;
 import dev.harmonics.tensor.DType;
@@ -139,7 +139,7 @@ public abstract class QuantConformance extends KernelConformanceTest {
 
   @Test
   void gemmInt8OnSeveralThreads() {
-    Assumptions.assumeFalse(candidate().backend() == KernelBackend.REFERENCE,
+    Assumptions.assumeFalse(candidate().backend() == Backend.REFERENCE,
         "the reference is single-threaded and its own oracle");
     int before = KernelPool.shared().parallelism();
     KernelPool.setParallelism(3);

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.harmonics.kernel.Activation;
 import dev.harmonics.kernel.ActivationKernels;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProvider;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.kernel.conformance.ActivationConformance;
@@ -20,7 +20,7 @@ class ReferenceActivationTest extends ActivationConformance {
 
   @Override
   protected KernelProvider candidate() {
-    return KernelProviders.of(KernelBackend.REFERENCE);
+    return KernelProviders.of(Backend.REFERENCE);
   }
 
   private static float[] forward(Activation f, float alpha, float... x) {
@@ -40,7 +40,7 @@ class ReferenceActivationTest extends ActivationConformance {
   }
 
   private static ActivationKernels kernels() {
-    return KernelProviders.of(KernelBackend.REFERENCE).activations();
+    return KernelProviders.of(Backend.REFERENCE).activations();
   }
 
   @Test

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.harmonics.kernel.DropoutKernels;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProvider;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.kernel.conformance.DropoutConformance;
@@ -18,7 +18,7 @@ class ReferenceDropoutTest extends DropoutConformance {
 
   @Override
   protected KernelProvider candidate() {
-    return KernelProviders.of(KernelBackend.REFERENCE);
+    return KernelProviders.of(Backend.REFERENCE);
   }
 
   @Test

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.harmonics.kernel.BinaryOp;
 import dev.harmonics.kernel.ElementwiseKernels;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProvider;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.kernel.conformance.ElementwiseConformance;
@@ -16,11 +16,11 @@ class ReferenceElementwiseTest extends ElementwiseConformance {
 
   @Override
   protected KernelProvider candidate() {
-    return KernelProviders.of(KernelBackend.REFERENCE);
+    return KernelProviders.of(Backend.REFERENCE);
   }
 
   private static ElementwiseKernels kernels() {
-    return KernelProviders.of(KernelBackend.REFERENCE).elementwise();
+    return KernelProviders.of(Backend.REFERENCE).elementwise();
   }
 
   @Test

@@ -2,7 +2,7 @@ package dev.harmonics.kernel.reference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProvider;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.kernel.conformance.EmbeddingConformance;
@@ -14,7 +14,7 @@ class ReferenceEmbeddingTest extends EmbeddingConformance {
 
   @Override
   protected KernelProvider candidate() {
-    return KernelProviders.of(KernelBackend.REFERENCE);
+    return KernelProviders.of(Backend.REFERENCE);
   }
 
   @Test

@@ -3,7 +3,7 @@ package dev.harmonics.kernel.reference;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.harmonics.kernel.Activation;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProvider;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.kernel.conformance.GemmConformance;
@@ -15,7 +15,7 @@ class ReferenceGemmTest extends GemmConformance {
 
   @Override
   protected KernelProvider candidate() {
-    return KernelProviders.of(KernelBackend.REFERENCE);
+    return KernelProviders.of(Backend.REFERENCE);
   }
 
   @Test

@@ -2,7 +2,7 @@ package dev.harmonics.kernel.reference;
 
 import static dev.harmonics.testing.TensorAssertions.assertClose;
 
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProvider;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.kernel.conformance.NormConformance;
@@ -14,7 +14,7 @@ class ReferenceNormTest extends NormConformance {
 
   @Override
   protected KernelProvider candidate() {
-    return KernelProviders.of(KernelBackend.REFERENCE);
+    return KernelProviders.of(Backend.REFERENCE);
   }
 
   @Test

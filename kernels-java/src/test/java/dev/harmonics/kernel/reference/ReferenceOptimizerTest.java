@@ -1,6 +1,6 @@
 package dev.harmonics.kernel.reference;
 
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProvider;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.kernel.conformance.OptimizerConformance;
@@ -10,6 +10,6 @@ class ReferenceOptimizerTest extends OptimizerConformance {
 
   @Override
   protected KernelProvider candidate() {
-    return KernelProviders.of(KernelBackend.REFERENCE);
+    return KernelProviders.of(Backend.REFERENCE);
   }
 }

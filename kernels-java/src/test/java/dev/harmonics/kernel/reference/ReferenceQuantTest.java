@@ -2,7 +2,7 @@ package dev.harmonics.kernel.reference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProvider;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.kernel.conformance.QuantConformance;
@@ -15,7 +15,7 @@ class ReferenceQuantTest extends QuantConformance {
 
   @Override
   protected KernelProvider candidate() {
-    return KernelProviders.of(KernelBackend.REFERENCE);
+    return KernelProviders.of(Backend.REFERENCE);
   }
 
   @Test

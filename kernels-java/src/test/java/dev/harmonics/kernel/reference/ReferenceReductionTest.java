@@ -2,7 +2,7 @@ package dev.harmonics.kernel.reference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProvider;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.kernel.ReductionKernels;
@@ -15,11 +15,11 @@ class ReferenceReductionTest extends ReductionConformance {
 
   @Override
   protected KernelProvider candidate() {
-    return KernelProviders.of(KernelBackend.REFERENCE);
+    return KernelProviders.of(Backend.REFERENCE);
   }
 
   private static ReductionKernels kernels() {
-    return KernelProviders.of(KernelBackend.REFERENCE).reductions();
+    return KernelProviders.of(Backend.REFERENCE).reductions();
   }
 
   @Test

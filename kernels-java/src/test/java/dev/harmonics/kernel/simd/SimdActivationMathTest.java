@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.harmonics.kernel.Activation;
 import dev.harmonics.kernel.ActivationKernels;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class SimdActivationMathTest {
 
   private static final ActivationKernels KERNELS =
-      KernelProviders.of(KernelBackend.SIMD).activations();
+      KernelProviders.of(Backend.SIMD).activations();
 
   /**
    * Absolute slack for results near the bottom of the float range: exp flushes values below the

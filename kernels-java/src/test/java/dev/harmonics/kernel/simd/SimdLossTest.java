@@ -1,6 +1,6 @@
 package dev.harmonics.kernel.simd;
 
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProvider;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.kernel.conformance.LossConformance;
@@ -9,6 +9,6 @@ class SimdLossTest extends LossConformance {
 
   @Override
   protected KernelProvider candidate() {
-    return KernelProviders.of(KernelBackend.SIMD);
+    return KernelProviders.of(Backend.SIMD);
   }
 }

@@ -76,11 +76,13 @@ public record CsvOptions(
       return this;
     }
 
+    /** The field separator (default {@code ,}). */
     public Builder delimiter(char delimiter) {
       this.delimiter = delimiter;
       return this;
     }
 
+    /** What a bad row does (default {@link BadRowPolicy#FAIL}). */
     public Builder badRows(BadRowPolicy policy) {
       this.badRows = policy;
       return this;
@@ -92,6 +94,7 @@ public record CsvOptions(
       return this;
     }
 
+    /** The options; contradictory choices are refused here. */
     public CsvOptions build() {
       return new CsvOptions(header, labelName, labelIndex, delimiter, badRows, classes);
     }

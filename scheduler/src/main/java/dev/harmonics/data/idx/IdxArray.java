@@ -55,10 +55,12 @@ public final class IdxArray {
     return type.name().toLowerCase(java.util.Locale.ROOT) + Arrays.toString(dims);
   }
 
+  /** The element type the file declared. */
   public IdxType type() {
     return type;
   }
 
+  /** The dimensions, the number of items first. */
   public int[] dims() {
     return dims.clone();
   }

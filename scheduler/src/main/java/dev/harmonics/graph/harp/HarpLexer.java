@@ -4,8 +4,9 @@ import dev.harmonics.graph.GraphException;
 import dev.harmonics.graph.Origin;
 
 /**
- * Splits HARP text into tokens, one at a time. Whitespace separates tokens; {@code //} and {@code #} start a
- * comment that runs to the end of the line. Columns count characters from 1, a tab as one.
+ * Splits HARP text into tokens, one at a time. Whitespace separates tokens; {@code //} and
+ * {@code #} start a comment that runs to the end of the line. Columns count characters from 1,
+ * a tab as one.
  */
 final class HarpLexer {
 

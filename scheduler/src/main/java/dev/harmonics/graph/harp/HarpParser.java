@@ -24,7 +24,7 @@ import java.util.Optional;
  * build from the same declarations. A hand-written recursive-descent parser over the tokens of
  * {@link HarpLexer}; the grammar is in {@code docs/harp.md}:
  *
- * <pre>
+ * <pre>{@code
  * file      = "harmonic" NAME "{" statement* "}"
  * statement = "producer" NAME (shape | ratio) ";"
  *           | "consumer" NAME shape? ";"
@@ -37,7 +37,7 @@ import java.util.Optional;
  * flow      = NAME (arrow NAME)+ ";"
  * arrow     = "->" | "-(" function ")->" | "<-" | "<-(" function ")-"
  * function  = NAME ("(" number ")")?
- * </pre>
+ * }</pre>
  *
  * <p>Every error is a {@link GraphException} whose message starts with {@code file:line:column}
  * and ends with what was expected there; the first error stops the parse.

@@ -36,10 +36,12 @@ public final class GraphDescription {
       }
     }
     StringBuilder out = new StringBuilder();
-    out.append("graph ").append(graph.name()).append(": ").append(graph.producers().size())
-        .append(" producers, ").append(graph.layers().size()).append(" layers, ")
-        .append(graph.consumers().size()).append(" consumers, ").append(graph.edges().size())
-        .append(" arrows, ").append(count(graph.parameterCount())).append(" parameters\n\n");
+    out.append("graph ").append(graph.name()).append(": ")
+        .append(plural(graph.producers().size(), "producer")).append(", ")
+        .append(plural(graph.layers().size(), "layer")).append(", ")
+        .append(plural(graph.consumers().size(), "consumer")).append(", ")
+        .append(plural(graph.edges().size(), "arrow")).append(", ")
+        .append(count(graph.parameterCount())).append(" parameters\n\n");
     for (String[] row : rows) {
       StringBuilder line = new StringBuilder("  ");
       for (int i = 0; i < row.length; i++) {
@@ -77,6 +79,10 @@ public final class GraphDescription {
     }
     String alpha = edge.activation().usesAlpha() ? ", " + edge.alpha() : "";
     return edge.activation().harpName() + "(" + edge.from() + alpha + ")";
+  }
+
+  private static String plural(int n, String word) {
+    return n + " " + word + (n == 1 ? "" : "s");
   }
 
   private static String count(long n) {

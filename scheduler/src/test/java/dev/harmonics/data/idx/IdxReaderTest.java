@@ -11,10 +11,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class IdxReaderTest {
 
@@ -120,6 +120,15 @@ class IdxReaderTest {
   }
 
   @Test
+  void aHeaderDeclaringMoreThanAnArrayHoldsIsRefusedBeforeReading() throws IOException {
+    byte[] header = IdxFiles.encode(IdxType.INT, new int[] {65536, 65536}, new double[0]);
+    Path p = IdxFiles.write(dir, "huge", header);
+    MalformedDataException e = assertThrows(MalformedDataException.class, () -> IdxReader.read(p));
+    assertTrue(e.getMessage().contains("header declares int[65536, 65536]"), e.getMessage());
+    assertTrue(e.getMessage().contains("larger IDX files are not supported"), e.getMessage());
+  }
+
+  @Test
   void zeroDimensionIsRefused() throws IOException {
     byte[] plain = IdxFiles.encode(IdxType.UNSIGNED_BYTE, new int[] {0, 2}, new double[0]);
     Path p = IdxFiles.write(dir, "zero", plain);
@@ -137,6 +146,15 @@ class IdxReaderTest {
     Path p = IdxFiles.write(dir, "bad.gz", gz);
     MalformedDataException e = assertThrows(MalformedDataException.class, () -> IdxReader.read(p));
     assertTrue(e.getMessage().contains(p.toString()), e.getMessage());
+  }
+
+  @Test
+  void truncatedGzipFileIsRefused() throws IOException {
+    byte[] gz = IdxFiles.gzip(
+        IdxFiles.encode(IdxType.UNSIGNED_BYTE, new int[] {4096}, new double[4096]));
+    Path p = IdxFiles.write(dir, "cut.gz", Arrays.copyOf(gz, gz.length / 2));
+    MalformedDataException e = assertThrows(MalformedDataException.class, () -> IdxReader.read(p));
+    assertTrue(e.getMessage().contains(p + ": corrupt gzip stream"), e.getMessage());
   }
 
   @Test

@@ -240,7 +240,8 @@ class HarpParserTest {
   void badRatios() {
     failsAt("harmonic m {\n  producer x {4};\n  layer h 1/0 x;\n}", 3, 13);
     GraphException inexact = failsAt(
-        "harmonic m {\n  producer x {5};\n  layer h 1/2 x;\n consumer c;\n cycle { x -> h -> c; }\n}",
+        "harmonic m {\n  producer x {5};\n  layer h 1/2 x;\n consumer c;\n"
+            + " cycle { x -> h -> c; }\n}",
         3, 9);
     assertTrue(inexact.getMessage().contains("bad ratio 1/2 x"), inexact.getMessage());
     failsAt("harmonic m {\n  producer x {4};\n  layer h 1/2 nowhere;\n}", 3, 15);

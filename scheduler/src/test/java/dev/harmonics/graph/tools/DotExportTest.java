@@ -19,7 +19,8 @@ class DotExportTest {
   void listsEveryNodeArrowAndTap() {
     String dot = DotExport.of(ExampleGraphs.mlp());
     assertTrue(dot.startsWith("digraph \"fashion_mlp\" {\n"), dot);
-    assertTrue(dot.contains("\"images\" [shape=invhouse, label=\"images\\nproducer {784}\"];"), dot);
+    assertTrue(dot.contains("\"images\" [shape=invhouse, label=\"images\\nproducer {784}\"];"),
+        dot);
     assertTrue(dot.contains("\"hidden1\" [shape=box, label=\"hidden1\\ndense(units=256, bias=true)"
         + "\\n{784} -> {256}\"];"), dot);
     assertTrue(dot.contains("\"images\" -> \"hidden1\";"), dot);

@@ -13,7 +13,7 @@ class GraphDescriptionTest {
   void mlpTableListsNodesInOrderWithShapesAndParameters() {
     String text = GraphDescription.of(ExampleGraphs.mlp());
     // 784*256+256 + 256*128+128 + 128*10+10
-    assertTrue(text.startsWith("graph fashion_mlp: 2 producers, 3 layers, 1 consumers, 4 arrows,"
+    assertTrue(text.startsWith("graph fashion_mlp: 2 producers, 3 layers, 1 consumer, 4 arrows,"
         + " 235,146 parameters\n"), text);
     assertTrue(Pattern.compile("(?m)^  hidden1 +dense\\(units=256, bias=true\\) +images +\\{256\\}"
         + " +200,960$").matcher(text).find(), text);
