@@ -11,7 +11,7 @@ import dev.harmonics.data.SampleSet;
 import dev.harmonics.graph.GraphException;
 import dev.harmonics.graph.HarmonicGraph;
 import dev.harmonics.graph.harp.HarpParser;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProvider;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.runtime.CycleRuntime;
@@ -70,8 +70,10 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Batch size (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--backend", defaultValue = "auto",
-      description = "Kernel backend: auto, simd or reference (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--backend", defaultValue = "simd",
+      description = "Kernel backend: simd (the default: the fastest for training on a CPU),"
+          + " reference, auto (what this JVM chooses by default), or another id that"
+          + " harmonics info lists.")
   String backend;
 
   @Option(names = "--lr", defaultValue = "0.001",
@@ -305,11 +307,9 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   private KernelProvider kernels() {
-    if (backend.equalsIgnoreCase("auto")) {
-      return KernelProviders.get();
-    }
     try {
-      return KernelProviders.of(KernelBackend.fromId(backend));
+      return backend.equalsIgnoreCase("auto") ? KernelProviders.get()
+          : KernelProviders.of(Backend.fromId(backend));
     } catch (IllegalArgumentException | UnsupportedOperationException e) {
       throw new UsageException("--backend " + backend + ": " + e.getMessage());
     }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.harmonics.data.Batch;
 import dev.harmonics.data.Producer;
-import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.runtime.optim.LearningRateSchedule;
 import dev.harmonics.runtime.optim.OptimizerConfig;
 import java.util.ArrayList;
@@ -26,7 +25,7 @@ class LearningTest {
     ArraySampleSet[] data = Fixtures.blobs(2000, 500, 16, 4, 1.5, 7);
     double lr = optimizer.equals("sgd") ? 0.05 : optimizer.equals("lamb") ? 0.01 : 0.003;
     try (CycleRuntime runtime = CycleRuntime.compile(Fixtures.mlp(16, 32, 4),
-            KernelProviders.get(), 11);
+            Fixtures.kernels(), 11);
         Producer<Batch> train = Fixtures.batches(data[0], 32, 3);
         Producer<Batch> test = Fixtures.inOrder(data[1], 100)) {
       runtime.bindProducer(train);

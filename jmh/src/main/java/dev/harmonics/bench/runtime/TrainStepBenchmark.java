@@ -4,7 +4,7 @@ import dev.harmonics.bench.KernelBenchmark;
 import dev.harmonics.bench.Work;
 import dev.harmonics.graph.HarmonicGraph;
 import dev.harmonics.graph.harp.HarpParser;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.runtime.CycleRuntime;
 import dev.harmonics.runtime.StepResult;
@@ -48,7 +48,7 @@ public class TrainStepBenchmark extends KernelBenchmark {
   public void setUp() throws IOException {
     Path home = Path.of(System.getProperty("harmonics.home", "."));
     HarmonicGraph graph = HarpParser.parse(home.resolve("examples/fashion_mlp.harp"));
-    runtime = CycleRuntime.compile(graph, KernelProviders.of(KernelBackend.fromId(backend)), 1);
+    runtime = CycleRuntime.compile(graph, KernelProviders.of(Backend.fromId(backend)), 1);
     Random random = new Random(1);
     float[] pixels = new float[batch * WIDTHS[0]];
     for (int i = 0; i < pixels.length; i++) {
