@@ -14,8 +14,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Training really learns: on Gaussian blobs (16 features, 4 classes, noise 1.5) a small MLP's loss
- * falls and its test accuracy climbs from chance (0.25) above 0.85, with every optimizer. About a
- * second per optimizer on two cores.
+ * falls and its test accuracy climbs from chance (0.25) above 0.85, with every optimizer. A
+ * training test: about a second per optimizer on two cores once the JIT has warmed up, tens of
+ * seconds in all on a busy machine.
  */
 class LearningTest {
 
