@@ -14,14 +14,21 @@ import java.lang.foreign.MemorySegment;
  * @param maxWorkGroupSize {@code CL_DEVICE_MAX_WORK_GROUP_SIZE}
  * @param version {@code CL_DEVICE_VERSION}
  * @param driverVersion {@code CL_DRIVER_VERSION}
+ * @param extensions {@code CL_DEVICE_EXTENSIONS}, space-separated
  */
 public record ClDevice(MemorySegment id, DeviceType type, String name, String vendor,
     String platformName, int computeUnits, long globalMemoryBytes, long localMemoryBytes,
-    long maxWorkGroupSize, String version, String driverVersion) {
+    long maxWorkGroupSize, String version, String driverVersion,
+    String extensions) {
 
   /** Identifies the device and its compiler for program caches: binaries differ across these. */
   public String cacheKey() {
     return platformName + "|" + name + "|" + version + "|" + driverVersion;
+  }
+
+  /** Whether the device computes in double precision ({@code cl_khr_fp64}). */
+  public boolean supportsDouble() {
+    return (" " + extensions + " ").contains(" cl_khr_fp64 ");
   }
 
   /** One line for logs and {@code harmonics info}. */

@@ -13,7 +13,7 @@ public final class ClKernel implements AutoCloseable {
   private final OpenCl cl;
   private final String name;
   private final Arena arena = Arena.ofShared();
-  private final MemorySegment scratch = arena.allocate(8, 8);
+  private final MemorySegment scratch = arena.allocate(64, 64);
   private MemorySegment handle;
 
   ClKernel(OpenCl cl, MemorySegment handle, String name) {
@@ -49,6 +49,18 @@ public final class ClKernel implements AutoCloseable {
   public ClKernel arg(int index, long value) {
     scratch.set(ValueLayout.JAVA_LONG, 0, value);
     return set(index, 8);
+  }
+
+  /**
+   * Sets argument {@code index}, an OpenCL C vector such as {@code int8}, to {@code values} (2, 4,
+   * 8 or 16 of them).
+   */
+  public ClKernel argInts(int index, int[] values) {
+    if (values.length > 16) {
+      throw new IllegalArgumentException("values: " + values.length + " ints (expected: <= 16)");
+    }
+    MemorySegment.copy(values, 0, scratch, ValueLayout.JAVA_INT, 0, values.length);
+    return set(index, 4L * values.length);
   }
 
   /** Sets argument {@code index}, a {@code __local} pointer, to {@code bytes} of local memory. */

@@ -200,7 +200,8 @@ public final class OpenCl {
         devices.add(new ClDevice(id, DeviceType.of(deviceLong(id, 0x1000)),
             deviceString(id, 0x102B), deviceString(id, 0x102C), platformName,
             (int) deviceInt(id, 0x1002), deviceLong(id, 0x101F), deviceLong(id, 0x1023),
-            deviceLong(id, 0x1004), deviceString(id, 0x102F), deviceString(id, 0x102D)));
+            deviceLong(id, 0x1004), deviceString(id, 0x102F), deviceString(id, 0x102D),
+            deviceString(id, 0x1030)));
       }
       return devices;
     }

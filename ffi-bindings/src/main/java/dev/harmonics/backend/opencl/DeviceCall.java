@@ -1,0 +1,155 @@
+package dev.harmonics.backend.opencl;
+
+import dev.harmonics.ffi.opencl.ClBuffer;
+import dev.harmonics.ffi.opencl.ClEvent;
+import dev.harmonics.ffi.opencl.ClKernel;
+import dev.harmonics.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The device side of one kernel call. Each tensor argument becomes a buffer: a pinned tensor's
+ * device copy as is; an unpinned input is uploaded into a temporary buffer, and an unpinned output
+ * gets one that is downloaded into the tensor when the call closes. The same bytes named twice (an
+ * in-place call) share one buffer. Closing waits for the kernels, records their device time from
+ * the profiling events, downloads, frees the temporaries and releases the device lock.
+ */
+final class DeviceCall implements AutoCloseable {
+
+  /** {@code __local} memory of {@code bytes} for a kernel argument. */
+  record Local(long bytes) {}
+
+  /** A tensor's buffer in this call; {@code uploaded} once the host values were copied in. */
+  private static final class Staged {
+    final ClBuffer buffer;
+    final Tensor tensor;
+    final boolean temporary;
+    boolean uploaded;
+    boolean download;
+
+    Staged(ClBuffer buffer, Tensor tensor, boolean temporary) {
+      this.buffer = buffer;
+      this.tensor = tensor;
+      this.temporary = temporary;
+    }
+  }
+
+  private final OpenClDevice device;
+  private final Map<Object, Staged> staged = new LinkedHashMap<>();
+  private final List<ClBuffer> scratch = new ArrayList<>();
+  private final List<ClEvent> events = new ArrayList<>();
+  private boolean failed = true;
+
+  DeviceCall(OpenClDevice device) {
+    this.device = device;
+    device.lock().lock();
+  }
+
+  /** A buffer holding {@code t}'s values for the kernel to read. */
+  ClBuffer in(Tensor t) {
+    return stage(t, true, false);
+  }
+
+  /** A buffer the kernel writes {@code t}'s new values into (not initialised from the host). */
+  ClBuffer out(Tensor t) {
+    return stage(t, false, true);
+  }
+
+  /** A buffer holding {@code t}'s values that the kernel updates. */
+  ClBuffer inOut(Tensor t) {
+    return stage(t, true, true);
+  }
+
+  /** A device-only buffer of at least {@code bytes}, freed when the call ends. */
+  ClBuffer scratch(long bytes) {
+    ClBuffer b = device.context().allocate(Math.max(4, bytes));
+    scratch.add(b);
+    return b;
+  }
+
+  /** Sets {@code fill}'s 32-bit pattern over all of {@code buffer}. */
+  void fill(ClBuffer buffer, int pattern) {
+    device.context().fill(buffer, pattern, 0, buffer.bytes());
+  }
+
+  private ClBuffer stage(Tensor t, boolean read, boolean write) {
+    ClBuffer pinned = device.residency().find(t);
+    Object key = pinned != null ? pinned : spanKey(t);
+    Staged s = staged.get(key);
+    if (s == null) {
+      s = pinned != null ? new Staged(pinned, t, false)
+          : new Staged(scratch(t.data().byteSize()), t, true);
+      staged.put(key, s);
+    }
+    if (read && s.temporary && !s.uploaded) {
+      device.residency().write(t.data(), s.buffer);
+      s.uploaded = true;
+    }
+    s.download |= write && s.temporary;
+    return s.buffer;
+  }
+
+  /** Off-heap bytes are identified by address; heap tensors are never shared within a call. */
+  private static Object spanKey(Tensor t) {
+    MemorySegment data = t.data();
+    return t.isNative() ? List.of(data.address(), data.byteSize()) : new Object();
+  }
+
+  /** Sets {@code kernel}'s arguments in order and enqueues it over {@code global} work-items. */
+  void run(ClKernel kernel, long[] global, long[] local, Object... args) {
+    for (long g : global) {
+      if (g == 0) {
+        return;
+      }
+    }
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case ClBuffer b -> kernel.arg(i, b);
+        case Integer v -> kernel.arg(i, v.intValue());
+        case Float v -> kernel.arg(i, v.floatValue());
+        case Long v -> kernel.arg(i, v.longValue());
+        case Local l -> kernel.local(i, l.bytes());
+        case int[] v -> kernel.argInts(i, v);
+        default -> throw new IllegalArgumentException("kernel argument " + i + " of "
+            + kernel.name() + ": unsupported type " + args[i].getClass().getName());
+      }
+    }
+    events.add(device.context().launch(kernel, global, local));
+  }
+
+  /** A kernel of {@code program}. */
+  ClKernel kernel(Program program, String name) {
+    return device.kernel(program, name);
+  }
+
+  /** Marks the call as complete: closing then copies outputs back. */
+  void complete() {
+    failed = false;
+  }
+
+  @Override
+  public void close() {
+    try {
+      device.context().finish();
+      long nanos = 0;
+      for (ClEvent e : events) {
+        nanos += e.deviceNanos();
+        e.close();
+      }
+      device.recordCall(nanos, events.size());
+      if (!failed) {
+        for (Staged s : staged.values()) {
+          if (s.download) {
+            device.residency().read(s.buffer, s.tensor.data());
+          }
+        }
+      }
+    } finally {
+      scratch.forEach(ClBuffer::close);
+      device.lock().unlock();
+    }
+  }
+}

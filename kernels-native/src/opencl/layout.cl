@@ -1,0 +1,1 @@
+// Layout kernels: copies of strided views, padding, concatenation, embeddings.

@@ -1,0 +1,170 @@
+// Element-wise kernels: one work-item per output element unless noted.
+
+__kernel void activation_forward(int f, float alpha, __global const float* x, __global float* y,
+                                 long n) {
+  long i = get_global_id(0);
+  if (i < n) {
+    y[i] = (float) act_apply(f, (acc_t) x[i], (acc_t) alpha);
+  }
+}
+
+__kernel void activation_backward(int f, float alpha, __global const float* x,
+                                  __global const float* dy, __global float* dx, long n) {
+  long i = get_global_id(0);
+  if (i < n) {
+    dx[i] = (float) ((acc_t) dy[i] * act_derivative(f, (acc_t) x[i], (acc_t) alpha));
+  }
+}
+
+// x seen as [outer, channels, inner]; slope[c] per channel.
+__kernel void prelu_forward(__global const float* x, __global const float* slope, int channels,
+                            int inner, __global float* y, long n) {
+  long i = get_global_id(0);
+  if (i < n) {
+    int c = (int) ((i / inner) % channels);
+    y[i] = (float) act_apply(ACT_PRELU, (acc_t) x[i], (acc_t) slope[c]);
+  }
+}
+
+__kernel void prelu_backward_input(__global const float* x, __global const float* slope,
+                                   __global const float* dy, int channels, int inner,
+                                   __global float* dx, long n) {
+  long i = get_global_id(0);
+  if (i < n) {
+    int c = (int) ((i / inner) % channels);
+    dx[i] = (float) ((acc_t) dy[i] * act_derivative(ACT_PRELU, (acc_t) x[i], (acc_t) slope[c]));
+  }
+}
+
+// One work-item per channel: dslope[c] = sum of x * dy where x is not positive.
+__kernel void prelu_backward_slope(__global const float* x, __global const float* dy, int outer,
+                                   int channels, int inner, __global float* dslope) {
+  int c = get_global_id(0);
+  if (c >= channels) {
+    return;
+  }
+  acc_t sum = 0;
+  for (int o = 0; o < outer; o++) {
+    long base = ((long) o * channels + c) * inner;
+    for (int k = 0; k < inner; k++) {
+      float v = x[base + k];
+      if (!(v > 0)) {
+        sum += (acc_t) v * (acc_t) dy[base + k];
+      }
+    }
+  }
+  dslope[c] = (float) sum;
+}
+
+// out = a op b with NumPy broadcasting: shapes and strides as in offset8.
+__kernel void binary_forward(int op, __global const float* a, int8 aStrides,
+                             __global const float* b, int8 bStrides, __global float* out,
+                             int8 shape, long n) {
+  long i = get_global_id(0);
+  if (i < n) {
+    out[i] = binary_op(op, a[offset8(i, shape, aStrides)], b[offset8(i, shape, bStrides)]);
+  }
+}
+
+// The gradient of one operand of a broadcast binary op. One work-item per element of the operand
+// (`target` selects a or b); it sums over the output positions that read that element: the
+// dimensions along which the operand is broadcast (`reducedShape`, 1 elsewhere), visited in
+// row-major order. `targetShape` is the operand's own shape padded to the output's rank.
+__kernel void binary_backward(int op, int target, __global const float* a, int8 aStrides,
+                              __global const float* b, int8 bStrides, __global const float* dy,
+                              int8 shape, int8 targetShape, int8 reducedShape, long reducedCount,
+                              __global float* grad, long n) {
+  long q = get_global_id(0);
+  if (q >= n) {
+    return;
+  }
+  int s[8] = {shape.s0, shape.s1, shape.s2, shape.s3, shape.s4, shape.s5, shape.s6, shape.s7};
+  int ts[8] = {targetShape.s0, targetShape.s1, targetShape.s2, targetShape.s3, targetShape.s4,
+               targetShape.s5, targetShape.s6, targetShape.s7};
+  int rs[8] = {reducedShape.s0, reducedShape.s1, reducedShape.s2, reducedShape.s3,
+               reducedShape.s4, reducedShape.s5, reducedShape.s6, reducedShape.s7};
+  int base[8];
+  long rest = q;
+  for (int d = 7; d >= 0; d--) {
+    base[d] = (int) (rest % ts[d]);
+    rest /= ts[d];
+  }
+  acc_t sum = 0;
+  for (long r = 0; r < reducedCount; r++) {
+    long flat = 0;
+    long rr = r;
+    int coord[8];
+    for (int d = 7; d >= 0; d--) {
+      coord[d] = rs[d] > 1 ? (int) (rr % rs[d]) : base[d];
+      if (rs[d] > 1) {
+        rr /= rs[d];
+      }
+    }
+    for (int d = 0; d < 8; d++) {
+      flat = flat * s[d] + coord[d];
+    }
+    acc_t g = dy[flat];
+    acc_t x = a[offset8(flat, shape, aStrides)];
+    acc_t y = b[offset8(flat, shape, bStrides)];
+    if (target == 0) {
+      switch (op) {
+        case OP_ADD:
+        case OP_SUB: sum += g; break;
+        case OP_MUL: sum += g * y; break;
+        default: sum += g / y; break;
+      }
+    } else {
+      switch (op) {
+        case OP_ADD: sum += g; break;
+        case OP_SUB: sum -= g; break;
+        case OP_MUL: sum += g * x; break;
+        default: sum -= g * x / (y * y); break;
+      }
+    }
+  }
+  grad[q] = (float) sum;
+}
+
+__kernel void scalar_op(int op, __global const float* x, float s, __global float* out, long n) {
+  long i = get_global_id(0);
+  if (i < n) {
+    out[i] = binary_op(op, x[i], s);
+  }
+}
+
+__kernel void axpy(float alpha, __global const float* x, __global float* y, long n) {
+  long i = get_global_id(0);
+  if (i < n) {
+    y[i] = fma(alpha, x[i], y[i]);
+  }
+}
+
+__kernel void scale(__global float* x, float factor, long n) {
+  long i = get_global_id(0);
+  if (i < n) {
+    x[i] = x[i] * factor;
+  }
+}
+
+// Round half to even; NaN maps to the zero point; saturated to int8.
+__kernel void quantize(__global const float* x, float scale, int zeroPoint, __global char* q,
+                       long n) {
+  long i = get_global_id(0);
+  if (i < n) {
+    float scaled = x[i] / scale;
+    if (isnan(scaled)) {
+      q[i] = (char) zeroPoint;
+    } else {
+      float rounded = rint(scaled) + (float) zeroPoint;
+      q[i] = (char) clamp(rounded, -128.0f, 127.0f);
+    }
+  }
+}
+
+__kernel void dequantize(__global const char* q, float scale, int zeroPoint, __global float* x,
+                         long n) {
+  long i = get_global_id(0);
+  if (i < n) {
+    x[i] = (float) ((int) q[i] - zeroPoint) * scale;
+  }
+}

@@ -1,0 +1,1 @@
+// Spatial kernels over NCHW tensors: convolution and pooling.
