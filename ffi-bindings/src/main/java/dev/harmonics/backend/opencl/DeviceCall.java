@@ -37,6 +37,8 @@ final class DeviceCall implements AutoCloseable {
     }
   }
 
+  static final int GROUP_1D = 64;
+
   private final OpenClDevice device;
   private final Map<Object, Staged> staged = new LinkedHashMap<>();
   private final List<ClBuffer> scratch = new ArrayList<>();
@@ -98,12 +100,27 @@ final class DeviceCall implements AutoCloseable {
     return t.isNative() ? List.of(data.address(), data.byteSize()) : new Object();
   }
 
-  /** Sets {@code kernel}'s arguments in order and enqueues it over {@code global} work-items. */
+  /**
+   * Sets {@code kernel}'s arguments in order and enqueues it over {@code global} work-items in
+   * groups of {@code local}. With {@code local} null, groups are {@value #GROUP_1D} items (1-D) or
+   * 16 x 16 (2-D) and the global size is rounded up to whole groups, so kernels must check their
+   * bounds. A fixed group size matters: PoCL (like other compilers) specialises a kernel per group
+   * size, and letting the driver pick one per global size recompiled kernels on most calls.
+   */
   void run(ClKernel kernel, long[] global, long[] local, Object... args) {
     for (long g : global) {
       if (g == 0) {
         return;
       }
+    }
+    if (local == null) {
+      local = new long[global.length];
+      long[] rounded = new long[global.length];
+      for (int d = 0; d < global.length; d++) {
+        local[d] = global.length == 1 ? GROUP_1D : 16;
+        rounded[d] = (global[d] + local[d] - 1) / local[d] * local[d];
+      }
+      global = rounded;
     }
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
