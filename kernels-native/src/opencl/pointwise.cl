@@ -168,3 +168,147 @@ __kernel void dequantize(__global const char* q, float scale, int zeroPoint, __g
     x[i] = (float) ((int) q[i] - zeroPoint) * scale;
   }
 }
+
+// Optimizers: one work-item per parameter, state rounded to float when stored (as the reference).
+// Hyper-parameters arrive as acc_t; `step` corrections are computed on the host.
+
+__kernel void sgd_update(acc_t lr, acc_t momentum, acc_t dampening, acc_t weightDecay,
+                         int nesterov, int firstStep, __global float* p,
+                         __global const float* g, __global float* buf, long n) {
+  long i = get_global_id(0);
+  if (i >= n) {
+    return;
+  }
+  acc_t pi = p[i];
+  acc_t gi = g[i];
+  if (weightDecay != 0) {
+    gi += weightDecay * pi;
+  }
+  if (momentum != 0) {
+    float bi = firstStep ? (float) gi
+        : (float) (momentum * (acc_t) buf[i] + ((acc_t) 1 - dampening) * gi);
+    buf[i] = bi;
+    gi = nesterov ? gi + momentum * (acc_t) bi : (acc_t) bi;
+  }
+  p[i] = (float) (pi - lr * gi);
+}
+
+__kernel void adam_update(acc_t lr, acc_t beta1, acc_t beta2, acc_t eps, acc_t weightDecay,
+                          int decoupled, acc_t correction1, acc_t correction2,
+                          __global float* p, __global const float* g, __global float* m,
+                          __global float* v, int amsgrad, __global float* vMax, long n) {
+  long i = get_global_id(0);
+  if (i >= n) {
+    return;
+  }
+  acc_t pi = p[i];
+  acc_t gi = g[i];
+  if (decoupled) {
+    pi *= (acc_t) 1 - lr * weightDecay;
+  } else if (weightDecay != 0) {
+    gi += weightDecay * pi;
+  }
+  float mi = (float) (beta1 * (acc_t) m[i] + ((acc_t) 1 - beta1) * gi);
+  float vi = (float) (beta2 * (acc_t) v[i] + ((acc_t) 1 - beta2) * gi * gi);
+  m[i] = mi;
+  v[i] = vi;
+  if (amsgrad) {
+    vi = isnan(vMax[i]) || isnan(vi) ? NAN : fmax(vMax[i], vi);
+    vMax[i] = vi;
+  }
+  acc_t denominator = sqrt((acc_t) vi) / sqrt(correction2) + eps;
+  p[i] = (float) (pi - lr / correction1 * (acc_t) mi / denominator);
+}
+
+__kernel void rmsprop_update(acc_t lr, acc_t alpha, acc_t eps, acc_t momentum,
+                             acc_t weightDecay, __global float* p, __global const float* g,
+                             __global float* squareAvg, int hasMomentum, __global float* buf,
+                             int centered, __global float* gradAvg, long n) {
+  long i = get_global_id(0);
+  if (i >= n) {
+    return;
+  }
+  acc_t pi = p[i];
+  acc_t gi = g[i];
+  if (weightDecay != 0) {
+    gi += weightDecay * pi;
+  }
+  float si = (float) (alpha * (acc_t) squareAvg[i] + ((acc_t) 1 - alpha) * gi * gi);
+  squareAvg[i] = si;
+  acc_t variance = si;
+  if (centered) {
+    float ai = (float) (alpha * (acc_t) gradAvg[i] + ((acc_t) 1 - alpha) * gi);
+    gradAvg[i] = ai;
+    variance -= (acc_t) ai * (acc_t) ai;
+  }
+  acc_t denominator = sqrt(variance) + eps;
+  if (hasMomentum) {
+    float bi = (float) (momentum * (acc_t) buf[i] + gi / denominator);
+    buf[i] = bi;
+    p[i] = (float) (pi - lr * (acc_t) bi);
+  } else {
+    p[i] = (float) (pi - lr * gi / denominator);
+  }
+}
+
+inline acc_t lamb_direction(acc_t correction1, acc_t correction2, acc_t eps, acc_t weightDecay,
+                            acc_t p, acc_t m, acc_t v) {
+  acc_t u = (m / correction1) / (sqrt(v / correction2) + eps);
+  return weightDecay != 0 ? u + weightDecay * p : u;
+}
+
+// LAMB pass 1, one work-item per chunk: updates the moments and writes the chunk's sums of p^2
+// and u^2 (partials[2c], partials[2c + 1]).
+__kernel void lamb_moments(acc_t beta1, acc_t beta2, acc_t eps, acc_t weightDecay,
+                           acc_t correction1, acc_t correction2, __global const float* p,
+                           __global const float* g, __global float* m, __global float* v,
+                           long n, int chunk, __global acc_t* partials, long chunks) {
+  long c = get_global_id(0);
+  if (c >= chunks) {
+    return;
+  }
+  acc_t paramSquares = 0;
+  acc_t updateSquares = 0;
+  long end = min(n, (c + 1) * (long) chunk);
+  for (long i = c * (long) chunk; i < end; i++) {
+    acc_t gi = g[i];
+    float mi = (float) (beta1 * (acc_t) m[i] + ((acc_t) 1 - beta1) * gi);
+    float vi = (float) (beta2 * (acc_t) v[i] + ((acc_t) 1 - beta2) * gi * gi);
+    m[i] = mi;
+    v[i] = vi;
+    acc_t pi = p[i];
+    acc_t ui = lamb_direction(correction1, correction2, eps, weightDecay, pi, mi, vi);
+    paramSquares += pi * pi;
+    updateSquares += ui * ui;
+  }
+  partials[2 * c] = paramSquares;
+  partials[2 * c + 1] = updateSquares;
+}
+
+// LAMB pass 2 (one work-item): the trust ratio ||p|| / ||u||, 1 when either norm is 0.
+__kernel void lamb_trust(__global const acc_t* partials, long chunks, __global acc_t* trust) {
+  if (get_global_id(0) != 0) {
+    return;
+  }
+  acc_t paramSquares = 0;
+  acc_t updateSquares = 0;
+  for (long c = 0; c < chunks; c++) {
+    paramSquares += partials[2 * c];
+    updateSquares += partials[2 * c + 1];
+  }
+  trust[0] = paramSquares == 0 || updateSquares == 0
+      ? (acc_t) 1 : sqrt(paramSquares) / sqrt(updateSquares);
+}
+
+// LAMB pass 3: p -= lr * trust * u.
+__kernel void lamb_apply(acc_t lr, acc_t eps, acc_t weightDecay, acc_t correction1,
+                         acc_t correction2, __global float* p, __global const float* m,
+                         __global const float* v, __global const acc_t* trust, long n) {
+  long i = get_global_id(0);
+  if (i >= n) {
+    return;
+  }
+  acc_t pi = p[i];
+  acc_t ui = lamb_direction(correction1, correction2, eps, weightDecay, pi, m[i], v[i]);
+  p[i] = (float) (pi - lr * trust[0] * ui);
+}

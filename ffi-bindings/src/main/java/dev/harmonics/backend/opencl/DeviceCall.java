@@ -127,6 +127,7 @@ final class DeviceCall implements AutoCloseable {
         case ClBuffer b -> kernel.arg(i, b);
         case Integer v -> kernel.arg(i, v.intValue());
         case Float v -> kernel.arg(i, v.floatValue());
+        case Double v -> kernel.arg(i, v.doubleValue());
         case Long v -> kernel.arg(i, v.longValue());
         case Local l -> kernel.local(i, l.bytes());
         case int[] v -> kernel.argInts(i, v);
@@ -135,6 +136,32 @@ final class DeviceCall implements AutoCloseable {
       }
     }
     events.add(device.context().launch(kernel, global, local));
+  }
+
+  /**
+   * {@code value} as the kernels' {@code acc_t}: a Double where the device computes in double, a
+   * Float elsewhere.
+   */
+  Object real(double value) {
+    return device.device().supportsDouble() ? (Object) value : (Object) (float) value;
+  }
+
+  /** Bytes of one {@code acc_t}. */
+  int realBytes() {
+    return device.device().supportsDouble() ? 8 : 4;
+  }
+
+  /**
+   * Waits for the queued kernels and reads the {@code acc_t} at index 0 of {@code buffer}: a result
+   * the host needs (a loss, a norm). Counted as a download.
+   */
+  double readReal(ClBuffer buffer) {
+    try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+      MemorySegment value = arena.allocate(realBytes(), 8);
+      device.residency().read(buffer, value);
+      return realBytes() == 8 ? value.get(java.lang.foreign.ValueLayout.JAVA_DOUBLE, 0)
+          : value.get(java.lang.foreign.ValueLayout.JAVA_FLOAT, 0);
+    }
   }
 
   /** A kernel of {@code program}. */

@@ -40,6 +40,9 @@ public final class OpenClProvider extends KernelProvider implements AutoCloseabl
   private final ActivationKernels activations;
   private final SoftmaxKernels softmax;
   private final ElementwiseKernels elementwise;
+  private final ReductionKernels reductions;
+  private final LossKernels losses;
+  private final OptimizerKernels optimizers;
 
   private OpenClProvider(Backend backend, OpenClDevice device) {
     this.backend = backend;
@@ -49,6 +52,9 @@ public final class OpenClProvider extends KernelProvider implements AutoCloseabl
     this.activations = new OpenClActivation(device);
     this.softmax = new OpenClSoftmax(device);
     this.elementwise = new OpenClElementwise(device);
+    this.reductions = new OpenClReduction(device);
+    this.losses = new OpenClLoss(device);
+    this.optimizers = new OpenClOptimizer(device);
   }
 
   /** An {@link Backend#OPENCL} provider on {@code device}, building programs from source. */
@@ -134,7 +140,7 @@ public final class OpenClProvider extends KernelProvider implements AutoCloseabl
 
   @Override
   public LossKernels losses() {
-    return KernelProviders.of(Backend.SIMD).losses();
+    return losses;
   }
 
   @Override
@@ -144,7 +150,7 @@ public final class OpenClProvider extends KernelProvider implements AutoCloseabl
 
   @Override
   public ReductionKernels reductions() {
-    return KernelProviders.of(Backend.SIMD).reductions();
+    return reductions;
   }
 
   @Override
@@ -164,7 +170,7 @@ public final class OpenClProvider extends KernelProvider implements AutoCloseabl
 
   @Override
   public OptimizerKernels optimizers() {
-    return KernelProviders.of(Backend.SIMD).optimizers();
+    return optimizers;
   }
 
   /** Frees the device buffers, programs and context. */

@@ -45,6 +45,12 @@ public final class ClKernel implements AutoCloseable {
     return set(index, 4);
   }
 
+  /** Sets argument {@code index} to a {@code double} (the device needs {@code cl_khr_fp64}). */
+  public ClKernel arg(int index, double value) {
+    scratch.set(ValueLayout.JAVA_DOUBLE, 0, value);
+    return set(index, 8);
+  }
+
   /** Sets argument {@code index} to a {@code long} ({@code ulong} in OpenCL C). */
   public ClKernel arg(int index, long value) {
     scratch.set(ValueLayout.JAVA_LONG, 0, value);
