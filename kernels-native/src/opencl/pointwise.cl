@@ -312,3 +312,54 @@ __kernel void lamb_apply(acc_t lr, acc_t eps, acc_t weightDecay, acc_t correctio
   acc_t ui = lamb_direction(correction1, correction2, eps, weightDecay, pi, m[i], v[i]);
   p[i] = (float) (pi - lr * trust[0] * ui);
 }
+
+// Philox-4x32-10 (Salmon et al., SC 2011), as dev.harmonics.kernel.random.Philox4x32.
+inline uint4 philox4x32_10(uint4 ctr, uint2 key) {
+  for (int round = 0; round < 10; round++) {
+    uint lo0 = 0xD2511F53u * ctr.x;
+    uint hi0 = mul_hi(0xD2511F53u, ctr.x);
+    uint lo1 = 0xCD9E8D57u * ctr.z;
+    uint hi1 = mul_hi(0xCD9E8D57u, ctr.z);
+    ctr = (uint4) (hi1 ^ ctr.y ^ key.x, lo1, hi0 ^ ctr.w ^ key.y, lo0);
+    key += (uint2) (0x9E3779B9u, 0xBB67AE85u);
+  }
+  return ctr;
+}
+
+// The 32 random bits of element `index` (DropoutKernels.randomBits): block 16 * (i / 64) + i % 16,
+// word (i / 16) % 4, so 64 consecutive elements share 16 blocks.
+inline uint dropout_bits(ulong seed, ulong offset, ulong index) {
+  ulong block = 16 * (index >> 6) + (index & 15);
+  uint4 out = philox4x32_10((uint4) ((uint) block, (uint) (block >> 32), (uint) offset,
+                                     (uint) (offset >> 32)),
+                            (uint2) ((uint) seed, (uint) (seed >> 32)));
+  switch ((index >> 4) & 3) {
+    case 0: return out.x;
+    case 1: return out.y;
+    case 2: return out.z;
+    default: return out.w;
+  }
+}
+
+// y = x * (keep ? scale : 0) with keep = bits >= threshold (threshold up to 2^32: drop all).
+__kernel void dropout_forward(__global const float* x, ulong threshold, float scale, ulong seed,
+                              ulong offset, __global float* y, int hasMask,
+                              __global char* mask, long n) {
+  long i = get_global_id(0);
+  if (i >= n) {
+    return;
+  }
+  int keep = (ulong) dropout_bits(seed, offset, (ulong) i) >= threshold;
+  y[i] = x[i] * (keep ? scale : 0.0f);
+  if (hasMask) {
+    mask[i] = (char) keep;
+  }
+}
+
+__kernel void dropout_backward(__global const float* dy, __global const char* mask, float scale,
+                               __global float* dx, long n) {
+  long i = get_global_id(0);
+  if (i < n) {
+    dx[i] = dy[i] * (mask[i] != 0 ? scale : 0.0f);
+  }
+}

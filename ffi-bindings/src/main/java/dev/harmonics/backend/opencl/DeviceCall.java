@@ -22,6 +22,9 @@ final class DeviceCall implements AutoCloseable {
   /** {@code __local} memory of {@code bytes} for a kernel argument. */
   record Local(long bytes) {}
 
+  /** A one-byte kernel argument ({@code char} or {@code uchar}). */
+  record Byte(byte value) {}
+
   /** A tensor's buffer in this call; {@code uploaded} once the host values were copied in. */
   private static final class Staged {
     final ClBuffer buffer;
@@ -81,6 +84,9 @@ final class DeviceCall implements AutoCloseable {
     ClBuffer pinned = device.residency().find(t);
     Object key = pinned != null ? pinned : spanKey(t);
     Staged s = staged.get(key);
+    if (s == null && pinned == null) {
+      device.residency().requireNotPartlyPinned("tensor", t);
+    }
     if (s == null) {
       s = pinned != null ? new Staged(pinned, t, false)
           : new Staged(scratch(t.data().byteSize()), t, true);
@@ -92,6 +98,30 @@ final class DeviceCall implements AutoCloseable {
     }
     s.download |= write && s.temporary;
     return s.buffer;
+  }
+
+  /** A buffer and the element offset at which a strided view's first element sits. */
+  record Region(ClBuffer buffer, long baseElements) {}
+
+  /**
+   * The storage a strided view reads, for kernels that index it with its own strides: the pinned
+   * buffer that holds it, or a temporary with just the span from the view's first to its last
+   * element uploaded.
+   */
+  Region inStrided(Tensor view) {
+    long elementBytes = view.dtype().byteSize();
+    long extent = 1;
+    for (int d = 0; d < view.rank(); d++) {
+      extent += (long) (view.dim(d) - 1) * view.strides()[d];
+    }
+    MemorySegment span = view.storage().asSlice(view.byteOffset(), extent * elementBytes);
+    OpenClResidency.Located pinned = device.residency().locate(span);
+    if (pinned != null) {
+      return new Region(pinned.buffer(), pinned.byteOffset() / elementBytes);
+    }
+    ClBuffer temp = scratch(span.byteSize());
+    device.residency().write(span, temp);
+    return new Region(temp, 0);
   }
 
   /** Off-heap bytes are identified by address; heap tensors are never shared within a call. */
@@ -130,6 +160,7 @@ final class DeviceCall implements AutoCloseable {
         case Double v -> kernel.arg(i, v.doubleValue());
         case Long v -> kernel.arg(i, v.longValue());
         case Local l -> kernel.local(i, l.bytes());
+        case Byte b -> kernel.argByte(i, b.value());
         case int[] v -> kernel.argInts(i, v);
         default -> throw new IllegalArgumentException("kernel argument " + i + " of "
             + kernel.name() + ": unsupported type " + args[i].getClass().getName());

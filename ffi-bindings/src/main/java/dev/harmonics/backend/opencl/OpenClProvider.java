@@ -43,6 +43,9 @@ public final class OpenClProvider extends KernelProvider implements AutoCloseabl
   private final ReductionKernels reductions;
   private final LossKernels losses;
   private final OptimizerKernels optimizers;
+  private final LayoutKernels layout;
+  private final DropoutKernels dropout;
+  private final EmbeddingKernels embedding;
 
   private OpenClProvider(Backend backend, OpenClDevice device) {
     this.backend = backend;
@@ -55,6 +58,9 @@ public final class OpenClProvider extends KernelProvider implements AutoCloseabl
     this.reductions = new OpenClReduction(device);
     this.losses = new OpenClLoss(device);
     this.optimizers = new OpenClOptimizer(device);
+    this.layout = new OpenClLayout(device);
+    this.dropout = new OpenClDropout(device);
+    this.embedding = new OpenClEmbedding(device);
   }
 
   /** An {@link Backend#OPENCL} provider on {@code device}, building programs from source. */
@@ -155,17 +161,17 @@ public final class OpenClProvider extends KernelProvider implements AutoCloseabl
 
   @Override
   public LayoutKernels layout() {
-    return KernelProviders.of(Backend.SIMD).layout();
+    return layout;
   }
 
   @Override
   public DropoutKernels dropout() {
-    return KernelProviders.of(Backend.SIMD).dropout();
+    return dropout;
   }
 
   @Override
   public EmbeddingKernels embedding() {
-    return KernelProviders.of(Backend.SIMD).embedding();
+    return embedding;
   }
 
   @Override

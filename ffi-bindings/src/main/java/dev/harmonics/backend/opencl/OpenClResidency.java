@@ -118,6 +118,57 @@ final class OpenClResidency implements Residency {
     }
   }
 
+  /** A pinned buffer and the byte offset in it where some host bytes live. */
+  record Located(ClBuffer buffer, long byteOffset) {}
+
+  /**
+   * The pinned buffer whose host span contains all of {@code bytes} (a view's storage range), or
+   * null when none does.
+   */
+  Located locate(MemorySegment bytes) {
+    if (!bytes.isNative()) {
+      return null;
+    }
+    lock.lock();
+    try {
+      for (Map.Entry<Span, ClBuffer> e : pinned.entrySet()) {
+        Span s = e.getKey();
+        if (bytes.address() >= s.address()
+            && bytes.address() + bytes.byteSize() <= s.address() + s.bytes()) {
+          return new Located(e.getValue(), bytes.address() - s.address());
+        }
+      }
+      return null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Fails when {@code tensor}'s bytes overlap a pinned tensor without being exactly it: a view
+   * into a device copy would otherwise compute on stale host data.
+   */
+  void requireNotPartlyPinned(String what, Tensor tensor) {
+    if (!tensor.isNative() || pinned.isEmpty()) {
+      return;
+    }
+    MemorySegment data = tensor.data();
+    lock.lock();
+    try {
+      for (Span s : pinned.keySet()) {
+        boolean overlaps = data.address() < s.address() + s.bytes()
+            && s.address() < data.address() + data.byteSize();
+        if (overlaps) {
+          throw new IllegalArgumentException(what + ": " + tensor.describe() + " is a view of"
+              + " part of a pinned tensor (expected: the pinned tensor itself or a reshape of it;"
+              + " pin the view instead, or download the tensor first)");
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Host to device, counted. */
   void write(MemorySegment host, ClBuffer buffer) {
     context.write(host, buffer, 0);

@@ -39,6 +39,12 @@ public final class ClKernel implements AutoCloseable {
     return set(index, 4);
   }
 
+  /** Sets argument {@code index} to a {@code char} or {@code uchar}. */
+  public ClKernel argByte(int index, byte value) {
+    scratch.set(ValueLayout.JAVA_BYTE, 0, value);
+    return set(index, 1);
+  }
+
   /** Sets argument {@code index} to a {@code float}. */
   public ClKernel arg(int index, float value) {
     scratch.set(ValueLayout.JAVA_FLOAT, 0, value);
