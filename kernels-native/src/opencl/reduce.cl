@@ -261,3 +261,250 @@ __kernel void cross_entropy_probabilities(__global const float* logits,
   }
   rowLoss[n] = total;
 }
+
+// Norms. Batch norm: one work-item per channel of x seen as [batch, channels, spatial]; layer and
+// RMS norm: one per row of [rows, width], plus one per column for the parameter gradients. Each
+// work-item reads everything it needs before writing, so outputs may be inputs.
+
+#define NC_INDEX(n, c, s) (((long) (n) * channels + (c)) * spatial + (s))
+
+__kernel void batch_norm_train(__global const float* x, __global const float* gamma,
+                               __global const float* beta, __global float* runningMean,
+                               __global float* runningVar, float momentum, float eps,
+                               __global float* y, int hasSave, __global float* saveMean,
+                               __global float* saveInvStd, int batch, int channels,
+                               int spatial) {
+  int c = get_global_id(0);
+  if (c >= channels) {
+    return;
+  }
+  long count = (long) batch * spatial;
+  acc_t sum = 0;
+  for (int n = 0; n < batch; n++) {
+    for (int s = 0; s < spatial; s++) {
+      sum += x[NC_INDEX(n, c, s)];
+    }
+  }
+  acc_t mean = sum / (acc_t) count;
+  acc_t squares = 0;
+  for (int n = 0; n < batch; n++) {
+    for (int s = 0; s < spatial; s++) {
+      acc_t d = (acc_t) x[NC_INDEX(n, c, s)] - mean;
+      squares += d * d;
+    }
+  }
+  acc_t invStd = (acc_t) 1 / sqrt(squares / (acc_t) count + (acc_t) eps);
+  acc_t g = gamma[c];
+  acc_t b = beta[c];
+  for (int n = 0; n < batch; n++) {
+    for (int s = 0; s < spatial; s++) {
+      long i = NC_INDEX(n, c, s);
+      y[i] = (float) (((acc_t) x[i] - mean) * invStd * g + b);
+    }
+  }
+  acc_t unbiased = squares / (acc_t) (count - 1);
+  acc_t m = momentum;
+  runningMean[c] = (float) (((acc_t) 1 - m) * (acc_t) runningMean[c] + m * mean);
+  runningVar[c] = (float) (((acc_t) 1 - m) * (acc_t) runningVar[c] + m * unbiased);
+  if (hasSave & 1) {
+    saveMean[c] = (float) mean;
+  }
+  if (hasSave & 2) {
+    saveInvStd[c] = (float) invStd;
+  }
+}
+
+__kernel void batch_norm_inference(__global const float* x, __global const float* gamma,
+                                   __global const float* beta, __global const float* runningMean,
+                                   __global const float* runningVar, float eps, __global float* y,
+                                   int channels, int spatial, long n) {
+  long i = get_global_id(0);
+  if (i >= n) {
+    return;
+  }
+  int c = (i / spatial) % channels;
+  acc_t invStd = (acc_t) 1 / sqrt((acc_t) runningVar[c] + (acc_t) eps);
+  y[i] = (float) (((acc_t) x[i] - (acc_t) runningMean[c]) * invStd * (acc_t) gamma[c]
+      + (acc_t) beta[c]);
+}
+
+__kernel void batch_norm_backward(__global const float* dy, __global const float* x,
+                                  __global const float* gamma, __global const float* saveMean,
+                                  __global const float* saveInvStd, __global float* dx,
+                                  int hasGrads, __global float* dgamma, __global float* dbeta,
+                                  int batch, int channels, int spatial) {
+  int c = get_global_id(0);
+  if (c >= channels) {
+    return;
+  }
+  acc_t count = (acc_t) batch * (acc_t) spatial;
+  acc_t mean = saveMean[c];
+  acc_t invStd = saveInvStd[c];
+  acc_t sumDy = 0;
+  acc_t sumDyXhat = 0;
+  for (int n = 0; n < batch; n++) {
+    for (int s = 0; s < spatial; s++) {
+      long i = NC_INDEX(n, c, s);
+      sumDy += dy[i];
+      sumDyXhat += (acc_t) dy[i] * (((acc_t) x[i] - mean) * invStd);
+    }
+  }
+  acc_t scale = (acc_t) gamma[c] * invStd / count;
+  for (int n = 0; n < batch; n++) {
+    for (int s = 0; s < spatial; s++) {
+      long i = NC_INDEX(n, c, s);
+      acc_t xhat = ((acc_t) x[i] - mean) * invStd;
+      dx[i] = (float) (scale * (count * (acc_t) dy[i] - sumDy - xhat * sumDyXhat));
+    }
+  }
+  if (hasGrads & 1) {
+    dgamma[c] = (float) sumDyXhat;
+  }
+  if (hasGrads & 2) {
+    dbeta[c] = (float) sumDy;
+  }
+}
+
+__kernel void layer_norm_forward(__global const float* x, __global const float* gamma,
+                                 __global const float* beta, float eps, __global float* y,
+                                 int hasSave, __global float* saveMean,
+                                 __global float* saveRstd, int rows, int width) {
+  int r = get_global_id(0);
+  if (r >= rows) {
+    return;
+  }
+  long base = (long) r * width;
+  acc_t sum = 0;
+  for (int j = 0; j < width; j++) {
+    sum += x[base + j];
+  }
+  acc_t mean = sum / (acc_t) width;
+  acc_t squares = 0;
+  for (int j = 0; j < width; j++) {
+    acc_t d = (acc_t) x[base + j] - mean;
+    squares += d * d;
+  }
+  acc_t rstd = (acc_t) 1 / sqrt(squares / (acc_t) width + (acc_t) eps);
+  for (int j = 0; j < width; j++) {
+    y[base + j] = (float) (((acc_t) x[base + j] - mean) * rstd * (acc_t) gamma[j]
+        + (acc_t) beta[j]);
+  }
+  if (hasSave & 1) {
+    saveMean[r] = (float) mean;
+  }
+  if (hasSave & 2) {
+    saveRstd[r] = (float) rstd;
+  }
+}
+
+// dgamma[j] = sum over rows of dy * xhat, dbeta[j] = sum of dy; one work-item per column. Runs
+// before the row kernel, which may overwrite dy.
+__kernel void layer_norm_backward_columns(__global const float* dy, __global const float* x,
+                                          __global const float* saveMean,
+                                          __global const float* saveRstd, int hasGrads,
+                                          __global float* dgamma, __global float* dbeta,
+                                          int rows, int width) {
+  int j = get_global_id(0);
+  if (j >= width) {
+    return;
+  }
+  acc_t dg = 0;
+  acc_t db = 0;
+  for (int r = 0; r < rows; r++) {
+    long i = (long) r * width + j;
+    acc_t xhat = ((acc_t) x[i] - (acc_t) saveMean[r]) * (acc_t) saveRstd[r];
+    dg += (acc_t) dy[i] * xhat;
+    db += dy[i];
+  }
+  if (hasGrads & 1) {
+    dgamma[j] = (float) dg;
+  }
+  if (hasGrads & 2) {
+    dbeta[j] = (float) db;
+  }
+}
+
+__kernel void layer_norm_backward_rows(__global const float* dy, __global const float* x,
+                                       __global const float* gamma,
+                                       __global const float* saveMean,
+                                       __global const float* saveRstd, __global float* dx,
+                                       int rows, int width) {
+  int r = get_global_id(0);
+  if (r >= rows) {
+    return;
+  }
+  long base = (long) r * width;
+  acc_t mean = saveMean[r];
+  acc_t rstd = saveRstd[r];
+  acc_t sumG = 0;
+  acc_t sumGXhat = 0;
+  for (int j = 0; j < width; j++) {
+    acc_t xhat = ((acc_t) x[base + j] - mean) * rstd;
+    acc_t gj = (acc_t) dy[base + j] * (acc_t) gamma[j];
+    sumG += gj;
+    sumGXhat += gj * xhat;
+  }
+  acc_t meanG = sumG / (acc_t) width;
+  acc_t meanGXhat = sumGXhat / (acc_t) width;
+  for (int j = 0; j < width; j++) {
+    acc_t xhat = ((acc_t) x[base + j] - mean) * rstd;
+    acc_t gj = (acc_t) dy[base + j] * (acc_t) gamma[j];
+    dx[base + j] = (float) (rstd * (gj - meanG - xhat * meanGXhat));
+  }
+}
+
+__kernel void rms_norm_forward(__global const float* x, __global const float* gamma, float eps,
+                               __global float* y, int hasSave, __global float* saveRrms,
+                               int rows, int width) {
+  int r = get_global_id(0);
+  if (r >= rows) {
+    return;
+  }
+  long base = (long) r * width;
+  acc_t squares = 0;
+  for (int j = 0; j < width; j++) {
+    squares += (acc_t) x[base + j] * (acc_t) x[base + j];
+  }
+  acc_t inv = (acc_t) 1 / sqrt(squares / (acc_t) width + (acc_t) eps);
+  for (int j = 0; j < width; j++) {
+    y[base + j] = (float) ((acc_t) x[base + j] * inv * (acc_t) gamma[j]);
+  }
+  if (hasSave) {
+    saveRrms[r] = (float) inv;
+  }
+}
+
+__kernel void rms_norm_backward_columns(__global const float* dy, __global const float* x,
+                                        __global const float* saveRrms, __global float* dgamma,
+                                        int rows, int width) {
+  int j = get_global_id(0);
+  if (j >= width) {
+    return;
+  }
+  acc_t dg = 0;
+  for (int r = 0; r < rows; r++) {
+    long i = (long) r * width + j;
+    dg += (acc_t) dy[i] * ((acc_t) x[i] * (acc_t) saveRrms[r]);
+  }
+  dgamma[j] = (float) dg;
+}
+
+__kernel void rms_norm_backward_rows(__global const float* dy, __global const float* x,
+                                     __global const float* gamma, __global const float* saveRrms,
+                                     __global float* dx, int rows, int width) {
+  int r = get_global_id(0);
+  if (r >= rows) {
+    return;
+  }
+  long base = (long) r * width;
+  acc_t inv = saveRrms[r];
+  acc_t sumGXhat = 0;
+  for (int j = 0; j < width; j++) {
+    sumGXhat += (acc_t) dy[base + j] * (acc_t) gamma[j] * ((acc_t) x[base + j] * inv);
+  }
+  acc_t meanGXhat = sumGXhat / (acc_t) width;
+  for (int j = 0; j < width; j++) {
+    acc_t xhat = (acc_t) x[base + j] * inv;
+    dx[base + j] = (float) (inv * ((acc_t) dy[base + j] * (acc_t) gamma[j] - xhat * meanGXhat));
+  }
+}

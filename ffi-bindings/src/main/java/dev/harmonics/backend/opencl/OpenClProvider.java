@@ -10,7 +10,6 @@ import dev.harmonics.kernel.ElementwiseKernels;
 import dev.harmonics.kernel.EmbeddingKernels;
 import dev.harmonics.kernel.GemmKernels;
 import dev.harmonics.kernel.KernelProvider;
-import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.kernel.LayoutKernels;
 import dev.harmonics.kernel.LossKernels;
 import dev.harmonics.kernel.NormKernels;
@@ -46,6 +45,9 @@ public final class OpenClProvider extends KernelProvider implements AutoCloseabl
   private final LayoutKernels layout;
   private final DropoutKernels dropout;
   private final EmbeddingKernels embedding;
+  private final NormKernels norm;
+  private final PoolKernels pool;
+  private final ConvKernels conv;
 
   private OpenClProvider(Backend backend, OpenClDevice device) {
     this.backend = backend;
@@ -61,6 +63,9 @@ public final class OpenClProvider extends KernelProvider implements AutoCloseabl
     this.layout = new OpenClLayout(device);
     this.dropout = new OpenClDropout(device);
     this.embedding = new OpenClEmbedding(device);
+    this.norm = new OpenClNorm(device);
+    this.pool = new OpenClPool(device);
+    this.conv = new OpenClConv(device);
   }
 
   /** An {@link Backend#OPENCL} provider on {@code device}, building programs from source. */
@@ -121,17 +126,17 @@ public final class OpenClProvider extends KernelProvider implements AutoCloseabl
 
   @Override
   public ConvKernels conv() {
-    return KernelProviders.of(Backend.SIMD).conv();
+    return conv;
   }
 
   @Override
   public PoolKernels pool() {
-    return KernelProviders.of(Backend.SIMD).pool();
+    return pool;
   }
 
   @Override
   public NormKernels norm() {
-    return KernelProviders.of(Backend.SIMD).norm();
+    return norm;
   }
 
   @Override
