@@ -1,6 +1,7 @@
 package dev.harmonics.backend.opencl;
 
 import dev.harmonics.ffi.opencl.ClContext;
+import dev.harmonics.ffi.opencl.ClDevice;
 import dev.harmonics.ffi.opencl.ClProgram;
 import dev.harmonics.ffi.opencl.OpenClException;
 import java.io.IOException;
@@ -40,17 +41,17 @@ final class SourceProgramLoader implements ProgramLoader {
     return base.resolve("harmonics").resolve("opencl");
   }
 
-  /** Where {@code program}'s binary for this context's device is cached. */
-  Path cachedBinary(ClContext context, Program program) {
-    String options = ProgramLoader.options(context.device());
-    String deviceDir = Program.sha256(context.device().cacheKey() + "|" + options).substring(0, 16);
+  /** Where {@code program}'s binary for {@code device} is cached. */
+  Path cachedBinary(ClDevice device, Program program) {
+    String options = ProgramLoader.options(device);
+    String deviceDir = Program.sha256(device.cacheKey() + "|" + options).substring(0, 16);
     return cacheRoot.resolve(deviceDir).resolve(program.sourceHash() + ".bin");
   }
 
   @Override
   public ClProgram load(ClContext context, Program program) {
     String options = ProgramLoader.options(context.device());
-    Path cached = cachedBinary(context, program);
+    Path cached = cachedBinary(context.device(), program);
     if (Files.isRegularFile(cached)) {
       try {
         return context.programFromBinary(Files.readAllBytes(cached), options);
