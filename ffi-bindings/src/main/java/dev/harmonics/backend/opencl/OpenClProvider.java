@@ -49,10 +49,10 @@ public final class OpenClProvider extends KernelProvider implements AutoCloseabl
   private final PoolKernels pool;
   private final ConvKernels conv;
 
-  private OpenClProvider(Backend backend, OpenClDevice device) {
+  private OpenClProvider(Backend backend, OpenClDevice device, boolean tiledGemm) {
     this.backend = backend;
     this.device = device;
-    this.gemm = new OpenClGemm(device);
+    this.gemm = new OpenClGemm(device, tiledGemm);
     this.quant = new OpenClQuant(device);
     this.activations = new OpenClActivation(device);
     this.softmax = new OpenClSoftmax(device);
@@ -70,14 +70,30 @@ public final class OpenClProvider extends KernelProvider implements AutoCloseabl
 
   /** An {@link Backend#OPENCL} provider on {@code device}, building programs from source. */
   public static OpenClProvider fromSource(ClDevice device, Path cacheRoot) {
+    return fromSource(device, cacheRoot, OpenClGemm.tiledFor(device.type()));
+  }
+
+  /** As {@link #fromSource(ClDevice, Path)}, choosing the GEMM kernel (tests run both on a CPU). */
+  static OpenClProvider fromSource(ClDevice device, Path cacheRoot, boolean tiledGemm) {
     return new OpenClProvider(Backend.OPENCL,
-        new OpenClDevice(OpenCl.load(), device, new SourceProgramLoader(cacheRoot)));
+        new OpenClDevice(OpenCl.load(), device, new SourceProgramLoader(cacheRoot)), tiledGemm);
+  }
+
+  /**
+   * An {@link Backend#OPENCL} provider on the device {@code selector} names ({@code type[:index]},
+   * e.g. {@code cpu:0}), with the default program cache: for tools and benchmarks that want a
+   * device without going through {@link dev.harmonics.kernel.KernelProviders}.
+   */
+  public static OpenClProvider open(String selector) {
+    return fromSource(DeviceSelector.parse(selector, "device").select(OpenCl.load().platforms()),
+        SourceProgramLoader.defaultCacheRoot());
   }
 
   /** An {@link Backend#FPGA} provider on {@code device}, loading only binaries from a directory. */
   public static OpenClProvider fromBinaries(ClDevice device, Path binaries) {
     return new OpenClProvider(Backend.FPGA,
-        new OpenClDevice(OpenCl.load(), device, new BinaryProgramLoader(binaries)));
+        new OpenClDevice(OpenCl.load(), device, new BinaryProgramLoader(binaries)),
+        OpenClGemm.tiledFor(device.type()));
   }
 
   /** The device the kernels run on. */
