@@ -298,14 +298,28 @@ public final class OpenCl {
         } else if (devices == 0) {
           availability = Availability.no("OpenCL platforms " + platforms + " have no device");
         } else {
-          availability = Availability.yes(platforms.size() + " platform(s), " + devices
-              + " device(s), loader " + loaded.origin);
+          availability = Availability.yes(describe(platforms) + "; loader " + loaded.origin);
         }
       } catch (RuntimeException | LinkageError e) {
         availability = Availability.no(String.valueOf(e.getMessage()));
       }
       AVAILABILITY = availability;
       INSTANCE = availability.available() ? loaded : null;
+    }
+
+    /** Each platform with its devices, e.g. {@code PoCL 6.0 [cpu 'x' on 'PoCL', ...]}. */
+    private static String describe(List<ClPlatform> platforms) {
+      StringBuilder out = new StringBuilder();
+      for (ClPlatform p : platforms) {
+        if (!out.isEmpty()) {
+          out.append("; ");
+        }
+        out.append(p.name()).append(" (").append(p.version()).append("): ");
+        out.append(String.join(", ", p.devices().stream().map(d -> d.type().id() + " '"
+            + d.name() + "', " + d.computeUnits() + " compute units, "
+            + (d.globalMemoryBytes() >> 20) + " MiB").toList()));
+      }
+      return out.toString();
     }
 
     private static OpenCl open() {
