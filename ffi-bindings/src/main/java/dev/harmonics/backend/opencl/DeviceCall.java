@@ -4,7 +4,9 @@ import dev.harmonics.ffi.opencl.ClBuffer;
 import dev.harmonics.ffi.opencl.ClEvent;
 import dev.harmonics.ffi.opencl.ClKernel;
 import dev.harmonics.tensor.Tensor;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,9 +20,6 @@ import java.util.Map;
  * the profiling events, downloads, frees the temporaries and releases the device lock.
  */
 final class DeviceCall implements AutoCloseable {
-
-  /** {@code __local} memory of {@code bytes} for a kernel argument. */
-  record Local(long bytes) {}
 
   /** A one-byte kernel argument ({@code char} or {@code uchar}). */
   record Byte(byte value) {}
@@ -73,11 +72,6 @@ final class DeviceCall implements AutoCloseable {
     ClBuffer b = device.context().allocate(Math.max(4, bytes));
     scratch.add(b);
     return b;
-  }
-
-  /** Sets {@code fill}'s 32-bit pattern over all of {@code buffer}. */
-  void fill(ClBuffer buffer, int pattern) {
-    device.context().fill(buffer, pattern, 0, buffer.bytes());
   }
 
   private ClBuffer stage(Tensor t, boolean read, boolean write) {
@@ -159,7 +153,6 @@ final class DeviceCall implements AutoCloseable {
         case Float v -> kernel.arg(i, v.floatValue());
         case Double v -> kernel.arg(i, v.doubleValue());
         case Long v -> kernel.arg(i, v.longValue());
-        case Local l -> kernel.local(i, l.bytes());
         case Byte b -> kernel.argByte(i, b.value());
         case int[] v -> kernel.argInts(i, v);
         default -> throw new IllegalArgumentException("kernel argument " + i + " of "
@@ -187,11 +180,11 @@ final class DeviceCall implements AutoCloseable {
    * the host needs (a loss, a norm). Counted as a download.
    */
   double readReal(ClBuffer buffer) {
-    try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+    try (Arena arena = Arena.ofConfined()) {
       MemorySegment value = arena.allocate(realBytes(), 8);
       device.residency().read(buffer, value);
-      return realBytes() == 8 ? value.get(java.lang.foreign.ValueLayout.JAVA_DOUBLE, 0)
-          : value.get(java.lang.foreign.ValueLayout.JAVA_FLOAT, 0);
+      return realBytes() == 8 ? value.get(ValueLayout.JAVA_DOUBLE, 0)
+          : value.get(ValueLayout.JAVA_FLOAT, 0);
     }
   }
 

@@ -9,6 +9,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * One device's context, programs, kernel objects, pinned tensors and kernel times, shared by a
@@ -58,7 +59,7 @@ final class OpenClDevice implements AutoCloseable {
    * outputs are downloaded. If it throws, nothing is copied back. The device lock is held
    * throughout.
    */
-  void execute(java.util.function.Consumer<DeviceCall> body) {
+  void execute(Consumer<DeviceCall> body) {
     try (DeviceCall call = new DeviceCall(this)) {
       body.accept(call);
       call.complete();
