@@ -169,6 +169,23 @@ class OpenClResidencyTest {
   }
 
   @Test
+  void aLossOnPinnedTensorsDownloadsOnlyTheLoss() {
+    OpenClProvider cl = OpenClTesting.openCl();
+    Tensor prediction = uniform(1000);
+    Tensor target = uniform(1000);
+    cl.residency().pin(prediction);
+    cl.residency().pin(target);
+    TransferStats before = cl.residency().transfers();
+    float loss = cl.losses().mse(prediction, target);
+    TransferStats moved = cl.residency().transfers().minus(before);
+    assertEquals(0, moved.hostToDeviceCalls());
+    assertEquals(1, moved.deviceToHostCalls(), "the loss itself");
+    assertTrue(moved.deviceToHostBytes() <= Double.BYTES, moved.toString());
+    float expected = KernelProviders.of(Backend.REFERENCE).losses().mse(prediction, target);
+    assertEquals(expected, loss, 1e-6f * Math.abs(expected));
+  }
+
+  @Test
   void kernelEventsGiveDeviceTimes() {
     OpenClProvider cl = OpenClTesting.openCl();
     DeviceTimes before = cl.deviceTimes();

@@ -3,6 +3,7 @@ package dev.harmonics.backend.opencl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.harmonics.ffi.loader.NativeLibraryExtractor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Machines without OpenCL: the backends report why, AUTO falls back, an explicit request fails
  * with the reason. OpenCL is probed once per JVM, so each case runs {@link AvailabilityProbe} in
  * a child JVM (about a second each): one pointed at a loader that does not exist, one whose real
- * ICD loader finds no vendor driver ({@code OCL_ICD_VENDORS} naming an empty directory).
+ * ICD loader finds no vendor driver ({@code OCL_ICD_VENDORS} naming an empty directory). The
+ * fallback loader from bytedeco's jar is checked the same way, by pointing at its extracted copy
+ * (the system's cannot be hidden from a test).
  */
 class OpenClUnavailableTest {
 
@@ -44,6 +47,18 @@ class OpenClUnavailableTest {
     Map<String, String> out = probe(List.of(), Map.of("OCL_ICD_VENDORS", vendors.toString()));
     assertEquals("false|the OpenCL loader (system libOpenCL.so.1) found no platform: install a"
         + " driver (for a CPU, pocl-opencl-icd)", out.get("opencl"), out.toString());
+  }
+
+  @Test
+  void theLoaderShippedInBytedecosJarFindsTheSamePlatform() throws Exception {
+    OpenClTesting.assumeOpenCl();
+    Path dir = NativeLibraryExtractor.extract("opencl", getClass().getClassLoader(),
+        "org/bytedeco/opencl/linux-x86_64/", List.of("libOpenCL.so.1"), temp);
+    Path loader = dir.resolve("libOpenCL.so.1");
+    Map<String, String> out = probe(List.of("-Dharmonics.opencl.library=" + loader,
+        "-Dharmonics.opencl.device=cpu:0"), Map.of());
+    assertTrue(out.get("opencl").startsWith("true|cpu '"), out.toString());
+    assertEquals("created", out.get("explicit"), out.toString());
   }
 
   @Test
