@@ -5,8 +5,9 @@ import dev.harmonics.kernel.TransferStats;
 import dev.harmonics.tensor.Tensor;
 
 /**
- * The OpenCL provider the benchmarks share, on the device {@code -Dharmonics.bench.opencl.device}
- * names (default {@code cpu:0}, PoCL's CPU device), and the bookkeeping of one measured call.
+ * The OpenCL provider the benchmarks share, on the device {@code -Dharmonics.opencl.device} names
+ * (here the default is {@code cpu:0}, PoCL's CPU device), and the bookkeeping of one measured
+ * call.
  */
 final class OpenClBench {
 
@@ -16,7 +17,7 @@ final class OpenClBench {
 
   static synchronized OpenClProvider provider() {
     if (provider == null) {
-      provider = OpenClProvider.open(System.getProperty("harmonics.bench.opencl.device", "cpu:0"))
+      provider = OpenClProvider.open(System.getProperty("harmonics.opencl.device", "cpu:0"))
           .loadPrograms();
     }
     return provider;
