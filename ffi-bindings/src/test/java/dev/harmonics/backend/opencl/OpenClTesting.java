@@ -1,6 +1,7 @@
 package dev.harmonics.backend.opencl;
 
 import dev.harmonics.ffi.opencl.ClDevice;
+import dev.harmonics.ffi.opencl.OpenCl;
 import dev.harmonics.kernel.Availability;
 import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProvider;
@@ -11,10 +12,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The OpenCL and FPGA providers the tests run, on the device the build configures (PoCL's CPU
- * device: {@code -Dharmonics.opencl.device=cpu:0} in ffi-bindings' pom). Tests are skipped, with
- * the reason, only when no OpenCL platform is installed; install {@code pocl-opencl-icd} to run
- * them.
+ * The OpenCL and FPGA providers the tests run, on the device the build configures (the first one:
+ * {@code -Dharmonics.opencl.device=all:0} in ffi-bindings' pom; PoCL's CPU device here). Tests are
+ * skipped, with the reason, only when OpenCL itself is missing (no loader or no platform; install
+ * {@code pocl-opencl-icd} to run them); a platform whose configured device cannot be used fails.
  */
 final class OpenClTesting {
 
@@ -38,8 +39,8 @@ final class OpenClTesting {
   }
 
   static void assumeOpenCl() {
-    Availability openCl = KernelProviders.availability(Backend.OPENCL);
-    Assumptions.assumeTrue(openCl.available(), () -> "no OpenCL device to test on: "
+    Availability openCl = OpenCl.availability();
+    Assumptions.assumeTrue(openCl.available(), () -> "no OpenCL platform to test on: "
         + openCl.reason());
   }
 
@@ -58,7 +59,7 @@ final class OpenClTesting {
       return;
     }
     String dir = System.getProperty(FpgaProviderFactory.BINARIES_PROPERTY);
-    String selector = System.getProperty(FpgaProviderFactory.DEVICE_PROPERTY, "cpu:0");
+    String selector = System.getProperty(FpgaProviderFactory.DEVICE_PROPERTY, "all:0");
     if (dir == null) {
       throw new AssertionError("the build sets -D" + FpgaProviderFactory.BINARIES_PROPERTY);
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.harmonics.ffi.loader.NativeLibraryExtractor;
+import dev.harmonics.ffi.opencl.OpenCl;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,16 +57,19 @@ class OpenClUnavailableTest {
         "org/bytedeco/opencl/linux-x86_64/", List.of("libOpenCL.so.1"), temp);
     Path loader = dir.resolve("libOpenCL.so.1");
     Map<String, String> out = probe(List.of("-Dharmonics.opencl.library=" + loader,
-        "-Dharmonics.opencl.device=cpu:0"), Map.of());
-    assertTrue(out.get("opencl").startsWith("true|cpu '"), out.toString());
+        "-Dharmonics.opencl.device=all:0"), Map.of());
+    assertTrue(out.get("opencl").startsWith("true|"), out.toString());
     assertEquals("created", out.get("explicit"), out.toString());
   }
 
   @Test
   void anUnknownDeviceTypeIsReportedWithTheDevicesThatExist() throws Exception {
     OpenClTesting.assumeOpenCl();
-    Map<String, String> out = probe(List.of("-Dharmonics.opencl.device=gpu:3"), Map.of());
-    assertTrue(out.get("opencl").startsWith("false|no OpenCL device gpu:3 (found: cpu '"),
+    Map<String, String> out = probe(List.of("-Dharmonics.opencl.device=gpu:99"), Map.of());
+    // PoCL reports the memory it has free, which moves between JVMs: compare type and name.
+    var device = OpenCl.load().platforms().get(0).devices().get(0);
+    String first = device.type().id() + " '" + device.name() + "'";
+    assertTrue(out.get("opencl").startsWith("false|no OpenCL device gpu:99 (found: " + first),
         out.toString());
   }
 
