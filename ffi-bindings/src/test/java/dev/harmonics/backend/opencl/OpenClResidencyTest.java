@@ -15,6 +15,9 @@ import dev.harmonics.testing.RandomTensors;
 import dev.harmonics.testing.TensorAssertions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -183,6 +186,35 @@ class OpenClResidencyTest {
     assertTrue(moved.deviceToHostBytes() <= Double.BYTES, moved.toString());
     float expected = KernelProviders.of(Backend.REFERENCE).losses().mse(prediction, target);
     assertEquals(expected, loss, 1e-6f * Math.abs(expected));
+  }
+
+  @Test
+  void callsFromManyThreadsAreSerialisedAndCorrect() throws Exception {
+    OpenClProvider cl = OpenClTesting.openCl();
+    Tensor a = uniform(33, 17);
+    Tensor b = uniform(17, 9);
+    Tensor expected = track(Tensor.zeros(33, 9));
+    KernelProviders.of(Backend.REFERENCE).gemm().gemm(false, false, 1f, a, b, 0f, expected);
+    List<Tensor> outputs = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      outputs.add(track(Tensor.zeros(33, 9)));
+    }
+    try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+      List<Future<?>> done = new ArrayList<>();
+      for (Tensor out : outputs) {
+        done.add(pool.submit(() -> {
+          for (int i = 0; i < 5; i++) {
+            cl.gemm().gemm(false, false, 1f, a, b, 0f, out);
+          }
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    }
+    for (Tensor out : outputs) {
+      TensorAssertions.assertClose(expected, out, 1e-5, 1e-5, "gemm from a pool thread");
+    }
   }
 
   @Test
