@@ -96,6 +96,10 @@ inline acc_t act_derivative(int f, acc_t v, acc_t alpha) {
       acc_t u = gelu_tanh_inner(v);
       acc_t s = logistic((acc_t) 2 * u);
       acc_t slope = (acc_t) 2 * s * logistic((acc_t) -2 * u);
+      // Once the slope has underflowed, v * v may overflow (in float, from |v| ~ 2e19): 0 * inf.
+      if (slope == 0) {
+        return s;
+      }
       return s + v * slope * GELU_TANH_SCALE * ((acc_t) 1 + (acc_t) 3 * GELU_TANH_CUBIC * v * v);
     }
     case ACT_SIGMOID: return logistic_slope(v);

@@ -167,12 +167,12 @@ final class DeviceCall implements AutoCloseable {
    * Float elsewhere.
    */
   Object real(double value) {
-    return device.device().supportsDouble() ? (Object) value : (Object) (float) value;
+    return realBytes() == 8 ? (Object) value : (Object) (float) value;
   }
 
   /** Bytes of one {@code acc_t}. */
   int realBytes() {
-    return device.device().supportsDouble() ? 8 : 4;
+    return device.usesDouble() ? 8 : 4;
   }
 
   /**

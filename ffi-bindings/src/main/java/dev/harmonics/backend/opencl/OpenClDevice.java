@@ -24,6 +24,7 @@ final class OpenClDevice implements AutoCloseable {
   private final Map<Program, ClProgram> programs = new EnumMap<>(Program.class);
   private final Map<String, ClKernel> kernels = new HashMap<>();
   private final OpenClResidency residency;
+  private final boolean usesDouble;
   private long lastCallNanos;
   private long totalNanos;
   private long launches;
@@ -32,6 +33,12 @@ final class OpenClDevice implements AutoCloseable {
     this.context = cl.createContext(device);
     this.loader = loader;
     this.residency = new OpenClResidency(context, lock);
+    this.usesDouble = ProgramLoader.usesDouble(device);
+  }
+
+  /** Whether the programs were built to compute in double ({@code acc_t} is 8 bytes). */
+  boolean usesDouble() {
+    return usesDouble;
   }
 
   ClContext context() {

@@ -122,7 +122,7 @@ public final class OpenClProvider extends KernelProvider implements AutoCloseabl
   @Override
   public String description() {
     return backend.id() + " on " + device.device().describe() + "; " + device.loader().describe()
-        + (device.device().supportsDouble() ? "; sums in double" : "; sums in float");
+        + (ProgramLoader.usesDouble(device.device()) ? "; sums in double" : "; sums in float");
   }
 
   @Override
