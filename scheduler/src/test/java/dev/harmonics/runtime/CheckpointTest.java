@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Checkpoints resume training bit for bit, and every bad file is refused with a clear message and
- * without touching the runtime. Small synthetic data; a few seconds.
+ * without touching the runtime. Small synthetic data on the reference kernels (see {@link
+ * Fixtures#exactKernels()}); a few seconds.
  */
 class CheckpointTest {
 
@@ -31,7 +32,8 @@ class CheckpointTest {
   Path dir;
 
   private static CycleRuntime runtime() {
-    return CycleRuntime.compile(Fixtures.mlpWithDropout(10, 16, 3), Fixtures.kernels(), SEED);
+    return CycleRuntime.compile(Fixtures.mlpWithDropout(10, 16, 3), Fixtures.exactKernels(),
+        SEED);
   }
 
   private static FitOptions options() {
@@ -142,7 +144,7 @@ class CheckpointTest {
   @Test
   void checkpointOfAnotherGraphIsRefused() throws IOException {
     Path other = dir.resolve("other.ckpt");
-    try (CycleRuntime rt = CycleRuntime.compile(Fixtures.mlp(10, 16, 3), Fixtures.kernels(),
+    try (CycleRuntime rt = CycleRuntime.compile(Fixtures.mlp(10, 16, 3), Fixtures.exactKernels(),
         SEED)) {
       rt.saveCheckpoint(other);
     }

@@ -10,15 +10,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The same seed gives the same weights bit for bit, after initialisation and after training with
- * shuffling and dropout; another seed gives other weights. Runs on the default backend with its
- * threads, so it also covers the kernels' fixed-order reductions. About a second.
+ * shuffling and dropout; another seed gives other weights. Runs on the reference kernels (see
+ * {@link Fixtures#exactKernels()} for why not SIMD). About a second.
  */
 class DeterminismTest {
 
   private static float[] train(long seed) {
     ArraySampleSet[] data = Fixtures.blobs(600, 100, 12, 3, 1.0, 5);
     try (CycleRuntime runtime = CycleRuntime.compile(Fixtures.mlpWithDropout(12, 24, 3),
-            Fixtures.kernels(), seed);
+            Fixtures.exactKernels(), seed);
         Producer<Batch> train = Fixtures.batches(data[0], 32, seed)) {
       runtime.bindProducer(train);
       runtime.fit(2, FitOptions.defaults().withLearningRate(0.01));
@@ -28,7 +28,7 @@ class DeterminismTest {
 
   private static float[] initial(long seed) {
     try (CycleRuntime runtime = CycleRuntime.compile(Fixtures.mlp(12, 24, 3),
-        Fixtures.kernels(), seed)) {
+        Fixtures.exactKernels(), seed)) {
       return Fixtures.weights(runtime);
     }
   }

@@ -30,6 +30,15 @@ final class Fixtures {
     return KernelProviders.of(Backend.SIMD);
   }
 
+  /**
+   * The reference kernels, for the bit-for-bit tests: the SIMD softmax and cross-entropy kernels
+   * round the last bit differently before and after the JIT compiles them (docs/runtime.md,
+   * Determinism), so a SIMD run that spans a compilation is not reproducible bit for bit.
+   */
+  static KernelProvider exactKernels() {
+    return KernelProviders.of(Backend.REFERENCE);
+  }
+
   /** {@code x{in} -> h1 -(relu)-> h2 -(relu)-> logits -(softmax)-> probabilities}. */
   static HarmonicGraph mlp(int in, int hidden, int classes) {
     return HarmonicGraph.builder("mlp")
