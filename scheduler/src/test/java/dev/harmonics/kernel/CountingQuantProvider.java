@@ -50,7 +50,7 @@ public final class CountingQuantProvider extends KernelProvider {
   }
 
   @Override
-  public KernelBackend backend() {
+  public Backend backend() {
     return delegate.backend();
   }
 

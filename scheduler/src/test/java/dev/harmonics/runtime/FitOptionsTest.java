@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.harmonics.data.Batch;
 import dev.harmonics.data.Producer;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.runtime.optim.OptimizerConfig;
 import dev.harmonics.tensor.Tensor;
@@ -39,9 +39,9 @@ class FitOptionsTest {
     FitOptions sgd = FitOptions.defaults().withOptimizer(new OptimizerConfig.Sgd(0, false))
         .withLearningRate(0.1);
     try (CycleRuntime whole = CycleRuntime.compile(Fixtures.mlp(5, 6, 3),
-            KernelProviders.of(KernelBackend.REFERENCE), 2);
+            KernelProviders.of(Backend.REFERENCE), 2);
         CycleRuntime halves = CycleRuntime.compile(Fixtures.mlp(5, 6, 3),
-            KernelProviders.of(KernelBackend.REFERENCE), 2)) {
+            KernelProviders.of(Backend.REFERENCE), 2)) {
       whole.setTrainingOptions(sgd);
       halves.setTrainingOptions(sgd.withAccumulation(2));
       StepResult one = whole.trainStep(rows(x, y));

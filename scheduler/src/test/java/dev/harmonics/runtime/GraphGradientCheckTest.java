@@ -16,7 +16,7 @@ import dev.harmonics.graph.MultiHeadAttention;
 import dev.harmonics.graph.Pool2d;
 import dev.harmonics.graph.ProducerNode;
 import dev.harmonics.graph.Shape;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.runtime.layer.Parameter;
 import dev.harmonics.tensor.Tensor;
@@ -107,7 +107,7 @@ class GraphGradientCheckTest {
   void gradientsMatchFiniteDifferences(String description, HarmonicGraph graph) {
     Random random = new Random(description.hashCode());
     try (CycleRuntime runtime = CycleRuntime.compile(graph,
-        KernelProviders.of(KernelBackend.REFERENCE), 5)) {
+        KernelProviders.of(Backend.REFERENCE), 5)) {
       Map<String, Tensor> inputs = inputs(graph, runtime, random, 3);
       runtime.lossAndGradients(inputs);
       List<String> failures = new ArrayList<>();
