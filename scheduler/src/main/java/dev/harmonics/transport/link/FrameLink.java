@@ -120,8 +120,17 @@ public final class FrameLink {
     }
   }
 
-  /** Closes the link: waiting sends fail with {@code reason}. Idempotent. */
+  /** Closes the link and its connection: waiting sends fail with {@code reason}. Idempotent. */
   public void close(String reason) {
+    abandon(reason);
+    writer.close();
+  }
+
+  /**
+   * Marks the link dead and fails waiting sends with {@code reason}, leaving the connection to the
+   * transport, which may still have to flush an ERROR frame before closing it. Idempotent.
+   */
+  public void abandon(String reason) {
     if (closedReason != null) {
       return;
     }
@@ -129,7 +138,6 @@ public final class FrameLink {
     LOG.log(Level.DEBUG, () -> "link to " + peer + " closed: " + reason);
     LinkFailure failure = new LinkFailure("connection to " + peer + " closed: " + reason);
     pending.values().forEach(f -> f.completeExceptionally(failure));
-    writer.close();
   }
 
   private static void awaitQuietly(CompletableFuture<Void> written) {

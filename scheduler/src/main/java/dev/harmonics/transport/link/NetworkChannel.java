@@ -24,7 +24,7 @@ public abstract class NetworkChannel implements TensorChannel {
   private static final Logger LOG = System.getLogger(NetworkChannel.class.getName());
   private static final int REFUSALS_KEPT = 100;
 
-  protected final RemoteBinding binding;
+  protected volatile RemoteBinding binding;
   protected final LinkPolicy policy;
   protected final TensorInbox inbox;
   protected final long endpointId = new SecureRandom().nextLong();
@@ -50,8 +50,14 @@ public abstract class NetworkChannel implements TensorChannel {
   /** Releases the transport's connections, threads and ports. */
   protected abstract void shutdown();
 
+  /** The binding, with the port actually listened on once a listening end is bound. */
   public RemoteBinding binding() {
     return binding;
+  }
+
+  /** Records the port a listening end got, so errors and logs name it rather than 0. */
+  protected void boundTo(int port) {
+    binding = binding.withPort(port);
   }
 
   @Override

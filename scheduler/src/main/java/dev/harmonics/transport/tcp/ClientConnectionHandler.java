@@ -66,7 +66,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
   private void fail(ChannelHandlerContext ctx, String reason) {
     handshake.completeExceptionally(new LinkFailure(reason));
     if (link != null) {
-      link.close(reason);
+      link.abandon(reason);
     }
     ctx.close();
   }

@@ -4,9 +4,10 @@ import dev.harmonics.transport.frame.Frame;
 import dev.harmonics.transport.frame.FrameType;
 import dev.harmonics.transport.link.FrameLink;
 import dev.harmonics.transport.link.SharedSecret;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.SocketChannel;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One accepted connection: the first frame must be a HELLO with the right token; after the
@@ -14,6 +15,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  * only, after telling the peer why in an ERROR frame.
  */
 final class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
+
+  private static final long LINGER_MILLIS = 500;
 
   private final TcpTensorServer server;
   private FrameLink link;
@@ -57,7 +60,7 @@ final class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     if (link != null) {
-      link.close("the connection was closed");
+      link.abandon("the connection was closed");
       server.forget(link);
     }
   }
@@ -69,9 +72,23 @@ final class ServerConnectionHandler extends ChannelInboundHandlerAdapter {
     refused = true;
     server.refuse(peer(ctx), reason);
     if (link != null) {
-      link.close(reason);
+      link.abandon(reason);
     }
-    ctx.writeAndFlush(Frame.error(reason)).addListener(ChannelFutureListener.CLOSE);
+    ctx.writeAndFlush(Frame.error(reason)).addListener(written -> stopWriting(ctx));
+    ctx.channel().eventLoop().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Closing a socket that still has unread input makes the kernel send a reset, which can destroy
+   * the ERROR frame before the peer reads it. So the refusal stops writing once the ERROR is out,
+   * keeps discarding input for a moment (the decoder drops everything after a refusal), and only
+   * then closes; the close comes after the linger even when the ERROR cannot be written (a peer
+   * that never finished its TLS handshake).
+   */
+  private static void stopWriting(ChannelHandlerContext ctx) {
+    if (ctx.channel() instanceof SocketChannel socket && socket.isActive()) {
+      socket.shutdownOutput();
+    }
   }
 
   private static void discard(Frame frame) {

@@ -14,10 +14,13 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -36,6 +39,7 @@ public final class TcpTensorClient extends NetworkChannel {
 
   private final MultiThreadIoEventLoopGroup io;
   private final DefaultEventExecutorGroup blocking;
+  private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final SslContext tls;
   private volatile FrameLink current;
 
@@ -153,8 +157,7 @@ public final class TcpTensorClient extends NetworkChannel {
     if (link != null) {
       link.close("the client is closing");
     }
-    io.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    blocking.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    TcpShutdown.stop(channels, io, blocking);
   }
 
   TensorInbox inbox() {

@@ -13,10 +13,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.Deque;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -34,6 +37,7 @@ public final class TcpTensorServer extends NetworkChannel implements ListeningCh
 
   private final MultiThreadIoEventLoopGroup io;
   private final DefaultEventExecutorGroup blocking;
+  private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final Channel listener;
   private final Deque<FrameLink> links = new ConcurrentLinkedDeque<>();
   private final Object linkArrived = new Object();
@@ -50,6 +54,7 @@ public final class TcpTensorServer extends NetworkChannel implements ListeningCh
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+              channels.add(ch);
               TcpPipeline.build(ch.pipeline(), tls == null ? null : tls.newHandler(ch.alloc()),
                   binding, policy, blocking, new ServerConnectionHandler(TcpTensorServer.this));
             }
@@ -57,6 +62,7 @@ public final class TcpTensorServer extends NetworkChannel implements ListeningCh
           .bind(binding.resolve())
           .syncUninterruptibly()
           .channel();
+      boundTo(port());
     } catch (RuntimeException e) {
       shutdown();
       throw new TransportException(binding.describe() + ": cannot listen: " + e.getMessage(), e);
@@ -103,8 +109,7 @@ public final class TcpTensorServer extends NetworkChannel implements ListeningCh
     if (listener != null) {
       listener.close().syncUninterruptibly();
     }
-    io.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    blocking.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    TcpShutdown.stop(channels, io, blocking);
     synchronized (linkArrived) {
       linkArrived.notifyAll();
     }
