@@ -7,6 +7,7 @@ import dev.harmonics.transport.TransportException;
 import dev.harmonics.transport.link.FrameLink;
 import dev.harmonics.transport.link.LinkFailure;
 import dev.harmonics.transport.link.NetworkChannel;
+import dev.harmonics.transport.link.PeerLinks;
 import dev.harmonics.transport.link.TensorInbox;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -21,8 +22,6 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
-import java.util.Deque;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,8 +38,7 @@ public final class TcpTensorServer extends NetworkChannel implements ListeningCh
   private final DefaultEventExecutorGroup blocking;
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final Channel listener;
-  private final Deque<FrameLink> links = new ConcurrentLinkedDeque<>();
-  private final Object linkArrived = new Object();
+  private final PeerLinks links = new PeerLinks();
 
   private TcpTensorServer(RemoteBinding binding, LinkPolicy policy) {
     super(binding, policy, INBOX_CAPACITY);
@@ -81,38 +79,16 @@ public final class TcpTensorServer extends NetworkChannel implements ListeningCh
 
   @Override
   protected FrameLink link() throws LinkFailure {
-    long deadline = System.nanoTime() + policy.maxBackoff().toNanos();
-    synchronized (linkArrived) {
-      while (true) {
-        for (FrameLink link : links) {
-          if (link.isOpen()) {
-            return link;
-          }
-        }
-        long left = deadline - System.nanoTime();
-        if (left <= 0 || isClosed()) {
-          throw new LinkFailure("no peer is connected");
-        }
-        try {
-          TimeUnit.NANOSECONDS.timedWait(linkArrived, left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new LinkFailure("interrupted while waiting for a peer", e);
-        }
-      }
-    }
+    return links.newest(policy.maxBackoff());
   }
 
   @Override
   protected void shutdown() {
-    links.forEach(link -> link.close("the server is closing"));
+    links.closeAll("the server is closing");
     if (listener != null) {
       listener.close().syncUninterruptibly();
     }
     TcpShutdown.stop(channels, io, blocking);
-    synchronized (linkArrived) {
-      linkArrived.notifyAll();
-    }
   }
 
   TensorInbox inbox() {
@@ -124,14 +100,11 @@ public final class TcpTensorServer extends NetworkChannel implements ListeningCh
   }
 
   void register(FrameLink link) {
-    synchronized (linkArrived) {
-      links.addFirst(link);
-      linkArrived.notifyAll();
-    }
+    links.register(link);
   }
 
   void forget(FrameLink link) {
-    links.remove(link);
+    links.forget(link);
   }
 
   /** Widened to this package: the connection handlers report refusals through it. */
