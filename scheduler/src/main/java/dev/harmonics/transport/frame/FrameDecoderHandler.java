@@ -32,10 +32,25 @@ public final class FrameDecoderHandler extends ByteToMessageDecoder {
       while ((frame = decoder.decode(in)) != null) {
         out.add(frame);
       }
+      reserveForRestOfFrame(in);
     } catch (FrameException e) {
       failed = true;
       in.skipBytes(in.readableBytes());
       throw e;
+    }
+  }
+
+  /**
+   * Once a header has passed its checks, grows the accumulation buffer to the whole frame at once,
+   * so a 16 MB frame is not copied again at every doubling while it arrives. The size is the one
+   * the decoder has just accepted, so this allocates nothing it would not accept anyway.
+   */
+  private static void reserveForRestOfFrame(ByteBuf in) {
+    if (in.readableBytes() >= FrameFormat.HEADER_BYTES) {
+      long missing = FrameDecoder.frameLength(in) - in.readableBytes();
+      if (missing > in.writableBytes() && in.refCnt() == 1 && !in.isReadOnly()) {
+        in.ensureWritable((int) missing);
+      }
     }
   }
 
