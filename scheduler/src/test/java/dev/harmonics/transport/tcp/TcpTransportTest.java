@@ -19,11 +19,14 @@ import dev.harmonics.transport.frame.Frame;
 import dev.harmonics.transport.frame.RawFrames;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -204,13 +207,49 @@ class TcpTransportTest {
 
   @Test
   void dropsASilentPeer() throws IOException {
-    server = TcpTensorServer.listen(LOOPBACK, FAST);
+    server = TcpTensorServer.listen(
+        LOOPBACK, FAST.withLiveness(Duration.ofMillis(100), Duration.ofMillis(500)));
     try (Socket socket = new Socket("127.0.0.1", server.port())) {
       socket.getOutputStream().write(RawFrames.hello(null));
       socket.setSoTimeout((int) WAIT.toMillis());
       drainUntilClosed(socket.getInputStream());
     }
     assertTrue(server.refusals().getLast().contains("presumed dead"), server.refusals().toString());
+  }
+
+  /** A "server" that completes the handshake, then never answers: the client must give up. */
+  @Test
+  void detectsAServerThatHangsAndGivesUpNamingTheBinding() throws Exception {
+    try (ServerSocket hung = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      List<Socket> held = new CopyOnWriteArrayList<>();
+      Thread acceptor = Thread.ofVirtual().start(() -> {
+        try {
+          while (true) {
+            Socket s = hung.accept();
+            held.add(s);
+            s.getInputStream().readNBytes(RawFrames.hello(null).length);
+            s.getOutputStream().write(RawFrames.encode(Frame.welcome(1)));
+          }
+        } catch (IOException closed) {
+          // The test closed the listening socket.
+        }
+      });
+      RemoteBinding binding = LOOPBACK.withPort(hung.getLocalPort());
+      try (TcpTensorClient client = TcpTensorClient.connect(binding,
+              FAST.withLiveness(Duration.ofMillis(100), Duration.ofMillis(500)));
+          Tensor t = random(DType.FLOAT32, 14, 4)) {
+        TransportException e = assertThrows(TransportException.class,
+            () -> client.send(new TensorMessage("lost", t)));
+        assertTrue(e.getMessage().contains("binding 'boundary' (tcp 127.0.0.1:"), e.getMessage());
+        assertTrue(e.getMessage().contains("presumed dead"), e.getMessage());
+      } finally {
+        hung.close();
+        acceptor.join();
+        for (Socket s : held) {
+          s.close();
+        }
+      }
+    }
   }
 
   @Test
