@@ -22,7 +22,8 @@ final class TcpPipeline {
    * Reads of up to 1 MiB instead of Netty's 64 KiB default: a 16 MB tensor then arrives in a few
    * dozen reads rather than hundreds. The allocator still starts small for small messages.
    */
-  static final RecvByteBufAllocator READS = new AdaptiveRecvByteBufAllocator(512, 16 << 10, 1 << 20);
+  static final RecvByteBufAllocator READS =
+      new AdaptiveRecvByteBufAllocator(512, 16 << 10, 1 << 20);
 
   private TcpPipeline() {}
 
