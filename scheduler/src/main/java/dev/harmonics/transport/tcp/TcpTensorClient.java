@@ -114,6 +114,7 @@ public final class TcpTensorClient extends NetworkChannel {
     } catch (TransportException e) {
       throw new LinkFailure(e.getMessage(), e);
     }
+    ClientConnectionHandler handler = new ClientConnectionHandler(this);
     ChannelFuture connected = new Bootstrap()
         .group(io)
         .channel(NioSocketChannel.class)
@@ -125,7 +126,7 @@ public final class TcpTensorClient extends NetworkChannel {
           protected void initChannel(SocketChannel ch) {
             TcpPipeline.build(ch.pipeline(),
                 tls == null ? null : tls.newHandler(ch.alloc(), binding.host(), binding.port()),
-                binding, policy, blocking, new ClientConnectionHandler(TcpTensorClient.this));
+                binding, policy, blocking, handler);
           }
         })
         .connect(address);
@@ -134,8 +135,6 @@ public final class TcpTensorClient extends NetworkChannel {
       throw new LinkFailure("cannot connect to " + address + ": "
           + TcpPipeline.reason(connected.cause()), connected.cause());
     }
-    ClientConnectionHandler handler = connected.channel().pipeline()
-        .get(ClientConnectionHandler.class);
     try {
       current = handler.handshake().get(policy.deadAfter().toMillis(), TimeUnit.MILLISECONDS);
       return current;

@@ -147,7 +147,7 @@ class GrpcTransportTest {
     assertEquals(6, server.refusals().size(), server.refusals().toString());
   }
 
-  /** About 3 s on two shared cores: the TLS engine starts cold. */
+  /** The slowest test here (3 to 15 s on two shared cores): the TLS stack starts cold. */
   @Test
   void roundTripsOverTls(@TempDir Path dir) throws IOException {
     RemoteBinding tls = LOOPBACK.withTls(SelfSignedTls.create(dir)).withToken("t");

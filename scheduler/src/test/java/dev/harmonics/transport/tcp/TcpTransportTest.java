@@ -160,7 +160,7 @@ class TcpTransportTest {
     assertTrue(server.refusals().stream().allMatch(r -> r.contains("token does not match")));
   }
 
-  /** The slowest test here (about 5 s on two shared cores): the JDK's TLS engine starts cold. */
+  /** The slowest test here (2 to 9 s on two shared cores): the JDK TLS engine starts cold. */
   @Test
   void roundTripsOverTlsAndRefusesPlainText(@TempDir Path dir) throws IOException {
     RemoteBinding tls = LOOPBACK.withTls(SelfSignedTls.create(dir)).withToken("t");
