@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.harmonics.tensor.DType;
 import dev.harmonics.tensor.Tensor;
+import dev.harmonics.transport.LinkPolicy;
 import dev.harmonics.transport.RemoteBinding;
 import dev.harmonics.transport.SelfSignedTls;
 import dev.harmonics.transport.TensorMessage;
@@ -171,7 +172,9 @@ class TcpTransportTest {
       server.send(new TensorMessage("back", t));
       assertSameMessage(new TensorMessage("back", t), client.receive(WAIT).orElseThrow());
     }
-    assertThrows(TransportException.class, () -> client(LOOPBACK.withToken("t")));
+    LinkPolicy once = FAST.withAttempts(1, Duration.ofMillis(1), Duration.ofMillis(1));
+    assertThrows(TransportException.class, () -> TcpTensorClient.connect(
+        LOOPBACK.withToken("t").withPort(server.port()), once));
   }
 
   @Test
