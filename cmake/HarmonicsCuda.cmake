@@ -8,6 +8,7 @@
 # linking anyway.
 
 set(HARMONICS_CUDA_ARCHS "80;90" CACHE STRING "SM architectures to build PTX and cubins for")
+set(HARMONICS_CUDA_KINDS "ptx;cubin" CACHE STRING "What nvcc writes per architecture: ptx, cubin")
 
 # Finds nvcc (CUDAToolkit_ROOT, CUDA_HOME, PATH, /usr/local/cuda) and sets HARMONICS_NVCC, or
 # leaves it empty with one status line saying why.
@@ -30,7 +31,7 @@ function(harmonics_cuda_kernels)
   foreach(source IN LISTS HX_SOURCES)
     get_filename_component(stem "${source}" NAME_WE)
     foreach(arch IN LISTS HARMONICS_CUDA_ARCHS)
-      foreach(kind ptx cubin)
+      foreach(kind IN LISTS HARMONICS_CUDA_KINDS)
         set(out "${HX_DESTINATION}/${stem}.sm_${arch}.${kind}")
         add_custom_command(OUTPUT "${out}"
           COMMAND "${HARMONICS_NVCC}" -${kind} -std=c++17 -O3 -lineinfo

@@ -50,10 +50,10 @@ extern "C" __global__ void hx_pad_b4(const unsigned int* x, unsigned int* y, i64
 }
 
 extern "C" __global__ void hx_pad_b1(const unsigned char* x, unsigned char* y, i64 n, int mode,
-                                     unsigned char constant, HxGeometry g) {
+                                     int constant, HxGeometry g) {
   HX_FOR(o, n) {
     i64 s = hx_pad_source_flat(o, g, mode);
-    y[o] = s < 0 ? constant : x[s];
+    y[o] = s < 0 ? (unsigned char)constant : x[s];
   }
 }
 

@@ -24,19 +24,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * cuBLAS handle on that stream, the memory pool, the loaded kernel modules and the transfer
  * counters. Calls are serialised by a lock; each makes the context current on its thread first.
  */
-final class CudaDevice {
+final class CudaDevice implements Device {
 
   static final int THREADS_PER_BLOCK = 256;
   /** Grid-stride kernels need no more blocks than this to fill any current GPU. */
   static final int MAX_BLOCKS = 1 << 16;
   private static final System.Logger LOG = System.getLogger(CudaDevice.class.getName());
 
-  final CudaDriver driver;
-  final Cublas cublas;
-  final int ordinal;
-  final String name;
-  final int major;
-  final int minor;
+  private final CudaDriver driver;
+  private final Cublas cublas;
+  private final int ordinal;
+  private final String name;
+  private final int major;
+  private final int minor;
   private final MemorySegment context;
   private final MemorySegment stream;
   private final MemorySegment cublasHandle;
@@ -70,8 +70,8 @@ final class CudaDevice {
     return new CudaDevice(CudaDriver.load(), Cublas.load(), ordinal);
   }
 
-  /** Takes the device for the calling thread and makes its context current. */
-  void enter() {
+  @Override
+  public void enter() {
     lock.lock();
     try {
       driver.setCurrentContext(context);
@@ -81,24 +81,56 @@ final class CudaDevice {
     }
   }
 
-  void exit() {
+  @Override
+  public void exit() {
     lock.unlock();
   }
 
-  MemorySegment stream() {
-    return stream;
-  }
-
-  MemorySegment cublasHandle() {
-    return cublasHandle;
-  }
-
-  DeviceMemoryPool pool() {
+  @Override
+  public DeviceMemoryPool pool() {
     return pool;
   }
 
-  /** Copies host bytes to the device, through native staging memory for heap segments. */
-  void upload(long dst, MemorySegment host) {
+  @Override
+  public int ordinal() {
+    return ordinal;
+  }
+
+  @Override
+  public String description() {
+    return name + " (sm_" + major + minor + ")";
+  }
+
+  @Override
+  public void fill(long dst, byte value, long bytes) {
+    driver.fill(dst, value, bytes, stream);
+  }
+
+  @Override
+  public void launch(KernelModule module, String entry, int blocks, Object... arguments) {
+    try (Arena arena = Arena.ofConfined()) {
+      driver.launch(function(module, entry), blocks, THREADS_PER_BLOCK, 0, stream,
+          KernelArguments.pack(arena, arguments));
+    }
+  }
+
+  @Override
+  public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, long a,
+      int lda, long b, int ldb, float beta, long c, int ldc) {
+    cublas.sgemm(cublasHandle, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  }
+
+  @Override
+  public void sgemmStridedBatched(boolean transA, boolean transB, int m, int n, int k,
+      float alpha, long a, int lda, long strideA, long b, int ldb, long strideB, float beta,
+      long c, int ldc, long strideC, int batch) {
+    cublas.sgemmStridedBatched(cublasHandle, transA, transB, m, n, k, alpha, a, lda, strideA, b,
+        ldb, strideB, beta, c, ldc, strideC, batch);
+  }
+
+  /** Through native staging memory for heap segments. */
+  @Override
+  public void upload(long dst, MemorySegment host) {
     if (host.isNative()) {
       driver.copyToDevice(dst, host, stream);
     } else {
@@ -112,8 +144,9 @@ final class CudaDevice {
     hostToDeviceCalls.incrementAndGet();
   }
 
-  /** Copies device bytes into host memory and waits until they are there. */
-  void download(MemorySegment host, long src) {
+  /** Through native staging memory for heap segments. */
+  @Override
+  public void download(MemorySegment host, long src) {
     if (host.isNative()) {
       driver.copyToHost(host, src, stream);
       driver.synchronize(stream);
@@ -129,13 +162,14 @@ final class CudaDevice {
     deviceToHostCalls.incrementAndGet();
   }
 
-  TransferStats transfers() {
+  @Override
+  public TransferStats transfers() {
     return new TransferStats(hostToDeviceBytes.get(), hostToDeviceCalls.get(),
         deviceToHostBytes.get(), deviceToHostCalls.get());
   }
 
   /** The kernel {@code entry} of {@code module}, loading the module on first use. */
-  MemorySegment function(KernelModule module, String entry) {
+  private MemorySegment function(KernelModule module, String entry) {
     String key = module.fileStem() + "/" + entry;
     MemorySegment f = functions.get(key);
     if (f == null) {

@@ -26,13 +26,13 @@ final class CudaGemm extends GemmKernels {
   protected void doGemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
       Tensor a, Tensor b, float beta, Tensor c, Tensor bias, Activation activation,
       float activationAlpha) {
-    CudaDevice device = calls.device();
+    Device device = calls.device();
     try (DeviceCall call = calls.open()) {
       long as = call.in(a);
       long bs = call.in(b);
       long cs = beta != 0 ? call.inOut(c) : call.out(c);
       long biasPointer = call.inOrNull(bias);
-      device.cublas.sgemm(device.cublasHandle(), transB, transA, n, m, k, alpha, bs,
+      device.sgemm(transB, transA, n, m, k, alpha, bs,
           transB ? k : n, as, transA ? m : k, beta, cs, n);
       if (bias != null || activation != Activation.IDENTITY) {
         call.launch(GEMM, "hx_gemm_epilogue", (long) m * n, cs, biasPointer, (long) m, n,
@@ -44,12 +44,12 @@ final class CudaGemm extends GemmKernels {
   @Override
   protected void doBatchedMatmul(boolean transA, boolean transB, int batch, int m, int n, int k,
       Tensor a, Tensor b, boolean broadcastB, Tensor c) {
-    CudaDevice device = calls.device();
+    Device device = calls.device();
     try (DeviceCall call = calls.open()) {
       long as = call.in(a);
       long bs = call.in(b);
       long cs = call.out(c);
-      device.cublas.sgemmStridedBatched(device.cublasHandle(), transB, transA, n, m, k, 1f, bs,
+      device.sgemmStridedBatched(transB, transA, n, m, k, 1f, bs,
           transB ? k : n, broadcastB ? 0 : (long) k * n, as, transA ? m : k, (long) m * k, 0f, cs,
           n, (long) m * n, batch);
     }

@@ -25,7 +25,7 @@ import dev.harmonics.kernel.SoftmaxKernels;
  */
 public final class CudaProvider extends KernelProvider {
 
-  private final CudaDevice device;
+  private final Device device;
   private final CudaResidency residency;
   private final GemmKernels gemm;
   private final QuantKernels quant;
@@ -42,7 +42,7 @@ public final class CudaProvider extends KernelProvider {
   private final EmbeddingKernels embedding;
   private final OptimizerKernels optimizers;
 
-  CudaProvider(CudaDevice device) {
+  CudaProvider(Device device) {
     this.device = device;
     this.residency = new CudaResidency(device);
     CallFactory calls = new CallFactory(device, residency);
@@ -69,8 +69,8 @@ public final class CudaProvider extends KernelProvider {
 
   @Override
   public String description() {
-    return "cuda: device " + device.ordinal + " " + device.name + " (sm_" + device.major
-        + device.minor + "), cuBLAS GEMM, Harmonics PTX kernels";
+    return "cuda: device " + device.ordinal() + " " + device.description()
+        + ", cuBLAS GEMM, Harmonics PTX kernels";
   }
 
   @Override

@@ -15,10 +15,10 @@ import java.util.Objects;
  */
 final class CudaResidency implements Residency {
 
-  private final CudaDevice device;
+  private final Device device;
   private final Map<MemoryKey, DeviceBuffer> pinned = new HashMap<>();
 
-  CudaResidency(CudaDevice device) {
+  CudaResidency(Device device) {
     this.device = device;
   }
 
@@ -109,7 +109,7 @@ final class CudaResidency implements Residency {
     DeviceBuffer buffer = pinned.get(key);
     if (buffer == null) {
       throw new IllegalStateException("tensor: " + tensor.describe()
-          + " is not pinned on CUDA device " + device.ordinal + " (call pin(tensor) first)");
+          + " is not pinned on CUDA device " + device.ordinal() + " (call pin(tensor) first)");
     }
     return buffer;
   }

@@ -1,7 +1,6 @@
 package dev.harmonics.backend.cuda;
 
 import dev.harmonics.tensor.Tensor;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,13 +18,13 @@ import java.util.Map;
  */
 final class DeviceCall implements AutoCloseable {
 
-  private final CudaDevice device;
+  private final Device device;
   private final CudaResidency residency;
   private final Map<MemoryKey, Binding> bindings = new LinkedHashMap<>();
   private final List<DeviceBuffer> temporaries = new ArrayList<>();
   private boolean failed;
 
-  DeviceCall(CudaDevice device, CudaResidency residency) {
+  DeviceCall(Device device, CudaResidency residency) {
     this.device = device;
     this.residency = residency;
     device.enter();
@@ -127,7 +126,7 @@ final class DeviceCall implements AutoCloseable {
 
   /** Sets {@code bytes} bytes at {@code pointer} to zero. */
   void zero(long pointer, long bytes) {
-    device.driver.fill(pointer, (byte) 0, bytes, device.stream());
+    device.fill(pointer, (byte) 0, bytes);
   }
 
   /**
@@ -141,10 +140,8 @@ final class DeviceCall implements AutoCloseable {
 
   /** Launches {@code entry} on exactly {@code blocks} blocks (one per row, channel, ...). */
   void launchBlocks(KernelModule module, String entry, int blocks, Object... arguments) {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment parameters = KernelArguments.pack(arena, arguments);
-      device.driver.launch(device.function(module, entry), blocks, CudaDevice.THREADS_PER_BLOCK,
-          0, device.stream(), parameters);
+    try {
+      device.launch(module, entry, blocks, arguments);
     } catch (RuntimeException e) {
       failed = true;
       throw e;
