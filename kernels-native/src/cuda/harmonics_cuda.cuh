@@ -7,6 +7,9 @@
 
 typedef long long i64;
 
+// NVRTC has no <math.h>, so no INFINITY macro: the bit pattern of +inf as a double.
+#define HX_INF __longlong_as_double(0x7ff0000000000000LL)
+
 // Grid-stride loop over [0, n): launches are capped in blocks, so big tensors take several laps.
 #define HX_FOR(i, n) \
   for (i64 i = (i64)blockIdx.x * blockDim.x + threadIdx.x; i < (n); \

@@ -5,7 +5,7 @@
 // Row max and log of the sum of exponentials, in double, for z[0, n).
 __device__ inline void hx_log_softmax_stats(const float* z, int n, double* scratch, double* max,
                                             double* logSum) {
-  double m = -INFINITY;
+  double m = -HX_INF;
   for (int j = threadIdx.x; j < n; j += blockDim.x) m = hx_max(m, z[j]);
   m = hx_block_max(m, scratch);
   double s = 0;

@@ -42,7 +42,7 @@ extern "C" __global__ void hx_reduce_sum(const float* x, float* out, i64 outCoun
 extern "C" __global__ void hx_reduce_max(const float* x, float* out, i64 outCount, HxGeometry g) {
   i64 count = hx_reduced_count(g);
   HX_FOR(o, outCount) {
-    double best = -INFINITY;
+    double best = -HX_INF;
     for (i64 r = 0; r < count; r++) best = hx_max(best, x[hx_input_index(o, r, g)]);
     out[o] = (float)best;
   }

@@ -8,7 +8,7 @@ extern "C" __global__ void hx_softmax(const float* x, float* y, i64 lines, int l
   __shared__ double scratch[HX_THREADS];
   for (i64 line = blockIdx.x; line < lines; line += gridDim.x) {
     i64 base = (line / inner) * length * inner + line % inner;
-    double max = -INFINITY;
+    double max = -HX_INF;
     for (int l = threadIdx.x; l < length; l += blockDim.x) max = hx_max(max, x[base + l * inner]);
     max = hx_block_max(max, scratch);
     double sum = 0;

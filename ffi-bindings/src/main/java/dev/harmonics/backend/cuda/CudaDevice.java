@@ -9,7 +9,6 @@ import dev.harmonics.kernel.TransferStats;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -207,17 +206,12 @@ final class CudaDevice implements Device {
 
   private MemorySegment compileModule(KernelModule module, List<String> attempts) {
     String sourceName = module.fileStem() + ".cu";
-    var source = KernelSources.read(sourceName);
-    var header = KernelSources.read(KernelSources.HEADER);
-    if (source.isEmpty() || header.isEmpty()) {
-      attempts.add(sourceName + " or " + KernelSources.HEADER + ": not found");
+    if (KernelSources.read(sourceName).isEmpty()) {
+      attempts.add(sourceName + ": not found");
     } else if (!Nvrtc.availability().available()) {
       attempts.add("NVRTC: " + Nvrtc.availability().reason());
     } else {
-      String ptx = Nvrtc.load().compileToPtx(
-          new String(source.get(), StandardCharsets.UTF_8), sourceName,
-          Map.of(KernelSources.HEADER, new String(header.get(), StandardCharsets.UTF_8)),
-          List.of(KernelImages.nvrtcArchitecture(major, minor), "--std=c++17"));
+      String ptx = KernelCompiler.ptx(Nvrtc.load(), module, major, minor, KernelSources::read);
       try (Arena arena = Arena.ofConfined()) {
         LOG.log(System.Logger.Level.INFO, "CUDA module " + sourceName + " compiled by NVRTC for "
             + "compute_" + major + minor);

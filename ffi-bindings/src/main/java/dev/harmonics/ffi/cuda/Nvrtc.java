@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -64,6 +65,24 @@ public final class Nvrtc {
       throw new UnsupportedOperationException("NVRTC is unavailable: " + Holder.AVAILABILITY.reason());
     }
     return Holder.INSTANCE;
+  }
+
+  /**
+   * Opens NVRTC from a given library file instead of searching for it, e.g. a CUDA installation
+   * outside the usual places.
+   *
+   * @throws UnsupportedOperationException if the file cannot be loaded or is not NVRTC
+   */
+  public static Nvrtc open(Path library) {
+    loadBuiltinsBeside(library);
+    SharedLibrary opened = SharedLibrary.open("libnvrtc at " + library,
+        List.of(library.toAbsolutePath().toString()), null, List.of());
+    if (!opened.isLoaded()) {
+      throw new UnsupportedOperationException(opened.failure());
+    }
+    Nvrtc nvrtc = new Nvrtc(opened);
+    nvrtc.version();
+    return nvrtc;
   }
 
   /** NVRTC's version as {@code {major, minor}}. */
@@ -126,6 +145,20 @@ public final class Nvrtc {
     return text.getString(0, StandardCharsets.UTF_8);
   }
 
+  /**
+   * NVRTC opens {@code libnvrtc-builtins.so.*} by name when it compiles; outside the dynamic
+   * linker's search path that fails with NVRTC_ERROR_BUILTIN_OPERATION_FAILURE. Loading the copy
+   * beside libnvrtc first lets that lookup find it already loaded.
+   */
+  private static void loadBuiltinsBeside(Path library) {
+    Path dir = library.toAbsolutePath().getParent();
+    if (dir == null) {
+      return;
+    }
+    SharedLibrary.open("libnvrtc-builtins beside " + library, List.of(),
+        Pattern.compile("libnvrtc-builtins\\.so\\.\\d+(\\.\\d+)*"), List.of(dir));
+  }
+
   private static MemorySegment strings(Arena arena, List<String> values) {
     if (values.isEmpty()) {
       return MemorySegment.NULL;
@@ -151,6 +184,9 @@ public final class Nvrtc {
         availability = Availability.no(library.failure());
       } else {
         try {
+          if (library.location().startsWith("/")) {
+            loadBuiltinsBeside(Path.of(library.location()));
+          }
           loaded = new Nvrtc(library);
           int[] v = loaded.version();
           availability = Availability.yes("NVRTC " + v[0] + "." + v[1] + " from "
