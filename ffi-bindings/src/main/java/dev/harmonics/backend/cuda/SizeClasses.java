@@ -3,8 +3,9 @@ package dev.harmonics.backend.cuda;
 /**
  * The sizes the device memory pool allocates: requests are rounded up to a size class so that a
  * freed buffer fits many later requests. Up to 1 MiB the classes are powers of two from 256 bytes;
- * above, they are multiples of an eighth of the enclosing power of two, so no request wastes more
- * than 12.5 % of its buffer while big tensors of nearby sizes still share buffers.
+ * above, they are multiples of an eighth of the power of two just below the request (100 MiB
+ * rounds to 104 MiB), so no request wastes more than 12.5 % of its buffer while big tensors of
+ * nearby sizes still share buffers.
  */
 final class SizeClasses {
 
