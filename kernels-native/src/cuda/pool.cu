@@ -41,7 +41,8 @@ extern "C" __global__ void hx_max_pool_backward(const float* dy, const int* indi
     for (i64 k = 0; k < planeSize; k++) out[k] = 0;
     for (i64 k = 0; k < outPlane; k++) {
       i64 at = plane * outPlane + k;
-      out[indices[at]] += dy[at];
+      // -1 marks a window that lay wholly in the padding: it routed nothing.
+      if (indices[at] >= 0) out[indices[at]] += dy[at];
     }
   }
 }

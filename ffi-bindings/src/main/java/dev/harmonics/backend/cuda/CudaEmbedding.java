@@ -36,8 +36,9 @@ final class CudaEmbedding extends EmbeddingKernels {
     int width = dtable.dim(1);
     int n = indices.size();
     try (DeviceCall call = calls.open()) {
-      // Pinned indices live on the device; reading them back keeps one code path.
-      int[] index = call.readInts(call.in(indices), n);
+      // Pinned indices may be newer on the device than on the host.
+      int[] index = call.isPinned(indices) ? call.readInts(call.in(indices), n)
+          : indices.toIntArray();
       long[] byRow = new long[n];
       for (int p = 0; p < n; p++) {
         byRow[p] = (long) index[p] << 32 | p;

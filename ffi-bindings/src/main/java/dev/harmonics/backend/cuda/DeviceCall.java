@@ -81,6 +81,11 @@ final class DeviceCall implements AutoCloseable {
     return binding.pointer;
   }
 
+  /** Whether {@code tensor} has a resident device copy (its host data may then be stale). */
+  boolean isPinned(Tensor tensor) {
+    return residency.bufferOf(MemoryKey.of(tensor)) != null;
+  }
+
   /**
    * A strided view's elements: uploads the span of storage its elements cover and returns the
    * device address of its first element (strides stay as they are). Pinned views are not looked

@@ -7,7 +7,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
-/** Compiles a kernel module's shipped source with NVRTC for a device without a prebuilt image. */
+/**
+ * Compiles a kernel module's shipped source with NVRTC for a device without a prebuilt image,
+ * with the options the CMake build gives nvcc (C++17, no contraction into fused multiply-adds).
+ */
 final class KernelCompiler {
 
   private KernelCompiler() {}
@@ -27,6 +30,6 @@ final class KernelCompiler {
         KernelSources.HEADER + " not found in " + KernelSources.describe()));
     return nvrtc.compileToPtx(new String(source, StandardCharsets.UTF_8), sourceName,
         Map.of(KernelSources.HEADER, new String(header, StandardCharsets.UTF_8)),
-        List.of(KernelImages.nvrtcArchitecture(major, minor), "--std=c++17"));
+        List.of(KernelImages.nvrtcArchitecture(major, minor), "--std=c++17", "--fmad=false"));
   }
 }
