@@ -59,26 +59,29 @@ public final class SharedLibrary {
         tried.add(name);
       }
     }
+    List<String> unloadable = new ArrayList<>();
     for (Path candidate : candidates(names, versioned, directories)) {
       try {
         return found(description, SymbolLookup.libraryLookup(candidate, Arena.global()),
             candidate.toString());
-      } catch (IllegalArgumentException unloadable) {
-        tried.add(candidate + " (present but could not be loaded)");
+      } catch (IllegalArgumentException e) {
+        unloadable.add(candidate + " (" + e.getMessage() + ")");
       }
     }
-    return new SharedLibrary(description, null, null, "no " + description
-        + ": not found by the dynamic linker nor in " + directories
-        + (tried.isEmpty() ? "" : "; tried " + tried));
+    String failure = unloadable.isEmpty()
+        ? "no " + description + ": not found by the dynamic linker nor in " + directories
+            + (tried.isEmpty() ? "" : " (looked for " + tried + ")")
+        : "no usable " + description + ": found but could not be loaded: " + unloadable;
+    return new SharedLibrary(description, null, null, failure);
   }
 
   private static SharedLibrary found(String description, SymbolLookup lookup, String where) {
     return new SharedLibrary(description, lookup, where, null);
   }
 
-  private static List<Path> candidates(List<String> names, Pattern versioned,
+  private static Set<Path> candidates(List<String> names, Pattern versioned,
       List<Path> directories) {
-    List<Path> out = new ArrayList<>();
+    Set<Path> out = new LinkedHashSet<>();
     for (Path dir : directories) {
       if (!Files.isDirectory(dir)) {
         continue;
