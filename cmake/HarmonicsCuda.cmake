@@ -14,9 +14,12 @@
 set(HARMONICS_CUDA_ARCHS "80;90" CACHE STRING "SM architectures to build PTX and cubins for")
 set(HARMONICS_CUDA_KINDS "ptx;cubin" CACHE STRING "What nvcc writes per architecture: ptx, cubin")
 
-# Finds nvcc (CUDAToolkit_ROOT, CUDA_HOME, PATH, /usr/local/cuda) and sets HARMONICS_NVCC, or
-# leaves it empty with one status line saying why.
+# Finds nvcc (the CUDA compiler the parent project found, CUDAToolkit_ROOT, CUDA_HOME, PATH,
+# /usr/local/cuda) and sets HARMONICS_NVCC, or leaves it empty with one status line saying why.
 function(harmonics_find_nvcc)
+  if(CMAKE_CUDA_COMPILER AND NOT HARMONICS_NVCC)
+    set(HARMONICS_NVCC "${CMAKE_CUDA_COMPILER}" CACHE FILEPATH "nvcc for the CUDA kernels")
+  endif()
   find_program(HARMONICS_NVCC nvcc
     HINTS "${CUDAToolkit_ROOT}" "$ENV{CUDA_HOME}" "$ENV{CUDA_PATH}" /usr/local/cuda
     PATH_SUFFIXES bin)

@@ -3,6 +3,8 @@ package dev.harmonics.backend.cuda;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,8 +12,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Finds the CUDA kernel files the CMake build wrote: {@code -Dharmonics.cuda.kernels}, else
- * kernels-native's build output, else builds them here with CMake and nvcc into this module's
+ * Finds the CUDA kernel files the CMake build wrote: {@code -Dharmonics.cuda.kernels}, else the
+ * class path (the kernels-native jar or its reactor output), else kernels-native's install tree or
+ * a standalone build of src/cuda, else builds them here with CMake and nvcc into this module's
  * target folder (PTX only, for every architecture: about half a minute on two cores the first
  * time; later runs are incremental). Tests that need the files skip, with the reason, on a
  * machine without nvcc and without a build.
@@ -19,8 +22,10 @@ import java.util.concurrent.TimeUnit;
 final class BuiltKernels {
 
   private static final Path MODULE_DIR = Path.of("").toAbsolutePath();
-  private static final Path NATIVE_BUILD = MODULE_DIR.resolve("../kernels-native/target/native/cuda")
-      .normalize();
+  private static final List<Path> NATIVE_BUILDS = List.of(
+      MODULE_DIR.resolve("../kernels-native/target/native-install/dev/harmonics/native/cuda")
+          .normalize(),
+      MODULE_DIR.resolve("../kernels-native/target/native/cuda").normalize());
   private static final Path OWN_BUILD = MODULE_DIR.resolve("target/cuda-kernels");
   private static volatile Path found;
   private static volatile String missing;
@@ -42,16 +47,29 @@ final class BuiltKernels {
       found = Path.of(property);
       return;
     }
-    if (Files.isRegularFile(NATIVE_BUILD.resolve("softmax.sm_80.ptx"))) {
-      found = NATIVE_BUILD;
-      return;
+    URL resource = BuiltKernels.class.getClassLoader()
+        .getResource(KernelSources.RESOURCE_DIR + "softmax.sm_80.ptx");
+    if (resource != null && resource.getProtocol().equals("file")) {
+      try {
+        found = Path.of(resource.toURI()).getParent();
+        return;
+      } catch (URISyntaxException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    for (Path build : NATIVE_BUILDS) {
+      if (Files.isRegularFile(build.resolve("softmax.sm_80.ptx"))) {
+        found = build;
+        return;
+      }
     }
     Path out = OWN_BUILD.resolve("out");
     String why = build(out);
     if (why == null) {
       found = out.resolve("cuda");
     } else {
-      missing = "no CUDA kernel build in " + NATIVE_BUILD + " and none could be made here: " + why;
+      missing = "no CUDA kernel build on the class path or in " + NATIVE_BUILDS
+          + " and none could be made here: " + why;
     }
   }
 
