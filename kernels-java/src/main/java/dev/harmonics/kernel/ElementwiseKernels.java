@@ -57,7 +57,7 @@ public abstract class ElementwiseKernels {
     requireFloat("a", a);
     requireFloat("b", b);
     requireFloat("out", out);
-    requireBroadcastShape("out", out, broadcastShape(a, b), a, b);
+    requireBroadcastShape("out", out, a, b);
     requireSameOrDisjoint("out", out, "a", a);
     requireSameOrDisjoint("out", out, "b", b);
     forwardKernel(op, a, b, out);
@@ -101,7 +101,7 @@ public abstract class ElementwiseKernels {
     requireFloat("a", a);
     requireFloat("b", b);
     requireFloat("dy", dy);
-    requireBroadcastShape("dy", dy, broadcastShape(a, b), a, b);
+    requireBroadcastShape("dy", dy, a, b);
     if (da != null) {
       requireFloat("da", da);
       requireSameShape("da", da, "a", a);

@@ -110,7 +110,7 @@ public abstract class EmbeddingKernels {
       String tableName, Tensor table) {
     int[] expected = Arrays.copyOf(indices.shape(), indices.rank() + 1);
     expected[indices.rank()] = width;
-    if (t.dtype() != DType.FLOAT32 || !Arrays.equals(t.shape(), expected)) {
+    if (t.dtype() != DType.FLOAT32 || !t.hasShape(expected)) {
       throw new IllegalArgumentException(name + ": " + t.describe() + " (expected: float32"
           + Arrays.toString(expected) + " for indices: " + indices.describe() + " and "
           + tableName + ": " + table.describe() + ")");

@@ -67,7 +67,7 @@ public abstract class LayoutKernels {
     requireContiguous(x, "x");
     checkPads(x, "x", before, after, mode);
     int[] padded = paddedShape(x.shape(), before, after);
-    if (y.dtype() != x.dtype() || !Arrays.equals(y.shape(), padded)) {
+    if (y.dtype() != x.dtype() || !y.hasShape(padded)) {
       throw new IllegalArgumentException("y: " + y.describe() + " (expected: "
           + typeAndShape(x.dtype(), padded) + " for x: " + x.describe() + " padded by "
           + Arrays.toString(before) + " before and " + Arrays.toString(after) + " after)");
@@ -102,7 +102,7 @@ public abstract class LayoutKernels {
     requireContiguous(dx, "dx");
     checkPads(dx, "dx", before, after, mode);
     int[] padded = paddedShape(dx.shape(), before, after);
-    if (dy.dtype() != DType.FLOAT32 || !Arrays.equals(dy.shape(), padded)) {
+    if (dy.dtype() != DType.FLOAT32 || !dy.hasShape(padded)) {
       throw new IllegalArgumentException("dy: " + dy.describe() + " (expected: "
           + typeAndShape(DType.FLOAT32, padded) + " for dx: " + dx.describe() + " padded by "
           + Arrays.toString(before) + " before and " + Arrays.toString(after) + " after)");

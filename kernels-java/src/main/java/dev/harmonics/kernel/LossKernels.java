@@ -69,7 +69,7 @@ public abstract class LossKernels {
     int rows = logits.dim(0);
     int classes = logits.dim(1);
     requireTensor("labels", labels, DType.INT32);
-    if (!Arrays.equals(labels.shape(), new int[] {rows})) {
+    if (!labels.hasShape(rows)) {
       throw new IllegalArgumentException("labels: " + labels.describe() + " (expected: [" + rows
           + "] to match logits: " + logits.describe() + ")");
     }

@@ -42,7 +42,7 @@ final class NchwChecks {
 
   /** {@code t} has exactly the shape {@code expected}; {@code because} says why. */
   static void requireShape(String name, Tensor t, int[] expected, String because) {
-    if (!Arrays.equals(t.shape(), expected)) {
+    if (!t.hasShape(expected)) {
       throw new IllegalArgumentException(name + ": " + t.describe() + " (expected: "
           + Arrays.toString(expected) + " " + because + ")");
     }

@@ -53,15 +53,13 @@ public abstract class NormKernels {
       Tensor runningMean, Tensor runningVar, float momentum, float eps, Tensor y, Tensor saveMean,
       Tensor saveInvStd) {
     int channels = checkBatchInput(x);
-    int[] perChannel = {channels};
-    String match = "to match x: " + x.describe();
-    checkShape("gamma", gamma, perChannel, match);
-    checkShape("beta", beta, perChannel, match);
-    checkShape("runningMean", runningMean, perChannel, match);
-    checkShape("runningVar", runningVar, perChannel, match);
-    checkShape("y", y, x.shape(), match);
-    checkOptionalShape("saveMean", saveMean, perChannel, match);
-    checkOptionalShape("saveInvStd", saveInvStd, perChannel, match);
+    checkLength("gamma", gamma, channels, x, null);
+    checkLength("beta", beta, channels, x, null);
+    checkLength("runningMean", runningMean, channels, x, null);
+    checkLength("runningVar", runningVar, channels, x, null);
+    checkLike("y", y, x, x, null);
+    checkOptionalLength("saveMean", saveMean, channels, x, null);
+    checkOptionalLength("saveInvStd", saveInvStd, channels, x, null);
     if (!(momentum >= 0f && momentum <= 1f)) {
       throw new IllegalArgumentException(
           "momentum: " + momentum + " (expected: 0 <= momentum <= 1)");
@@ -85,13 +83,11 @@ public abstract class NormKernels {
   public final void batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean,
       Tensor runningVar, float eps, Tensor y) {
     int channels = checkBatchInput(x);
-    int[] perChannel = {channels};
-    String match = "to match x: " + x.describe();
-    checkShape("gamma", gamma, perChannel, match);
-    checkShape("beta", beta, perChannel, match);
-    checkShape("runningMean", runningMean, perChannel, match);
-    checkShape("runningVar", runningVar, perChannel, match);
-    checkShape("y", y, x.shape(), match);
+    checkLength("gamma", gamma, channels, x, null);
+    checkLength("beta", beta, channels, x, null);
+    checkLength("runningMean", runningMean, channels, x, null);
+    checkLength("runningVar", runningVar, channels, x, null);
+    checkLike("y", y, x, x, null);
     checkEps(eps);
     doBatchNormInference(x, gamma, beta, runningMean, runningVar, eps, y, x.dim(0), channels,
         spatialSize(x));
@@ -115,15 +111,13 @@ public abstract class NormKernels {
   public final void batchNormBackward(Tensor dy, Tensor x, Tensor gamma, Tensor saveMean,
       Tensor saveInvStd, Tensor dx, Tensor dgamma, Tensor dbeta) {
     int channels = checkBatchInput(x);
-    int[] perChannel = {channels};
-    String match = "to match x: " + x.describe();
-    checkShape("dy", dy, x.shape(), match);
-    checkShape("gamma", gamma, perChannel, match);
-    checkShape("saveMean", saveMean, perChannel, match);
-    checkShape("saveInvStd", saveInvStd, perChannel, match);
-    checkShape("dx", dx, x.shape(), match);
-    checkOptionalShape("dgamma", dgamma, perChannel, match);
-    checkOptionalShape("dbeta", dbeta, perChannel, match);
+    checkLike("dy", dy, x, x, null);
+    checkLength("gamma", gamma, channels, x, null);
+    checkLength("saveMean", saveMean, channels, x, null);
+    checkLength("saveInvStd", saveInvStd, channels, x, null);
+    checkLike("dx", dx, x, x, null);
+    checkOptionalLength("dgamma", dgamma, channels, x, null);
+    checkOptionalLength("dbeta", dbeta, channels, x, null);
     doBatchNormBackward(dy, x, gamma, saveMean, saveInvStd, dx, dgamma, dbeta, x.dim(0), channels,
         spatialSize(x));
   }
@@ -143,11 +137,10 @@ public abstract class NormKernels {
   public final void layerNormForward(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor y,
       Tensor saveMean, Tensor saveRstd) {
     int rows = checkRowInput(x, gamma);
-    String match = "to match x: " + x.describe() + " and gamma: " + gamma.describe();
-    checkShape("beta", beta, gamma.shape(), match);
-    checkShape("y", y, x.shape(), match);
-    checkOptionalShape("saveMean", saveMean, new int[] {rows}, match);
-    checkOptionalShape("saveRstd", saveRstd, new int[] {rows}, match);
+    checkLike("beta", beta, gamma, x, gamma);
+    checkLike("y", y, x, x, gamma);
+    checkOptionalLength("saveMean", saveMean, rows, x, gamma);
+    checkOptionalLength("saveRstd", saveRstd, rows, x, gamma);
     checkEps(eps);
     doLayerNormForward(x, gamma, beta, eps, y, saveMean, saveRstd, rows, gamma.size());
   }
@@ -169,13 +162,12 @@ public abstract class NormKernels {
   public final void layerNormBackward(Tensor dy, Tensor x, Tensor gamma, Tensor saveMean,
       Tensor saveRstd, Tensor dx, Tensor dgamma, Tensor dbeta) {
     int rows = checkRowInput(x, gamma);
-    String match = "to match x: " + x.describe() + " and gamma: " + gamma.describe();
-    checkShape("dy", dy, x.shape(), match);
-    checkShape("saveMean", saveMean, new int[] {rows}, match);
-    checkShape("saveRstd", saveRstd, new int[] {rows}, match);
-    checkShape("dx", dx, x.shape(), match);
-    checkOptionalShape("dgamma", dgamma, gamma.shape(), match);
-    checkOptionalShape("dbeta", dbeta, gamma.shape(), match);
+    checkLike("dy", dy, x, x, gamma);
+    checkLength("saveMean", saveMean, rows, x, gamma);
+    checkLength("saveRstd", saveRstd, rows, x, gamma);
+    checkLike("dx", dx, x, x, gamma);
+    checkOptionalLike("dgamma", dgamma, gamma, x, gamma);
+    checkOptionalLike("dbeta", dbeta, gamma, x, gamma);
     doLayerNormBackward(dy, x, gamma, saveMean, saveRstd, dx, dgamma, dbeta, rows, gamma.size());
   }
 
@@ -191,9 +183,8 @@ public abstract class NormKernels {
    */
   public final void rmsNormForward(Tensor x, Tensor gamma, float eps, Tensor y, Tensor saveRrms) {
     int rows = checkRowInput(x, gamma);
-    String match = "to match x: " + x.describe() + " and gamma: " + gamma.describe();
-    checkShape("y", y, x.shape(), match);
-    checkOptionalShape("saveRrms", saveRrms, new int[] {rows}, match);
+    checkLike("y", y, x, x, gamma);
+    checkOptionalLength("saveRrms", saveRrms, rows, x, gamma);
     checkEps(eps);
     doRmsNormForward(x, gamma, eps, y, saveRrms, rows, gamma.size());
   }
@@ -213,11 +204,10 @@ public abstract class NormKernels {
   public final void rmsNormBackward(Tensor dy, Tensor x, Tensor gamma, Tensor saveRrms, Tensor dx,
       Tensor dgamma) {
     int rows = checkRowInput(x, gamma);
-    String match = "to match x: " + x.describe() + " and gamma: " + gamma.describe();
-    checkShape("dy", dy, x.shape(), match);
-    checkShape("saveRrms", saveRrms, new int[] {rows}, match);
-    checkShape("dx", dx, x.shape(), match);
-    checkOptionalShape("dgamma", dgamma, gamma.shape(), match);
+    checkLike("dy", dy, x, x, gamma);
+    checkLength("saveRrms", saveRrms, rows, x, gamma);
+    checkLike("dx", dx, x, x, gamma);
+    checkOptionalLike("dgamma", dgamma, gamma, x, gamma);
     doRmsNormBackward(dy, x, gamma, saveRrms, dx, dgamma, rows, gamma.size());
   }
 
@@ -273,10 +263,11 @@ public abstract class NormKernels {
   private static int checkRowInput(Tensor x, Tensor gamma) {
     requireFloat("x", x);
     requireFloat("gamma", gamma);
-    int[] xs = x.shape();
-    int[] gs = gamma.shape();
-    boolean trailing = gs.length >= 1 && gs.length <= xs.length
-        && Arrays.equals(xs, xs.length - gs.length, xs.length, gs, 0, gs.length);
+    int offset = x.rank() - gamma.rank();
+    boolean trailing = gamma.rank() >= 1 && offset >= 0;
+    for (int d = 0; trailing && d < gamma.rank(); d++) {
+      trailing = x.dim(offset + d) == gamma.dim(d);
+    }
     if (!trailing || gamma.size() == 0) {
       throw new IllegalArgumentException("gamma: " + gamma.describe()
           + " (expected: a non-empty shape equal to the trailing dimensions of x: " + x.describe()
@@ -291,17 +282,41 @@ public abstract class NormKernels {
     }
   }
 
-  private static void checkShape(String name, Tensor t, int[] expected, String why) {
+  /** {@code t} has exactly {@code ref}'s shape; the message names x (and gamma, if given). */
+  private static void checkLike(String name, Tensor t, Tensor ref, Tensor x, Tensor gamma) {
     requireFloat(name, t);
-    if (!Arrays.equals(t.shape(), expected)) {
-      throw new IllegalArgumentException(name + ": " + t.describe() + " (expected: "
-          + Arrays.toString(expected) + " " + why + ")");
+    if (!t.sameShape(ref)) {
+      throw shapeMismatch(name, t, ref.shape(), x, gamma);
     }
   }
 
-  private static void checkOptionalShape(String name, Tensor t, int[] expected, String why) {
-    if (t != null) {
-      checkShape(name, t, expected, why);
+  /** {@code t} is one-dimensional of {@code length}. */
+  private static void checkLength(String name, Tensor t, int length, Tensor x, Tensor gamma) {
+    requireFloat(name, t);
+    if (!t.hasShape(length)) {
+      throw shapeMismatch(name, t, new int[] {length}, x, gamma);
     }
+  }
+
+  private static void checkOptionalLike(
+      String name, Tensor t, Tensor ref, Tensor x, Tensor gamma) {
+    if (t != null) {
+      checkLike(name, t, ref, x, gamma);
+    }
+  }
+
+  private static void checkOptionalLength(
+      String name, Tensor t, int length, Tensor x, Tensor gamma) {
+    if (t != null) {
+      checkLength(name, t, length, x, gamma);
+    }
+  }
+
+  // Put into words only once a check fails, so a passing call builds no strings.
+  private static IllegalArgumentException shapeMismatch(
+      String name, Tensor t, int[] expected, Tensor x, Tensor gamma) {
+    return new IllegalArgumentException(name + ": " + t.describe() + " (expected: "
+        + Arrays.toString(expected) + " to match x: " + x.describe()
+        + (gamma == null ? "" : " and gamma: " + gamma.describe()) + ")");
   }
 }

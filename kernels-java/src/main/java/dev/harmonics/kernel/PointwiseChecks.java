@@ -26,13 +26,17 @@ final class PointwiseChecks {
     t.storage();
   }
 
-  /** The broadcast shape of a and b; the message explains where {@code expected} comes from. */
-  static void requireBroadcastShape(String name, Tensor t, int[] expected, Tensor a, Tensor b) {
-    if (!Arrays.equals(t.shape(), expected)) {
-      throw new IllegalArgumentException(name + ": " + t.describe() + " (expected: "
-          + Arrays.toString(expected) + " = broadcast of a: " + a.describe() + " and b: "
-          + b.describe() + ")");
+  /**
+   * {@code t} has the broadcast shape of a and b. Operands of one shape, the common case, are
+   * checked without computing (and allocating) the broadcast shape.
+   */
+  static void requireBroadcastShape(String name, Tensor t, Tensor a, Tensor b) {
+    if (a.sameShape(b) ? t.sameShape(a) : t.hasShape(ElementwiseKernels.broadcastShape(a, b))) {
+      return;
     }
+    throw new IllegalArgumentException(name + ": " + t.describe() + " (expected: "
+        + Arrays.toString(ElementwiseKernels.broadcastShape(a, b)) + " = broadcast of a: "
+        + a.describe() + " and b: " + b.describe() + ")");
   }
 
   /** Same shape as {@code ref}. */

@@ -36,7 +36,7 @@ final class TensorChecks {
 
   /** The shape of {@code other}. */
   static void requireSameShape(String name, Tensor t, String otherName, Tensor other) {
-    if (!Arrays.equals(t.shape(), other.shape())) {
+    if (!t.sameShape(other)) {
       throw new IllegalArgumentException(name + ": " + t.describe() + " (expected: "
           + Arrays.toString(other.shape()) + " to match " + otherName + ": " + other.describe()
           + ")");

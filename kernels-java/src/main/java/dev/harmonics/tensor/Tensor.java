@@ -174,6 +174,11 @@ public final class Tensor implements AutoCloseable {
     return Arrays.equals(shape, other.shape);
   }
 
+  /** Whether the shape is exactly {@code expected}; unlike {@code shape()} it copies nothing. */
+  public boolean hasShape(int... expected) {
+    return Arrays.equals(shape, expected);
+  }
+
   /**
    * True when the memory spans of the two tensors (from their lowest to their highest element)
    * share a byte. Conservative for strided views: interleaved views that touch no common element

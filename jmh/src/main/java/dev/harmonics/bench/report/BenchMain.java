@@ -1,5 +1,6 @@
 package dev.harmonics.bench.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -78,6 +79,11 @@ public final class BenchMain implements Callable<Integer> {
       description = "Print the table of an earlier run's JSON results instead of running.")
   Path show;
 
+  @Option(names = "--report", paramLabel = "DIR",
+      description = "Also write DIR/jmh.json, summary.json, table.txt, PNG charts of ours against "
+          + "the references and index.html showing them (with --show: from that file).")
+  Path report;
+
   @Option(names = "--list", description = "List the benchmarks that would run, then stop.")
   boolean list;
 
@@ -98,8 +104,8 @@ public final class BenchMain implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (show != null) {
-      out.print(ResultTable.read(show).format());
-      out.flush();
+      JsonNode earlier = new ObjectMapper().readTree(show.toFile());
+      printAndReport(ResultTable.parse(earlier), earlier, out);
       return 0;
     }
     SortedSet<BenchmarkListEntry> selected = BenchmarkList.defaultList().find(
@@ -130,20 +136,34 @@ public final class BenchMain implements Callable<Integer> {
       return 2;
     }
     Path target = json != null ? json : defaultJsonPath();
-    ResultTable table;
+    ArrayNode results;
     try {
-      table = ResultTable.parse(runAll(plan(selected, parent), target));
+      results = runAll(plan(selected, parent), target);
     } catch (RunnerException e) {
       err.println("JMH could not run: " + e.getMessage());
       err.flush();
       return 1;
     }
+    ResultTable table = ResultTable.parse(results);
     out.println();
-    out.print(table.format());
-    out.println();
+    printAndReport(table, results, out);
     out.println("JMH results: " + target);
     out.flush();
     return reportMissing(selected, table, err);
+  }
+
+  /** Prints the limits and the table, and writes the {@code --report} directory when asked. */
+  private void printAndReport(ResultTable table, JsonNode results, PrintWriter out)
+      throws IOException {
+    out.print(table.limits());
+    out.println();
+    out.print(table.format());
+    out.println();
+    if (report != null) {
+      List<Path> written = BenchReport.write(report, results, table);
+      out.println("Report: " + report.resolve("index.html") + " (" + written.size() + " files)");
+    }
+    out.flush();
   }
 
   /** Runs each planned JMH run into its own file, then merges them into {@code target}. */

@@ -27,14 +27,18 @@ public final class ResultTable {
   /** Backends other rows are compared with, in the order the comparisons are printed. */
   private static final List<String> BASELINES = List.of("reference", "openblas");
   private static final String PACKAGE_PREFIX = "dev.harmonics.bench.";
+  private static final String THREADS = "threads";
+  private static final String COPY_BENCHMARK = PACKAGE_PREFIX + "memory.CopyBenchmark.copy";
   private static final String[] HEADER =
-      {"Benchmark", "Params", "Score", "Error", "Unit", "Compared"};
-  private static final boolean[] RIGHT_ALIGNED = {false, false, true, true, false, false};
+      {"Benchmark", "Params", "Score", "Error", "Unit", "Of peak", "Compared"};
+  private static final boolean[] RIGHT_ALIGNED = {false, false, true, true, false, true, false};
 
   private final List<BenchResult> results;
+  private final MachinePeak peak;
 
-  private ResultTable(List<BenchResult> results) {
+  private ResultTable(List<BenchResult> results, MachinePeak peak) {
     this.results = results;
+    this.peak = peak;
   }
 
   /** Reads a JMH result file written with {@code -rf json}. */
@@ -42,8 +46,13 @@ public final class ResultTable {
     return parse(new ObjectMapper().readTree(json.toFile()));
   }
 
-  /** Reads JMH's JSON result array; rows are sorted by benchmark, each in JMH's param order. */
+  /** {@link #parse(JsonNode, MachinePeak)} against this machine's peak. */
   public static ResultTable parse(JsonNode results) {
+    return parse(results, MachinePeak.detect());
+  }
+
+  /** Reads JMH's JSON result array; rows are sorted by benchmark, each in JMH's param order. */
+  static ResultTable parse(JsonNode results, MachinePeak peak) {
     if (!results.isArray()) {
       throw new IllegalArgumentException(
           "JMH results: got a JSON " + results.getNodeType() + " (expected: an array)");
@@ -51,7 +60,62 @@ public final class ResultTable {
     List<BenchResult> rows = new ArrayList<>();
     results.forEach(r -> rows.add(BenchResult.of(r)));
     rows.sort(Comparator.comparing(BenchResult::benchmark));
-    return new ResultTable(List.copyOf(rows));
+    return new ResultTable(List.copyOf(rows), peak);
+  }
+
+  /** The rows, sorted as the table shows them. */
+  List<BenchResult> results() {
+    return results;
+  }
+
+  /** The peak the "Of peak" column divides by. */
+  MachinePeak peak() {
+    return peak;
+  }
+
+  /**
+   * What a row achieves of the machine's limit: GFLOP/s over the compute peak of the threads it
+   * ran on, GB/s over the copy bandwidth measured in the same run on as many threads. NaN when the
+   * limit is unknown (no clock, or no copy benchmark in the run).
+   */
+  double fractionOfPeak(BenchResult row) {
+    int threads = threadsOf(row);
+    return switch (row.unit()) {
+      case "GFLOP/s" -> row.score() / peak.gflops(threads);
+      case "GB/s" -> row.score() / copyBandwidth(threads);
+      default -> Double.NaN;
+    };
+  }
+
+  /** What {@link #fractionOfPeak} divides by for this row, in words. */
+  static String limitName(BenchResult row) {
+    return row.unit().equals("GB/s") ? "of copy" : "of peak";
+  }
+
+  /** The copy bandwidth on {@code threads} threads measured in this run, or NaN. */
+  double copyBandwidth(int threads) {
+    return results.stream()
+        .filter(r -> r.benchmark().equals(COPY_BENCHMARK) && r.unit().equals("GB/s"))
+        .filter(r -> threadsOf(r) == threads)
+        .mapToDouble(BenchResult::score).max().orElse(Double.NaN);
+  }
+
+  /** {@code threads=1} ran on one thread; {@code all}, or no such parameter, on every core. */
+  private int threadsOf(BenchResult row) {
+    String threads = row.params().getOrDefault(THREADS, "all");
+    return threads.equals("all") ? peak.cores() : Integer.parseInt(threads);
+  }
+
+  /** The lines above the table: the limits the "Of peak" column divides by. */
+  public String limits() {
+    return "Compute peak: " + peak.describe() + "\n"
+        + "Copy bandwidth: " + bandwidth(1) + " on 1 thread, " + bandwidth(peak.cores())
+        + " on " + peak.cores() + " (memory.CopyBenchmark, this run)\n";
+  }
+
+  private String bandwidth(int threads) {
+    double gbs = copyBandwidth(threads);
+    return Double.isNaN(gbs) ? "not measured" : number(gbs, decimals(gbs)) + " GB/s";
   }
 
   /** The benchmark names present, fully qualified. */
@@ -61,59 +125,66 @@ public final class ResultTable {
 
   /** The table, one line per result, columns aligned, ending in a newline. */
   public String format() {
-    Map<String, List<BenchResult>> groups = results.stream()
-        .collect(Collectors.groupingBy(ResultTable::comparisonKey, LinkedHashMap::new,
-            Collectors.toList()));
     List<String[]> lines = new ArrayList<>();
     lines.add(HEADER);
     for (BenchResult r : results) {
       int decimals = decimals(r.score());
+      StringJoiner compared = new StringJoiner(", ");
+      ratios(r).forEach((baseline, ratio) ->
+          compared.add(r.params().get(BACKEND) + "/" + baseline + " " + ratio(ratio)));
       lines.add(new String[] {
           shortName(r.benchmark()),
           formatParams(r.params()),
           number(r.score(), decimals),
           Double.isNaN(r.error()) ? "" : "± " + number(r.error(), decimals),
           r.unit(),
-          comparisons(r, groups.get(comparisonKey(r)))
+          percent(fractionOfPeak(r), limitName(r)),
+          compared.toString()
       });
     }
     return align(lines);
   }
 
+  /**
+   * How many times each baseline's rate this row achieves, for every baseline that ran the same
+   * benchmark with the same other parameters; empty for baselines and rows without a backend.
+   */
+  Map<String, Double> ratios(BenchResult row) {
+    String backend = row.params().get(BACKEND);
+    Map<String, Double> ratios = new LinkedHashMap<>();
+    if (backend == null || BASELINES.indexOf(backend) == 0) {
+      return ratios;
+    }
+    String key = comparisonKey(row);
+    for (String baseline : BASELINES) {
+      if (baseline.equals(backend)) {
+        continue;
+      }
+      for (BenchResult other : results) {
+        if (baseline.equals(other.params().get(BACKEND)) && other.unit().equals(row.unit())
+            && comparisonKey(other).equals(key)) {
+          ratios.put(baseline, row.higherIsBetter()
+              ? row.score() / other.score() : other.score() / row.score());
+        }
+      }
+    }
+    return ratios;
+  }
+
   /** The benchmark and every parameter but the backend: rows with equal keys are comparable. */
-  private static String comparisonKey(BenchResult r) {
+  static String comparisonKey(BenchResult r) {
     Map<String, String> rest = new LinkedHashMap<>(r.params());
     rest.remove(BACKEND);
     return r.benchmark() + " " + rest;
   }
 
-  private static String comparisons(BenchResult row, List<BenchResult> group) {
-    String backend = row.params().get(BACKEND);
-    if (backend == null || BASELINES.indexOf(backend) == 0) {
-      return "";
-    }
-    StringJoiner out = new StringJoiner(", ");
-    for (String baseline : BASELINES) {
-      if (baseline.equals(backend)) {
-        continue;
-      }
-      for (BenchResult other : group) {
-        if (baseline.equals(other.params().get(BACKEND)) && other.unit().equals(row.unit())) {
-          double ratio = row.higherIsBetter()
-              ? row.score() / other.score() : other.score() / row.score();
-          out.add(backend + "/" + baseline + " " + ratio(ratio));
-        }
-      }
-    }
-    return out.toString();
-  }
-
-  private static String shortName(String benchmark) {
+  /** The benchmark without the common package prefix, e.g. {@code gemm.GemmBenchmark.multiply}. */
+  static String shortName(String benchmark) {
     return benchmark.startsWith(PACKAGE_PREFIX)
         ? benchmark.substring(PACKAGE_PREFIX.length()) : benchmark;
   }
 
-  private static String formatParams(Map<String, String> params) {
+  static String formatParams(Map<String, String> params) {
     return params.entrySet().stream()
         .map(e -> e.getKey() + "=" + e.getValue())
         .collect(Collectors.joining(" "));
@@ -138,7 +209,15 @@ public final class ResultTable {
     return String.format(Locale.ROOT, "%,." + decimals + "f", value);
   }
 
-  private static String ratio(double ratio) {
+  private static String percent(double fraction, String of) {
+    if (Double.isNaN(fraction) || Double.isInfinite(fraction)) {
+      return "";
+    }
+    return String.format(Locale.ROOT, fraction < 0.1 ? "%.1f%% %s" : "%.0f%% %s",
+        fraction * 100, of);
+  }
+
+  static String ratio(double ratio) {
     if (Double.isNaN(ratio) || Double.isInfinite(ratio)) {
       return "n/a";
     }
