@@ -109,13 +109,16 @@ attr() {
 }
 printf '\n%-58s %6s %6s %6s %7s\n' "CUDA test class" tests passed failed skipped
 total=0; skipped_all=0; failed_all=0
-for xml in "$REPORTS"/TEST-dev.harmonics.backend.cuda.*.xml "$REPORTS"/TEST-dev.harmonics.ffi.cuda.*.xml; do
+for xml in "$REPORTS"/TEST-dev.harmonics.backend.cuda.*.xml \
+  "$REPORTS"/TEST-dev.harmonics.ffi.cuda.*.xml; do
   [[ -e "$xml" ]] || continue
   name=$(attr name "$xml"); tests=$(attr tests "$xml"); skipped=$(attr skipped "$xml")
   failed=$(($(attr failures "$xml") + $(attr errors "$xml")))
   printf '%-58s %6d %6d %6d %7d\n' "${name#dev.harmonics.}" "$tests" \
     $((tests - failed - skipped)) "$failed" "$skipped"
-  total=$((total + tests)); skipped_all=$((skipped_all + skipped)); failed_all=$((failed_all + failed))
+  total=$((total + tests))
+  skipped_all=$((skipped_all + skipped))
+  failed_all=$((failed_all + failed))
 done
 printf '%-58s %6d %6d %6d %7d\n\n' total "$total" $((total - failed_all - skipped_all)) \
   "$failed_all" "$skipped_all"

@@ -17,7 +17,9 @@ extern "C" __global__ void hx_batch_norm_train(const float* x, const float* gamm
   int c = blockIdx.x;
   i64 count = (i64)batch * spatial;
   double sum = 0;
-  for (i64 t = threadIdx.x; t < count; t += blockDim.x) sum += x[hx_channel_index(t, c, channels, spatial)];
+  for (i64 t = threadIdx.x; t < count; t += blockDim.x) {
+    sum += x[hx_channel_index(t, c, channels, spatial)];
+  }
   double mean = hx_block_sum(sum, scratch) / count;
   double squares = 0;
   for (i64 t = threadIdx.x; t < count; t += blockDim.x) {
@@ -140,7 +142,8 @@ extern "C" __global__ void hx_norm_param_grads(const float* dy, const float* x,
     double dg = 0, db = 0;
     for (int r = 0; r < rows; r++) {
       i64 i = (i64)r * width + j;
-      double xhat = center ? (x[i] - (double)center[r]) * saveScale[r] : x[i] * (double)saveScale[r];
+      double xhat = center ? (x[i] - (double)center[r]) * saveScale[r]
+                           : x[i] * (double)saveScale[r];
       dg += dy[i] * xhat;
       db += dy[i];
     }

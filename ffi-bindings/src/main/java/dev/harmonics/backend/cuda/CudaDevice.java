@@ -101,11 +101,6 @@ final class CudaDevice implements Device {
   }
 
   @Override
-  public void fill(long dst, byte value, long bytes) {
-    driver.fill(dst, value, bytes, stream);
-  }
-
-  @Override
   public void launch(KernelModule module, String entry, int blocks, Object... arguments) {
     try (Arena arena = Arena.ofConfined()) {
       driver.launch(function(module, entry), blocks, THREADS_PER_BLOCK, 0, stream,

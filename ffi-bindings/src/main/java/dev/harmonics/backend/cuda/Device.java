@@ -25,9 +25,6 @@ interface Device {
   /** Copies device bytes into host memory and waits until they are there. */
   void download(MemorySegment host, long src);
 
-  /** Sets {@code bytes} bytes at {@code dst} to {@code value}. */
-  void fill(long dst, byte value, long bytes);
-
   /**
    * Queues kernel {@code entry} of {@code module} on {@code blocks} blocks of {@link
    * CudaDevice#THREADS_PER_BLOCK} threads; arguments as {@link KernelArguments} takes them.

@@ -129,11 +129,6 @@ final class DeviceCall implements AutoCloseable {
     return out;
   }
 
-  /** Sets {@code bytes} bytes at {@code pointer} to zero. */
-  void zero(long pointer, long bytes) {
-    device.fill(pointer, (byte) 0, bytes);
-  }
-
   /**
    * Launches {@code entry} with enough {@link CudaDevice#THREADS_PER_BLOCK}-thread blocks to give
    * each of {@code work} items a thread (capped; the kernels loop over the rest).
@@ -151,11 +146,6 @@ final class DeviceCall implements AutoCloseable {
       failed = true;
       throw e;
     }
-  }
-
-  /** Marks the call failed so that {@link #close()} downloads nothing. */
-  void fail() {
-    failed = true;
   }
 
   @Override

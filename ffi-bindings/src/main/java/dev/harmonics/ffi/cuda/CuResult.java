@@ -4,7 +4,7 @@ import static java.util.Map.entry;
 
 import java.util.Map;
 
-/** The CUDA driver API's {@code CUresult} codes by name, as {@code cuda.h} (CUDA 13.0) lists them. */
+/** The CUDA driver API's {@code CUresult} codes by name, as CUDA 13.0's {@code cuda.h} lists them. */
 public final class CuResult {
 
   /** {@code CUDA_SUCCESS}. */
@@ -136,7 +136,7 @@ public final class CuResult {
     return NAMES;
   }
 
-  /** Returns normally on {@code CUDA_SUCCESS}; otherwise throws naming {@code call} and the code. */
+  /** Returns normally on {@code CUDA_SUCCESS}, else throws naming {@code call} and the code. */
   public static void check(String call, int code) {
     if (code != SUCCESS) {
       throw new CudaException(call, code, name(code));

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The CUDA driver API ({@code libcuda.so.1}, installed with the NVIDIA driver) through FFM: devices,
- * primary contexts, device memory and copies, streams, events, modules from PTX or cubin images and
+ * The CUDA driver API ({@code libcuda.so.1}, installed with the NVIDIA driver) through FFM:
+ * devices, primary contexts, device memory and copies, streams, events, modules from PTX or cubin images and
  * kernel launches.
  *
  * <p>The library is opened and {@code cuInit} called once, on first use; {@link #availability()}

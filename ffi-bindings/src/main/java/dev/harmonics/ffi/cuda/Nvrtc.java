@@ -62,7 +62,8 @@ public final class Nvrtc {
   /** The loaded compiler, or an {@link UnsupportedOperationException} saying why not. */
   public static Nvrtc load() {
     if (Holder.INSTANCE == null) {
-      throw new UnsupportedOperationException("NVRTC is unavailable: " + Holder.AVAILABILITY.reason());
+      throw new UnsupportedOperationException(
+          "NVRTC is unavailable: " + Holder.AVAILABILITY.reason());
     }
     return Holder.INSTANCE;
   }

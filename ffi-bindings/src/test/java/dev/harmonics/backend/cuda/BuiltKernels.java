@@ -32,7 +32,7 @@ final class BuiltKernels {
 
   private BuiltKernels() {}
 
-  /** The folder with the kernel files; skips the calling test with the reason when there is none. */
+  /** The folder with the kernel files; skips the calling test, with the reason, without one. */
   static synchronized Path directory() {
     if (found == null && missing == null) {
       locate();

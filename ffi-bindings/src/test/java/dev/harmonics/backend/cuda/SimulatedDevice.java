@@ -115,11 +115,6 @@ final class SimulatedDevice implements Device {
   }
 
   @Override
-  public void fill(long dst, byte value, long bytes) {
-    at(dst, bytes).fill(value);
-  }
-
-  @Override
   public void launch(KernelModule module, String entry, int blocks, Object... arguments) {
     String key = module.fileStem() + "/" + entry;
     assertTrue(blocks >= 1 && blocks <= CudaDevice.MAX_BLOCKS, key + ": " + blocks + " blocks");
