@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Finds the CUDA kernel files the CMake build wrote: {@code -Dharmonics.cuda.kernels}, else the
- * class path (the kernels-native jar or its reactor output), else kernels-native's install tree or
- * a standalone build of src/cuda, else builds them here with CMake and nvcc into this module's
- * target folder (PTX only, for every architecture: about half a minute on two cores the first
+ * class path (the kernels-native jar or its reactor output), else kernels-native's install tree
+ * (all three rebuilt by Maven), else builds them here with CMake and nvcc into this module's target
+ * folder (PTX only, for every architecture: about half a minute on two cores the first
  * time; later runs are incremental). Tests that need the files skip, with the reason, on a
  * machine without nvcc and without a build.
  */
@@ -24,8 +24,7 @@ final class BuiltKernels {
   private static final Path MODULE_DIR = Path.of("").toAbsolutePath();
   private static final List<Path> NATIVE_BUILDS = List.of(
       MODULE_DIR.resolve("../kernels-native/target/native-install/dev/harmonics/native/cuda")
-          .normalize(),
-      MODULE_DIR.resolve("../kernels-native/target/native/cuda").normalize());
+          .normalize());
   private static final Path OWN_BUILD = MODULE_DIR.resolve("target/cuda-kernels");
   private static volatile Path found;
   private static volatile String missing;
