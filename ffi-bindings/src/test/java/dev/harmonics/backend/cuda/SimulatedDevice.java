@@ -35,6 +35,7 @@ final class SimulatedDevice implements Device {
   private long d2hBytes;
   private long d2hCalls;
   private int depth;
+  private RuntimeException nextLaunchFailure;
 
   /** @param checkSignatures whether launches are checked against the built PTX (needs a build) */
   SimulatedDevice(boolean checkSignatures) throws IOException {
@@ -72,6 +73,11 @@ final class SimulatedDevice implements Device {
     assertTrue(offset + bytes <= entry.getValue().byteSize(),
         "device access of " + bytes + " bytes at +" + offset + " runs past its allocation");
     return entry.getValue().asSlice(offset, bytes);
+  }
+
+  /** Makes the next launch throw {@code failure}, as a failing cuLaunchKernel would. */
+  void failNextLaunch(RuntimeException failure) {
+    nextLaunchFailure = failure;
   }
 
   /** Every launch so far, as {@code module/entry}. */
@@ -117,6 +123,11 @@ final class SimulatedDevice implements Device {
   @Override
   public void launch(KernelModule module, String entry, int blocks, Object... arguments) {
     String key = module.fileStem() + "/" + entry;
+    if (nextLaunchFailure != null) {
+      RuntimeException failure = nextLaunchFailure;
+      nextLaunchFailure = null;
+      throw failure;
+    }
     assertTrue(blocks >= 1 && blocks <= CudaDevice.MAX_BLOCKS, key + ": " + blocks + " blocks");
     if (!signatures.isEmpty()) {
       List<String> params = signatures.get(key);
