@@ -11,6 +11,8 @@
 # a CUDA host toolchain able to configure the rest of kernels-native, and PTX/cubin output needs no
 # linking anyway.
 
+# The Java side looks for exactly these architectures (KernelImages.BUILT_ARCHITECTURES in
+# ffi-bindings): change both together.
 set(HARMONICS_CUDA_ARCHS "80;90" CACHE STRING "SM architectures to build PTX and cubins for")
 set(HARMONICS_CUDA_KINDS "ptx;cubin" CACHE STRING "What nvcc writes per architecture: ptx, cubin")
 

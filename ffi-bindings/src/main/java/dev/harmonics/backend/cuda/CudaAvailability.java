@@ -54,8 +54,8 @@ final class CudaAvailability {
     if (!blas.available()) {
       return blas;
     }
-    String probe = KernelModule.SOFTMAX.fileStem() + ".sm_80.ptx";
-    boolean prebuilt = KernelSources.read(probe).isPresent();
+    boolean prebuilt = KernelImages.BUILT_ARCHITECTURES.stream().anyMatch(arch ->
+        KernelSources.read(KernelModule.SOFTMAX.fileStem() + ".sm_" + arch + ".ptx").isPresent());
     boolean compilable = KernelSources.read(KernelModule.SOFTMAX.fileStem() + ".cu").isPresent()
         && Nvrtc.availability().available();
     if (!prebuilt && !compilable) {

@@ -16,7 +16,10 @@ import java.util.List;
  */
 final class KernelImages {
 
-  /** The SM architectures the CMake build targets, as {@code 10 * major + minor}. */
+  /**
+   * The SM architectures the CMake build targets, as {@code 10 * major + minor}; keep in step with
+   * {@code HARMONICS_CUDA_ARCHS} in cmake/HarmonicsCuda.cmake.
+   */
   static final List<Integer> BUILT_ARCHITECTURES = List.of(80, 90);
 
   private KernelImages() {}
