@@ -137,9 +137,9 @@ int32_t hn_gemm_s8s8s32(int64_t m, int64_t n, int64_t k, const int8_t *a, int64_
 
 static int vector_ok(int64_t n, const void *p) { return n >= 0 && (p != NULL || n == 0); }
 
-int32_t hn_relu_forward(int64_t n, const float *x, float slope, float *y) {
+int32_t hn_relu_forward(int64_t n, const float *x, float slope, int32_t leaky, float *y) {
   if (!vector_ok(n, x) || !vector_ok(n, y)) return HN_ERR_INVALID_ARGUMENT;
-  table()->relu_forward(n, x, slope, slope != 0.0f, y);
+  table()->relu_forward(n, x, slope, leaky != 0, y);
   return HN_OK;
 }
 

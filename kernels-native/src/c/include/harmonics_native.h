@@ -63,8 +63,11 @@ HN_API int32_t hn_sgemm(int32_t trans_a, int32_t trans_b, int64_t m, int64_t n, 
 HN_API int32_t hn_gemm_s8s8s32(int64_t m, int64_t n, int64_t k, const int8_t *a, int64_t lda,
                                const int8_t *b, int64_t ldb, int32_t *c, int64_t ldc);
 
-/* y = max(x, 0) with NaN kept, or the leaky form x < 0 ? slope * x : x. y may be x. */
-HN_API int32_t hn_relu_forward(int64_t n, const float *x, float slope, float *y);
+/*
+ * ReLU, y = x > 0 ? x : +0 (NaN kept), or with leaky != 0 the leaky form x > 0 ? x : slope * x.
+ * y may be x.
+ */
+HN_API int32_t hn_relu_forward(int64_t n, const float *x, float slope, int32_t leaky, float *y);
 /* dx = dy * (x > 0 ? 1 : slope), NaN in x giving NaN. dx may alias dy or x. */
 HN_API int32_t hn_relu_backward(int64_t n, const float *x, const float *dy, float slope,
                                 float *dx);

@@ -78,7 +78,7 @@ public final class NativeKernels {
         JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS,
         JAVA_LONG));
     this.reluForward = Downcall.bind(lookup, "hn_relu_forward",
-        FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_FLOAT, ADDRESS));
+        FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_FLOAT, JAVA_INT, ADDRESS));
     this.reluBackward = Downcall.bind(lookup, "hn_relu_backward",
         FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS, JAVA_FLOAT, ADDRESS));
     this.softmaxRows = Downcall.bind(lookup, "hn_softmax_rows",
@@ -213,13 +213,17 @@ public final class NativeKernels {
     check("hn_gemm_s8s8s32", status);
   }
 
-  /** {@code hn_relu_forward}: ReLU of n floats, or leaky ReLU when {@code slope != 0}. */
-  public void reluForward(long n, MemorySegment x, float slope, MemorySegment y) {
+  /**
+   * {@code hn_relu_forward}: ReLU of n floats ({@code +0} for x <= 0), or with {@code leaky} the
+   * leaky form {@code x > 0 ? x : slope * x}.
+   */
+  public void reluForward(long n, MemorySegment x, float slope, boolean leaky, MemorySegment y) {
     requireBytes("x", x, n * Float.BYTES);
     requireBytes("y", y, n * Float.BYTES);
     int status;
     try {
-      status = (int) reluForward.choose(n < SHORT_CALL_WORK, x, y).invokeExact(n, x, slope, y);
+      status = (int) reluForward.choose(n < SHORT_CALL_WORK, x, y)
+          .invokeExact(n, x, slope, leaky ? 1 : 0, y);
     } catch (Throwable t) {
       throw rethrow(t);
     }

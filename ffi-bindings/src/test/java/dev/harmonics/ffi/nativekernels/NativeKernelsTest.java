@@ -91,7 +91,7 @@ class NativeKernelsTest {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment small = arena.allocate(8);
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> kernels.reluForward(4, small, 0f, small));
+          () -> kernels.reluForward(4, small, 0f, false, small));
       assertTrue(e.getMessage().startsWith("x: 8 bytes (expected: >= 16)"), e.getMessage());
     }
   }
@@ -100,7 +100,7 @@ class NativeKernelsTest {
   void heapArraysGoThroughTheCriticalCall() {
     float[] x = {-1f, 2f, Float.NaN, -0f};
     float[] y = new float[4];
-    kernels.reluForward(4, MemorySegment.ofArray(x), 0f, MemorySegment.ofArray(y));
+    kernels.reluForward(4, MemorySegment.ofArray(x), 0f, false, MemorySegment.ofArray(y));
     assertArrayEquals(new float[] {0f, 2f, Float.NaN, 0f}, y);
     assertEquals(0, Float.floatToRawIntBits(y[3]), "relu(-0) is +0");
   }
