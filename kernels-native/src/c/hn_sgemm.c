@@ -21,11 +21,15 @@
 #define NR 16
 #else
 #define MR 4
-#define NR 16
+#define NR 8
 #endif
 
+#ifndef KC
 #define KC 256
+#endif
+#ifndef MC
 #define MC (MR * 8)
+#endif
 #define NC 1024
 
 /* Scratch for packed panels, per thread and reused across calls. */
