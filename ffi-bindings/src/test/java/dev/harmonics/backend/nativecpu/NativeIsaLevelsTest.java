@@ -35,6 +35,7 @@ class NativeIsaLevelsTest {
 
   @BeforeAll
   static void setUp() {
+    NativeCpuBackend.assumeAvailable();
     candidate = NativeCpuBackend.provider();
     reference = KernelProviders.of(Backend.REFERENCE);
     nk = NativeKernels.load();
