@@ -32,4 +32,4 @@ endif()
 # Flags for every object: optimise, keep IEEE semantics (NaN and infinity must propagate as the
 # Java reference says, so no -ffast-math), and no errno from libm so loops can vectorise.
 set(HARMONICS_C_FLAGS -O3 -fno-math-errno -fno-trapping-math -fPIC -Wall -Wextra
-  -Wno-unused-parameter)
+  -Wno-unused-parameter -Wno-psabi)

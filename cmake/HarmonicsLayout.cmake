@@ -1,7 +1,7 @@
 # Where native artefacts go inside the install tree, which Maven packs into the kernels-native jar
 # as class-path resources. The Java loader (dev.harmonics.ffi.loader) looks in the same places.
 #
-#   HARMONICS_PLATFORM         linux-x86_64, linux-aarch64, ... (os-arch as the Java loader names it)
+#   HARMONICS_PLATFORM         linux-x86_64, linux-aarch64, ... (os-arch, as the Java loader says)
 #   HARMONICS_INSTALL_LIBDIR   dev/harmonics/native/<platform>: shared libraries
 #   HARMONICS_INSTALL_DATADIR  dev/harmonics/native: platform-independent files (PTX, .cl)
 include_guard(GLOBAL)

@@ -7,24 +7,15 @@
 
 #include <math.h>
 
-#define LANES 16
-
+/* sum(x - shift) or sum((x - shift)^2); built with -fassociative-math so the sums vectorise. */
 static float sum_shifted(const float *x, int64_t n, float shift, int squared) {
-  float acc[LANES] = {0};
-  int64_t i = 0;
-  for (; i + LANES <= n; i += LANES) {
-    for (int l = 0; l < LANES; l++) {
-      float d = x[i + l] - shift;
-      acc[l] += squared ? d * d : d;
-    }
+  float sum = 0.0f;
+  if (squared) {
+    for (int64_t i = 0; i < n; i++) sum += (x[i] - shift) * (x[i] - shift);
+  } else {
+    for (int64_t i = 0; i < n; i++) sum += x[i] - shift;
   }
-  for (; i < n; i++) {
-    float d = x[i] - shift;
-    acc[0] += squared ? d * d : d;
-  }
-  double sum = 0.0;
-  for (int l = 0; l < LANES; l++) sum += acc[l];
-  return (float)sum;
+  return sum;
 }
 
 void HN_FN(hn_layer_norm_forward_impl)(int64_t rows, int64_t len, const float *x,

@@ -10,6 +10,7 @@
  */
 #include "hn_isa.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,7 @@
 #define NR 8
 #endif
 
+/* Block sizes; -DKC=... / -DMC=... override them when tuning for another cache hierarchy. */
 #ifndef KC
 #define KC 256
 #endif
@@ -32,16 +34,40 @@
 #endif
 #define NC 1024
 
-/* Scratch for packed panels, per thread and reused across calls. */
-static _Thread_local float *packed_a;
-static _Thread_local float *packed_b;
+/*
+ * Scratch for packed panels, one pair per thread, kept across calls (a GEMM per layer per step
+ * would otherwise allocate a megabyte each time) and freed when the thread exits.
+ */
+typedef struct scratch {
+  float *a;
+  float *b;
+} scratch;
 
-static int ensure_scratch(void) {
-  if (packed_a == NULL) {
-    packed_a = aligned_alloc(64, sizeof(float) * MC * KC);
-    packed_b = aligned_alloc(64, sizeof(float) * KC * NC);
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void free_scratch(void *p) {
+  scratch *s = p;
+  free(s->a);
+  free(s->b);
+  free(s);
+}
+
+static void make_scratch_key(void) { pthread_key_create(&scratch_key, free_scratch); }
+
+static scratch *thread_scratch(void) {
+  pthread_once(&scratch_once, make_scratch_key);
+  scratch *s = pthread_getspecific(scratch_key);
+  if (s != NULL) return s;
+  s = malloc(sizeof(scratch));
+  if (s == NULL) return NULL;
+  s->a = aligned_alloc(64, sizeof(float) * MC * KC);
+  s->b = aligned_alloc(64, sizeof(float) * KC * NC);
+  if (s->a == NULL || s->b == NULL || pthread_setspecific(scratch_key, s) != 0) {
+    free_scratch(s);
+    return NULL;
   }
-  return packed_a != NULL && packed_b != NULL;
+  return s;
 }
 
 static void pack_a(int32_t trans, const float *a, int64_t lda, int64_t i0, int64_t mc, int64_t p0,
@@ -228,7 +254,8 @@ int32_t HN_FN(hn_sgemm_impl)(int32_t trans_a, int32_t trans_b, int64_t m, int64_
                              int64_t ldb, float beta, float *c, int64_t ldc, const float *bias,
                              int32_t act, float act_alpha) {
   int product = alpha != 0.0f && k > 0;
-  if (product && !ensure_scratch()) return HN_ERR_OUT_OF_MEMORY;
+  scratch *s = product ? thread_scratch() : NULL;
+  if (product && s == NULL) return HN_ERR_OUT_OF_MEMORY;
   scale_c(m, n, beta, c, ldc);
   for (int64_t jc = 0; jc < n; jc += NC) {
     int64_t nc = n - jc < NC ? n - jc : NC;
@@ -239,16 +266,16 @@ int32_t HN_FN(hn_sgemm_impl)(int32_t trans_a, int32_t trans_b, int64_t m, int64_
     for (int64_t pc = 0; pc < k; pc += KC) {
       int64_t kc = k - pc < KC ? k - pc : KC;
       int last = pc + kc == k;
-      pack_b(trans_b, b, ldb, pc, kc, jc, nc, packed_b);
+      pack_b(trans_b, b, ldb, pc, kc, jc, nc, s->b);
       for (int64_t ic = 0; ic < m; ic += MC) {
         int64_t mc = m - ic < MC ? m - ic : MC;
-        pack_a(trans_a, a, lda, ic, mc, pc, kc, alpha, packed_a);
+        pack_a(trans_a, a, lda, ic, mc, pc, kc, alpha, s->a);
         for (int64_t jr = 0; jr < nc; jr += NR) {
           int64_t cols = nc - jr < NR ? nc - jr : NR;
-          const float *bp = packed_b + jr * kc;
+          const float *bp = s->b + jr * kc;
           for (int64_t ir = 0; ir < mc; ir += MR) {
             int64_t rows = mc - ir < MR ? mc - ir : MR;
-            micro_kernel(kc, packed_a + ir * kc, bp, c + (ic + ir) * ldc + jc + jr, ldc, rows,
+            micro_kernel(kc, s->a + ir * kc, bp, c + (ic + ir) * ldc + jc + jr, ldc, rows,
                          cols);
           }
         }

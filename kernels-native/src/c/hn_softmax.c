@@ -4,8 +4,8 @@
  * to x - max(row) <= 0, so its domain is (-inf, 0]: below -87.3 the result is below the smallest
  * normal float and is flushed to 0, which the softmax tolerance (1e-9 absolute) allows.
  *
- * Rows holding NaN or +inf, or only -inf, come out NaN, as in PyTorch: the max ignores NaN, but
- * x - max is then NaN (NaN, inf - inf, -inf + inf) and poisons the sum.
+ * Rows holding NaN or +inf, or only -inf, come out all NaN, as in PyTorch (there x - max is NaN
+ * and poisons the sum); they are detected up front so the exponential only sees finite input.
  */
 #include "hn_isa.h"
 
@@ -14,85 +14,92 @@
 
 /* Sums are taken in float over blocks of this many elements and the blocks added in double. */
 #define BLOCK 1024
-/* Independent partial results: the compiler keeps them in vector lanes without reassociating. */
-#define LANES 16
 
-static inline float exp_nonpositive(float x) {
-  const float log2e = 1.44269504088896341f;
-  const float ln2_hi = 0.693145751953125f;
-  const float ln2_lo = 1.42860682030941723e-6f;
-  const float round_magic = 12582912.0f; /* 1.5 * 2^23: adding it rounds to an integer */
-  float clamped = x < -87.3f ? -87.3f : x;
-  float t = clamped * log2e + round_magic;
-  float nf = t - round_magic;
-  float r = clamped - nf * ln2_hi;
-  r = r - nf * ln2_lo;
+/*
+ * exp(x) for 16 finite x <= 0 at once (callers route NaN and infinite maxima around it), in GCC
+ * vector extensions: each ISA build lowers them to its own registers (one zmm, two ymm or four
+ * xmm). n = round(x / ln 2) comes from a truncating conversion of x / ln 2 - 0.5, which rounds
+ * non-positive values; below -87.3 the result is flushed to 0.
+ */
+typedef float v16f __attribute__((vector_size(64)));
+typedef int32_t v16i __attribute__((vector_size(64)));
+#define VL 16
+
+static inline v16f exp_nonpositive(v16f x) {
+  const v16f lowest = (v16f){0} - 87.3f;
+  v16i below = x < lowest;
+  v16f clamped = (v16f)(((v16i)x & ~below) | ((v16i)lowest & below));
+  v16i n = __builtin_convertvector(clamped * 1.44269504088896341f - 0.5f, v16i);
+  v16f nf = __builtin_convertvector(n, v16f);
+  v16f r = (clamped - nf * 0.693145751953125f) - nf * 1.42860682030941723e-6f;
   /* Taylor series to degree 7: on |r| <= ln2 / 2 the truncation error is below 1e-8. */
-  float p = 1.98412698e-4f;
-  p = p * r + 1.38888889e-3f;
+  v16f p = r * 1.98412698e-4f + 1.38888889e-3f;
   p = p * r + 8.33333333e-3f;
   p = p * r + 4.16666667e-2f;
   p = p * r + 1.66666667e-1f;
   p = p * r + 0.5f;
   p = p * r + 1.0f;
   p = p * r + 1.0f;
-  int32_t n = (int32_t)nf;
-  int32_t bits = (n + 127) << 23;
-  float scale;
-  memcpy(&scale, &bits, sizeof(scale));
-  float e = p * scale;
-  return x < -87.3f ? 0.0f : e;
+  v16f scale = (v16f)((n + 127) << 23);
+  return (v16f)((v16i)(p * scale) & ~below);
 }
 
-/* The row maximum ignoring NaN, and whether the row holds a NaN. */
-static float row_max(const float *x, int64_t len, int *has_nan) {
-  float m[LANES];
-  int32_t nan[LANES];
-  for (int l = 0; l < LANES; l++) {
-    m[l] = -INFINITY;
-    nan[l] = 0;
-  }
-  int64_t i = 0;
-  for (; i + LANES <= len; i += LANES) {
-    for (int l = 0; l < LANES; l++) {
-      float v = x[i + l];
-      m[l] = v > m[l] ? v : m[l];
-      nan[l] |= v != v;
-    }
-  }
-  for (; i < len; i++) {
-    m[0] = x[i] > m[0] ? x[i] : m[0];
-    nan[0] |= x[i] != x[i];
-  }
-  float best = m[0];
-  int any = nan[0];
-  for (int l = 1; l < LANES; l++) {
-    best = m[l] > best ? m[l] : best;
-    any |= nan[l];
-  }
-  *has_nan = any;
-  return best;
+static inline v16f load16(const float *x) {
+  v16f v;
+  memcpy(&v, x, sizeof(v));
+  return v;
 }
 
-/* sum(exp(x - max)) over n elements, storing each exponential in y when y != NULL. */
-static float exp_block(const float *x, float *y, int64_t n, float max) {
-  float acc[LANES] = {0};
-  int64_t i = 0;
-  for (; i + LANES <= n; i += LANES) {
-    for (int l = 0; l < LANES; l++) {
-      float e = exp_nonpositive(x[i + l] - max);
-      if (y != NULL) y[i + l] = e;
-      acc[l] += e;
-    }
-  }
-  for (; i < n; i++) {
-    float e = exp_nonpositive(x[i] - max);
-    if (y != NULL) y[i] = e;
-    acc[0] += e;
-  }
+static inline float lane_sum(v16f v) {
   float sum = 0.0f;
-  for (int l = 0; l < LANES; l++) sum += acc[l];
+  for (int l = 0; l < VL; l++) sum += v[l];
   return sum;
+}
+
+/*
+ * The row maximum, as the largest float in the integer order that maps floats to int32 so that
+ * integer comparison agrees with float comparison (a max reduction over floats does not vectorise
+ * without -ffinite-math-only). Its value is meaningless when the row holds NaN; the caller checks.
+ */
+static float row_max(const float *x, int64_t len) {
+  int32_t best = INT32_MIN;
+  for (int64_t i = 0; i < len; i++) {
+    int32_t bits;
+    memcpy(&bits, x + i, sizeof(bits));
+    int32_t ordered = bits ^ ((bits >> 31) & INT32_MAX);
+    best = ordered > best ? ordered : best;
+  }
+  int32_t bits = best ^ ((best >> 31) & INT32_MAX);
+  float max;
+  memcpy(&max, &bits, sizeof(max));
+  return max;
+}
+
+static int row_has_nan(const float *x, int64_t len) {
+  int any = 0;
+  for (int64_t i = 0; i < len; i++) any |= x[i] != x[i];
+  return any;
+}
+
+/* sum(exp(x - max)) over n elements, storing each exponential in y unless y is NULL. */
+static float exp_sum(const float *x, float *y, int64_t n, float max) {
+  v16f acc = {0};
+  int64_t i = 0;
+  for (; i + VL <= n; i += VL) {
+    v16f e = exp_nonpositive(load16(x + i) - max);
+    if (y != NULL) memcpy(y + i, &e, sizeof(e));
+    acc += e;
+  }
+  if (i < n) {
+    /* The tail padded with the row maximum's own value: exp(0) = 1 each, taken off below. */
+    float tail[VL];
+    for (int l = 0; l < VL; l++) tail[l] = i + l < n ? x[i + l] : max;
+    v16f e = exp_nonpositive(load16(tail) - max);
+    if (y != NULL) memcpy(y + i, &e, sizeof(float) * (size_t)(n - i));
+    acc += e;
+    acc[0] -= (float)(VL - (n - i));
+  }
+  return lane_sum(acc);
 }
 
 void HN_FN(hn_softmax_rows_impl)(int64_t rows, int64_t len, const float *x, float *y,
@@ -100,16 +107,15 @@ void HN_FN(hn_softmax_rows_impl)(int64_t rows, int64_t len, const float *x, floa
   for (int64_t r = 0; r < rows; r++) {
     const float *xr = x + r * len;
     float *yr = y + r * len;
-    int has_nan;
-    float max = row_max(xr, len, &has_nan);
-    if (has_nan || max == INFINITY || max == -INFINITY) {
+    float max = row_max(xr, len);
+    if (row_has_nan(xr, len) || max == INFINITY || max == -INFINITY) {
       for (int64_t i = 0; i < len; i++) yr[i] = NAN;
       continue;
     }
     double total = 0.0;
     for (int64_t from = 0; from < len; from += BLOCK) {
       int64_t to = len - from < BLOCK ? len : from + BLOCK;
-      total += exp_block(xr + from, take_log ? NULL : yr + from, to - from, max);
+      total += exp_sum(xr + from, take_log ? NULL : yr + from, to - from, max);
     }
     if (take_log) {
       float log_sum = (float)log(total);

@@ -13,7 +13,8 @@
 
 #define HN_API __attribute__((visibility("default")))
 
-/* Bumped whenever a signature below changes; the Java binding refuses a library it does not know. */
+/* Bumped whenever a signature below changes; the Java binding refuses a library it does not
+ * know. */
 #define HN_ABI_VERSION 1
 
 #define HN_OK 0
