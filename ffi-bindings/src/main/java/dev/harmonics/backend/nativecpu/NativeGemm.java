@@ -1,5 +1,6 @@
 package dev.harmonics.backend.nativecpu;
 
+import dev.harmonics.concurrent.KernelPool;
 import dev.harmonics.ffi.nativekernels.NativeKernels;
 import dev.harmonics.kernel.Activation;
 import dev.harmonics.kernel.GemmKernels;
@@ -50,11 +51,26 @@ final class NativeGemm extends GemmKernels {
     long aBytes = 4L * m * k;
     long bBytes = broadcastB ? 0 : 4L * k * n;
     long cBytes = 4L * m * n;
-    for (int i = 0; i < batch; i++) {
-      gemm(transA, transB, m, n, k, 1f, as.asSlice(i * aBytes, aBytes),
-          bs.asSlice(i * bBytes, 4L * k * n), 0f, cs.asSlice(i * cBytes, cBytes),
-          MemorySegment.NULL, 0, 0f);
+    long entryWork = (long) m * n * Math.max(k, 1);
+    if (entryWork >= Chunks.INLINE_WORK * KernelPool.shared().parallelism()) {
+      // Each product is big enough to be split on its own.
+      for (int i = 0; i < batch; i++) {
+        gemm(transA, transB, m, n, k, 1f, as.asSlice(i * aBytes, aBytes),
+            bs.asSlice(i * bBytes, 4L * k * n), 0f, cs.asSlice(i * cBytes, cBytes),
+            MemorySegment.NULL, 0, 0f);
+      }
+      return;
     }
+    // Many small products (attention heads, say): whole entries per task, one call each.
+    long lda = Math.max(1, transA ? m : k);
+    long ldb = Math.max(1, transB ? k : n);
+    Chunks.split(batch, 1, entryWork * batch, Chunks.shareable(as, bs, cs), (from, to) -> {
+      for (long i = from; i < to; i++) {
+        nk.sgemm(transA, transB, m, n, k, 1f, as.asSlice(i * aBytes, aBytes), lda,
+            bs.asSlice(i * bBytes, 4L * k * n), ldb, 0f, cs.asSlice(i * cBytes, cBytes),
+            Math.max(1, n), MemorySegment.NULL, 0, 0f);
+      }
+    });
   }
 
   /** The C epilogue's code for {@code activation}, or -1 when the C side does not do it. */
@@ -73,16 +89,17 @@ final class NativeGemm extends GemmKernels {
       int code, float actAlpha) {
     long lda = Math.max(1, transA ? m : k);
     long ldb = Math.max(1, transB ? k : n);
+    long ldc = Math.max(1, n);
     long work = m * n * Math.max(k, 1);
     boolean shareable = Chunks.shareable(as, bs, cs, bias);
     if (m >= 2 * ROW_BLOCK) {
       Chunks.split(m, ROW_BLOCK, work, shareable, (i0, i1) -> nk.sgemm(transA, transB, i1 - i0, n,
           k, alpha, as.asSlice(4 * (transA ? i0 : i0 * lda)), lda, bs, ldb, beta,
-          cs.asSlice(4 * i0 * n), n, bias, code, actAlpha));
+          cs.asSlice(4 * i0 * n), ldc, bias, code, actAlpha));
     } else {
       Chunks.split(n, COLUMN_BLOCK, work, shareable, (j0, j1) -> nk.sgemm(transA, transB, m,
           j1 - j0, k, alpha, as, lda, bs.asSlice(4 * (transB ? j0 * ldb : j0)), ldb, beta,
-          cs.asSlice(4 * j0), n, bias.equals(MemorySegment.NULL) ? bias : bias.asSlice(4 * j0),
+          cs.asSlice(4 * j0), ldc, bias.equals(MemorySegment.NULL) ? bias : bias.asSlice(4 * j0),
           code, actAlpha));
     }
   }

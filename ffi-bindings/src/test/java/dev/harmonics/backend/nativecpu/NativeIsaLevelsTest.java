@@ -94,6 +94,23 @@ class NativeIsaLevelsTest {
   }
 
   @Test
+  void batchedMatmulOfManySmallEntriesMatchesTheReference() {
+    // 64 entries of 16x20x24: small each, so whole entries are spread over the pool.
+    atEveryLevel(isa -> {
+      RandomTensors random = new RandomTensors(5);
+      try (Tensor a = random.uniform(64, 16, 20);
+           Tensor b = random.uniform(64, 24, 20);
+           Tensor expected = Tensor.zeros(64, 16, 24);
+           Tensor actual = Tensor.zeros(64, 16, 24)) {
+        reference.gemm().batchedMatmul(false, true, a, b, expected);
+        candidate.gemm().batchedMatmul(false, true, a, b, actual);
+        TensorAssertions.assertClose(expected, actual, 20 * 4 * 0x1p-23 + 1e-5, 1e-5,
+            isa.id() + " batched matmul");
+      }
+    });
+  }
+
+  @Test
   void int8GemmIsExactAtEveryLevel() {
     int[][] shapes = {{1, 1, 1}, {3, 5, 2}, {9, 33, 7}, {17, 65, 130}, {64, 31, 256}};
     atEveryLevel(isa -> {
