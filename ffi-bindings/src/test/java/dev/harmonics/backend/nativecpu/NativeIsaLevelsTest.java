@@ -69,7 +69,9 @@ class NativeIsaLevelsTest {
 
   @Test
   void sgemmMatchesTheReferenceAtEveryLevel() {
-    int[][] shapes = {{1, 1, 1}, {5, 7, 3}, {13, 33, 65}, {97, 40, 300}, {130, 17, 9}};
+    // The last shape crosses every C block edge: M > 96 rows, K > 256, N > 1024 columns.
+    int[][] shapes = {{1, 1, 1}, {5, 7, 3}, {13, 33, 65}, {97, 40, 300}, {130, 17, 9},
+        {200, 1030, 260}};
     atEveryLevel(isa -> {
       RandomTensors random = new RandomTensors(7);
       for (int[] s : shapes) {
