@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Benchmark)
 public class ActivationBenchmark extends KernelBenchmark {
 
-  @Param({"reference", "simd"})
+  @Param({"reference", "simd", "native-cpu"})
   String backend;
 
   @Param({"RELU", "SIGMOID", "TANH", "GELU_ERF", "GELU_TANH", "ELU", "SOFTPLUS"})

@@ -18,16 +18,16 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Float32 GEMM, {@code C = A·B}, SIMD kernels against OpenBLAS (through FFM) on square sizes and
- * dense-layer shapes. Shapes are {@code MxKxN} (see {@link GemmShape}); {@code 1x4096x4096} is a
- * batch-1 layer, bound by reading B. {@code threads} is {@code 1} or {@code all} (every available
+ * Float32 GEMM, {@code C = A·B}, the SIMD and native CPU kernels against OpenBLAS (the native code
+ * called through FFM) on square sizes and dense-layer shapes. Shapes are {@code MxKxN} (see {@link
+ * GemmShape}); {@code 1x4096x4096} is a batch-1 layer, bound by reading B. {@code threads} is {@code 1} or {@code all} (every available
  * processor), applied to both the kernel pool and OpenBLAS. The reference backend is too slow for
  * these sizes; {@link GemmReferenceBenchmark} covers it on small ones.
  */
 @State(Scope.Benchmark)
 public class GemmBenchmark extends KernelBenchmark {
 
-  @Param({"simd", "openblas"})
+  @Param({"simd", "native-cpu", "openblas"})
   public String backend;
 
   @Param({"256x256x256", "512x512x512", "1024x1024x1024", "128x784x256", "128x256x128",

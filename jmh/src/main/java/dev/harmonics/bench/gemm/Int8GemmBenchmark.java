@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Benchmark)
 public class Int8GemmBenchmark extends KernelBenchmark {
 
-  @Param({"reference", "simd"})
+  @Param({"reference", "simd", "native-cpu"})
   public String backend;
 
   @Param({"64x64x64", "128x784x256", "512x512x512"})

@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Benchmark)
 public class LayerNormBenchmark extends KernelBenchmark {
 
-  @Param({"reference", "simd"})
+  @Param({"reference", "simd", "native-cpu"})
   public String backend;
 
   @Param({"512x768", "64x4096"})

@@ -46,7 +46,7 @@ public class OptimizerBenchmark extends KernelBenchmark {
   @Param({"4096", "4194304"})
   public int size;
 
-  @Param({"reference", "simd"})
+  @Param({"reference", "simd", "native-cpu"})
   public String backend;
 
   private OptimizerKernels kernels;

@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Benchmark)
 public class SoftmaxBenchmark extends KernelBenchmark {
 
-  @Param({"reference", "simd"})
+  @Param({"reference", "simd", "native-cpu"})
   public String backend;
 
   @Param({"128x1000", "1x32000", "16x1000x64@1"})

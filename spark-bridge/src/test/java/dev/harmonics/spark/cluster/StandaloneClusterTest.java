@@ -34,13 +34,14 @@ class StandaloneClusterTest {
       daemons = cluster.daemonPids();
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       long driverPid = ProcessHandle.current().pid();
+      String best = KernelProviders.best().id();
       List<String> seen = sc.parallelize(List.of(1, 2, 3, 4), 4)
           .map(i -> ProcessHandle.current().pid() + " " + KernelProviders.get().backend().id())
           .collect();
       Set<String> pids = seen.stream().map(s -> s.split(" ")[0]).collect(Collectors.toSet());
       assertFalse(pids.contains(String.valueOf(driverPid)), "tasks ran in the driver: " + seen);
-      assertTrue(seen.stream().allMatch(s -> s.endsWith(" simd")),
-          "executors should pick the SIMD kernels: " + seen);
+      assertTrue(seen.stream().allMatch(s -> s.endsWith(" " + best)),
+          "executors should pick the driver's best kernels, " + best + ": " + seen);
       assertEquals(1, cluster.executors().size(), "one executor per worker for this app");
     }
     for (long pid : daemons) {

@@ -1,0 +1,72 @@
+package dev.harmonics.backend.nativecpu;
+
+import dev.harmonics.ffi.nativekernels.NativeKernels;
+import dev.harmonics.kernel.Activation;
+import dev.harmonics.kernel.ActivationKernels;
+import dev.harmonics.kernel.KernelProvider;
+import dev.harmonics.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * ReLU, leaky ReLU and scalar-slope PReLU (forward and backward) in C; the transcendental
+ * activations and per-channel PReLU run on the Java backend, whose vector polynomials already meet
+ * the conformance tolerances.
+ */
+final class NativeActivations extends ActivationKernels {
+
+  private static final long BLOCK = 1 << 16;
+
+  private final NativeKernels nk;
+  private final KernelProvider java;
+
+  NativeActivations(NativeKernels nk, KernelProvider java) {
+    this.nk = nk;
+    this.java = java;
+  }
+
+  private static boolean reluFamily(Activation f) {
+    return f == Activation.RELU || f == Activation.LEAKY_RELU || f == Activation.PRELU;
+  }
+
+  @Override
+  protected void forwardKernel(Activation f, float alpha, Tensor x, Tensor y) {
+    if (!reluFamily(f)) {
+      java.activations().forward(f, alpha, x, y);
+      return;
+    }
+    boolean leaky = f != Activation.RELU;
+    float slope = leaky ? alpha : 0f;
+    MemorySegment xs = x.data();
+    MemorySegment ys = y.data();
+    Chunks.split(x.size(), BLOCK, x.size(), Chunks.shareable(xs, ys), (from, to) ->
+        nk.reluForward(to - from, xs.asSlice(4 * from), slope, leaky, ys.asSlice(4 * from)));
+  }
+
+  @Override
+  protected void backwardKernel(
+      Activation f, float alpha, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+    if (!reluFamily(f)) {
+      java.activations().backward(f, alpha, x, y, dy, dx);
+      return;
+    }
+    float slope = f == Activation.RELU ? 0f : alpha;
+    MemorySegment xs = x.data();
+    MemorySegment dys = dy.data();
+    MemorySegment dxs = dx.data();
+    Chunks.split(x.size(), BLOCK, x.size(), Chunks.shareable(xs, dys, dxs), (from, to) ->
+        nk.reluBackward(to - from, xs.asSlice(4 * from), dys.asSlice(4 * from), slope,
+            dxs.asSlice(4 * from)));
+  }
+
+  @Override
+  protected void preluForwardKernel(
+      Tensor x, Tensor slope, int outer, int channels, int inner, Tensor y) {
+    java.activations().preluForward(x, slope, y);
+  }
+
+  @Override
+  protected void preluBackwardKernel(Tensor x, Tensor slope, Tensor dy, int outer, int channels,
+      int inner, Tensor dx, Tensor dslope) {
+    java.activations().preluBackward(x, slope, dy, dx, dslope);
+  }
+}

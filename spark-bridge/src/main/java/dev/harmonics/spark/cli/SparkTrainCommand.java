@@ -1,0 +1,268 @@
+package dev.harmonics.spark.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.harmonics.data.FashionMnist;
+import dev.harmonics.data.SampleSet;
+import dev.harmonics.graph.HarmonicGraph;
+import dev.harmonics.graph.harp.HarpParser;
+import dev.harmonics.kernel.KernelProviders;
+import dev.harmonics.runtime.CycleRuntime;
+import dev.harmonics.spark.model.ModelSnapshot;
+import dev.harmonics.spark.train.DataParallelTrainer;
+import dev.harmonics.spark.train.SparkTrainOptions;
+import dev.harmonics.tensor.Tensor;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code harmonics train --spark MASTER ...}: the Fashion-MNIST examples trained through Spark
+ * ({@code local[N]} or a {@code spark://} standalone master) with {@link DataParallelTrainer},
+ * reporting the figures in-process training reports: test accuracy, time, samples per second.
+ */
+@Command(name = "train", description = "Trains a graph on Fashion-MNIST through Spark.")
+public final class SparkTrainCommand implements Callable<Integer> {
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
+  @Option(names = "--spark", required = true, paramLabel = "MASTER",
+      description = "local[N] or spark://HOST:PORT")
+  String master;
+
+  @Option(names = "--dataset", required = true, paramLabel = "NAME",
+      description = "fashion-mnist")
+  String dataset;
+
+  @Option(names = "--model", required = true, paramLabel = "mlp|cnn|FILE.harp")
+  String model;
+
+  @Option(names = "--epochs", defaultValue = "5")
+  int epochs;
+
+  @Option(names = "--batch", defaultValue = "64", description = "Mini-batch size in each task.")
+  int batch;
+
+  @Option(names = "--lr", defaultValue = "0.001")
+  double lr;
+
+  @Option(names = "--optimizer", defaultValue = "adam")
+  String optimizer;
+
+  @Option(names = "--seed", defaultValue = "42")
+  long seed;
+
+  @Option(names = "--mode", defaultValue = "parameter-averaging",
+      description = "parameter-averaging or gradient-averaging")
+  String mode;
+
+  @Option(names = "--sync-every", defaultValue = "100",
+      description = "Mini-batches each task runs between two combinations.")
+  int syncEvery;
+
+  @Option(names = "--partitions", defaultValue = "2", description = "Data partitions (tasks).")
+  int partitions;
+
+  @Option(names = "--checkpoint-dir", paramLabel = "URI",
+      description = "Hadoop-compatible directory for one checkpoint per epoch.")
+  String checkpointDir;
+
+  @Option(names = "--resume", description = "Continue from the latest checkpoint there.")
+  boolean resume;
+
+  @Option(names = "--executor-memory", defaultValue = "2g")
+  String executorMemory;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+  Path json;
+
+  @Spec
+  private CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new SparkTrainCommand()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    if (!dataset.equalsIgnoreCase("fashion-mnist")) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--dataset " + dataset + " (expected: fashion-mnist)");
+    }
+    if (!FashionMnist.installed()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "Fashion-MNIST is not in "
+          + FashionMnist.directory() + "; install it with: apt-get install -y "
+          + FashionMnist.PACKAGE);
+    }
+    HarmonicGraph graph = HarpParser.parse(modelFile());
+    SampleSet train = FashionMnist.load(FashionMnist.Split.TRAIN);
+    SampleSet test = FashionMnist.load(FashionMnist.Split.TEST);
+    float[] stats = statistics(train);
+    SparkSession.Builder builder = SparkSession.builder().appName("harmonics-train")
+        .master(master).config("spark.executor.memory", executorMemory)
+        .config("spark.executor.extraJavaOptions", "-Dharmonics.threads=1");
+    String jars = System.getProperty("harmonics.spark.jars", "");
+    if (!jars.isBlank()) {
+      builder.config("spark.jars", jars);
+    }
+    try (SparkSession spark = builder.getOrCreate()) {
+      spark.sparkContext().setLogLevel("WARN");
+      Dataset<Row> rows = spark.createDataFrame(rows(train, stats), schema())
+          .repartition(partitions).cache();
+      rows.count();
+      SparkTrainOptions options = SparkTrainOptions.defaults("features", "label")
+          .withEpochs(epochs).withBatchSize(batch).withOptimizer(optimizer, lr).withSeed(seed)
+          .withMode(mode.equalsIgnoreCase("gradient-averaging")
+              ? SparkTrainOptions.Mode.GRADIENT_AVERAGING
+              : SparkTrainOptions.Mode.PARAMETER_AVERAGING, syncEvery)
+          .withCheckpointDir(checkpointDir);
+      long began = System.nanoTime();
+      DataParallelTrainer.Result result = resume
+          ? DataParallelTrainer.resume(rows, graph, options)
+          : DataParallelTrainer.fit(rows, graph, options);
+      double seconds = (System.nanoTime() - began) / 1e9;
+      for (DataParallelTrainer.EpochReport e : result.epochs()) {
+        out.printf(Locale.ROOT, "epoch %d: %d rounds, %d mini-batches, loss %.4f, %.1f s%n",
+            e.epoch(), e.rounds(), e.batches(), e.meanLoss(), e.seconds());
+      }
+      double accuracy = accuracy(result.model(), test, stats);
+      long samples = (long) train.size() * result.epochs().size();
+      out.printf(Locale.ROOT, "test accuracy %.4f, %.1f s, %.0f samples/s (%s, %d partitions)%n",
+          accuracy, seconds, samples / seconds, master, partitions);
+      if (json != null) {
+        writeJson(result, accuracy, seconds, samples);
+      }
+      out.flush();
+    }
+    return 0;
+  }
+
+  private Path modelFile() {
+    Path home = Path.of(System.getProperty("harmonics.home", "."));
+    return switch (model) {
+      case "mlp" -> home.resolve("examples/fashion_mlp.harp");
+      case "cnn" -> home.resolve("examples/fashion_cnn.harp");
+      default -> Path.of(model);
+    };
+  }
+
+  private static StructType schema() {
+    return new StructType()
+        .add("features", DataTypes.createArrayType(DataTypes.FloatType, false), false)
+        .add("label", DataTypes.IntegerType, false);
+  }
+
+  /** Mean and standard deviation of every training pixel, as in-process training uses. */
+  private static float[] statistics(SampleSet set) {
+    float[] row = new float[set.spec().featureSize()];
+    double sum = 0;
+    double squares = 0;
+    for (int i = 0; i < set.size(); i++) {
+      set.copyFeatures(i, row, 0);
+      for (float v : row) {
+        sum += v;
+        squares += (double) v * v;
+      }
+    }
+    double count = (double) set.size() * row.length;
+    double mean = sum / count;
+    return new float[] {(float) mean,
+        (float) Math.sqrt(Math.max(squares / count - mean * mean, 1e-12))};
+  }
+
+  private static float[] standardized(SampleSet set, int index, float[] stats) {
+    float[] row = new float[set.spec().featureSize()];
+    set.copyFeatures(index, row, 0);
+    for (int i = 0; i < row.length; i++) {
+      row[i] = (row[i] - stats[0]) / stats[1];
+    }
+    return row;
+  }
+
+  private static List<Row> rows(SampleSet set, float[] stats) {
+    List<Row> rows = new ArrayList<>(set.size());
+    for (int i = 0; i < set.size(); i++) {
+      rows.add(RowFactory.create(standardized(set, i, stats), set.label(i)));
+    }
+    return rows;
+  }
+
+  /** Test accuracy, computed on the driver in batches of 500. */
+  private static double accuracy(ModelSnapshot model, SampleSet test, float[] stats) {
+    int right = 0;
+    try (CycleRuntime runtime = model.open(KernelProviders.get())) {
+      HarmonicGraph graph = runtime.graph();
+      String input = graph.producers().getFirst().name();
+      String output = graph.lossTaps().getFirst().node();
+      int[] shape = graph.producers().getFirst().shape().dims();
+      int width = test.spec().featureSize();
+      for (int from = 0; from < test.size(); from += 500) {
+        int n = Math.min(500, test.size() - from);
+        float[] x = new float[n * width];
+        for (int i = 0; i < n; i++) {
+          System.arraycopy(standardized(test, from + i, stats), 0, x, i * width, width);
+        }
+        int[] dims = new int[shape.length + 1];
+        dims[0] = n;
+        System.arraycopy(shape, 0, dims, 1, shape.length);
+        try (Tensor in = Tensor.of(x, dims)) {
+          Map<String, Tensor> outputs = runtime.infer(Map.of(input, in));
+          float[] p = outputs.get(output).toFloatArray();
+          outputs.values().forEach(Tensor::close);
+          int classes = p.length / n;
+          for (int i = 0; i < n; i++) {
+            int best = 0;
+            for (int c = 1; c < classes; c++) {
+              best = p[i * classes + c] > p[i * classes + best] ? c : best;
+            }
+            right += best == test.label(from + i) ? 1 : 0;
+          }
+        }
+      }
+    }
+    return right / (double) test.size();
+  }
+
+  private void writeJson(DataParallelTrainer.Result result, double accuracy, double seconds,
+      long samples) throws IOException {
+    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectNode root = mapper.createObjectNode();
+    root.put("master", master);
+    root.put("model", model);
+    root.put("partitions", partitions);
+    root.put("mode", mode);
+    root.put("syncEvery", syncEvery);
+    root.put("testAccuracy", accuracy);
+    root.put("seconds", seconds);
+    root.put("samplesPerSecond", samples / seconds);
+    ArrayNode epochsNode = root.putArray("epochs");
+    for (DataParallelTrainer.EpochReport e : result.epochs()) {
+      epochsNode.addObject().put("epoch", e.epoch()).put("seconds", e.seconds())
+          .put("loss", e.meanLoss()).put("rounds", e.rounds());
+    }
+    if (json.toAbsolutePath().getParent() != null) {
+      Files.createDirectories(json.toAbsolutePath().getParent());
+    }
+    mapper.writeValue(json.toFile(), root);
+  }
+}
