@@ -1,0 +1,760 @@
+package dev.harmonics.runtime;
+
+import dev.harmonics.data.Batch;
+import dev.harmonics.data.Producer;
+import dev.harmonics.data.SampleSpec;
+import dev.harmonics.graph.Edge;
+import dev.harmonics.graph.HarmonicGraph;
+import dev.harmonics.graph.LayerNode;
+import dev.harmonics.graph.LossTap;
+import dev.harmonics.graph.Node;
+import dev.harmonics.graph.ProducerNode;
+import dev.harmonics.kernel.KernelProvider;
+import dev.harmonics.runtime.layer.Layer;
+import dev.harmonics.runtime.layer.Parameter;
+import dev.harmonics.runtime.layer.Pass;
+import dev.harmonics.runtime.layer.PrecisionAware;
+import dev.harmonics.runtime.layer.SeededRandom;
+import dev.harmonics.runtime.optim.Optimizer;
+import dev.harmonics.tensor.DType;
+import dev.harmonics.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Runs a {@link HarmonicGraph}: inference, training steps with reverse-mode backpropagation from
+ * the loss taps through every arrow and layer, whole training runs ({@link #fit}), evaluation and
+ * checkpoints.
+ *
+ * <p>The forward pass visits the nodes in the graph's topological order: a node's input is its
+ * arrow's function applied to the value of the node feeding it, and a layer node's value is its
+ * layer's output on that input. The backward pass visits them in reverse: each tap adds the
+ * gradient of its loss to the node it reads, each node passes the gradient of its value back
+ * through its layer and its arrow to the node feeding it, and a node feeding several others sums
+ * what comes back. Training minimises the sum of the taps' mean losses.
+ *
+ * <p>Everything random is a function of the seed and the counters: weights are drawn from the
+ * seed and the layer's name, dropout from the seed and the step. The same graph, seed, data order
+ * and kernels therefore give the same weights bit for bit, and a checkpoint resumes exactly.
+ *
+ * <p>Not thread-safe. Close it to free the off-heap buffers.
+ */
+public final class CycleRuntime implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(CycleRuntime.class.getName());
+
+  private final HarmonicGraph graph;
+  private final KernelProvider kernels;
+  private final long seed;
+  private final List<CompiledNode> nodes = new ArrayList<>();
+  private final Map<String, CompiledNode> byName = new LinkedHashMap<>();
+  private final List<TapRunner> taps = new ArrayList<>();
+  private final List<Parameter> parameters = new ArrayList<>();
+  private final Tensor[] gradients;
+  private final List<Binding> bindings = new ArrayList<>();
+  private PrecisionPolicy precision = PrecisionPolicy.auto();
+  private FitOptions options = FitOptions.defaults();
+  private Optimizer optimizer;
+  private double optimizerDecay;
+  private long step;
+  private int epoch;
+  private long batchInEpoch;
+  private int pendingMicroBatches;
+  private double pendingLoss;
+  private long plannedUpdates;
+
+  private CycleRuntime(HarmonicGraph graph, KernelProvider kernels, long seed) {
+    this.graph = graph;
+    this.kernels = kernels;
+    this.seed = seed;
+    LayerFactory factory = new LayerFactory(graph, kernels);
+    for (Node node : graph.nodes()) {
+      CompiledNode input = null;
+      Layer arrow = null;
+      Layer layer = null;
+      Edge edge = graph.input(node.name()).orElse(null);
+      if (edge != null) {
+        input = byName.get(edge.from());
+        arrow = factory.edge(edge, input.node.outputShape().dims());
+      }
+      if (node instanceof LayerNode l) {
+        layer = factory.layer(l);
+      }
+      CompiledNode compiled = new CompiledNode(node, input, arrow, layer);
+      nodes.add(compiled);
+      byName.put(node.name(), compiled);
+      for (Layer part : new Layer[] {arrow, layer}) {
+        if (part != null) {
+          part.initialise(SeededRandom.derive(seed, part.name()));
+          parameters.addAll(part.parameters());
+        }
+      }
+    }
+    for (LossTap tap : graph.lossTaps()) {
+      taps.add(new TapRunner(tap, byName.get(tap.node()), byName.get(tap.target()), kernels));
+    }
+    this.gradients = parameters.stream().map(Parameter::grad).toArray(Tensor[]::new);
+  }
+
+  /**
+   * Compiles {@code graph} (already checked by its builder or parser) for {@code kernels}, with
+   * every parameter initialised from {@code seed}.
+   */
+  public static CycleRuntime compile(HarmonicGraph graph, KernelProvider kernels, long seed) {
+    Objects.requireNonNull(graph, "graph");
+    Objects.requireNonNull(kernels, "kernels");
+    return new CycleRuntime(graph, kernels, seed);
+  }
+
+  /** The graph this runs. */
+  public HarmonicGraph graph() {
+    return graph;
+  }
+
+  /** The kernels it runs on. */
+  public KernelProvider kernels() {
+    return kernels;
+  }
+
+  /** The seed everything random derives from. */
+  public long seed() {
+    return seed;
+  }
+
+  /** Every trainable parameter, in graph order (arrow then layer, node by node). */
+  public List<Parameter> parameters() {
+    return List.copyOf(parameters);
+  }
+
+  /** Every runtime layer (arrows included), in graph order. */
+  public List<Layer> layers() {
+    List<Layer> all = new ArrayList<>();
+    for (CompiledNode c : nodes) {
+      if (c.arrow != null) {
+        all.add(c.arrow);
+      }
+      if (c.layer != null) {
+        all.add(c.layer);
+      }
+    }
+    return all;
+  }
+
+  /** The runtime layer of the layer node {@code name}. */
+  public Layer layer(String name) {
+    CompiledNode c = byName.get(name);
+    if (c == null || c.layer == null) {
+      throw new IllegalArgumentException("layer: '" + name + "' (expected: one of "
+          + graph.layers().stream().map(LayerNode::name).toList() + ")");
+    }
+    return c.layer;
+  }
+
+  /** Training steps (micro-batches) run so far. */
+  public long step() {
+    return step;
+  }
+
+  /** Epochs completed so far. */
+  public int epoch() {
+    return epoch;
+  }
+
+  /** Optimizer updates made so far. */
+  public long updates() {
+    return optimizer == null ? 0 : optimizer.steps();
+  }
+
+  /** The precision policy of evaluation passes. */
+  public PrecisionPolicy precision() {
+    return precision;
+  }
+
+  /**
+   * Sets the precision of evaluation passes ({@link #infer}, {@link #evaluate}); training passes
+   * stay float32.
+   */
+  public void setPrecision(PrecisionPolicy policy) {
+    Objects.requireNonNull(policy, "policy");
+    for (Layer l : layers()) {
+      if (l instanceof PrecisionAware p) {
+        p.setPrecisionBits(policy.bitsFor(l.name()));
+      }
+    }
+    precision = policy;
+  }
+
+  // ---------------------------------------------------------------- binding
+
+  /**
+   * Binds {@code producer} to the graph without reading from it: its features feed the only
+   * producer node that is not a loss target, and its labels (if it has them) the only class-index
+   * target.
+   *
+   * @throws IllegalArgumentException when the graph's producers are ambiguous or the shapes do not
+   *     match, naming both
+   */
+  public void bindProducer(Producer<Batch> producer) {
+    Binding binding = autoBinding(producer);
+    bindProducer(producer, binding.featuresNode(), binding.labelsNode());
+  }
+
+  private Binding autoBinding(Producer<Batch> producer) {
+    Objects.requireNonNull(producer, "producer");
+    List<String> inputs = graph.producers().stream().map(ProducerNode::name)
+        .filter(n -> taps.stream().noneMatch(t -> t.target().name().equals(n))).toList();
+    if (inputs.size() != 1) {
+      throw new IllegalArgumentException("graph '" + graph.name() + "' has input producers "
+          + inputs + " (expected: exactly one to bind automatically; name the node instead)");
+    }
+    String labels = null;
+    if (producer.spec().labeled()) {
+      List<String> targets = taps.stream().filter(TapRunner::classIndexTarget)
+          .map(t -> t.target().name()).distinct().toList();
+      if (targets.size() > 1) {
+        throw new IllegalArgumentException("graph '" + graph.name() + "' has class-index targets "
+            + targets + " (expected: one to bind labels automatically; name it instead)");
+      }
+      labels = targets.isEmpty() ? null : targets.getFirst();
+    }
+    return checkBinding(producer.spec(), producer, inputs.getFirst(), labels);
+  }
+
+  /** Binds {@code producer}'s features (only) to the producer node {@code node}. */
+  public void bindProducer(String node, Producer<Batch> producer) {
+    bindProducer(producer, node, null);
+  }
+
+  /**
+   * Binds {@code producer}: its features feed {@code featuresNode} and its labels, when
+   * {@code labelsNode} is not null, the target of a class-index loss tap. Shapes are checked from
+   * the producer's {@link Producer#spec() spec}, without reading a sample. A sample whose shape
+   * has the node's element count feeds a one-dimensional node flattened.
+   */
+  public void bindProducer(Producer<Batch> producer, String featuresNode, String labelsNode) {
+    Objects.requireNonNull(producer, "producer");
+    Binding binding = checkBinding(producer.spec(), producer, featuresNode, labelsNode);
+    bindings.removeIf(b -> b.featuresNode().equals(featuresNode)
+        || (labelsNode != null && labelsNode.equals(b.labelsNode())));
+    bindings.add(binding);
+  }
+
+  private Binding checkBinding(SampleSpec spec, Producer<Batch> producer, String featuresNode,
+      String labelsNode) {
+    ProducerNode node = producerNode(featuresNode);
+    int[] expected = node.shape().dims();
+    int[] got = spec.featureShape();
+    boolean flatten = false;
+    if (!Arrays.equals(expected, got)) {
+      flatten = expected.length == 1 && spec.featureSize() == expected[0];
+      if (!flatten) {
+        throw new IllegalArgumentException("producer with " + spec + " cannot feed node '"
+            + featuresNode + "' of shape " + node.shape() + " (expected: features "
+            + Arrays.toString(expected) + ", or the same number of elements for a flat node)");
+      }
+    }
+    if (labelsNode != null) {
+      producerNode(labelsNode);
+      TapRunner tap = taps.stream()
+          .filter(t -> t.classIndexTarget() && t.target().name().equals(labelsNode))
+          .findFirst().orElseThrow(() -> new IllegalArgumentException("node '" + labelsNode
+              + "' is not the target of a class-index loss tap (expected one of "
+              + taps.stream().filter(TapRunner::classIndexTarget).map(t -> t.target().name())
+                  .toList() + ")"));
+      int classes = tap.tapped().node.outputShape().last();
+      if (!spec.labeled()) {
+        throw new IllegalArgumentException("producer with " + spec + " has no labels for target '"
+            + labelsNode + "'");
+      }
+      if (spec.classes() != classes || tap.rowsPerSample() != 1) {
+        throw new IllegalArgumentException("producer labels in [0, " + spec.classes()
+            + ") cannot feed target '" + labelsNode + "' of " + tap.describe() + " (expected: "
+            + classes + " classes, one label per sample)");
+      }
+    }
+    return new Binding(producer, featuresNode, labelsNode, flatten);
+  }
+
+  private ProducerNode producerNode(String name) {
+    if (graph.node(name) instanceof ProducerNode p) {
+      return p;
+    }
+    throw new IllegalArgumentException("node '" + name + "' is a " + graph.node(name).kindName()
+        + " (expected: a producer of graph '" + graph.name() + "')");
+  }
+
+  // ---------------------------------------------------------------- inference
+
+  /**
+   * Runs an evaluation pass on {@code inputs} (producer node name to {@code [n, shape...]}) and
+   * returns every consumer's value as a new tensor the caller closes.
+   */
+  public Map<String, Tensor> infer(Map<String, Tensor> inputs) {
+    feed(inputs);
+    forward(Pass.evaluation());
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    for (CompiledNode c : nodes) {
+      if (c.isConsumer()) {
+        Tensor copy = Tensor.zeros(c.value.shape());
+        c.value.copyTo(copy);
+        out.put(c.name(), copy);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Evaluates the rest of {@code data}'s current epoch (all of it when fresh; a producer whose
+   * epoch was read to the end is reset first), fed like the bound training producer.
+   */
+  public Evaluation evaluate(Producer<Batch> data) {
+    Binding binding = evaluationBinding(data);
+    if (!data.hasNext()) {
+      data.reset();
+    }
+    long start = System.nanoTime();
+    double lossSum = 0;
+    long samples = 0;
+    long rows = 0;
+    long hits = 0;
+    TapRunner accuracyTap = taps.stream()
+        .filter(t -> t.tap().loss() == dev.harmonics.graph.Loss.CROSS_ENTROPY)
+        .findFirst().orElse(null);
+    while (data.hasNext()) {
+      try (Batch batch = data.next()) {
+        clearFeeds();
+        feedBatch(binding, batch);
+        forward(Pass.evaluation());
+        int n = batch.size();
+        double loss = 0;
+        for (TapRunner t : taps) {
+          loss += t.target().value != null || t.target().labels != null ? t.run(false) : 0;
+        }
+        lossSum += loss * n;
+        samples += n;
+        if (accuracyTap != null && (accuracyTap.target().labels != null
+            || accuracyTap.target().value != null)) {
+          hits += accuracyTap.correct();
+          rows += (long) n * accuracyTap.rowsPerSample();
+        }
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new Evaluation(samples == 0 ? Double.NaN : lossSum / samples,
+        rows == 0 ? Double.NaN : (double) hits / rows, samples, seconds);
+  }
+
+  private Binding evaluationBinding(Producer<Batch> data) {
+    Objects.requireNonNull(data, "data");
+    Binding training = bindings.isEmpty() ? null : bindings.getFirst();
+    if (training == null) {
+      return autoBinding(data);
+    }
+    String labels = data.spec().labeled() ? training.labelsNode() : null;
+    return checkBinding(data.spec(), data, training.featuresNode(), labels);
+  }
+
+  // ---------------------------------------------------------------- training
+
+  /** The options {@link #trainStep} uses; {@link #fit} sets them too. */
+  public void setTrainingOptions(FitOptions newOptions) {
+    this.options = Objects.requireNonNull(newOptions, "options");
+    if (optimizer != null && optimizer.config().equals(newOptions.optimizer())
+        && optimizerDecay == newOptions.weightDecay()) {
+      return;
+    }
+    if (optimizer != null) {
+      LOG.log(System.Logger.Level.INFO, "optimizer changed to " + newOptions.optimizer()
+          + "; its state starts from zero");
+      optimizer.close();
+    }
+    optimizer = new Optimizer(newOptions.optimizer(), newOptions.weightDecay(), parameters,
+        kernels);
+    optimizerDecay = newOptions.weightDecay();
+  }
+
+  /** The training options in force. */
+  public FitOptions trainingOptions() {
+    return options;
+  }
+
+  /**
+   * One training step on {@code inputs}: producer node name to {@code [n, shape...]} float32 (a
+   * class-index target may be given as int32 {@code [n]} labels). Runs forward, the loss taps and
+   * backward; updates the parameters once every {@link FitOptions#accumulation()} steps.
+   *
+   * @throws TrainingDivergedException when the loss or a gradient is NaN or infinite
+   */
+  public StepResult trainStep(Map<String, Tensor> inputs) {
+    feed(inputs);
+    return trainFed();
+  }
+
+  /** One training step on a batch, fed as the bound producer's batches are. */
+  public StepResult trainStep(Batch batch) {
+    if (bindings.isEmpty()) {
+      throw new IllegalStateException("no producer bound: call bindProducer first");
+    }
+    clearFeeds();
+    feedBatch(bindings.getFirst(), batch);
+    return trainFed();
+  }
+
+  private StepResult trainFed() {
+    if (optimizer == null) {
+      setTrainingOptions(options);
+    }
+    if (taps.isEmpty()) {
+      throw new IllegalStateException("graph '" + graph.name()
+          + "' has no loss tap (expected: at least one 'node <-(loss)- target' to train)");
+    }
+    boolean accumulate = pendingMicroBatches > 0;
+    for (CompiledNode c : nodes) {
+      c.clearGradient();
+    }
+    forward(Pass.training(seed, step));
+    double loss = 0;
+    for (TapRunner t : taps) {
+      loss += t.run(true);
+    }
+    if (!Double.isFinite(loss)) {
+      throw divergedForward(loss);
+    }
+    backward(accumulate);
+    step++;
+    pendingMicroBatches++;
+    pendingLoss += loss;
+    if (pendingMicroBatches < options.accumulation()) {
+      return new StepResult(loss, false, Double.NaN, Double.NaN);
+    }
+    return update(loss);
+  }
+
+  private StepResult update(double loss) {
+    int count = pendingMicroBatches;
+    double meanLoss = pendingLoss / count;
+    pendingMicroBatches = 0;
+    pendingLoss = 0;
+    if (count > 1) {
+      for (Tensor g : gradients) {
+        kernels.optimizers().scaleInPlace(g, 1f / count);
+      }
+    }
+    double norm = options.clipNorm() > 0
+        ? kernels.optimizers().clipGradNorm(options.clipNorm(), gradients)
+        : kernels.optimizers().l2Norm(gradients);
+    if (!Double.isFinite(norm)) {
+      throw divergedGradients(norm);
+    }
+    double lr = options.schedule().rate(options.learningRate(), optimizer.steps(), epoch,
+        plannedUpdates);
+    optimizer.step(lr);
+    return new StepResult(count > 1 ? meanLoss : loss, true, norm, lr);
+  }
+
+  private void forward(Pass pass) {
+    for (CompiledNode c : nodes) {
+      if (c.isProducer()) {
+        continue;
+      }
+      Tensor in = c.input.value;
+      if (in == null) {
+        throw new IllegalArgumentException("node '" + c.name() + "' needs producer '"
+            + c.input.name() + "', which was not fed");
+      }
+      Tensor a = c.arrow == null ? in : c.arrow.forward(in, pass);
+      c.value = c.layer == null ? a : c.layer.forward(a, pass);
+    }
+  }
+
+  private void backward(boolean accumulate) {
+    for (int i = nodes.size() - 1; i >= 0; i--) {
+      CompiledNode c = nodes.get(i);
+      Tensor g = c.gradient();
+      if (c.isProducer() || g == null) {
+        continue;
+      }
+      boolean arrowTrains = c.arrow != null && !c.arrow.parameters().isEmpty();
+      boolean intoInput = c.input.needsGradient;
+      if (c.layer != null) {
+        g = c.layer.backward(g, accumulate, intoInput || arrowTrains);
+      }
+      if (c.arrow != null && g != null) {
+        g = c.arrow.backward(g, accumulate, intoInput);
+      }
+      c.markBackward();
+      if (intoInput && g != null) {
+        c.input.addGradient(g, kernels);
+      }
+    }
+    if (!accumulate) {
+      for (CompiledNode c : nodes) {
+        if (!c.backwardRan()) {
+          zeroGradients(c.arrow);
+          zeroGradients(c.layer);
+        }
+      }
+    }
+  }
+
+  private static void zeroGradients(Layer l) {
+    if (l != null) {
+      l.parameters().forEach(p -> p.grad().fill(0f));
+    }
+  }
+
+  private TrainingDivergedException divergedForward(double loss) {
+    for (CompiledNode c : nodes) {
+      if (c.value == null) {
+        continue;
+      }
+      String bad = NonFinite.describe(c.value);
+      if (bad != null) {
+        String where = c.isProducer() ? "the data fed to producer '" + c.name() + "'"
+            : c.isConsumer() ? "the value reaching consumer '" + c.name() + "'"
+            : "the output of layer '" + c.name() + "' (forward)";
+        return new TrainingDivergedException(step, where, bad);
+      }
+    }
+    return new TrainingDivergedException(step, "the loss taps", "loss " + loss);
+  }
+
+  private TrainingDivergedException divergedGradients(double norm) {
+    for (Parameter p : parameters) {
+      String bad = NonFinite.describe(p.grad());
+      if (bad != null) {
+        String layer = p.name().substring(0, p.name().lastIndexOf('.'));
+        return new TrainingDivergedException(step - 1,
+            "the gradient of '" + p.name() + "' (layer '" + layer + "', backward)", bad);
+      }
+    }
+    return new TrainingDivergedException(step - 1, "the gradients", "global norm " + norm);
+  }
+
+  // ---------------------------------------------------------------- fit
+
+  /** {@link #fit(int, FitOptions)} with the training options in force. */
+  public FitReport fit(int epochs) {
+    return fit(epochs, options);
+  }
+
+  /**
+   * Trains for {@code epochs} more epochs on the bound producers. Each epoch reads every bound
+   * producer to its end (a producer is reset to the runtime's epoch first, so its seeded order
+   * matches the counters after a resume). After each epoch the validation data, if any, is
+   * evaluated and early stopping consulted.
+   *
+   * @throws TrainingDivergedException when the loss or a gradient becomes NaN or infinite
+   */
+  public FitReport fit(int epochs, FitOptions fitOptions) {
+    if (epochs < 0) {
+      throw new IllegalArgumentException("epochs: " + epochs + " (expected: >= 0)");
+    }
+    if (bindings.isEmpty()) {
+      throw new IllegalStateException("no producer bound: call bindProducer first");
+    }
+    setTrainingOptions(fitOptions);
+    return new FitLoop(this, fitOptions, epochs).run();
+  }
+
+  /**
+   * Positions every bound producer at the start of epoch {@link #epoch()}, then past the batches
+   * of it already trained on (after a resume from a checkpoint taken mid-epoch).
+   */
+  void positionProducers() {
+    for (Binding b : bindings) {
+      Producer<Batch> p = b.producer();
+      if (p.epoch() > epoch) {
+        throw new IllegalStateException("producer bound to '" + b.featuresNode()
+            + "' is at epoch " + p.epoch() + ", past the runtime's epoch " + epoch);
+      }
+      while (p.epoch() < epoch) {
+        p.reset();
+      }
+      for (long i = 0; i < batchInEpoch && p.hasNext(); i++) {
+        p.next().close();
+      }
+    }
+  }
+
+  /** Reads one batch from every binding and feeds it; false at the end of the epoch. */
+  boolean feedNextBatches(List<Batch> open) {
+    for (Binding b : bindings) {
+      if (!b.producer().hasNext()) {
+        return false;
+      }
+    }
+    clearFeeds();
+    for (Binding b : bindings) {
+      Batch batch = b.producer().next();
+      open.add(batch);
+      feedBatch(b, batch);
+    }
+    batchInEpoch++;
+    return true;
+  }
+
+  /** The first binding's batches per epoch, or -1. */
+  long batchesPerEpoch() {
+    return bindings.getFirst().producer().size();
+  }
+
+  void setPlannedUpdates(long updates) {
+    plannedUpdates = updates;
+  }
+
+  /** Applies a partly accumulated update at the end of an epoch; null when none is pending. */
+  StepResult flushAccumulated() {
+    return pendingMicroBatches > 0 ? update(pendingLoss / pendingMicroBatches) : null;
+  }
+
+  /** Moves the counters to the start of the next epoch. */
+  void advanceEpoch() {
+    epoch++;
+    batchInEpoch = 0;
+  }
+
+  StepResult trainFedBatch() {
+    return trainFed();
+  }
+
+  // ---------------------------------------------------------------- feeding
+
+  private void clearFeeds() {
+    for (CompiledNode c : nodes) {
+      if (c.isProducer()) {
+        c.value = null;
+        c.labels = null;
+      }
+    }
+  }
+
+  private void feedBatch(Binding binding, Batch batch) {
+    byName.get(binding.featuresNode()).value = binding.features(batch);
+    if (binding.labelsNode() != null) {
+      byName.get(binding.labelsNode()).labels = batch.labels();
+    }
+  }
+
+  private void feed(Map<String, Tensor> inputs) {
+    Objects.requireNonNull(inputs, "inputs");
+    clearFeeds();
+    int batch = -1;
+    for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
+      ProducerNode node = producerNode(e.getKey());
+      CompiledNode c = byName.get(node.name());
+      Tensor t = e.getValue();
+      int[] expected = node.shape().dims();
+      boolean labels = t.dtype() == DType.INT32 && t.rank() == 1
+          && taps.stream().anyMatch(x -> x.classIndexTarget() && x.target() == c);
+      if (labels) {
+        c.labels = t;
+      } else {
+        c.value = checkedInput(node, t, expected);
+      }
+      if (batch >= 0 && t.dim(0) != batch) {
+        throw new IllegalArgumentException("input '" + node.name() + "': " + t.describe()
+            + " (expected: the batch of " + batch + " the other inputs have)");
+      }
+      batch = t.dim(0);
+    }
+  }
+
+  private static Tensor checkedInput(ProducerNode node, Tensor t, int[] expected) {
+    int[] got = t.shape();
+    boolean exact = got.length == expected.length + 1
+        && Arrays.equals(Arrays.copyOfRange(got, 1, got.length), expected);
+    if (t.dtype() == DType.FLOAT32 && t.isContiguous() && got.length >= 1) {
+      if (exact) {
+        return t;
+      }
+      if (expected.length == 1 && got.length > 1 && t.size() / got[0] == expected[0]) {
+        return t.reshape(got[0], expected[0]);
+      }
+    }
+    throw new IllegalArgumentException("input '" + node.name() + "': " + t.describe()
+        + " (expected: contiguous float32[batch, " + joined(expected) + "])");
+  }
+
+  private static String joined(int[] dims) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < dims.length; i++) {
+      sb.append(i == 0 ? "" : ", ").append(dims[i]);
+    }
+    return sb.toString();
+  }
+
+  // ---------------------------------------------------------------- checkpoints
+
+  /** Saves everything needed to resume bit for bit; see {@code docs/runtime.md}. */
+  public void saveCheckpoint(Path file) throws IOException {
+    CheckpointBridge.save(this, file);
+  }
+
+  /**
+   * Loads a checkpoint saved from the same graph. A file that is corrupt, truncated, of another
+   * format version or from another graph is refused with an exception naming the problem, and
+   * this runtime is left exactly as it was.
+   */
+  public void loadCheckpoint(Path file) throws IOException {
+    CheckpointBridge.load(this, file);
+  }
+
+  // package-private access for checkpoints and the fit loop
+
+  List<CompiledNode> compiledNodes() {
+    return nodes;
+  }
+
+  Optimizer optimizer() {
+    return optimizer;
+  }
+
+  double optimizerDecay() {
+    return optimizerDecay;
+  }
+
+  int pendingMicroBatches() {
+    return pendingMicroBatches;
+  }
+
+  long batchInEpochCounter() {
+    return batchInEpoch;
+  }
+
+  void restoreCounters(long newStep, int newEpoch, long newBatchInEpoch) {
+    step = newStep;
+    epoch = newEpoch;
+    batchInEpoch = newBatchInEpoch;
+    pendingMicroBatches = 0;
+    pendingLoss = 0;
+  }
+
+  void installOptimizer(Optimizer restored, double decay) {
+    if (optimizer != null) {
+      optimizer.close();
+    }
+    optimizer = restored;
+    optimizerDecay = decay;
+    options = options.withOptimizer(restored.config()).withWeightDecay(decay);
+  }
+
+  void restorePrecision(PrecisionPolicy policy) {
+    setPrecision(policy);
+  }
+
+  @Override
+  public void close() {
+    nodes.forEach(CompiledNode::close);
+    taps.forEach(TapRunner::close);
+    if (optimizer != null) {
+      optimizer.close();
+    }
+  }
+}
