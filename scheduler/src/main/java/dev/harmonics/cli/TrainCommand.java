@@ -11,7 +11,7 @@ import dev.harmonics.data.SampleSet;
 import dev.harmonics.graph.GraphException;
 import dev.harmonics.graph.HarmonicGraph;
 import dev.harmonics.graph.harp.HarpParser;
-import dev.harmonics.kernel.KernelBackend;
+import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProvider;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.runtime.CycleRuntime;
@@ -298,7 +298,7 @@ public final class TrainCommand implements Callable<Integer> {
       return KernelProviders.get();
     }
     try {
-      return KernelProviders.of(KernelBackend.fromId(backend));
+      return KernelProviders.of(Backend.fromId(backend));
     } catch (IllegalArgumentException | UnsupportedOperationException e) {
       throw new UsageException("--backend " + backend + ": " + e.getMessage());
     }
