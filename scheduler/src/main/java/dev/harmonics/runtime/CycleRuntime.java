@@ -70,12 +70,12 @@ public final class CycleRuntime implements AutoCloseable {
   private double pendingLoss;
   private long plannedUpdates;
 
-  private CycleRuntime(HarmonicGraph graph, KernelProvider kernels, long seed,
-      Set<String> gradientInputs) {
+  private CycleRuntime(HarmonicGraph graph, HarmonicGraph initGraph, KernelProvider kernels,
+      long seed, Set<String> gradientInputs) {
     this.graph = graph;
     this.kernels = kernels;
     this.seed = seed;
-    LayerFactory factory = new LayerFactory(graph, kernels);
+    LayerFactory factory = new LayerFactory(initGraph, kernels);
     for (Node node : graph.nodes()) {
       CompiledNode input = null;
       Layer arrow = null;
@@ -112,20 +112,22 @@ public final class CycleRuntime implements AutoCloseable {
   public static CycleRuntime compile(HarmonicGraph graph, KernelProvider kernels, long seed) {
     Objects.requireNonNull(graph, "graph");
     Objects.requireNonNull(kernels, "kernels");
-    return new CycleRuntime(graph, kernels, seed, Set.of());
+    return new CycleRuntime(graph, graph, kernels, seed, Set.of());
   }
 
   /**
    * Compiles one partition of a larger graph: like {@link #compile(HarmonicGraph, KernelProvider,
    * long)}, and the producers named in {@code gradientInputs} (the partition's boundary inputs)
    * receive the gradient of the loss in {@link #backwardPartition}, to be sent to the partition
-   * that computed their values.
+   * that computed their values. Layers are initialised as in {@code whole}, the graph the
+   * partition was cut from, so every partition starts from the whole graph's weights.
    *
    * @throws IllegalArgumentException when a name in {@code gradientInputs} is not a producer
    */
-  public static CycleRuntime compilePartition(HarmonicGraph graph, KernelProvider kernels,
-      long seed, Set<String> gradientInputs) {
+  public static CycleRuntime compilePartition(HarmonicGraph graph, HarmonicGraph whole,
+      KernelProvider kernels, long seed, Set<String> gradientInputs) {
     Objects.requireNonNull(graph, "graph");
+    Objects.requireNonNull(whole, "whole");
     Objects.requireNonNull(kernels, "kernels");
     for (String name : gradientInputs) {
       if (graph.producers().stream().noneMatch(p -> p.name().equals(name))) {
@@ -133,7 +135,7 @@ public final class CycleRuntime implements AutoCloseable {
             + " graph '" + graph.name() + "' (expected one of " + graph.producers() + ")");
       }
     }
-    return new CycleRuntime(graph, kernels, seed, Set.copyOf(gradientInputs));
+    return new CycleRuntime(graph, whole, kernels, seed, Set.copyOf(gradientInputs));
   }
 
   /** The graph this runs. */
