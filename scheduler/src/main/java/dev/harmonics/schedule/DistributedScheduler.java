@@ -78,7 +78,7 @@ public final class DistributedScheduler implements AutoCloseable {
     }
     for (int k = 0; k < n; k++) {
       var p = graph.partition(k);
-      CycleRuntime runtime = CycleRuntime.compilePartition(p.graph(), kernels.get(k), seed,
+      CycleRuntime runtime = CycleRuntime.compilePartition(p.graph(), graph.whole(), kernels.get(k), seed,
           p.input() == null ? java.util.Set.of() : java.util.Set.of(p.input().producerNode()));
       runtime.setTrainingOptions(options.training());
       runtimes.add(runtime);

@@ -59,8 +59,8 @@ final class PartitionWorker {
    * @param secure whether tensors travel with chained proofs that the receiver checks
    * @param aborted true once another partition failed, so this one stops waiting
    */
-  PartitionWorker(Partition partition, int partitionCount, CycleRuntime runtime, TensorChannel upstream,
-      TensorChannel downstream, String upstreamName, String downstreamName, boolean secure,
+  PartitionWorker(Partition partition, int partitionCount, CycleRuntime runtime,
+      TensorChannel upstream, TensorChannel downstream, String upstreamName, String downstreamName, boolean secure,
       Duration receiveTimeout, BooleanSupplier aborted) {
     this.partition = partition;
     this.partitionCount = partitionCount;
@@ -120,6 +120,7 @@ final class PartitionWorker {
       for (int b = 0; b < m; b++) {
         if (forwarded != b) {
           runtime.forwardPartition(feed(data, inputs, b), b);
+          forwarded = b;
         }
         lossSum += backward(b);
         release(inputs, b);
