@@ -667,6 +667,16 @@ public final class CycleRuntime implements AutoCloseable {
     return update(pendingLoss / pendingMicroBatches);
   }
 
+  /**
+   * Forgets the window's accumulated gradients without updating, for a caller that ships them
+   * elsewhere (a parameter-server worker pushes its gradients and pulls new values instead of
+   * stepping its own optimizer). The next {@link #backwardPartition} starts a fresh window.
+   */
+  public void discardAccumulated() {
+    pendingMicroBatches = 0;
+    pendingLoss = 0;
+  }
+
   // ---------------------------------------------------------------- fit
 
   /** {@link #fit(int, FitOptions)} with the training options in force. */
