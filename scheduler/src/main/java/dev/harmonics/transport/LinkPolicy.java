@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Timing of a network link: how long to wait for an acknowledgement, how to retry, and when a silent
- * peer counts as dead.
+ * Timing of a network link: how long to wait for an acknowledgement, how to retry, and when a
+ * silent peer counts as dead.
  *
  * @param maxAttempts connection attempts per send before giving up (at least 1)
  * @param initialBackoff the pause after the first failed attempt; it doubles after each failure
@@ -18,7 +18,7 @@ import java.util.Objects;
 public record LinkPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff,
     Duration ackTimeout, Duration heartbeat, Duration deadAfter) {
 
-  /** Five attempts over about 1.5 s, 30 s per acknowledgement, a ping every 5 s, dead after 15 s. */
+  /** Five attempts over about 1.5 s, 30 s per acknowledgement, ping every 5 s, dead after 15 s. */
   public static final LinkPolicy DEFAULT = new LinkPolicy(5, Duration.ofMillis(100),
       Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(15));
 

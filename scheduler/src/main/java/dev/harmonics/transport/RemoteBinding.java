@@ -23,7 +23,7 @@ public record RemoteBinding(String name, String host, int port, Transport transp
   /** Default payload limit: 64 MiB holds a 16-million-element float32 tensor. */
   public static final int DEFAULT_MAX_MESSAGE_SIZE = 64 << 20;
 
-  /** Upper bound of {@code maxMessageSize}: a frame must fit one Netty buffer with room to spare. */
+  /** Upper bound of {@code maxMessageSize}: a frame must fit one Netty buffer, with room. */
   public static final int LARGEST_MAX_MESSAGE_SIZE = 1 << 30;
 
   public RemoteBinding {

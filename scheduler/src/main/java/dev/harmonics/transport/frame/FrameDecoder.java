@@ -126,6 +126,33 @@ public final class FrameDecoder {
 
   private TensorMessage readData(ByteBuf body, int flags, int dtypeCode, long seq)
       throws FrameException {
+    DataHead head = readHead(body, flags, dtypeCode, seq);
+    ByteBuf payload = body.slice(body.readerIndex(), body.readableBytes());
+    if (!head.compressed() && payload.readableBytes() != head.payloadBytes()) {
+      throw new FrameException("tensor '" + head.name() + "' carries " + payload.readableBytes()
+          + " payload bytes (expected: " + head.payloadBytes() + " for " + head.describe() + ")");
+    }
+    Tensor tensor = Tensor.allocate(head.dtype(), head.shape());
+    try {
+      ByteBuffer target = tensor.data().asByteBuffer();
+      if (head.compressed()) {
+        ZstdPayload.decompress(payload, target, head.name());
+      } else {
+        payload.getBytes(payload.readerIndex(), target);
+      }
+      WireOrder.toNative(tensor);
+      return new TensorMessage(head.name(), tensor, head.proof());
+    } catch (FrameException | RuntimeException e) {
+      tensor.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Reads and checks a DATA body's fields up to its payload, leaving {@code body}'s reader index at
+   * the payload. Every size is checked against the limits here.
+   */
+  DataHead readHead(ByteBuf body, int flags, int dtypeCode, long seq) throws FrameException {
     Fields fields = new Fields(body, seq);
     int nameLength = fields.unsignedShort("name length");
     if (nameLength < 1 || nameLength > TensorMessage.MAX_NAME_BYTES) {
@@ -165,26 +192,16 @@ public final class FrameDecoder {
       }
       proof = bytesOf(fields.take(proofLength, "proof of '" + name + "'"));
     }
-    ByteBuf payload = body.slice(body.readerIndex(), body.readableBytes());
-    boolean compressed = (flags & FrameFormat.FLAG_COMPRESSED) != 0;
-    if (!compressed && payload.readableBytes() != payloadBytes) {
-      throw new FrameException("tensor '" + name + "' carries " + payload.readableBytes()
-          + " payload bytes (expected: " + payloadBytes + " for " + dtype.name().toLowerCase()
-          + Arrays.toString(shape) + ")");
-    }
-    Tensor tensor = Tensor.allocate(dtype, shape);
-    try {
-      ByteBuffer target = tensor.data().asByteBuffer();
-      if (compressed) {
-        ZstdPayload.decompress(payload, target, name);
-      } else {
-        payload.getBytes(payload.readerIndex(), target);
-      }
-      WireOrder.toNative(tensor);
-      return new TensorMessage(name, tensor, proof);
-    } catch (FrameException | RuntimeException e) {
-      tensor.close();
-      throw e;
+    return new DataHead(name, dtype, shape, proof, (int) payloadBytes,
+        (flags & FrameFormat.FLAG_COMPRESSED) != 0);
+  }
+
+  /** A DATA frame's checked fields before its payload. */
+  record DataHead(String name, DType dtype, int[] shape, byte[] proof, int payloadBytes,
+      boolean compressed) {
+
+    String describe() {
+      return dtype.name().toLowerCase() + Arrays.toString(shape);
     }
   }
 

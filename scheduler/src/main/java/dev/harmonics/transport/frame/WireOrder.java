@@ -7,8 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Tensor bytes in wire order (little-endian). On a little-endian host an off-heap tensor's memory is
- * already in wire order and is used in place; otherwise the bytes are copied, swapping as needed.
+ * Tensor bytes in wire order (little-endian). On a little-endian host an off-heap tensor's memory
+ * is already in wire order and is used in place; otherwise the bytes are copied, swapping as
+ * needed.
  */
 final class WireOrder {
 

@@ -12,12 +12,12 @@ import dev.harmonics.transport.link.SharedSecret;
 import io.grpc.CallOptions;
 import io.grpc.ChannelCredentials;
 import io.grpc.ClientCall;
-import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.TlsChannelCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
@@ -52,8 +52,9 @@ public final class GrpcTensorClient extends NetworkChannel {
     Metadata headers = new Metadata();
     headers.put(TensorLinkService.TOKEN, SharedSecret.bytes(binding.token()));
     long heartbeat = policy.heartbeat().toMillis();
-    channel = Grpc.newChannelBuilderForAddress(binding.host(), binding.port(), credentials(binding))
+    channel = NettyChannelBuilder.forAddress(binding.host(), binding.port(), credentials(binding))
         .maxInboundMessageSize(TensorLinkService.maxInbound(binding.maxMessageSize()))
+        .initialFlowControlWindow(TensorLinkService.FLOW_CONTROL_WINDOW)
         .keepAliveTime(heartbeat, TimeUnit.MILLISECONDS)
         .keepAliveTimeout(policy.deadAfter().toMillis() - heartbeat, TimeUnit.MILLISECONDS)
         .keepAliveWithoutCalls(true)

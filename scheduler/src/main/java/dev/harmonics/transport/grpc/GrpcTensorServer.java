@@ -43,6 +43,7 @@ public final class GrpcTensorServer extends NetworkChannel implements ListeningC
     long heartbeat = policy.heartbeat().toMillis();
     server = NettyServerBuilder.forAddress(binding.resolve(), credentials(binding))
         .maxInboundMessageSize(TensorLinkService.maxInbound(binding.maxMessageSize()))
+        .initialFlowControlWindow(TensorLinkService.FLOW_CONTROL_WINDOW)
         .keepAliveTime(heartbeat, TimeUnit.MILLISECONDS)
         .keepAliveTimeout(policy.deadAfter().toMillis() - heartbeat, TimeUnit.MILLISECONDS)
         .permitKeepAliveTime(heartbeat, TimeUnit.MILLISECONDS)

@@ -11,8 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Where received tensors wait for {@link dev.harmonics.transport.TensorChannel#receive}: bounded, so a slow receiver holds
- * back its senders (a full inbox delays acknowledgements) instead of filling memory.
+ * Where received tensors wait for {@link dev.harmonics.transport.TensorChannel#receive}: bounded,
+ * so a slow receiver holds back its senders (a full inbox delays acknowledgements) instead of
+ * filling memory.
  *
  * <p>It also makes retries safe: a sender numbers its messages and resends a message whose
  * acknowledgement it missed, maybe over a new connection; the inbox remembers the last number it

@@ -68,6 +68,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     if (link != null) {
       link.abandon(reason);
     }
-    ctx.close();
+    if (ctx.channel().isOpen()) {
+      ctx.close();
+    }
   }
 }

@@ -29,6 +29,8 @@ final class NettyWriter implements FrameLink.Writer {
 
   @Override
   public void close() {
-    channel.close();
+    if (channel.isOpen()) {
+      channel.close();
+    }
   }
 }

@@ -5,9 +5,10 @@ import io.netty.util.concurrent.EventExecutorGroup;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Stops a TCP end in the order its threads depend on each other: close every connection first
- * (their close events go to the handler threads, whose reactions go back to the I/O threads), then
- * let the handler threads go quiet while the I/O threads still run, and stop the I/O threads last.
+ * Stops a TCP end in the order its threads depend on each other: close every connection, stop the
+ * I/O threads after a quiet period (a closed channel still deregisters later and tells its handler,
+ * which runs on the handler threads), and stop the handler threads last. Handlers only touch a
+ * channel that is still open, so nothing they do after the I/O threads stop needs them.
  */
 final class TcpShutdown {
 
@@ -18,8 +19,9 @@ final class TcpShutdown {
 
   static void stop(ChannelGroup channels, EventExecutorGroup io, EventExecutorGroup handlers) {
     channels.close().awaitUninterruptibly(TIMEOUT_MILLIS);
+    io.shutdownGracefully(QUIET_MILLIS, TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+        .syncUninterruptibly();
     handlers.shutdownGracefully(QUIET_MILLIS, TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
         .syncUninterruptibly();
-    io.shutdownGracefully(0, TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).syncUninterruptibly();
   }
 }

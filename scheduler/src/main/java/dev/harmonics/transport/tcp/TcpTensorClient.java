@@ -114,17 +114,19 @@ public final class TcpTensorClient extends NetworkChannel {
     } catch (TransportException e) {
       throw new LinkFailure(e.getMessage(), e);
     }
+    ClientConnectionHandler handler = new ClientConnectionHandler(this);
     ChannelFuture connected = new Bootstrap()
         .group(io)
         .channel(NioSocketChannel.class)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) policy.deadAfter().toMillis())
         .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.RCVBUF_ALLOCATOR, TcpPipeline.READS)
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
             TcpPipeline.build(ch.pipeline(),
                 tls == null ? null : tls.newHandler(ch.alloc(), binding.host(), binding.port()),
-                binding, policy, blocking, new ClientConnectionHandler(TcpTensorClient.this));
+                binding, policy, blocking, handler);
           }
         })
         .connect(address);
@@ -133,8 +135,6 @@ public final class TcpTensorClient extends NetworkChannel {
       throw new LinkFailure("cannot connect to " + address + ": "
           + TcpPipeline.reason(connected.cause()), connected.cause());
     }
-    ClientConnectionHandler handler = connected.channel().pipeline()
-        .get(ClientConnectionHandler.class);
     try {
       current = handler.handshake().get(policy.deadAfter().toMillis(), TimeUnit.MILLISECONDS);
       return current;

@@ -12,6 +12,7 @@ import dev.harmonics.transport.link.TensorInbox;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.group.ChannelGroup;
@@ -49,6 +50,8 @@ public final class TcpTensorServer extends NetworkChannel implements ListeningCh
       listener = new ServerBootstrap()
           .group(io)
           .channel(NioServerSocketChannel.class)
+          .childOption(ChannelOption.RCVBUF_ALLOCATOR, TcpPipeline.READS)
+          .childOption(ChannelOption.TCP_NODELAY, true)
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {

@@ -16,7 +16,8 @@ public final class RawFrames {
 
   /** The bytes the real encoder writes for {@code frame}. */
   public static byte[] encode(Frame frame, boolean compress) {
-    ByteBuf buf = new FrameEncoder(compress, Integer.MAX_VALUE).encode(frame, UnpooledByteBufAllocator.DEFAULT);
+    ByteBuf buf = new FrameEncoder(compress, Integer.MAX_VALUE)
+        .encode(frame, UnpooledByteBufAllocator.DEFAULT);
     try {
       return ByteBufUtil.getBytes(buf);
     } finally {

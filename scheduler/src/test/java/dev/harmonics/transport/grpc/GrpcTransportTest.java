@@ -147,7 +147,7 @@ class GrpcTransportTest {
     assertEquals(6, server.refusals().size(), server.refusals().toString());
   }
 
-  /** About 3 s on two shared cores: the TLS engine starts cold. */
+  /** The slowest test here (3 to 15 s on two shared cores): the TLS stack starts cold. */
   @Test
   void roundTripsOverTls(@TempDir Path dir) throws IOException {
     RemoteBinding tls = LOOPBACK.withTls(SelfSignedTls.create(dir)).withToken("t");
@@ -217,19 +217,20 @@ class GrpcTransportTest {
     assertTrue(last.contains(reason), "'" + last + "' names " + reason);
   }
 
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
+  private static final MethodDescriptor.Marshaller<byte[]> BYTES =
+      new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+          return new ByteArrayInputStream(value);
+        }
 
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
+        @Override
+        public byte[] parse(InputStream stream) {
+          try {
+            return stream.readAllBytes();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      };
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.harmonics.tensor.DType;
 import dev.harmonics.tensor.Tensor;
+import dev.harmonics.transport.LinkPolicy;
 import dev.harmonics.transport.RemoteBinding;
 import dev.harmonics.transport.SelfSignedTls;
 import dev.harmonics.transport.TensorMessage;
@@ -19,11 +20,14 @@ import dev.harmonics.transport.frame.Frame;
 import dev.harmonics.transport.frame.RawFrames;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -157,7 +161,7 @@ class TcpTransportTest {
     assertTrue(server.refusals().stream().allMatch(r -> r.contains("token does not match")));
   }
 
-  /** The slowest test here (about 5 s on two shared cores): the JDK's TLS engine starts cold. */
+  /** The slowest test here (2 to 9 s on two shared cores): the JDK TLS engine starts cold. */
   @Test
   void roundTripsOverTlsAndRefusesPlainText(@TempDir Path dir) throws IOException {
     RemoteBinding tls = LOOPBACK.withTls(SelfSignedTls.create(dir)).withToken("t");
@@ -168,7 +172,9 @@ class TcpTransportTest {
       server.send(new TensorMessage("back", t));
       assertSameMessage(new TensorMessage("back", t), client.receive(WAIT).orElseThrow());
     }
-    assertThrows(TransportException.class, () -> client(LOOPBACK.withToken("t")));
+    LinkPolicy once = FAST.withAttempts(1, Duration.ofMillis(1), Duration.ofMillis(1));
+    assertThrows(TransportException.class, () -> TcpTensorClient.connect(
+        LOOPBACK.withToken("t").withPort(server.port()), once));
   }
 
   @Test
@@ -204,13 +210,49 @@ class TcpTransportTest {
 
   @Test
   void dropsASilentPeer() throws IOException {
-    server = TcpTensorServer.listen(LOOPBACK, FAST);
+    server = TcpTensorServer.listen(
+        LOOPBACK, FAST.withLiveness(Duration.ofMillis(100), Duration.ofMillis(500)));
     try (Socket socket = new Socket("127.0.0.1", server.port())) {
       socket.getOutputStream().write(RawFrames.hello(null));
       socket.setSoTimeout((int) WAIT.toMillis());
       drainUntilClosed(socket.getInputStream());
     }
     assertTrue(server.refusals().getLast().contains("presumed dead"), server.refusals().toString());
+  }
+
+  /** A "server" that completes the handshake, then never answers: the client must give up. */
+  @Test
+  void detectsAServerThatHangsAndGivesUpNamingTheBinding() throws Exception {
+    try (ServerSocket hung = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      List<Socket> held = new CopyOnWriteArrayList<>();
+      Thread acceptor = Thread.ofVirtual().start(() -> {
+        try {
+          while (true) {
+            Socket s = hung.accept();
+            held.add(s);
+            s.getInputStream().readNBytes(RawFrames.hello(null).length);
+            s.getOutputStream().write(RawFrames.encode(Frame.welcome(1)));
+          }
+        } catch (IOException closed) {
+          // The test closed the listening socket.
+        }
+      });
+      RemoteBinding binding = LOOPBACK.withPort(hung.getLocalPort());
+      try (TcpTensorClient client = TcpTensorClient.connect(binding,
+              FAST.withLiveness(Duration.ofMillis(100), Duration.ofMillis(500)));
+          Tensor t = random(DType.FLOAT32, 14, 4)) {
+        TransportException e = assertThrows(TransportException.class,
+            () -> client.send(new TensorMessage("lost", t)));
+        assertTrue(e.getMessage().contains("binding 'boundary' (tcp 127.0.0.1:"), e.getMessage());
+        assertTrue(e.getMessage().contains("presumed dead"), e.getMessage());
+      } finally {
+        hung.close();
+        acceptor.join();
+        for (Socket s : held) {
+          s.close();
+        }
+      }
+    }
   }
 
   @Test
