@@ -2,13 +2,12 @@ package dev.harmonics.runtime;
 
 import dev.harmonics.data.Batch;
 import dev.harmonics.data.Producer;
-import dev.harmonics.data.SampleSpec;
 import dev.harmonics.graph.Edge;
 import dev.harmonics.graph.HarmonicGraph;
 import dev.harmonics.graph.LayerNode;
+import dev.harmonics.graph.Loss;
 import dev.harmonics.graph.LossTap;
 import dev.harmonics.graph.Node;
-import dev.harmonics.graph.ProducerNode;
 import dev.harmonics.kernel.KernelProvider;
 import dev.harmonics.runtime.layer.Layer;
 import dev.harmonics.runtime.layer.Parameter;
@@ -16,7 +15,6 @@ import dev.harmonics.runtime.layer.Pass;
 import dev.harmonics.runtime.layer.PrecisionAware;
 import dev.harmonics.runtime.layer.SeededRandom;
 import dev.harmonics.runtime.optim.Optimizer;
-import dev.harmonics.tensor.DType;
 import dev.harmonics.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -58,7 +56,7 @@ public final class CycleRuntime implements AutoCloseable {
   private final List<TapRunner> taps = new ArrayList<>();
   private final List<Parameter> parameters = new ArrayList<>();
   private final Tensor[] gradients;
-  private final List<Binding> bindings = new ArrayList<>();
+  private final Feeds feeds;
   private PrecisionPolicy precision = PrecisionPolicy.auto();
   private FitOptions options = FitOptions.defaults();
   private Optimizer optimizer;
@@ -103,6 +101,7 @@ public final class CycleRuntime implements AutoCloseable {
       taps.add(new TapRunner(tap, byName.get(tap.node()), byName.get(tap.target()), kernels));
     }
     this.gradients = parameters.stream().map(Parameter::grad).toArray(Tensor[]::new);
+    this.feeds = new Feeds(graph, nodes, byName, taps);
   }
 
   /**
@@ -216,8 +215,6 @@ public final class CycleRuntime implements AutoCloseable {
     precision = policy;
   }
 
-  // ---------------------------------------------------------------- binding
-
   /**
    * Binds {@code producer} to the graph without reading from it: its features feed the only
    * producer node that is not a loss target, and its labels (if it has them) the only class-index
@@ -227,30 +224,9 @@ public final class CycleRuntime implements AutoCloseable {
    *     match, naming both
    */
   public void bindProducer(Producer<Batch> producer) {
-    Binding binding = autoBinding(producer);
-    bindProducer(producer, binding.featuresNode(), binding.labelsNode());
+    feeds.bind(feeds.autoBinding(producer));
   }
 
-  private Binding autoBinding(Producer<Batch> producer) {
-    Objects.requireNonNull(producer, "producer");
-    List<String> inputs = graph.producers().stream().map(ProducerNode::name)
-        .filter(n -> taps.stream().noneMatch(t -> t.target().name().equals(n))).toList();
-    if (inputs.size() != 1) {
-      throw new IllegalArgumentException("graph '" + graph.name() + "' has input producers "
-          + inputs + " (expected: exactly one to bind automatically; name the node instead)");
-    }
-    String labels = null;
-    if (producer.spec().labeled()) {
-      List<String> targets = taps.stream().filter(TapRunner::classIndexTarget)
-          .map(t -> t.target().name()).distinct().toList();
-      if (targets.size() > 1) {
-        throw new IllegalArgumentException("graph '" + graph.name() + "' has class-index targets "
-            + targets + " (expected: one to bind labels automatically; name it instead)");
-      }
-      labels = targets.isEmpty() ? null : targets.getFirst();
-    }
-    return checkBinding(producer.spec(), producer, inputs.getFirst(), labels);
-  }
 
   /** Binds {@code producer}'s features (only) to the producer node {@code node}. */
   public void bindProducer(String node, Producer<Batch> producer) {
@@ -265,64 +241,17 @@ public final class CycleRuntime implements AutoCloseable {
    */
   public void bindProducer(Producer<Batch> producer, String featuresNode, String labelsNode) {
     Objects.requireNonNull(producer, "producer");
-    Binding binding = checkBinding(producer.spec(), producer, featuresNode, labelsNode);
-    bindings.removeIf(b -> b.featuresNode().equals(featuresNode)
-        || (labelsNode != null && labelsNode.equals(b.labelsNode())));
-    bindings.add(binding);
+    feeds.bind(feeds.checkBinding(producer.spec(), producer, featuresNode, labelsNode));
   }
 
-  private Binding checkBinding(SampleSpec spec, Producer<Batch> producer, String featuresNode,
-      String labelsNode) {
-    ProducerNode node = producerNode(featuresNode);
-    int[] expected = node.shape().dims();
-    int[] got = spec.featureShape();
-    boolean flatten = false;
-    if (!Arrays.equals(expected, got)) {
-      flatten = expected.length == 1 && spec.featureSize() == expected[0];
-      if (!flatten) {
-        throw new IllegalArgumentException("producer with " + spec + " cannot feed node '"
-            + featuresNode + "' of shape " + node.shape() + " (expected: features "
-            + Arrays.toString(expected) + ", or the same number of elements for a flat node)");
-      }
-    }
-    if (labelsNode != null) {
-      producerNode(labelsNode);
-      TapRunner tap = taps.stream()
-          .filter(t -> t.classIndexTarget() && t.target().name().equals(labelsNode))
-          .findFirst().orElseThrow(() -> new IllegalArgumentException("node '" + labelsNode
-              + "' is not the target of a class-index loss tap (expected one of "
-              + taps.stream().filter(TapRunner::classIndexTarget).map(t -> t.target().name())
-                  .toList() + ")"));
-      int classes = tap.tapped().node.outputShape().last();
-      if (!spec.labeled()) {
-        throw new IllegalArgumentException("producer with " + spec + " has no labels for target '"
-            + labelsNode + "'");
-      }
-      if (spec.classes() != classes || tap.rowsPerSample() != 1) {
-        throw new IllegalArgumentException("producer labels in [0, " + spec.classes()
-            + ") cannot feed target '" + labelsNode + "' of " + tap.describe() + " (expected: "
-            + classes + " classes, one label per sample)");
-      }
-    }
-    return new Binding(producer, featuresNode, labelsNode, flatten);
-  }
 
-  private ProducerNode producerNode(String name) {
-    if (graph.node(name) instanceof ProducerNode p) {
-      return p;
-    }
-    throw new IllegalArgumentException("node '" + name + "' is a " + graph.node(name).kindName()
-        + " (expected: a producer of graph '" + graph.name() + "')");
-  }
-
-  // ---------------------------------------------------------------- inference
 
   /**
    * Runs an evaluation pass on {@code inputs} (producer node name to {@code [n, shape...]}) and
    * returns every consumer's value as a new tensor the caller closes.
    */
   public Map<String, Tensor> infer(Map<String, Tensor> inputs) {
-    feed(inputs);
+    feeds.feed(inputs);
     forward(Pass.evaluation());
     Map<String, Tensor> out = new LinkedHashMap<>();
     for (CompiledNode c : nodes) {
@@ -340,7 +269,7 @@ public final class CycleRuntime implements AutoCloseable {
    * epoch was read to the end is reset first), fed like the bound training producer.
    */
   public Evaluation evaluate(Producer<Batch> data) {
-    Binding binding = evaluationBinding(data);
+    Binding binding = feeds.evaluationBinding(data);
     if (!data.hasNext()) {
       data.reset();
     }
@@ -350,12 +279,12 @@ public final class CycleRuntime implements AutoCloseable {
     long rows = 0;
     long hits = 0;
     TapRunner accuracyTap = taps.stream()
-        .filter(t -> t.tap().loss() == dev.harmonics.graph.Loss.CROSS_ENTROPY)
+        .filter(t -> t.tap().loss() == Loss.CROSS_ENTROPY)
         .findFirst().orElse(null);
     while (data.hasNext()) {
       try (Batch batch = data.next()) {
-        clearFeeds();
-        feedBatch(binding, batch);
+        feeds.clearFeeds();
+        feeds.feedBatch(binding, batch);
         forward(Pass.evaluation());
         int n = batch.size();
         double loss = 0;
@@ -376,17 +305,6 @@ public final class CycleRuntime implements AutoCloseable {
         rows == 0 ? Double.NaN : (double) hits / rows, samples, seconds);
   }
 
-  private Binding evaluationBinding(Producer<Batch> data) {
-    Objects.requireNonNull(data, "data");
-    Binding training = bindings.isEmpty() ? null : bindings.getFirst();
-    if (training == null) {
-      return autoBinding(data);
-    }
-    String labels = data.spec().labeled() ? training.labelsNode() : null;
-    return checkBinding(data.spec(), data, training.featuresNode(), labels);
-  }
-
-  // ---------------------------------------------------------------- training
 
   /** The options {@link #trainStep} uses; {@link #fit} sets them too. */
   public void setTrainingOptions(FitOptions newOptions) {
@@ -418,21 +336,22 @@ public final class CycleRuntime implements AutoCloseable {
    * @throws TrainingDivergedException when the loss or a gradient is NaN or infinite
    */
   public StepResult trainStep(Map<String, Tensor> inputs) {
-    feed(inputs);
+    feeds.feed(inputs);
     return trainFed();
   }
 
   /** One training step on a batch, fed as the bound producer's batches are. */
   public StepResult trainStep(Batch batch) {
-    if (bindings.isEmpty()) {
+    if (feeds.bindings().isEmpty()) {
       throw new IllegalStateException("no producer bound: call bindProducer first");
     }
-    clearFeeds();
-    feedBatch(bindings.getFirst(), batch);
+    feeds.clearFeeds();
+    feeds.feedBatch(feeds.bindings().getFirst(), batch);
     return trainFed();
   }
 
-  private StepResult trainFed() {
+  /** One training step on the values fed. */
+  StepResult trainFed() {
     if (optimizer == null) {
       setTrainingOptions(options);
     }
@@ -563,8 +482,6 @@ public final class CycleRuntime implements AutoCloseable {
     return new TrainingDivergedException(step - 1, "the gradients", "global norm " + norm);
   }
 
-  // ---------------------------------------------------------------- partitions
-
   /**
    * The forward half of a training step of one partition, for a pipeline scheduler: feeds
    * {@code inputs} (producer name to {@code [n, shape...]}, boundary inputs included) and runs a
@@ -579,7 +496,7 @@ public final class CycleRuntime implements AutoCloseable {
       throw new IllegalArgumentException("microBatch: " + microBatch + " (expected: >= "
           + pendingMicroBatches + ", the micro-batches already back-propagated)");
     }
-    feed(inputs);
+    feeds.feed(inputs);
     forward(Pass.training(seed, step - pendingMicroBatches + microBatch));
     Map<String, Tensor> out = new LinkedHashMap<>();
     for (CompiledNode c : nodes) {
@@ -677,8 +594,6 @@ public final class CycleRuntime implements AutoCloseable {
     pendingLoss = 0;
   }
 
-  // ---------------------------------------------------------------- fit
-
   /** {@link #fit(int, FitOptions)} with the training options in force. */
   public FitReport fit(int epochs) {
     return fit(epochs, options);
@@ -696,7 +611,7 @@ public final class CycleRuntime implements AutoCloseable {
     if (epochs < 0) {
       throw new IllegalArgumentException("epochs: " + epochs + " (expected: >= 0)");
     }
-    if (bindings.isEmpty()) {
+    if (feeds.bindings().isEmpty()) {
       throw new IllegalStateException("no producer bound: call bindProducer first");
     }
     setTrainingOptions(fitOptions);
@@ -708,7 +623,7 @@ public final class CycleRuntime implements AutoCloseable {
    * of it already trained on (after a resume from a checkpoint taken mid-epoch).
    */
   void positionProducers() {
-    for (Binding b : bindings) {
+    for (Binding b : feeds.bindings()) {
       Producer<Batch> p = b.producer();
       if (p.epoch() > epoch) {
         throw new IllegalStateException("producer bound to '" + b.featuresNode()
@@ -725,16 +640,16 @@ public final class CycleRuntime implements AutoCloseable {
 
   /** Reads one batch from every binding and feeds it; false at the end of the epoch. */
   boolean feedNextBatches(List<Batch> open) {
-    for (Binding b : bindings) {
+    for (Binding b : feeds.bindings()) {
       if (!b.producer().hasNext()) {
         return false;
       }
     }
-    clearFeeds();
-    for (Binding b : bindings) {
+    feeds.clearFeeds();
+    for (Binding b : feeds.bindings()) {
       Batch batch = b.producer().next();
       open.add(batch);
-      feedBatch(b, batch);
+      feeds.feedBatch(b, batch);
     }
     batchInEpoch++;
     return true;
@@ -742,7 +657,7 @@ public final class CycleRuntime implements AutoCloseable {
 
   /** The first binding's batches per epoch, or -1. */
   long batchesPerEpoch() {
-    return bindings.getFirst().producer().size();
+    return feeds.bindings().getFirst().producer().size();
   }
 
   void setPlannedUpdates(long updates) {
@@ -760,77 +675,10 @@ public final class CycleRuntime implements AutoCloseable {
     batchInEpoch = 0;
   }
 
-  StepResult trainFedBatch() {
-    return trainFed();
-  }
 
-  // ---------------------------------------------------------------- feeding
 
-  private void clearFeeds() {
-    for (CompiledNode c : nodes) {
-      if (c.isProducer()) {
-        c.value = null;
-        c.labels = null;
-      }
-    }
-  }
 
-  private void feedBatch(Binding binding, Batch batch) {
-    byName.get(binding.featuresNode()).value = binding.features(batch);
-    if (binding.labelsNode() != null) {
-      byName.get(binding.labelsNode()).labels = batch.labels();
-    }
-  }
 
-  private void feed(Map<String, Tensor> inputs) {
-    Objects.requireNonNull(inputs, "inputs");
-    clearFeeds();
-    int batch = -1;
-    for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
-      ProducerNode node = producerNode(e.getKey());
-      CompiledNode c = byName.get(node.name());
-      Tensor t = e.getValue();
-      int[] expected = node.shape().dims();
-      boolean labels = t.dtype() == DType.INT32 && t.rank() == 1
-          && taps.stream().anyMatch(x -> x.classIndexTarget() && x.target() == c);
-      if (labels) {
-        c.labels = t;
-      } else {
-        c.value = checkedInput(node, t, expected);
-      }
-      if (batch >= 0 && t.dim(0) != batch) {
-        throw new IllegalArgumentException("input '" + node.name() + "': " + t.describe()
-            + " (expected: the batch of " + batch + " the other inputs have)");
-      }
-      batch = t.dim(0);
-    }
-  }
-
-  private static Tensor checkedInput(ProducerNode node, Tensor t, int[] expected) {
-    int[] got = t.shape();
-    boolean exact = got.length == expected.length + 1
-        && Arrays.equals(Arrays.copyOfRange(got, 1, got.length), expected);
-    if (t.dtype() == DType.FLOAT32 && t.isContiguous() && got.length >= 1) {
-      if (exact) {
-        return t;
-      }
-      if (expected.length == 1 && got.length > 1 && t.size() / got[0] == expected[0]) {
-        return t.reshape(got[0], expected[0]);
-      }
-    }
-    throw new IllegalArgumentException("input '" + node.name() + "': " + t.describe()
-        + " (expected: contiguous float32[batch, " + joined(expected) + "])");
-  }
-
-  private static String joined(int[] dims) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < dims.length; i++) {
-      sb.append(i == 0 ? "" : ", ").append(dims[i]);
-    }
-    return sb.toString();
-  }
-
-  // ---------------------------------------------------------------- checkpoints
 
   /** Saves everything needed to resume bit for bit; see {@code docs/runtime.md}. */
   public void saveCheckpoint(Path file) throws IOException {
@@ -846,10 +694,38 @@ public final class CycleRuntime implements AutoCloseable {
     CheckpointBridge.load(this, file);
   }
 
-  // package-private access for checkpoints and the fit loop
+  // package-private access for checkpoints, the fit loop and gradient checks
 
-  List<CompiledNode> compiledNodes() {
-    return nodes;
+  /**
+   * The summed tap loss of a training-mode forward pass on {@code inputs} at the current step
+   * (so dropout draws the same mask each call); nothing is updated or counted.
+   */
+  double trainingLoss(Map<String, Tensor> inputs) {
+    feeds.feed(inputs);
+    forward(Pass.training(seed, step));
+    double loss = 0;
+    for (TapRunner t : taps) {
+      loss += t.run(false);
+    }
+    return loss;
+  }
+
+  /**
+   * {@link #trainingLoss} followed by the backward pass: every parameter's gradient is left in
+   * {@link Parameter#grad()}; nothing is updated or counted.
+   */
+  double lossAndGradients(Map<String, Tensor> inputs) {
+    feeds.feed(inputs);
+    for (CompiledNode c : nodes) {
+      c.clearGradient();
+    }
+    forward(Pass.training(seed, step));
+    double loss = 0;
+    for (TapRunner t : taps) {
+      loss += t.run(true);
+    }
+    backward(false);
+    return loss;
   }
 
   Optimizer optimizer() {
@@ -864,7 +740,7 @@ public final class CycleRuntime implements AutoCloseable {
     return pendingMicroBatches;
   }
 
-  long batchInEpochCounter() {
+  long batchInEpoch() {
     return batchInEpoch;
   }
 
@@ -883,10 +759,6 @@ public final class CycleRuntime implements AutoCloseable {
     optimizer = restored;
     optimizerDecay = decay;
     options = options.withOptimizer(restored.config()).withWeightDecay(decay);
-  }
-
-  void restorePrecision(PrecisionPolicy policy) {
-    setPrecision(policy);
   }
 
   @Override
