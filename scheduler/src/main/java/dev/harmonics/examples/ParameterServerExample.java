@@ -32,6 +32,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -296,11 +297,11 @@ public final class ParameterServerExample {
   }
 
   private static void expect(TensorMessage msg, String name, int[] shape) {
-    if (!msg.name().equals(name) || !java.util.Arrays.equals(msg.tensor().shape(), shape)) {
+    if (!msg.name().equals(name) || !Arrays.equals(msg.tensor().shape(), shape)) {
       msg.tensor().close();
       throw new IllegalStateException("received '" + msg.name() + "' "
           + msg.tensor().describe() + " (expected: '" + name + "' of shape "
-          + java.util.Arrays.toString(shape) + ")");
+          + Arrays.toString(shape) + ")");
     }
   }
 

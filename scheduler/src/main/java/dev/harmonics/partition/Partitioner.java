@@ -12,6 +12,7 @@ import dev.harmonics.graph.ProducerNode;
 import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProviders;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,7 +47,7 @@ public final class Partitioner {
       throw new IllegalArgumentException("n: " + n + " (expected: >= 1)");
     }
     double[] shares = new double[n];
-    java.util.Arrays.fill(shares, 1.0);
+    Arrays.fill(shares, 1.0);
     return bySplitPoints(graph, splitPoints(graph, shares, null));
   }
 
@@ -117,7 +118,7 @@ public final class Partitioner {
         String who = placements == null ? "" : " (" + placements.get(empty).backend().id()
             + ", weight " + placements.get(empty).weight() + ")";
         throw new IllegalArgumentException("partition " + empty + who + " gets no layer: "
-            + layers + " layers split in proportion " + java.util.Arrays.toString(shares)
+            + layers + " layers split in proportion " + Arrays.toString(shares)
             + " (expected: shares that leave every partition at least one layer)");
       }
       previous = points[k];

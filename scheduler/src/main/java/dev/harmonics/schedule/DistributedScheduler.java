@@ -5,6 +5,7 @@ import dev.harmonics.data.Producer;
 import dev.harmonics.graph.HarmonicGraph;
 import dev.harmonics.kernel.KernelProvider;
 import dev.harmonics.partition.Boundary;
+import dev.harmonics.partition.Partition;
 import dev.harmonics.partition.PartitionedGraph;
 import dev.harmonics.partition.Partitioner;
 import dev.harmonics.runtime.CycleRuntime;
@@ -17,6 +18,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -77,9 +79,9 @@ public final class DistributedScheduler implements AutoCloseable {
       links.add(down[b.from()]);
     }
     for (int k = 0; k < n; k++) {
-      var p = graph.partition(k);
-      CycleRuntime runtime = CycleRuntime.compilePartition(p.graph(), graph.whole(), kernels.get(k), seed,
-          p.input() == null ? java.util.Set.of() : java.util.Set.of(p.input().producerNode()));
+      Partition p = graph.partition(k);
+      CycleRuntime runtime = CycleRuntime.compilePartition(p.graph(), graph.whole(),
+          kernels.get(k), seed, p.input() == null ? Set.of() : Set.of(p.input().producerNode()));
       runtime.setTrainingOptions(options.training());
       runtimes.add(runtime);
       String upName = p.input() == null ? null

@@ -60,8 +60,8 @@ final class PartitionWorker {
    * @param aborted true once another partition failed, so this one stops waiting
    */
   PartitionWorker(Partition partition, int partitionCount, CycleRuntime runtime,
-      TensorChannel upstream, TensorChannel downstream, String upstreamName, String downstreamName, boolean secure,
-      Duration receiveTimeout, BooleanSupplier aborted) {
+      TensorChannel upstream, TensorChannel downstream, String upstreamName,
+      String downstreamName, boolean secure, Duration receiveTimeout, BooleanSupplier aborted) {
     this.partition = partition;
     this.partitionCount = partitionCount;
     this.runtime = runtime;
