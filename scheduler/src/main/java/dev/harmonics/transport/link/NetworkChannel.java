@@ -37,7 +37,7 @@ public abstract class NetworkChannel implements TensorChannel {
   protected NetworkChannel(RemoteBinding binding, LinkPolicy policy, int inboxCapacity) {
     this.binding = binding;
     this.policy = policy;
-    this.inbox = new TensorInbox(inboxCapacity);
+    this.inbox = new TensorInbox(inboxCapacity, TensorInbox.DEFAULT_MAX_BYTES);
   }
 
   /**

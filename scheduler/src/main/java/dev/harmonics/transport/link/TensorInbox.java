@@ -3,17 +3,18 @@ package dev.harmonics.transport.link;
 import dev.harmonics.transport.TensorMessage;
 import dev.harmonics.transport.TransportException;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Where received tensors wait for {@link dev.harmonics.transport.TensorChannel#receive}: bounded,
- * so a slow receiver holds back its senders (a full inbox delays acknowledgements) instead of
- * filling memory.
+ * Where received tensors wait for {@link dev.harmonics.transport.TensorChannel#receive}: bounded in
+ * messages and in bytes, so a slow receiver holds back its senders (a full inbox delays
+ * acknowledgements) instead of filling memory. An empty inbox always takes one message, however
+ * large, so a tensor up to {@code maxMessageSize} can always get through.
  *
  * <p>It also makes retries safe: a sender numbers its messages and resends a message whose
  * acknowledgement it missed, maybe over a new connection; the inbox remembers the last number it
@@ -21,15 +22,28 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TensorInbox {
 
-  private final BlockingQueue<TensorMessage> queue;
-  private final Map<Long, Long> lastDelivered = new ConcurrentHashMap<>();
-  private final Map<Long, Object> senderLocks = new ConcurrentHashMap<>();
+  /** Default byte bound: room for a pipeline's worth of activations, far from a heap's worth. */
+  public static final long DEFAULT_MAX_BYTES = 256L << 20;
 
-  public TensorInbox(int capacity) {
-    if (capacity < 1) {
-      throw new IllegalArgumentException("inbox capacity: " + capacity + " (expected: >= 1)");
+  private final int capacity;
+  private final long maxBytes;
+  private final ArrayDeque<TensorMessage> queue = new ArrayDeque<>();
+  private final Map<Long, Long> lastDelivered = new HashMap<>();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private long bytes;
+
+  /**
+   * @param capacity messages held at most (at least 1)
+   * @param maxBytes payload bytes held at most, unless the inbox is empty (at least 1)
+   */
+  public TensorInbox(int capacity, long maxBytes) {
+    if (capacity < 1 || maxBytes < 1) {
+      throw new IllegalArgumentException("inbox capacity " + capacity + " and maxBytes "
+          + maxBytes + " (expected: both >= 1)");
     }
-    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.capacity = capacity;
+    this.maxBytes = maxBytes;
   }
 
   /**
@@ -39,21 +53,47 @@ public final class TensorInbox {
    */
   public boolean deliver(long senderId, long sequence, TensorMessage message)
       throws InterruptedException {
-    synchronized (senderLocks.computeIfAbsent(senderId, id -> new Object())) {
-      Long last = lastDelivered.get(senderId);
-      if (last != null && sequence <= last) {
-        return false;
+    long size = message.payloadBytes();
+    lock.lockInterruptibly();
+    try {
+      while (true) {
+        Long last = lastDelivered.get(senderId);
+        if (last != null && sequence <= last) {
+          return false;
+        }
+        if (queue.isEmpty() || (queue.size() < capacity && bytes + size <= maxBytes)) {
+          queue.addLast(message);
+          bytes += size;
+          lastDelivered.put(senderId, sequence);
+          changed.signalAll();
+          return true;
+        }
+        changed.await();
       }
-      queue.put(message);
-      lastDelivered.put(senderId, sequence);
-      return true;
+    } finally {
+      lock.unlock();
     }
   }
 
   /** The next message, waiting up to {@code timeout}; empty when none came. */
   public Optional<TensorMessage> take(Duration timeout) {
+    long left = timeout.toNanos();
     try {
-      return Optional.ofNullable(queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
+      lock.lockInterruptibly();
+      try {
+        while (queue.isEmpty()) {
+          if (left <= 0) {
+            return Optional.empty();
+          }
+          left = changed.awaitNanos(left);
+        }
+        TensorMessage message = queue.removeFirst();
+        bytes -= message.payloadBytes();
+        changed.signalAll();
+        return Optional.of(message);
+      } finally {
+        lock.unlock();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TransportException("interrupted while waiting for a tensor", e);
@@ -62,6 +102,11 @@ public final class TensorInbox {
 
   /** How many messages wait. */
   public int size() {
-    return queue.size();
+    lock.lock();
+    try {
+      return queue.size();
+    } finally {
+      lock.unlock();
+    }
   }
 }
