@@ -1,6 +1,7 @@
 package dev.harmonics.cli;
 
 import dev.harmonics.ffi.openblas.OpenBlas;
+import dev.harmonics.ffi.opencl.OpenCl;
 import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProviders;
 import java.util.Arrays;
@@ -29,6 +30,7 @@ final class Backends {
    * {@code () -> BackendReport.probe("name", Binding::availability)}.
    */
   static List<Supplier<BackendReport>> nativeLibraries() {
-    return List.of(() -> BackendReport.probe("openblas", OpenBlas::availability));
+    return List.of(() -> BackendReport.probe("openblas", OpenBlas::availability),
+        () -> BackendReport.probe("opencl", OpenCl::availability));
   }
 }
