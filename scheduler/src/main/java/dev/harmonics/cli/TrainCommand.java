@@ -62,15 +62,18 @@ public final class TrainCommand implements Callable<Integer> {
           + " file.")
   String model;
 
-  @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--epochs", defaultValue = "5",
+      description = "Epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 
   @Option(names = "--batch", defaultValue = "64",
       description = "Batch size (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--backend", defaultValue = "auto",
-      description = "Kernel backend: auto, simd or reference (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--backend", defaultValue = "simd",
+      description = "Kernel backend: simd (the default: the fastest for training on a CPU),"
+          + " reference, auto (what this JVM chooses by default), or another id that"
+          + " harmonics info lists.")
   String backend;
 
   @Option(names = "--lr", defaultValue = "0.001",
@@ -111,6 +114,11 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Resume from this checkpoint (same graph) before training.")
   Path resume;
 
+  @Option(names = "--progress", defaultValue = "auto", paramLabel = "bar|lines|auto",
+      description = "A progress bar, plain lines, or auto: a bar in a terminal, lines elsewhere"
+          + " (default: ${DEFAULT-VALUE}).")
+  String progress;
+
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
   Path json;
 
@@ -125,6 +133,8 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Spec
   CommandSpec spec;
+
+  private double loadAtStart;
 
   @Override
   public Integer call() {
@@ -148,7 +158,14 @@ public final class TrainCommand implements Callable<Integer> {
     }
   }
 
+  /** The system load average, or -1 where the platform has none: the machine's busyness. */
+  private static double loadAverage() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        .getSystemLoadAverage();
+  }
+
   private int train(PrintWriter out) throws IOException {
+    loadAtStart = loadAverage();
     if (!dataset.equalsIgnoreCase("fashion-mnist")) {
       throw new UsageException("--dataset " + dataset + " (expected: fashion-mnist)");
     }
@@ -156,6 +173,7 @@ public final class TrainCommand implements Callable<Integer> {
       throw new UsageException("--epochs " + epochs + " --batch " + batch
           + " (expected: epochs >= 0, batch >= 1)");
     }
+    boolean showBar = bar();
     Path graphFile = modelFile();
     HarmonicGraph graph = HarpParser.parse(graphFile);
     KernelProvider kernels = kernels();
@@ -187,7 +205,7 @@ public final class TrainCommand implements Callable<Integer> {
       List<Double> accuracies = new ArrayList<>();
       double[] timeToTarget = {Double.NaN};
       double[] trainingSeconds = {0};
-      ProgressPrinter printer = new ProgressPrinter(out, runtime.epoch(), epochs);
+      ProgressPrinter printer = new ProgressPrinter(out, runtime.epoch(), epochs, showBar);
       FitListener listener = new FitListener() {
         @Override
         public void onUpdate(StepProgress p) {
@@ -240,8 +258,10 @@ public final class TrainCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "test accuracy %.4f (test loss %.4f, %d samples, precision %s)%n",
         last.accuracy(), last.loss(), last.samples(), precisionBits == 32 ? "float32"
             : precisionBits + " bits");
-    out.printf(Locale.ROOT, "training time %.1fs (%.1fs with evaluation), %,.0f samples/s%n",
-        trainingSeconds, report.seconds(), report.samples() / trainingSeconds);
+    out.printf(Locale.ROOT, "training time %.1fs (%.1fs with evaluation), %,.0f samples/s"
+        + " (load average %.1f at start, %.1f at end, %d cores)%n", trainingSeconds,
+        report.seconds(), report.samples() / trainingSeconds, loadAtStart, loadAverage(),
+        Runtime.getRuntime().availableProcessors());
     if (target > 0) {
       out.println(Double.isNaN(toTarget)
           ? String.format(Locale.ROOT, "test accuracy %.2f not reached", target)
@@ -255,6 +275,9 @@ public final class TrainCommand implements Callable<Integer> {
       FitReport report, Evaluation last, List<Double> accuracies, double toTarget,
       double trainingSeconds) throws IOException {
     Map<String, Object> root = new LinkedHashMap<>();
+    root.put("finishedAt", java.time.Instant.now().toString());
+    root.put("loadAverageAtStart", loadAtStart);
+    root.put("loadAverageAtEnd", loadAverage());
     root.put("graph", graph.name());
     root.put("model", graphFile.toString());
     root.put("parameters", graph.parameterCount());
@@ -285,6 +308,16 @@ public final class TrainCommand implements Callable<Integer> {
         .writeValue(Files.newBufferedWriter(json), root);
   }
 
+  private boolean bar() {
+    return switch (progress) {
+      case "bar" -> true;
+      case "lines" -> false;
+      case "auto" -> ProgressPrinter.interactive();
+      default -> throw new UsageException("--progress " + progress
+          + " (expected: bar, lines or auto)");
+    };
+  }
+
   private Path modelFile() {
     String example = switch (model) {
       case "mlp" -> "fashion_mlp.harp";
@@ -304,11 +337,9 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   private KernelProvider kernels() {
-    if (backend.equalsIgnoreCase("auto")) {
-      return KernelProviders.get();
-    }
     try {
-      return KernelProviders.of(Backend.fromId(backend));
+      return backend.equalsIgnoreCase("auto") ? KernelProviders.get()
+          : KernelProviders.of(Backend.fromId(backend));
     } catch (IllegalArgumentException | UnsupportedOperationException e) {
       throw new UsageException("--backend " + backend + ": " + e.getMessage());
     }
