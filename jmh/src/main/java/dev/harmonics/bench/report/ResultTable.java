@@ -19,13 +19,15 @@ import java.util.stream.Collectors;
  *
  * <p>Rows of one benchmark whose parameters differ only in {@code backend} are compared: every row
  * that is not itself the baseline gets its ratio to the {@code reference} row and to the {@code
- * openblas} row, when those exist ({@code simd/openblas 0.93x} means simd runs at 93% of OpenBLAS).
+ * openblas} and {@code im2col+openblas} (convolution) rows, when those exist ({@code
+ * simd/openblas 0.93x} means simd runs at 93% of OpenBLAS).
  */
 public final class ResultTable {
 
   private static final String BACKEND = "backend";
   /** Backends other rows are compared with, in the order the comparisons are printed. */
-  private static final List<String> BASELINES = List.of("reference", "openblas");
+  private static final List<String> BASELINES =
+      List.of("reference", "openblas", "im2col+openblas");
   private static final String PACKAGE_PREFIX = "dev.harmonics.bench.";
   private static final String THREADS = "threads";
   private static final String COPY_BENCHMARK = PACKAGE_PREFIX + "memory.CopyBenchmark.copy";
