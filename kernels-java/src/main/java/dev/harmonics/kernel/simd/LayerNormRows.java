@@ -8,8 +8,8 @@ import java.lang.foreign.ValueLayout;
 /**
  * Layer norm forward over a range of rows of contiguous tensors: mean (as deviations from the
  * row's first value), two-pass variance, then the normalised row. One object per call holds what
- * every row needs, so the kernel hands the pool no capturing lambda and, on the small-input path,
- * runs it directly.
+ * every row needs when the rows are split over the pool; a small input runs {@link #rows} on the
+ * caller and allocates nothing.
  */
 final class LayerNormRows implements KernelPool.RangeBody {
 
@@ -46,6 +46,16 @@ final class LayerNormRows implements KernelPool.RangeBody {
 
   @Override
   public void run(int from, int to) {
+    rows(x, xo, gamma, go, beta, bo, eps, y, yo, saveMean, saveRstd, width, from, to);
+  }
+
+  /**
+   * Rows [from, to): what {@link #run} does, callable without an instance so that a small input
+   * run on the caller allocates nothing.
+   */
+  static void rows(MemorySegment x, long xo, MemorySegment gamma, long go, MemorySegment beta,
+      long bo, float eps, MemorySegment y, long yo, Tensor saveMean, Tensor saveRstd, int width,
+      int from, int to) {
     for (int r = from; r < to; r++) {
       long xr = xo + 4L * r * width;
       float pivot = x.get(F, xr);

@@ -6,8 +6,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * RMS norm forward over a range of rows of contiguous tensors. Like {@link LayerNormRows}, one
- * object per call instead of a capturing lambda, run directly on the small-input path.
+ * RMS norm forward over a range of rows of contiguous tensors. Like {@link LayerNormRows}: an
+ * object for the pool, {@link #rows} directly on the small-input path.
  */
 final class RmsNormRows implements KernelPool.RangeBody {
 
@@ -37,6 +37,12 @@ final class RmsNormRows implements KernelPool.RangeBody {
 
   @Override
   public void run(int from, int to) {
+    rows(x, xo, gamma, go, eps, y, yo, saveRrms, width, from, to);
+  }
+
+  /** Rows [from, to) without an instance: the allocation-free small-input path. */
+  static void rows(MemorySegment x, long xo, MemorySegment gamma, long go, float eps,
+      MemorySegment y, long yo, Tensor saveRrms, int width, int from, int to) {
     for (int r = from; r < to; r++) {
       long xr = xo + 4L * r * width;
       float meanSquare = NormRows.sumSquares(x, xr, width) / width;

@@ -247,12 +247,14 @@ final class SimdNorm extends NormKernels {
   @Override
   protected void doLayerNormForward(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor y,
       Tensor saveMean, Tensor saveRstd, int rows, int width) {
-    LayerNormRows body = new LayerNormRows(x, gamma, beta, eps, y, saveMean, saveRstd, width);
     int grain = Math.max(1, GRAIN / width);
     if (KernelPool.shared().runsInline(rows, grain)) {
-      body.run(0, rows);
+      LayerNormRows.rows(x.storage(), x.byteOffset(), gamma.storage(), gamma.byteOffset(),
+          beta.storage(), beta.byteOffset(), eps, y.storage(), y.byteOffset(), saveMean, saveRstd,
+          width, 0, rows);
     } else {
-      KernelPool.shared().parallelFor(rows, grain, body);
+      KernelPool.shared().parallelFor(rows, grain,
+          new LayerNormRows(x, gamma, beta, eps, y, saveMean, saveRstd, width));
     }
   }
 
@@ -283,12 +285,13 @@ final class SimdNorm extends NormKernels {
   @Override
   protected void doRmsNormForward(Tensor x, Tensor gamma, float eps, Tensor y, Tensor saveRrms,
       int rows, int width) {
-    RmsNormRows body = new RmsNormRows(x, gamma, eps, y, saveRrms, width);
     int grain = Math.max(1, GRAIN / width);
     if (KernelPool.shared().runsInline(rows, grain)) {
-      body.run(0, rows);
+      RmsNormRows.rows(x.storage(), x.byteOffset(), gamma.storage(), gamma.byteOffset(), eps,
+          y.storage(), y.byteOffset(), saveRrms, width, 0, rows);
     } else {
-      KernelPool.shared().parallelFor(rows, grain, body);
+      KernelPool.shared().parallelFor(rows, grain,
+          new RmsNormRows(x, gamma, eps, y, saveRrms, width));
     }
   }
 
