@@ -3,7 +3,6 @@ package dev.harmonics.kernel.simd;
 import dev.harmonics.concurrent.KernelPool;
 import dev.harmonics.kernel.Conv2dParams;
 import dev.harmonics.kernel.ConvKernels;
-import dev.harmonics.kernel.GemmKernels;
 import dev.harmonics.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -27,51 +26,9 @@ final class SimdConv extends ConvKernels {
   private static final ByteOrder ORDER = ByteOrder.nativeOrder();
   private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
 
-  /** For 1x1 convolutions, which are plain matrix products; see {@link #pointwiseForward}. */
-  private final GemmKernels gemm = new SimdGemm();
-
   @Override
   protected void forward(Tensor x, Tensor w, Tensor bias, Conv2dParams p, Tensor y) {
-    if (isPointwise(w, p)) {
-      pointwiseForward(x, w, bias, y);
-      return;
-    }
     ConvForward.run(ConvGeometry.of(x, w, y, p), x.data(), w.data(), data(bias), y.data());
-  }
-
-  /** A 1x1 kernel with stride 1, no padding and one group: each output pixel is W · its input. */
-  private static boolean isPointwise(Tensor w, Conv2dParams p) {
-    return w.dim(2) == 1 && w.dim(3) == 1 && p.strideH() == 1 && p.strideW() == 1
-        && p.padH() == 0 && p.padW() == 0 && p.groups() == 1;
-  }
-
-  /**
-   * {@code y[n] = W[O, C] · x[n][C, H*W] + bias}, one GEMM per image. The implicit-im2col path
-   * gains nothing here (there is no window to gather) but still copies the input into its band
-   * images; the GEMM's packing and register tiling ran the ResNet 1x1 layer (64 to 256 channels on
-   * 56x56, one thread) at about twice the implicit path's rate. The bias is written first and
-   * the product added with {@code beta = 1}.
-   */
-  private void pointwiseForward(Tensor x, Tensor w, Tensor bias, Tensor y) {
-    int images = x.dim(0);
-    int channels = x.dim(1);
-    int outputs = y.dim(1);
-    int plane = x.dim(2) * x.dim(3);
-    Tensor weights = w.reshape(outputs, channels);
-    Tensor inputs = x.reshape(images, channels, plane);
-    Tensor results = y.reshape(images, outputs, plane);
-    for (int n = 0; n < images; n++) {
-      Tensor out = results.slice(0, n, n + 1).reshape(outputs, plane);
-      if (bias != null) {
-        MemorySegment ys = out.storage();
-        for (int o = 0; o < outputs; o++) {
-          ElementwiseRows.fill(ys, out.byteOffset() + 4L * o * plane,
-              bias.storage().get(FLOAT, bias.byteOffset() + 4L * o), plane);
-        }
-      }
-      gemm.gemm(false, false, 1f, weights, inputs.slice(0, n, n + 1).reshape(channels, plane),
-          bias == null ? 0f : 1f, out);
-    }
   }
 
   @Override
