@@ -61,7 +61,7 @@ public final class KernelPool {
     if (count <= 0) {
       return;
     }
-    int chunks = Math.min(parallelism, Math.max(1, count / Math.max(1, grain)));
+    int chunks = chunks(count, grain);
     if (chunks == 1 || workers == null || ForkJoinTask.inForkJoinPool()) {
       body.run(0, count);
       return;
@@ -76,6 +76,20 @@ public final class KernelPool {
     for (ForkJoinTask<?> task : forked) {
       task.join();
     }
+  }
+
+  /**
+   * Whether {@link #parallelFor} would run a loop of {@code count} iterations with this {@code
+   * grain} on the caller alone. Small-input paths test it to call their body directly, which spares
+   * them the capturing lambda (an allocation per call) that {@code parallelFor} needs.
+   */
+  public boolean runsInline(int count, int grain) {
+    return count <= 0 || chunks(count, grain) == 1 || workers == null
+        || ForkJoinTask.inForkJoinPool();
+  }
+
+  private int chunks(int count, int grain) {
+    return Math.min(parallelism, Math.max(1, count / Math.max(1, grain)));
   }
 
   private static int defaultParallelism() {

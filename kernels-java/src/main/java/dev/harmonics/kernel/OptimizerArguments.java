@@ -69,14 +69,40 @@ final class OptimizerArguments {
    * Every update writes its tensors in place while reading the others, so two of them sharing
    * memory would silently corrupt both (and give different answers per backend).
    */
-  static void requireDisjoint(String[] names, Tensor[] tensors) {
-    for (int i = 0; i < tensors.length; i++) {
-      for (int j = i + 1; j < tensors.length && tensors[i] != null; j++) {
-        if (tensors[j] != null && tensors[i].overlaps(tensors[j])) {
+  static void requireDisjoint(String[] names, Tensor t0, Tensor t1, Tensor t2) {
+    requireDisjoint(names, t0, t1, t2, null, null);
+  }
+
+  static void requireDisjoint(String[] names, Tensor t0, Tensor t1, Tensor t2, Tensor t3) {
+    requireDisjoint(names, t0, t1, t2, t3, null);
+  }
+
+  /**
+   * Fails when two of the non-null tensors share memory, naming the first such pair in argument
+   * order. The tensors are separate parameters rather than an array so that a passing check
+   * allocates nothing; {@code names} is a constant of the caller.
+   */
+  static void requireDisjoint(
+      String[] names, Tensor t0, Tensor t1, Tensor t2, Tensor t3, Tensor t4) {
+    for (int i = 0; i < names.length; i++) {
+      Tensor a = pick(i, t0, t1, t2, t3, t4);
+      for (int j = i + 1; j < names.length && a != null; j++) {
+        Tensor b = pick(j, t0, t1, t2, t3, t4);
+        if (b != null && a.overlaps(b)) {
           throw new IllegalArgumentException(names[i] + " and " + names[j]
               + " share memory (expected: separate tensors, since the update writes in place)");
         }
       }
     }
+  }
+
+  private static Tensor pick(int i, Tensor t0, Tensor t1, Tensor t2, Tensor t3, Tensor t4) {
+    return switch (i) {
+      case 0 -> t0;
+      case 1 -> t1;
+      case 2 -> t2;
+      case 3 -> t3;
+      default -> t4;
+    };
   }
 }

@@ -46,6 +46,14 @@ import dev.harmonics.tensor.Tensor;
  */
 public abstract class OptimizerKernels {
 
+  // Argument names for the overlap checks, in parameter order: constants, so a check allocates
+  // nothing per call.
+  private static final String[] SGD_TENSORS = {"param", "grad", "momentumBuffer"};
+  private static final String[] ADAM_TENSORS = {"param", "grad", "m", "v", "vMax"};
+  private static final String[] RMSPROP_TENSORS =
+      {"param", "grad", "squareAvg", "momentumBuffer", "gradAvg"};
+  private static final String[] LAMB_TENSORS = {"param", "grad", "m", "v"};
+
   /** PyTorch's guard against dividing by a zero norm in {@code clip_grad_norm_}. */
   static final double CLIP_EPSILON = 1e-6;
 
@@ -66,8 +74,7 @@ public abstract class OptimizerKernels {
     requireFloat("param", param);
     requireLikeParam("grad", grad, param);
     requireState("momentumBuffer", momentumBuffer, param, "config.momentum()", config.momentum());
-    requireDisjoint(new String[] {"param", "grad", "momentumBuffer"},
-        new Tensor[] {param, grad, momentumBuffer});
+    requireDisjoint(SGD_TENSORS, param, grad, momentumBuffer);
     sgdUpdate(config, step, param, grad, momentumBuffer);
   }
 
@@ -101,8 +108,7 @@ public abstract class OptimizerKernels {
     requireLikeParam("m", m, param);
     requireLikeParam("v", v, param);
     requireState("vMax", vMax, param, "config.amsgrad()", config.amsgrad());
-    requireDisjoint(new String[] {"param", "grad", "m", "v", "vMax"},
-        new Tensor[] {param, grad, m, v, vMax});
+    requireDisjoint(ADAM_TENSORS, param, grad, m, v, vMax);
     adamUpdate(config, step, param, grad, m, v, vMax);
   }
 
@@ -125,8 +131,7 @@ public abstract class OptimizerKernels {
     requireLikeParam("squareAvg", squareAvg, param);
     requireState("momentumBuffer", momentumBuffer, param, "config.momentum()", config.momentum());
     requireState("gradAvg", gradAvg, param, "config.centered()", config.centered());
-    requireDisjoint(new String[] {"param", "grad", "squareAvg", "momentumBuffer", "gradAvg"},
-        new Tensor[] {param, grad, squareAvg, momentumBuffer, gradAvg});
+    requireDisjoint(RMSPROP_TENSORS, param, grad, squareAvg, momentumBuffer, gradAvg);
     rmspropUpdate(config, param, grad, squareAvg, momentumBuffer, gradAvg);
   }
 
@@ -153,7 +158,7 @@ public abstract class OptimizerKernels {
     requireLikeParam("grad", grad, param);
     requireLikeParam("m", m, param);
     requireLikeParam("v", v, param);
-    requireDisjoint(new String[] {"param", "grad", "m", "v"}, new Tensor[] {param, grad, m, v});
+    requireDisjoint(LAMB_TENSORS, param, grad, m, v);
     lambUpdate(config, step, param, grad, m, v);
   }
 

@@ -151,16 +151,15 @@ public abstract class ReductionKernels {
     Objects.requireNonNull(axes, "axes");
     boolean[] reduced;
     try {
-      reduced = axesMask(full.shape(), axes);
+      reduced = axesMask(full.rank(), axes);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "axes " + Arrays.toString(axes) + " for " + fullName + ": " + full.describe() + ": "
               + e.getMessage(), e);
     }
-    int[] keep = reducedShape(full.shape(), true, axes);
-    int[] drop = reducedShape(full.shape(), false, axes);
-    int[] got = part.shape();
-    if (!Arrays.equals(got, keep) && !Arrays.equals(got, drop)) {
+    if (!isReduction(full, reduced, part, true) && !isReduction(full, reduced, part, false)) {
+      int[] keep = reducedShape(full.shape(), true, axes);
+      int[] drop = reducedShape(full.shape(), false, axes);
       throw new IllegalArgumentException(partName + ": " + part.describe() + " (expected: "
           + Arrays.toString(keep) + " or " + Arrays.toString(drop) + ", " + fullName + ": "
           + full.describe() + " reduced over axes " + Arrays.toString(axes) + ")");
@@ -169,13 +168,37 @@ public abstract class ReductionKernels {
     return reduced;
   }
 
+  /**
+   * Whether {@code part} has the shape of {@code full} reduced by the mask, with reduced axes kept
+   * as 1 or dropped. Compares dimension by dimension so that a passing check allocates nothing.
+   */
+  private static boolean isReduction(Tensor full, boolean[] reduced, Tensor part,
+      boolean keepDims) {
+    int p = 0;
+    for (int d = 0; d < reduced.length; d++) {
+      if (reduced[d] && !keepDims) {
+        continue;
+      }
+      int expected = reduced[d] ? 1 : full.dim(d);
+      if (p >= part.rank() || part.dim(p) != expected) {
+        return false;
+      }
+      p++;
+    }
+    return p == part.rank();
+  }
+
   private static boolean[] axesMask(int[] shape, int[] axes) {
-    boolean[] reduced = new boolean[shape.length];
+    return axesMask(shape.length, axes);
+  }
+
+  private static boolean[] axesMask(int rank, int[] axes) {
+    boolean[] reduced = new boolean[rank];
     for (int axis : axes) {
-      int d = axis < 0 ? axis + shape.length : axis;
-      if (d < 0 || d >= shape.length) {
+      int d = axis < 0 ? axis + rank : axis;
+      if (d < 0 || d >= rank) {
         throw new IllegalArgumentException("axis " + axis + " is out of range (expected: -"
-            + shape.length + " <= axis < " + shape.length + ")");
+            + rank + " <= axis < " + rank + ")");
       }
       if (reduced[d]) {
         throw new IllegalArgumentException("axis " + axis + " is repeated");

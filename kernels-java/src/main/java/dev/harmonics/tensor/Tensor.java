@@ -57,6 +57,25 @@ public final class Tensor implements AutoCloseable {
     }
   }
 
+  /**
+   * An off-heap tensor like {@link #allocate(DType, int...)} but <b>not zero-filled</b>: its
+   * elements hold whatever the memory held before. Only for a caller that overwrites every byte
+   * before anything reads one (a tensor received from the network, for one); it saves a full pass
+   * over the memory. Anything else should use {@link #allocate(DType, int...)}.
+   */
+  public static Tensor allocateUninitialized(DType dtype, int... shape) {
+    Objects.requireNonNull(dtype, "dtype");
+    int[] dims = checkShape(shape);
+    Arena arena = Arena.ofShared();
+    try {
+      MemorySegment segment = UninitializedMemory.allocate(arena, byteSize(dtype, dims), 64);
+      return new Tensor(dtype, dims, rowMajorStrides(dims), 0, segment, arena);
+    } catch (RuntimeException | Error e) {
+      arena.close();
+      throw e;
+    }
+  }
+
   /** A zero-filled off-heap tensor whose memory lives as long as {@code arena}. */
   public static Tensor allocate(Arena arena, DType dtype, int... shape) {
     Objects.requireNonNull(arena, "arena");

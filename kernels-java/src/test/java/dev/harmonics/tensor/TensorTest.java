@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.ValueLayout;
 import org.junit.jupiter.api.Test;
 
 class TensorTest {
@@ -126,5 +127,34 @@ class TensorTest {
     assertFalse(t.isNative());
     t.set(9f, 1, 0);
     assertEquals(9f, values[2]);
+  }
+
+  @Test
+  void uninitializedAllocationHoldsWhatIsWrittenAndIsFreedOnClose() {
+    Tensor t = Tensor.allocateUninitialized(DType.INT32, 3, 1000);
+    assertTrue(t.isNative());
+    assertArrayEquals(new int[] {3, 1000}, t.shape());
+    assertEquals(3000L * 4, t.data().byteSize());
+    assertEquals(0, t.data().address() % 64, "storage is 64-byte aligned for vector loads");
+    for (int i = 0; i < 3000; i++) {
+      t.data().setAtIndex(ValueLayout.JAVA_INT, i, i * 7);
+    }
+    for (int i = 0; i < 3000; i++) {
+      assertEquals(i * 7, t.data().getAtIndex(ValueLayout.JAVA_INT, i));
+    }
+    t.close();
+    assertThrows(IllegalStateException.class, () -> t.data().get(
+        ValueLayout.JAVA_BYTE, 0), "freed memory is never read");
+  }
+
+  @Test
+  void uninitializedAllocationChecksShapesAndAllowsEmptyTensors() {
+    assertThrows(IllegalArgumentException.class, () -> Tensor.allocateUninitialized(
+        DType.FLOAT32, 2, -1));
+    try (Tensor empty = Tensor.allocateUninitialized(DType.FLOAT32, 0, 5);
+        Tensor scalar = Tensor.allocateUninitialized(DType.INT8)) {
+      assertEquals(0, empty.data().byteSize());
+      assertEquals(1, scalar.data().byteSize());
+    }
   }
 }

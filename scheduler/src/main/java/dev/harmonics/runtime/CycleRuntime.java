@@ -19,10 +19,12 @@ import dev.harmonics.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Runs a {@link HarmonicGraph}: inference, training steps with reverse-mode backpropagation from
@@ -66,11 +68,12 @@ public final class CycleRuntime implements AutoCloseable {
   private double pendingLoss;
   private long plannedUpdates;
 
-  private CycleRuntime(HarmonicGraph graph, KernelProvider kernels, long seed) {
+  private CycleRuntime(HarmonicGraph graph, HarmonicGraph initGraph, KernelProvider kernels,
+      long seed, Set<String> gradientInputs) {
     this.graph = graph;
     this.kernels = kernels;
     this.seed = seed;
-    LayerFactory factory = new LayerFactory(graph, kernels);
+    LayerFactory factory = new LayerFactory(initGraph, kernels);
     for (Node node : graph.nodes()) {
       CompiledNode input = null;
       Layer arrow = null;
@@ -83,7 +86,8 @@ public final class CycleRuntime implements AutoCloseable {
       if (node instanceof LayerNode l) {
         layer = factory.layer(l);
       }
-      CompiledNode compiled = new CompiledNode(node, input, arrow, layer);
+      CompiledNode compiled = new CompiledNode(node, input, arrow, layer,
+          gradientInputs.contains(node.name()));
       nodes.add(compiled);
       byName.put(node.name(), compiled);
       for (Layer part : new Layer[] {arrow, layer}) {
@@ -107,7 +111,30 @@ public final class CycleRuntime implements AutoCloseable {
   public static CycleRuntime compile(HarmonicGraph graph, KernelProvider kernels, long seed) {
     Objects.requireNonNull(graph, "graph");
     Objects.requireNonNull(kernels, "kernels");
-    return new CycleRuntime(graph, kernels, seed);
+    return new CycleRuntime(graph, graph, kernels, seed, Set.of());
+  }
+
+  /**
+   * Compiles one partition of a larger graph: like {@link #compile(HarmonicGraph, KernelProvider,
+   * long)}, and the producers named in {@code gradientInputs} (the partition's boundary inputs)
+   * receive the gradient of the loss in {@link #backwardPartition}, to be sent to the partition
+   * that computed their values. Layers are initialised as in {@code whole}, the graph the
+   * partition was cut from, so every partition starts from the whole graph's weights.
+   *
+   * @throws IllegalArgumentException when a name in {@code gradientInputs} is not a producer
+   */
+  public static CycleRuntime compilePartition(HarmonicGraph graph, HarmonicGraph whole,
+      KernelProvider kernels, long seed, Set<String> gradientInputs) {
+    Objects.requireNonNull(graph, "graph");
+    Objects.requireNonNull(whole, "whole");
+    Objects.requireNonNull(kernels, "kernels");
+    for (String name : gradientInputs) {
+      if (graph.producers().stream().noneMatch(p -> p.name().equals(name))) {
+        throw new IllegalArgumentException("gradient input '" + name + "' is not a producer of"
+            + " graph '" + graph.name() + "' (expected one of " + graph.producers() + ")");
+      }
+    }
+    return new CycleRuntime(graph, whole, kernels, seed, Set.copyOf(gradientInputs));
   }
 
   /** The graph this runs. */
@@ -453,6 +480,118 @@ public final class CycleRuntime implements AutoCloseable {
       }
     }
     return new TrainingDivergedException(step - 1, "the gradients", "global norm " + norm);
+  }
+
+  /**
+   * The forward half of a training step of one partition, for a pipeline scheduler: feeds
+   * {@code inputs} (producer name to {@code [n, shape...]}, boundary inputs included) and runs a
+   * training pass as micro-batch {@code microBatch} of the current accumulation window, so the
+   * pass (dropout) is the one {@link #trainStep} would use for that micro-batch.
+   *
+   * @return every consumer's value (boundary outputs included), owned by the runtime and valid
+   *     until the next forward pass: copy what must outlive it
+   */
+  public Map<String, Tensor> forwardPartition(Map<String, Tensor> inputs, int microBatch) {
+    if (microBatch < pendingMicroBatches) {
+      throw new IllegalArgumentException("microBatch: " + microBatch + " (expected: >= "
+          + pendingMicroBatches + ", the micro-batches already back-propagated)");
+    }
+    feeds.feed(inputs);
+    forward(Pass.training(seed, step - pendingMicroBatches + microBatch));
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    for (CompiledNode c : nodes) {
+      if (c.isConsumer()) {
+        out.put(c.name(), c.value);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The backward half of a partition's training step, right after {@link #forwardPartition} of
+   * the same micro-batch: runs the loss taps (if the partition has any), adds
+   * {@code outputGradients} (consumer name to the gradient of the loss with respect to its value,
+   * from the partition after this one) and back-propagates, accumulating parameter gradients
+   * over the window. Nothing is updated: {@link #applyAccumulated} does that once per window.
+   *
+   * @return the loss of this micro-batch summed over this partition's taps (0 without taps)
+   */
+  public double backwardPartition(Map<String, Tensor> outputGradients) {
+    if (optimizer == null) {
+      setTrainingOptions(options);
+    }
+    for (CompiledNode c : nodes) {
+      c.clearGradient();
+    }
+    double loss = 0;
+    for (TapRunner t : taps) {
+      loss += t.run(true);
+    }
+    if (!Double.isFinite(loss)) {
+      throw divergedForward(loss);
+    }
+    for (Map.Entry<String, Tensor> e : outputGradients.entrySet()) {
+      CompiledNode c = byName.get(e.getKey());
+      if (c == null || !c.isConsumer()) {
+        throw new IllegalArgumentException("output gradient '" + e.getKey()
+            + "': not a consumer of graph '" + graph.name() + "'");
+      }
+      Tensor g = e.getValue();
+      if (c.value == null || !Arrays.equals(g.shape(), c.value.shape())) {
+        throw new IllegalArgumentException("output gradient '" + e.getKey() + "': "
+            + g.describe() + " (expected: the shape of its value, "
+            + (c.value == null ? "not computed" : c.value.describe()) + ")");
+      }
+      c.addGradient(g, kernels);
+    }
+    backward(pendingMicroBatches > 0);
+    step++;
+    pendingMicroBatches++;
+    pendingLoss += loss;
+    return loss;
+  }
+
+  /**
+   * The gradient of the loss with respect to boundary input {@code producer} after the last
+   * {@link #backwardPartition}, owned by the runtime and valid until the next backward pass.
+   *
+   * @throws IllegalArgumentException when {@code producer} was not named a gradient input
+   */
+  public Tensor inputGradient(String producer) {
+    CompiledNode c = byName.get(producer);
+    if (c == null || !c.isProducer() || !c.needsGradient) {
+      throw new IllegalArgumentException("'" + producer + "' is not a gradient input of graph '"
+          + graph.name() + "'");
+    }
+    Tensor g = c.gradient();
+    if (g == null) {
+      throw new IllegalStateException("no gradient reached '" + producer + "' (call"
+          + " backwardPartition first)");
+    }
+    return g;
+  }
+
+  /**
+   * Applies the window's accumulated gradients (averaged over its micro-batches) with the
+   * optimizer, as {@link #trainStep} does at the end of a window.
+   *
+   * @throws IllegalStateException when no micro-batch was back-propagated since the last update
+   */
+  public StepResult applyAccumulated() {
+    if (pendingMicroBatches == 0) {
+      throw new IllegalStateException("no micro-batch back-propagated since the last update");
+    }
+    return update(pendingLoss / pendingMicroBatches);
+  }
+
+  /**
+   * Forgets the window's accumulated gradients without updating, for a caller that ships them
+   * elsewhere (a parameter-server worker pushes its gradients and pulls new values instead of
+   * stepping its own optimizer). The next {@link #backwardPartition} starts a fresh window.
+   */
+  public void discardAccumulated() {
+    pendingMicroBatches = 0;
+    pendingLoss = 0;
   }
 
   /** {@link #fit(int, FitOptions)} with the training options in force. */

@@ -2,6 +2,8 @@ package dev.harmonics.bench.conv;
 
 import dev.harmonics.bench.BenchData;
 import dev.harmonics.bench.Work;
+import dev.harmonics.concurrent.KernelPool;
+import dev.harmonics.ffi.openblas.OpenBlas;
 import dev.harmonics.kernel.ConvKernels;
 import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProviders;
@@ -10,12 +12,18 @@ import dev.harmonics.tensor.Tensor;
 /**
  * What every convolution benchmark sets up for a trial: one backend's kernels, one layer and its
  * seeded tensors of a forward and a backward pass. Each pass adds the layer's flops to the count.
+ * The backend {@value #IM2COL_OPENBLAS} is the baseline {@link Im2colOpenBlas} (forward only),
+ * with OpenBLAS on as many threads as the kernel pool.
  */
 final class ConvRun implements AutoCloseable {
+
+  /** The backend id of the im2col + OpenBLAS baseline. */
+  static final String IM2COL_OPENBLAS = "im2col+openblas";
 
   private static final long SEED = 42;
 
   private final ConvKernels conv;
+  private final Im2colOpenBlas baseline;
   private final ConvLayer layer;
   private final int batch;
   private final Tensor x;
@@ -29,8 +37,16 @@ final class ConvRun implements AutoCloseable {
 
   /** {@code backend} is a {@link Backend} id, {@code layerName} a {@link ConvLayer} name. */
   ConvRun(String backend, String layerName, int batch) {
-    conv = KernelProviders.of(Backend.fromId(backend)).conv();
     layer = ConvLayer.valueOf(layerName);
+    if (backend.equals(IM2COL_OPENBLAS)) {
+      OpenBlas blas = OpenBlas.load();
+      blas.setThreads(KernelPool.shared().parallelism());
+      conv = null;
+      baseline = new Im2colOpenBlas(blas, layer);
+    } else {
+      conv = KernelProviders.of(Backend.fromId(backend)).conv();
+      baseline = null;
+    }
     this.batch = batch;
     BenchData random = new BenchData(SEED);
     x = random.uniform(layer.inputShape(batch));
@@ -44,7 +60,11 @@ final class ConvRun implements AutoCloseable {
   }
 
   Tensor forward(Work work) {
-    conv.conv2dForward(x, w, bias, layer.params, y);
+    if (baseline != null) {
+      baseline.forward(x, w, bias, y);
+    } else {
+      conv.conv2dForward(x, w, bias, layer.params, y);
+    }
     work.flops += layer.flops(batch);
     return y;
   }
@@ -65,6 +85,9 @@ final class ConvRun implements AutoCloseable {
 
   @Override
   public void close() {
+    if (baseline != null) {
+      baseline.close();
+    }
     for (Tensor t : new Tensor[] {x, w, bias, y, dy, dx, dw, dbias}) {
       t.close();
     }

@@ -19,15 +19,17 @@ import java.util.stream.Collectors;
  *
  * <p>Rows of one benchmark whose parameters differ only in {@code backend} are compared: every row
  * that is not itself the baseline gets its ratio to the {@code reference} row and to the {@code
- * openblas} row, when those exist ({@code simd/openblas 0.93x} means simd runs at 93% of OpenBLAS).
- * Native and device backends ({@code native-cpu}, ...) are also compared with the {@code simd} row,
- * the Java kernels they compete with.
+ * openblas} and {@code im2col+openblas} (convolution) rows, when those exist ({@code
+ * simd/openblas 0.93x} means simd runs at 93% of OpenBLAS). Native and device backends
+ * ({@code native-cpu}, ...) are also compared with the {@code simd} row, the Java kernels they
+ * compete with.
  */
 public final class ResultTable {
 
   private static final String BACKEND = "backend";
   /** Backends other rows are compared with, in the order the comparisons are printed. */
-  private static final List<String> BASELINES = List.of("reference", "openblas");
+  private static final List<String> BASELINES =
+      List.of("reference", "openblas", "im2col+openblas");
   /** The Java kernels, a further baseline for backends that are neither Java nor a baseline. */
   private static final String JAVA_BASELINE = "simd";
   private static final String PACKAGE_PREFIX = "dev.harmonics.bench.";

@@ -153,38 +153,45 @@ final class NormRows {
     }
   }
 
-  /** {@code y[j] = (x[j] - mean) * rstd * gamma[j] + beta[j]}: one layer-norm row. */
+  /**
+   * {@code y[j] = (x[j] - mean) * rstd * gamma[j] + beta[j]}: one layer-norm row. Gamma and beta
+   * are read in place ({@code go}, {@code bo} their byte offsets), not copied to arrays, so a call
+   * on a small row allocates nothing.
+   */
   static void normalize(MemorySegment x, long xo, MemorySegment y, long yo, int n, float mean,
-      float rstd, float[] gamma, float[] beta) {
+      float rstd, MemorySegment gamma, long go, MemorySegment beta, long bo) {
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
       FloatVector xhat = fromMemorySegment(S, x, xo + at, O).sub(mean).mul(rstd);
-      xhat.fma(fromArray(S, gamma, i), fromArray(S, beta, i)).intoMemorySegment(y, yo + at, O);
+      FloatVector g = fromMemorySegment(S, gamma, go + at, O);
+      xhat.fma(g, fromMemorySegment(S, beta, bo + at, O)).intoMemorySegment(y, yo + at, O);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
       FloatVector xhat = fromMemorySegment(S, x, xo + at, O, m).sub(mean).mul(rstd);
-      FloatVector r = xhat.fma(fromArray(S, gamma, i, m), fromArray(S, beta, i, m));
+      FloatVector g = fromMemorySegment(S, gamma, go + at, O, m);
+      FloatVector r = xhat.fma(g, fromMemorySegment(S, beta, bo + at, O, m));
       r.intoMemorySegment(y, yo + at, O, m);
     }
   }
 
-  /** {@code y[j] = x[j] * scale * gamma[j]}: one RMS-norm row. */
+  /** {@code y[j] = x[j] * scale * gamma[j]}: one RMS-norm row, gamma read in place. */
   static void scale(MemorySegment x, long xo, MemorySegment y, long yo, int n, float scale,
-      float[] gamma) {
+      MemorySegment gamma, long go) {
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
-      FloatVector r = fromMemorySegment(S, x, xo + at, O).mul(scale).mul(fromArray(S, gamma, i));
+      FloatVector g = fromMemorySegment(S, gamma, go + at, O);
+      FloatVector r = fromMemorySegment(S, x, xo + at, O).mul(scale).mul(g);
       r.intoMemorySegment(y, yo + at, O);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
-      FloatVector r =
-          fromMemorySegment(S, x, xo + at, O, m).mul(scale).mul(fromArray(S, gamma, i, m));
+      FloatVector g = fromMemorySegment(S, gamma, go + at, O, m);
+      FloatVector r = fromMemorySegment(S, x, xo + at, O, m).mul(scale).mul(g);
       r.intoMemorySegment(y, yo + at, O, m);
     }
   }

@@ -31,7 +31,12 @@ final class OptimizerBlocks {
 
   /** Runs {@code body} over {@code [0, n)} in pieces that start on block boundaries. */
   static void forEachRange(int n, KernelPool.RangeBody body) {
-    KernelPool.shared().parallelFor(blockCount(n), GRAIN,
+    int blocks = blockCount(n);
+    if (KernelPool.shared().runsInline(blocks, GRAIN)) {
+      body.run(0, n);
+      return;
+    }
+    KernelPool.shared().parallelFor(blocks, GRAIN,
         (first, end) -> body.run(start(first), start(end, n)));
   }
 

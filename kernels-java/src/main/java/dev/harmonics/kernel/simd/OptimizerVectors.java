@@ -37,6 +37,23 @@ final class OptimizerVectors {
     v.intoMemorySegment(s, (long) i * Float.BYTES, ORDER);
   }
 
+  /** Element {@code i} onward of a run that starts {@code base} bytes into {@code s}. */
+  static FloatVector load(MemorySegment s, long base, int i) {
+    return FloatVector.fromMemorySegment(FLOAT, s, base + (long) i * Float.BYTES, ORDER);
+  }
+
+  static void store(FloatVector v, MemorySegment s, long base, int i) {
+    v.intoMemorySegment(s, base + (long) i * Float.BYTES, ORDER);
+  }
+
+  static float get(MemorySegment s, long base, int i) {
+    return s.get(F, base + (long) i * Float.BYTES);
+  }
+
+  static void set(MemorySegment s, long base, int i, float value) {
+    s.set(F, base + (long) i * Float.BYTES, value);
+  }
+
   static float get(MemorySegment s, int i) {
     return s.getAtIndex(F, i);
   }

@@ -247,26 +247,15 @@ final class SimdNorm extends NormKernels {
   @Override
   protected void doLayerNormForward(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor y,
       Tensor saveMean, Tensor saveRstd, int rows, int width) {
-    float[] g = gamma.toFloatArray();
-    float[] b = beta.toFloatArray();
-    Runs xr = new Runs(x);
-    Runs yr = new Runs(y);
-    KernelPool.shared().parallelFor(rows, Math.max(1, GRAIN / width), (from, to) -> {
-      for (int r = from; r < to; r++) {
-        long xo = xr.row(r, width);
-        float pivot = xr.seg.get(ValueLayout.JAVA_FLOAT, xo);
-        float mean = pivot + NormRows.sumShifted(xr.seg, xo, width, pivot) / width;
-        float var = NormRows.sumSquaredDeviation(xr.seg, xo, width, mean) / width;
-        float rstd = (float) (1.0 / Math.sqrt((double) var + eps));
-        NormRows.normalize(xr.seg, xo, yr.seg, yr.row(r, width), width, mean, rstd, g, b);
-        if (saveMean != null) {
-          setFloat(saveMean, r, mean);
-        }
-        if (saveRstd != null) {
-          setFloat(saveRstd, r, rstd);
-        }
-      }
-    });
+    int grain = Math.max(1, GRAIN / width);
+    if (KernelPool.shared().runsInline(rows, grain)) {
+      LayerNormRows.rows(x.storage(), x.byteOffset(), gamma.storage(), gamma.byteOffset(),
+          beta.storage(), beta.byteOffset(), eps, y.storage(), y.byteOffset(), saveMean, saveRstd,
+          width, 0, rows);
+    } else {
+      KernelPool.shared().parallelFor(rows, grain,
+          new LayerNormRows(x, gamma, beta, eps, y, saveMean, saveRstd, width));
+    }
   }
 
   @Override
@@ -296,20 +285,14 @@ final class SimdNorm extends NormKernels {
   @Override
   protected void doRmsNormForward(Tensor x, Tensor gamma, float eps, Tensor y, Tensor saveRrms,
       int rows, int width) {
-    float[] g = gamma.toFloatArray();
-    Runs xr = new Runs(x);
-    Runs yr = new Runs(y);
-    KernelPool.shared().parallelFor(rows, Math.max(1, GRAIN / width), (from, to) -> {
-      for (int r = from; r < to; r++) {
-        long xo = xr.row(r, width);
-        float meanSquare = NormRows.sumSquares(xr.seg, xo, width) / width;
-        float rrms = (float) (1.0 / Math.sqrt((double) meanSquare + eps));
-        NormRows.scale(xr.seg, xo, yr.seg, yr.row(r, width), width, rrms, g);
-        if (saveRrms != null) {
-          setFloat(saveRrms, r, rrms);
-        }
-      }
-    });
+    int grain = Math.max(1, GRAIN / width);
+    if (KernelPool.shared().runsInline(rows, grain)) {
+      RmsNormRows.rows(x.storage(), x.byteOffset(), gamma.storage(), gamma.byteOffset(), eps,
+          y.storage(), y.byteOffset(), saveRrms, width, 0, rows);
+    } else {
+      KernelPool.shared().parallelFor(rows, grain,
+          new RmsNormRows(x, gamma, eps, y, saveRrms, width));
+    }
   }
 
   @Override

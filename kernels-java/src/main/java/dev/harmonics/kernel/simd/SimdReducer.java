@@ -34,7 +34,7 @@ final class SimdReducer {
   }
 
   /** Input elements per task below which splitting costs more than it saves. */
-  private static final int GRAIN = 1 << 15;
+  static final int GRAIN = 1 << 15;
   /** Width of a vertical task: its float and double accumulators stay in L1. */
   private static final int COLUMNS = 1024;
   /** Input rows accumulated in float before folding into double. */

@@ -17,9 +17,49 @@ final class SimdReduction extends ReductionKernels {
 
   @Override
   protected void sumKernel(Tensor x, boolean[] reduced, int divisor, Tensor out) {
+    if (x.size() <= SimdReducer.GRAIN && sumTrailing(x, reduced, divisor, out)) {
+      return;
+    }
     int[] shape = x.shape();
     SimdReducer.run(SimdReducer.Kind.SUM, shape, x, null, null, out,
         outputStrides(shape, reduced), divisor);
+  }
+
+  /**
+   * The small-input path of a sum over trailing axes (for example every axis): each output is the
+   * sum of one contiguous run, computed exactly as {@link SimdReducer}'s single-threaded
+   * horizontal path does, without building its plan and cursors. Returns false, having done
+   * nothing, when a kept axis follows a reduced one or nothing is reduced.
+   */
+  private static boolean sumTrailing(Tensor x, boolean[] reduced, int divisor, Tensor out) {
+    int rank = reduced.length;
+    int firstReduced = 0;
+    while (firstReduced < rank && !reduced[firstReduced]) {
+      firstReduced++;
+    }
+    if (firstReduced == rank) {
+      return false;
+    }
+    long outputs = 1;
+    for (int d = 0; d < firstReduced; d++) {
+      outputs *= x.dim(d);
+    }
+    int run = 1;
+    for (int d = firstReduced; d < rank; d++) {
+      if (!reduced[d]) {
+        return false;
+      }
+      run *= x.dim(d);
+    }
+    MemorySegment xs = x.storage();
+    MemorySegment os = out.storage();
+    long xo = x.byteOffset();
+    long oo = out.byteOffset();
+    for (long o = 0; o < outputs; o++) {
+      double sum = ReductionRows.sum(xs, xo + 4L * o * run, run);
+      os.set(F, oo + 4L * o, (float) (sum / divisor));
+    }
+    return true;
   }
 
   @Override

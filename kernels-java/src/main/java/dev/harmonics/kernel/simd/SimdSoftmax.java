@@ -38,20 +38,13 @@ final class SimdSoftmax extends SoftmaxKernels {
       return;
     }
     if (inner == 1) {
-      KernelPool.shared().parallelFor(outer, Math.max(1, GRAIN / length), (from, to) -> {
-        for (int r = from; r < to; r++) {
-          long xr = xo + 4L * r * length;
-          long yr = yo + 4L * r * length;
-          float max = SoftmaxRows.max(xs, xr, length);
-          if (log) {
-            float logSum = (float) Math.log(SoftmaxRows.expSum(xs, xr, length, max));
-            SoftmaxRows.shiftStore(xs, xr, ys, yr, length, max, logSum);
-          } else {
-            float sum = SoftmaxRows.expStore(xs, xr, ys, yr, length, max);
-            SoftmaxRows.scale(ys, yr, length, 1f / sum);
-          }
-        }
-      });
+      int grain = Math.max(1, GRAIN / length);
+      if (KernelPool.shared().runsInline(outer, grain)) {
+        lastAxisRows(xs, xo, ys, yo, length, log, 0, outer);
+      } else {
+        KernelPool.shared().parallelFor(outer, grain,
+            (from, to) -> lastAxisRows(xs, xo, ys, yo, length, log, from, to));
+      }
       return;
     }
     columnChunks(outer, length, inner, (base, w, m, t) -> {
@@ -71,6 +64,23 @@ final class SimdSoftmax extends SoftmaxKernels {
         SoftmaxColumns.scale(ys, yo + base, stride, length, w, t);
       }
     });
+  }
+
+  /** Softmax (or log-softmax) of rows [from, to) of {@code length} contiguous elements. */
+  private static void lastAxisRows(MemorySegment xs, long xo, MemorySegment ys, long yo,
+      int length, boolean log, int from, int to) {
+    for (int r = from; r < to; r++) {
+      long xr = xo + 4L * r * length;
+      long yr = yo + 4L * r * length;
+      float max = SoftmaxRows.max(xs, xr, length);
+      if (log) {
+        float logSum = (float) Math.log(SoftmaxRows.expSum(xs, xr, length, max));
+        SoftmaxRows.shiftStore(xs, xr, ys, yr, length, max, logSum);
+      } else {
+        float sum = SoftmaxRows.expStore(xs, xr, ys, yr, length, max);
+        SoftmaxRows.scale(ys, yr, length, 1f / sum);
+      }
+    }
   }
 
   @Override

@@ -26,7 +26,9 @@ final class PayloadSink {
     this.head = head;
     this.sequence = sequence;
     this.crc = crc;
-    this.tensor = Tensor.allocate(head.dtype(), head.shape());
+    // Not zero-filled: every byte is written from the wire before the frame is handed on, and a
+    // frame that stops short is discarded with its tensor unread.
+    this.tensor = Tensor.allocateUninitialized(head.dtype(), head.shape());
     this.target = tensor.data().asByteBuffer();
   }
 

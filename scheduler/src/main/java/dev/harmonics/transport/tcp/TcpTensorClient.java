@@ -13,11 +13,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -49,7 +47,7 @@ public final class TcpTensorClient extends NetworkChannel {
       throw new IllegalArgumentException(binding.describe() + ": a client needs a port");
     }
     this.tls = TlsContexts.client(binding);
-    this.io = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    this.io = new MultiThreadIoEventLoopGroup(1, TcpIo.ioHandlers());
     this.blocking = new DefaultEventExecutorGroup(1);
   }
 
@@ -117,7 +115,7 @@ public final class TcpTensorClient extends NetworkChannel {
     ClientConnectionHandler handler = new ClientConnectionHandler(this);
     ChannelFuture connected = new Bootstrap()
         .group(io)
-        .channel(NioSocketChannel.class)
+        .channel(TcpIo.socketChannel())
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) policy.deadAfter().toMillis())
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.RCVBUF_ALLOCATOR, TcpPipeline.READS)

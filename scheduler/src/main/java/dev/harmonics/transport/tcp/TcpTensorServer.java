@@ -14,11 +14,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -44,12 +42,12 @@ public final class TcpTensorServer extends NetworkChannel implements ListeningCh
   private TcpTensorServer(RemoteBinding binding, LinkPolicy policy) {
     super(binding, policy, INBOX_CAPACITY);
     SslContext tls = TlsContexts.server(binding);
-    io = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    io = new MultiThreadIoEventLoopGroup(2, TcpIo.ioHandlers());
     blocking = new DefaultEventExecutorGroup(2);
     try {
       listener = new ServerBootstrap()
           .group(io)
-          .channel(NioServerSocketChannel.class)
+          .channel(TcpIo.serverChannel())
           .childOption(ChannelOption.RCVBUF_ALLOCATOR, TcpPipeline.READS)
           .childOption(ChannelOption.TCP_NODELAY, true)
           .childHandler(new ChannelInitializer<SocketChannel>() {
