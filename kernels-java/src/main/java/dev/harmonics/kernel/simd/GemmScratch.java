@@ -20,8 +20,6 @@ final class GemmScratch {
   private byte[] bytes = new byte[0];
   private GemmPacking.Interleave interleaveA;
   private GemmPacking.Interleave interleaveB;
-  private Object packedBCall;
-  private int packedBBlock = -1;
 
   private GemmScratch() {}
 
@@ -35,26 +33,8 @@ final class GemmScratch {
   }
 
   float[] packedB(int size) {
-    if (packedB.length < size) {
-      packedB = new float[size];
-      forgetPackedB();
-    }
+    packedB = atLeast(packedB, size);
     return packedB;
-  }
-
-  /** Whether {@link #packedB} still holds column block {@code block} packed for {@code call}. */
-  boolean holdsPackedB(Object call, int block) {
-    return packedBCall == call && packedBBlock == block;
-  }
-
-  void rememberPackedB(Object call, int block) {
-    packedBCall = call;
-    packedBBlock = block;
-  }
-
-  void forgetPackedB() {
-    packedBCall = null;
-    packedBBlock = -1;
   }
 
   /** Partial sums of one column strip of C tiles, carried across K chunks. */
