@@ -128,6 +128,10 @@ final class SimdQuant extends QuantKernels {
       cs.fill((byte) 0);
       return;
     }
+    if (m <= Int8Skinny.MAX_ROWS && k <= EXACT_K) {
+      Int8Skinny.multiply(m, n, k, a.data(), b.data(), cs);
+      return;
+    }
     if (k <= EXACT_K) {
       GemmDriver.multiply(GemmOperand.bytes(a.data(), 0, k, false),
           GemmOperand.bytes(b.data(), 0, n, false), m, n, k, new Int32Epilogue(cs, n), true,
