@@ -22,12 +22,13 @@ import java.util.function.IntConsumer;
  * <p>Block sizes follow cache budgets: the packed A block about 768 KB (L2), the packed B block
  * about 4 MB (L2/L3); deeper K means fewer rows and columns per block.
  *
- * <p>Threads split the product by column blocks of C, pulled from a shared counter so that a thread
- * the OS deschedules simply takes fewer: each packs its own B block, so no part of B is packed
- * twice, and the row blocks of A are packed once and shared ({@link SharedRowBlocks}). Splitting
- * by rows instead made every thread pack the same B block: at 512 x 512 x 512 on two threads, or a
- * 64-row product, packing B twice cost more than the split saved. When K spans several depth
- * slices, each C tile must see its slices in order, so threads then own fixed rectangles instead.
+ * <p>Threads take blocks of C from a shared counter, so that a thread the OS deschedules simply
+ * takes fewer. A product is split by columns when A fits one L2 block or B is much larger than A
+ * (a 64-row product): each thread packs only its own column blocks of B, and the row blocks of A
+ * are packed once and shared ({@link SharedRowBlocks}). Otherwise it is split by rows, each thread
+ * packing the B block it works on, since re-reading a large A from L3 for every column block cost
+ * more than packing B once per thread ({@link #splitByRows}). When K spans several depth slices,
+ * each C tile must see its slices in order, so threads then own fixed rectangles instead.
  */
 final class GemmDriver {
 
@@ -43,7 +44,11 @@ final class GemmDriver {
   private static final int A_BLOCK_FLOATS = 192 * 1024;
   /** Floats of a packed B block: 4 MB, within L2 plus L3. */
   private static final int B_BLOCK_FLOATS = 1024 * 1024;
-  /** Column blocks per thread to aim for, so that uneven progress evens out. */
+  /** Fewest rows of an A block when blocks are shrunk to give every thread several. */
+  private static final int MIN_SHARED_MC = 4 * MR;
+  /** Rectangles per thread to aim for in a split by rows, so that uneven progress evens out. */
+  private static final int RECTANGLES_PER_THREAD = 4;
+  /** Column blocks per thread to aim for in a split by columns, for the same reason. */
   private static final int COLUMN_BLOCKS_PER_THREAD = 4;
   /** Most floats of op(A) packed once and shared by all column blocks (24 MB). */
   private static final long SHARED_A_FLOATS = 6L << 20;
@@ -63,13 +68,76 @@ final class GemmDriver {
     int depthMax = Math.min(maxDepth, FLOAT_DEPTH);
     int threads = parallel && 2L * m * n * k >= PARALLEL_MIN_FLOPS
         ? KernelPool.shared().parallelism() : 1;
-    if (k <= depthMax) {
+    if (k <= depthMax && threads > 1 && splitByRows(m, n, k, threads)) {
+      multiplyByRows(a, b, m, n, k, sink, threads);
+    } else if (k <= depthMax) {
       multiplyOneSlice(a, b, m, n, k, sink, threads);
     } else if (threads == 1) {
       multiplyRectangle(a, b, 0, m, 0, n, k, sink, depthMax);
     } else {
       multiplyFixedGrid(a, b, m, n, k, sink, depthMax, threads);
     }
+  }
+
+  /**
+   * Whether threads should split one depth slice by rows rather than by columns. By columns,
+   * every column block reads all of A again, from L3 once A spans several L2-sized row blocks; by
+   * rows, every thread packs all of B. The split that moves fewer extra floats wins: 512 x 512 x
+   * 512 on two threads goes by rows, a 64-row product (B far larger than A) by columns.
+   */
+  private static boolean splitByRows(int m, int n, int k, int threads) {
+    int rowBlocks = ceilDiv(m, balanced(m, budget(A_BLOCK_FLOATS, k, MR, MC), MR));
+    if (rowBlocks == 1) {
+      return false;
+    }
+    int columnBlocks = ceilDiv(n, columnBlockLimit(n, k, threads));
+    return (long) (columnBlocks - 1) * m > (long) (threads - 1) * n;
+  }
+
+  /** Widest column block for a split by columns: within the B budget, several per thread. */
+  private static int columnBlockLimit(int n, int k, int threads) {
+    int limit = budget(B_BLOCK_FLOATS, k, NR, NC);
+    if (threads > 1) {
+      limit = Math.min(limit, ceilDiv(ceilDiv(n, threads * COLUMN_BLOCKS_PER_THREAD), NR) * NR);
+    }
+    return balanced(n, limit, NR);
+  }
+
+  /**
+   * One depth slice split by rows: threads pull rectangles (row block by column block) from a
+   * counter, column block by column block, and keep their packed B block between rectangles, so
+   * each thread packs each column block of B once and each row block of A is packed once.
+   */
+  private static void multiplyByRows(GemmOperand a, GemmOperand b, int m, int n, int k,
+      TileSink sink, int threads) {
+    int ncMax = balanced(n, budget(B_BLOCK_FLOATS, k, NR, NC), NR);
+    int columnBlocks = ceilDiv(n, ncMax);
+    int mcLimit = budget(A_BLOCK_FLOATS, k, MR, MC);
+    while (mcLimit > MIN_SHARED_MC
+        && (long) ceilDiv(m, mcLimit) * columnBlocks < (long) RECTANGLES_PER_THREAD * threads) {
+      mcLimit = Math.max(MIN_SHARED_MC, ceilDiv(mcLimit / 2, MR) * MR);
+    }
+    int mcMax = balanced(m, mcLimit, MR);
+    int rowBlocks = ceilDiv(m, mcMax);
+    int kcMax = balanced(k, KC, 1);
+    Object call = new Object();
+    forEachShared(rowBlocks * columnBlocks, threads, rectangle -> {
+      int column = rectangle / rowBlocks;
+      int ic = rectangle % rowBlocks * mcMax;
+      int mc = Math.min(mcMax, m - ic);
+      int jc = column * ncMax;
+      int nc = Math.min(ncMax, n - jc);
+      GemmScratch scratch = GemmScratch.get();
+      float[] packedB = scratch.packedB(ncMax * k);
+      if (!scratch.holdsPackedB(call, column)) {
+        packB(b, 0, k, kcMax, jc, nc, ncMax, packedB, scratch);
+        scratch.rememberPackedB(call, column);
+      }
+      float[] packedA = scratch.packedA(mcMax * k);
+      packA(a, ic, mc, mcMax, 0, k, kcMax, packedA, 0, scratch);
+      multiplyPacked(packedA, 0, ic, mc, mcMax, jc, nc, ncMax, packedB, k, kcMax, sink, true, true,
+          scratch);
+    });
   }
 
   /**
@@ -83,12 +151,7 @@ final class GemmDriver {
     int mcMax = balanced(m, budget(A_BLOCK_FLOATS, k, MR, MC), MR);
     int rowBlocks = ceilDiv(m, mcMax);
     int kcMax = balanced(k, KC, 1);
-    int ncLimit = budget(B_BLOCK_FLOATS, k, NR, NC);
-    if (threads > 1) {
-      int perBlock = ceilDiv(ceilDiv(n, threads * COLUMN_BLOCKS_PER_THREAD), NR) * NR;
-      ncLimit = Math.min(ncLimit, perBlock);
-    }
-    int ncMax = balanced(n, ncLimit, NR);
+    int ncMax = columnBlockLimit(n, k, threads);
     int columnBlocks = ceilDiv(n, ncMax);
     long blockFloats = (long) mcMax * k;
     SharedRowBlocks shared = columnBlocks > 1 && rowBlocks * blockFloats <= SHARED_A_FLOATS

@@ -19,6 +19,8 @@ final class GemmScratch {
   private float[] strip = new float[0];
   private byte[] bytes = new byte[0];
   private int[] ints = new int[0];
+  private Object packedBCall;
+  private int packedBBlock = -1;
   private GemmPacking.Interleave interleaveA;
   private GemmPacking.Interleave interleaveB;
 
@@ -34,8 +36,26 @@ final class GemmScratch {
   }
 
   float[] packedB(int size) {
-    packedB = atLeast(packedB, size);
+    if (packedB.length < size) {
+      packedB = new float[size];
+      forgetPackedB();
+    }
     return packedB;
+  }
+
+  /** Whether {@link #packedB} still holds column block {@code block} packed for {@code call}. */
+  boolean holdsPackedB(Object call, int block) {
+    return packedBCall == call && packedBBlock == block;
+  }
+
+  void rememberPackedB(Object call, int block) {
+    packedBCall = call;
+    packedBBlock = block;
+  }
+
+  void forgetPackedB() {
+    packedBCall = null;
+    packedBBlock = -1;
   }
 
   /** Partial sums of one column strip of C tiles, carried across K chunks. */

@@ -257,7 +257,8 @@ public abstract class GemmConformance extends KernelConformanceTest {
   }
 
   /**
-   * Every threaded path (column blocks over shared row blocks of A, fixed rectangles for deep K,
+   * Every threaded path (split by rows, column blocks over shared row blocks of A, fixed rectangles
+   * for deep K,
    * few-row column chunks, batches spread over matrices) with an odd thread count, so splits are
    * uneven.
    */
@@ -268,8 +269,11 @@ public abstract class GemmConformance extends KernelConformanceTest {
     KernelPool.setParallelism(3);
     try {
       check(false, false, 100, 150, 200, 1f, 0.5f, true, Activation.RELU);
-      // 2 row blocks x 7 column blocks: threads meet on row blocks another thread is packing
+      // split by rows: 2 row blocks, B kept per thread
       check(false, false, 300, 200, 1000, 1f, 0f, true, Activation.IDENTITY);
+      // split by columns: 2 shared row blocks x 7 column blocks, threads meet on a row block
+      // another thread is packing
+      check(true, false, 64, 400, 4000, 1f, 0f, true, Activation.IDENTITY);
       check(false, true, 30, 700, 1500, 1f, 0f, false, Activation.IDENTITY);
       check(true, true, 130, 70, 90, 1f, 0f, false, Activation.IDENTITY);
       check(false, false, 20, 30, 5000, 1f, 1f, true, Activation.IDENTITY);
