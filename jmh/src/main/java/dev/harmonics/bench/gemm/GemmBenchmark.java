@@ -30,8 +30,8 @@ public class GemmBenchmark extends KernelBenchmark {
   @Param({"simd", "native-cpu", "openblas"})
   public String backend;
 
-  @Param({"256x256x256", "512x512x512", "1024x1024x1024", "128x784x256", "128x256x128",
-      "1x4096x4096"})
+  @Param({"256x256x256", "512x512x512", "1024x1024x1024", "2048x2048x2048", "128x784x256",
+      "128x256x128", "64x4096x4096", "1x4096x4096"})
   public String shape;
 
   @Param({"1", "all"})

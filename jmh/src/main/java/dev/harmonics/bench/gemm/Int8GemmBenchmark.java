@@ -27,7 +27,7 @@ public class Int8GemmBenchmark extends KernelBenchmark {
   @Param({"reference", "simd", "native-cpu"})
   public String backend;
 
-  @Param({"64x64x64", "128x784x256", "512x512x512"})
+  @Param({"64x64x64", "128x784x256", "512x512x512", "1x4096x4096"})
   public String shape;
 
   private GemmShape dims;

@@ -22,12 +22,13 @@ import java.util.function.IntConsumer;
  * <p>Block sizes follow cache budgets: the packed A block about 768 KB (L2), the packed B block
  * about 4 MB (L2/L3); deeper K means fewer rows and columns per block.
  *
- * <p>Threads pull rectangles of C (a row block by a column block, several per thread) from a shared
- * counter, so a thread the OS deschedules simply takes fewer; with one fixed rectangle per thread
- * the others would wait for it at the join. Rectangles are handed out column block by column block,
- * and each thread keeps its packed B block between rectangles, so B is packed once per thread and
- * column block. When K spans several depth slices, each C tile must see its slices in order, so
- * threads then own fixed rectangles instead.
+ * <p>Threads take blocks of C from a shared counter, so that a thread the OS deschedules simply
+ * takes fewer. A product is split by columns when A fits one L2 block or B is much larger than A
+ * (a 64-row product): each thread packs only its own column blocks of B, and the row blocks of A
+ * are packed once and shared ({@link SharedRowBlocks}). Otherwise it is split by rows, each thread
+ * packing the B block it works on, since re-reading a large A from L3 for every column block cost
+ * more than packing B once per thread ({@link #splitByRows}). When K spans several depth slices,
+ * each C tile must see its slices in order, so threads then own fixed rectangles instead.
  */
 final class GemmDriver {
 
@@ -37,16 +38,20 @@ final class GemmDriver {
   static final int FLOAT_DEPTH = 4096;
   /** Most rows of an A block. */
   private static final int MC = 32 * MR;
-  /** Fewest rows of an A block when blocks are shrunk to give every thread several. */
-  private static final int MIN_SHARED_MC = 4 * MR;
   /** Most columns of a B block. */
   private static final int NC = 64 * NR;
   /** Floats of a packed A block: 768 KB, within L2. */
   private static final int A_BLOCK_FLOATS = 192 * 1024;
   /** Floats of a packed B block: 4 MB, within L2 plus L3. */
   private static final int B_BLOCK_FLOATS = 1024 * 1024;
-  /** Rectangles per thread to aim for, so that uneven progress evens out. */
+  /** Fewest rows of an A block when blocks are shrunk to give every thread several. */
+  private static final int MIN_SHARED_MC = 4 * MR;
+  /** Rectangles per thread to aim for in a split by rows, so that uneven progress evens out. */
   private static final int RECTANGLES_PER_THREAD = 4;
+  /** Column blocks per thread to aim for in a split by columns, for the same reason. */
+  private static final int COLUMN_BLOCKS_PER_THREAD = 4;
+  /** Most floats of op(A) packed once and shared by all column blocks (24 MB). */
+  private static final long SHARED_A_FLOATS = 6L << 20;
   /** Below this many flops a fork-join costs more than it saves. */
   static final long PARALLEL_MIN_FLOPS = 1L << 22;
 
@@ -63,17 +68,47 @@ final class GemmDriver {
     int depthMax = Math.min(maxDepth, FLOAT_DEPTH);
     int threads = parallel && 2L * m * n * k >= PARALLEL_MIN_FLOPS
         ? KernelPool.shared().parallelism() : 1;
-    if (threads == 1) {
+    if (k <= depthMax && threads > 1 && splitByRows(m, n, k, threads)) {
+      multiplyByRows(a, b, m, n, k, sink, threads);
+    } else if (k <= depthMax) {
+      multiplyOneSlice(a, b, m, n, k, sink, threads);
+    } else if (threads == 1) {
       multiplyRectangle(a, b, 0, m, 0, n, k, sink, depthMax);
-    } else if (k > depthMax) {
-      multiplyFixedGrid(a, b, m, n, k, sink, depthMax, threads);
     } else {
-      multiplyShared(a, b, m, n, k, sink, threads);
+      multiplyFixedGrid(a, b, m, n, k, sink, depthMax, threads);
     }
   }
 
-  /** One depth slice; threads pull rectangles from a counter and keep their packed B block. */
-  private static void multiplyShared(GemmOperand a, GemmOperand b, int m, int n, int k,
+  /**
+   * Whether threads should split one depth slice by rows rather than by columns. By columns,
+   * every column block reads all of A again, from L3 once A spans several L2-sized row blocks; by
+   * rows, every thread packs all of B. The split that moves fewer extra floats wins: 512 x 512 x
+   * 512 on two threads goes by rows, a 64-row product (B far larger than A) by columns.
+   */
+  private static boolean splitByRows(int m, int n, int k, int threads) {
+    int rowBlocks = ceilDiv(m, balanced(m, budget(A_BLOCK_FLOATS, k, MR, MC), MR));
+    if (rowBlocks == 1) {
+      return false;
+    }
+    int columnBlocks = ceilDiv(n, columnBlockLimit(n, k, threads));
+    return (long) (columnBlocks - 1) * m > (long) (threads - 1) * n;
+  }
+
+  /** Widest column block for a split by columns: within the B budget, several per thread. */
+  private static int columnBlockLimit(int n, int k, int threads) {
+    int limit = budget(B_BLOCK_FLOATS, k, NR, NC);
+    if (threads > 1) {
+      limit = Math.min(limit, ceilDiv(ceilDiv(n, threads * COLUMN_BLOCKS_PER_THREAD), NR) * NR);
+    }
+    return balanced(n, limit, NR);
+  }
+
+  /**
+   * One depth slice split by rows: threads pull rectangles (row block by column block) from a
+   * counter, column block by column block, and keep their packed B block between rectangles, so
+   * each thread packs each column block of B once and each row block of A is packed once.
+   */
+  private static void multiplyByRows(GemmOperand a, GemmOperand b, int m, int n, int k,
       TileSink sink, int threads) {
     int ncMax = balanced(n, budget(B_BLOCK_FLOATS, k, NR, NC), NR);
     int columnBlocks = ceilDiv(n, ncMax);
@@ -89,17 +124,67 @@ final class GemmDriver {
     forEachShared(rowBlocks * columnBlocks, threads, rectangle -> {
       int column = rectangle / rowBlocks;
       int ic = rectangle % rowBlocks * mcMax;
+      int mc = Math.min(mcMax, m - ic);
       int jc = column * ncMax;
+      int nc = Math.min(ncMax, n - jc);
       GemmScratch scratch = GemmScratch.get();
       float[] packedB = scratch.packedB(ncMax * k);
-      int nc = Math.min(ncMax, n - jc);
       if (!scratch.holdsPackedB(call, column)) {
         packB(b, 0, k, kcMax, jc, nc, ncMax, packedB, scratch);
         scratch.rememberPackedB(call, column);
       }
-      multiplyPacked(a, ic, Math.min(mcMax, m - ic), mcMax, jc, nc, ncMax, packedB, 0, k, kcMax,
-          sink, true, true, scratch);
+      float[] packedA = scratch.packedA(mcMax * k);
+      packA(a, ic, mc, mcMax, 0, k, kcMax, packedA, 0, scratch);
+      multiplyPacked(packedA, 0, ic, mc, mcMax, jc, nc, ncMax, packedB, k, kcMax, sink, true, true,
+          scratch);
     });
+  }
+
+  /**
+   * One depth slice, split by column blocks: each task packs its own B block and multiplies every
+   * row block of A by it, so no two threads pack the same part of B. With several column blocks A
+   * is packed once and shared ({@link SharedRowBlocks}) when it fits {@link #SHARED_A_FLOATS}.
+   * Each task starts at a different row block so that threads do not queue for the same A block.
+   */
+  private static void multiplyOneSlice(GemmOperand a, GemmOperand b, int m, int n, int k,
+      TileSink sink, int threads) {
+    int mcMax = balanced(m, budget(A_BLOCK_FLOATS, k, MR, MC), MR);
+    int rowBlocks = ceilDiv(m, mcMax);
+    int kcMax = balanced(k, KC, 1);
+    int ncMax = columnBlockLimit(n, k, threads);
+    int columnBlocks = ceilDiv(n, ncMax);
+    long blockFloats = (long) mcMax * k;
+    SharedRowBlocks shared = columnBlocks > 1 && rowBlocks * blockFloats <= SHARED_A_FLOATS
+        ? SharedRowBlocks.allocate(rowBlocks, blockFloats) : null;
+    forEachShared(columnBlocks, threads, column -> {
+      GemmScratch scratch = GemmScratch.get();
+      int jc = column * ncMax;
+      int nc = Math.min(ncMax, n - jc);
+      float[] packedB = scratch.packedB(ncMax * k);
+      packB(b, 0, k, kcMax, jc, nc, ncMax, packedB, scratch);
+      for (int step = 0; step < rowBlocks; step++) {
+        int block = (column + step) % rowBlocks;
+        int ic = block * mcMax;
+        int mc = Math.min(mcMax, m - ic);
+        float[] panelsA;
+        int aAt;
+        if (shared != null && shared.acquire(block,
+            () -> packA(a, ic, mc, mcMax, 0, k, kcMax, shared.panels(), shared.offset(block),
+                GemmScratch.get()))) {
+          panelsA = shared.panels();
+          aAt = shared.offset(block);
+        } else {
+          panelsA = scratch.packedA(mcMax * k);
+          aAt = 0;
+          packA(a, ic, mc, mcMax, 0, k, kcMax, panelsA, 0, scratch);
+        }
+        multiplyPacked(panelsA, aAt, ic, mc, mcMax, jc, nc, ncMax, packedB, k, kcMax, sink, true,
+            true, scratch);
+      }
+    });
+    if (shared != null) {
+      shared.release();
+    }
   }
 
   /**
@@ -178,13 +263,15 @@ final class GemmDriver {
       int mcMax = balanced(i1 - i0, budget(A_BLOCK_FLOATS, depth, MR, MC), MR);
       int ncMax = balanced(j1 - j0, budget(B_BLOCK_FLOATS, depth, NR, NC), NR);
       float[] packedB = scratch.packedB(ncMax * depth);
-      scratch.forgetPackedB();
+      float[] packedA = scratch.packedA(mcMax * depth);
       for (int jc = j0; jc < j1; jc += ncMax) {
         int nc = Math.min(ncMax, j1 - jc);
         packB(b, ks, depth, kcMax, jc, nc, ncMax, packedB, scratch);
         for (int ic = i0; ic < i1; ic += mcMax) {
-          multiplyPacked(a, ic, Math.min(mcMax, i1 - ic), mcMax, jc, nc, ncMax, packedB, ks, depth,
-              kcMax, sink, ks == 0, ks + depth == k, scratch);
+          int mc = Math.min(mcMax, i1 - ic);
+          packA(a, ic, mc, mcMax, ks, depth, kcMax, packedA, 0, scratch);
+          multiplyPacked(packedA, 0, ic, mc, mcMax, jc, nc, ncMax, packedB, depth, kcMax, sink,
+              ks == 0, ks + depth == k, scratch);
         }
       }
     }
@@ -200,25 +287,32 @@ final class GemmDriver {
   }
 
   /**
-   * Packs op(A) rows {@code [ic, ic + mc)} over the depth slice and multiplies them by the packed B
-   * block, strip by strip, handing each finished tile to the sink.
+   * Packs op(A) rows {@code [ic, ic + mc)}, K steps {@code [ks, ks + depth)} into {@code dst} from
+   * {@code at}: chunk {@code pc} of the depth at {@code at + pc * mcMax}, as MR-row panels.
    */
-  private static void multiplyPacked(GemmOperand a, int ic, int mc, int mcMax, int jc, int nc,
-      int ncMax, float[] packedB, int ks, int depth, int kcMax, TileSink sink, boolean first,
-      boolean last, GemmScratch scratch) {
-    float[] packedA = scratch.packedA(mcMax * depth);
-    float[] strip = scratch.strip(mcMax * NR);
+  private static void packA(GemmOperand a, int ic, int mc, int mcMax, int ks, int depth,
+      int kcMax, float[] dst, int at, GemmScratch scratch) {
     for (int pc = 0; pc < depth; pc += kcMax) {
-      GemmPacking.packA(a, ic, mc, ks + pc, Math.min(kcMax, depth - pc), packedA, pc * mcMax,
+      GemmPacking.packA(a, ic, mc, ks + pc, Math.min(kcMax, depth - pc), dst, at + pc * mcMax,
           scratch);
     }
+  }
+
+  /**
+   * Multiplies the packed A rows {@code [ic, ic + mc)} (from {@code aAt}) by the packed B block,
+   * strip by strip, handing each finished tile to the sink.
+   */
+  private static void multiplyPacked(float[] packedA, int aAt, int ic, int mc, int mcMax, int jc,
+      int nc, int ncMax, float[] packedB, int depth, int kcMax, TileSink sink, boolean first,
+      boolean last, GemmScratch scratch) {
+    float[] strip = scratch.strip(mcMax * NR);
     for (int jr = 0; jr < nc; jr += NR) {
       for (int pc = 0; pc < depth; pc += kcMax) {
         int kc = Math.min(kcMax, depth - pc);
-        int aAt = pc * mcMax;
+        int chunkA = aAt + pc * mcMax;
         int bAt = pc * ncMax + jr * kc;
         for (int ir = 0; ir < mc; ir += MR) {
-          GemmMicroKernel.multiply(packedA, aAt + ir * kc, packedB, bAt, kc, strip, ir * NR,
+          GemmMicroKernel.multiply(packedA, chunkA + ir * kc, packedB, bAt, kc, strip, ir * NR,
               pc > 0);
         }
       }

@@ -18,10 +18,11 @@ final class GemmScratch {
   private float[] rows = new float[0];
   private float[] strip = new float[0];
   private byte[] bytes = new byte[0];
-  private GemmPacking.Interleave interleaveA;
-  private GemmPacking.Interleave interleaveB;
+  private int[] ints = new int[0];
   private Object packedBCall;
   private int packedBBlock = -1;
+  private GemmPacking.Interleave interleaveA;
+  private GemmPacking.Interleave interleaveB;
 
   private GemmScratch() {}
 
@@ -95,6 +96,14 @@ final class GemmScratch {
       bytes = new byte[size];
     }
     return bytes;
+  }
+
+  /** Int32 sums of the int8 paths that do not pack. */
+  int[] ints(int size) {
+    if (ints.length < size) {
+      ints = new int[size];
+    }
+    return ints;
   }
 
   private static float[] atLeast(float[] array, int size) {

@@ -23,7 +23,9 @@ import jdk.incubator.vector.VectorSpecies;
  * this beats widening to int lanes, where the Vector API has only a full 32-bit multiply (several
  * times slower than a float FMA) and no pairwise multiply-add. Across K slices the int32 results
  * of successive 1024-deep slices add exactly as long as K is at most {@link #EXACT_K}; beyond that
- * K is split and the slices are summed in long, then saturated.
+ * K is split and the slices are summed in long, then saturated. Up to {@link Int8Skinny#MAX_ROWS}
+ * rows skip the packing and stream int8 B ({@link Int8Skinny}): such products are bound by reading
+ * B, which is a quarter of the bytes of float B.
  */
 final class SimdQuant extends QuantKernels {
 
@@ -126,6 +128,10 @@ final class SimdQuant extends QuantKernels {
     MemorySegment cs = c.data();
     if (k == 0) {
       cs.fill((byte) 0);
+      return;
+    }
+    if (m <= Int8Skinny.MAX_ROWS && k <= EXACT_K) {
+      Int8Skinny.multiply(m, n, k, a.data(), b.data(), cs);
       return;
     }
     if (k <= EXACT_K) {

@@ -25,8 +25,11 @@ final class SkinnyGemm {
   private static final VectorSpecies<Float> S = SimdSpecies.FLOAT;
   private static final int L = SimdSpecies.LANES;
   private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-  /** Columns per task: the accumulators ({@code rows x CHUNK} floats) stay in L1. */
-  private static final int CHUNK = 512;
+  /**
+   * Columns per task: the accumulators ({@code rows x CHUNK} floats, at most 16 KB) stay in L1,
+   * and each row of B is read in runs of 4 KB, long enough for the prefetcher to follow.
+   */
+  private static final int CHUNK = 1024;
   private static final long PARALLEL_MIN_FLOPS = 1L << 20;
 
   private SkinnyGemm() {}
@@ -71,13 +74,50 @@ final class SkinnyGemm {
     }
   }
 
-  /** {@code acc[i][j] = sum_p A[i][p] * B[p][j0 + j]}: B read row by row, each row once. */
+  /**
+   * {@code acc[i][j] = sum_p A[i][p] * B[p][j0 + j]}: B read row by row, each row once. Four rows
+   * of B are folded into the accumulators per pass, so an accumulator vector is loaded and stored
+   * once per four FMAs rather than once per FMA; the four row segments stay in L1 across the rows
+   * of A.
+   */
   private static void axpyRows(float[] rowsOfA, int m, int n, int k, MemorySegment b, long bBase,
       int j0, int width, float[] acc) {
     Arrays.fill(acc, 0, m * width, 0f);
     int bound = S.loopBound(width);
     VectorMask<Float> tail = S.indexInRange(bound, width);
-    for (int p = 0; p < k; p++) {
+    long rowBytes = (long) n * Float.BYTES;
+    int p = 0;
+    for (; p + 4 <= k; p += 4) {
+      long row = (bBase + (long) p * n + j0) * Float.BYTES;
+      for (int i = 0; i < m; i++) {
+        int at = i * k + p;
+        FloatVector x0 = FloatVector.broadcast(S, rowsOfA[at]);
+        FloatVector x1 = FloatVector.broadcast(S, rowsOfA[at + 1]);
+        FloatVector x2 = FloatVector.broadcast(S, rowsOfA[at + 2]);
+        FloatVector x3 = FloatVector.broadcast(S, rowsOfA[at + 3]);
+        int base = i * width;
+        int j = 0;
+        for (; j < bound; j += L) {
+          long col = row + (long) j * Float.BYTES;
+          FloatVector sum = FloatVector.fromArray(S, acc, base + j);
+          sum = FloatVector.fromMemorySegment(S, b, col, ORDER).fma(x0, sum);
+          sum = FloatVector.fromMemorySegment(S, b, col + rowBytes, ORDER).fma(x1, sum);
+          sum = FloatVector.fromMemorySegment(S, b, col + 2 * rowBytes, ORDER).fma(x2, sum);
+          sum = FloatVector.fromMemorySegment(S, b, col + 3 * rowBytes, ORDER).fma(x3, sum);
+          sum.intoArray(acc, base + j);
+        }
+        if (j < width) {
+          long col = row + (long) j * Float.BYTES;
+          FloatVector sum = FloatVector.fromArray(S, acc, base + j, tail);
+          sum = FloatVector.fromMemorySegment(S, b, col, ORDER, tail).fma(x0, sum);
+          sum = FloatVector.fromMemorySegment(S, b, col + rowBytes, ORDER, tail).fma(x1, sum);
+          sum = FloatVector.fromMemorySegment(S, b, col + 2 * rowBytes, ORDER, tail).fma(x2, sum);
+          sum = FloatVector.fromMemorySegment(S, b, col + 3 * rowBytes, ORDER, tail).fma(x3, sum);
+          sum.intoArray(acc, base + j, tail);
+        }
+      }
+    }
+    for (; p < k; p++) {
       long row = (bBase + (long) p * n + j0) * Float.BYTES;
       for (int i = 0; i < m; i++) {
         FloatVector x = FloatVector.broadcast(S, rowsOfA[i * k + p]);

@@ -241,8 +241,26 @@ public abstract class GemmConformance extends KernelConformanceTest {
   }
 
   /**
-   * Every threaded path (shared rectangles, fixed rectangles for deep K, few-row column chunks,
-   * batches spread over matrices) with an odd thread count, so splits are uneven.
+   * One thread, several row blocks of A (48 rows each at this depth) and several column blocks of
+   * B: A is packed once into the shared row blocks and reused for every column block.
+   */
+  @Test
+  void sharedRowBlocksOnOneThread() {
+    assumeNotTheReference();
+    int before = KernelPool.shared().parallelism();
+    KernelPool.setParallelism(1);
+    try {
+      check(true, false, 100, 300, 4000, 1f, 0.5f, true, Activation.RELU);
+    } finally {
+      KernelPool.setParallelism(before);
+    }
+  }
+
+  /**
+   * Every threaded path (split by rows, column blocks over shared row blocks of A, fixed rectangles
+   * for deep K,
+   * few-row column chunks, batches spread over matrices) with an odd thread count, so splits are
+   * uneven.
    */
   @Test
   void threadedPathsMatchTheReference() {
@@ -251,7 +269,11 @@ public abstract class GemmConformance extends KernelConformanceTest {
     KernelPool.setParallelism(3);
     try {
       check(false, false, 100, 150, 200, 1f, 0.5f, true, Activation.RELU);
-      // 2 column blocks x 2 row blocks on 3 threads: some thread moves on to another column block
+      // split by rows: 2 row blocks, B kept per thread
+      check(false, false, 300, 200, 1000, 1f, 0f, true, Activation.IDENTITY);
+      // split by columns: 2 shared row blocks x 7 column blocks, threads meet on a row block
+      // another thread is packing
+      check(true, false, 64, 400, 4000, 1f, 0f, true, Activation.IDENTITY);
       check(false, true, 30, 700, 1500, 1f, 0f, false, Activation.IDENTITY);
       check(true, true, 130, 70, 90, 1f, 0f, false, Activation.IDENTITY);
       check(false, false, 20, 30, 5000, 1f, 1f, true, Activation.IDENTITY);

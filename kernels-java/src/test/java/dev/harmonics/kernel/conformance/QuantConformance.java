@@ -137,6 +137,27 @@ public abstract class QuantConformance extends KernelConformanceTest {
     checkGemmInt8(track(random.int8(127, 257)), track(random.int8(257, 70)), "127x257x70");
   }
 
+  /**
+   * Up to four rows, the few-row shape the SIMD backend streams B for: K tails of the four-row
+   * fold, column tails of the byte vectors, several 1024-column chunks and 1024-deep slices.
+   */
+  @Test
+  void gemmInt8FewRowsOnOddShapes() {
+    int[][] kn = {{1, 1}, {7, 17}, {37, 1100}, {1030, 65}, {2051, 33}};
+    for (int m = 1; m <= 4; m++) {
+      for (int[] shape : kn) {
+        int k = shape[0];
+        int n = shape[1];
+        checkGemmInt8(track(random.int8(m, k)), track(random.int8(k, n)),
+            m + "x" + k + "x" + n);
+      }
+    }
+    byte[] lows = new byte[2 * 2100];
+    Arrays.fill(lows, Byte.MIN_VALUE);
+    checkGemmInt8(track(Tensor.ofBytes(lows, 2, 2100)), track(Tensor.ofBytes(lows, 2100, 2)),
+        "few-row sums past 2^24 over three slices");
+  }
+
   @Test
   void gemmInt8OnSeveralThreads() {
     Assumptions.assumeFalse(candidate().backend() == Backend.REFERENCE,
@@ -145,6 +166,8 @@ public abstract class QuantConformance extends KernelConformanceTest {
     KernelPool.setParallelism(3);
     try {
       checkGemmInt8(track(random.int8(100, 300)), track(random.int8(300, 90)), "shared rectangles");
+      checkGemmInt8(track(random.int8(3, 300)), track(random.int8(300, 3500)),
+          "few rows, four column chunks on three threads");
       checkGemmInt8(track(random.int8(30, 2100)), track(random.int8(2100, 40)),
           "fixed rectangles, three depth slices");
     } finally {
