@@ -11,7 +11,7 @@ import picocli.CommandLine.HelpCommand;
 @Command(name = "harmonics",
     description = "Harmonics neural-network kernels for the JVM.",
     subcommands = {InfoCommand.class, GraphCommand.class, TrainCommand.class,
-        HelpCommand.class})
+        ExampleCommand.class, HelpCommand.class})
 public final class HarmonicsCommand implements Runnable {
 
   @CommandLine.Option(names = {"-h", "--help"}, usageHelp = true,

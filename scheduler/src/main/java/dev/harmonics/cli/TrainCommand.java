@@ -62,15 +62,18 @@ public final class TrainCommand implements Callable<Integer> {
           + " file.")
   String model;
 
-  @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--epochs", defaultValue = "5",
+      description = "Epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 
   @Option(names = "--batch", defaultValue = "64",
       description = "Batch size (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--backend", defaultValue = "auto",
-      description = "Kernel backend: auto, simd or reference (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--backend", defaultValue = "simd",
+      description = "Kernel backend: simd (the default: the fastest for training on a CPU),"
+          + " reference, auto (what this JVM chooses by default), or another id that"
+          + " harmonics info lists.")
   String backend;
 
   @Option(names = "--lr", defaultValue = "0.001",
@@ -126,6 +129,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  private double loadAtStart;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -148,7 +153,14 @@ public final class TrainCommand implements Callable<Integer> {
     }
   }
 
+  /** The system load average, or -1 where the platform has none: the machine's busyness. */
+  private static double loadAverage() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        .getSystemLoadAverage();
+  }
+
   private int train(PrintWriter out) throws IOException {
+    loadAtStart = loadAverage();
     if (!dataset.equalsIgnoreCase("fashion-mnist")) {
       throw new UsageException("--dataset " + dataset + " (expected: fashion-mnist)");
     }
@@ -240,8 +252,10 @@ public final class TrainCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "test accuracy %.4f (test loss %.4f, %d samples, precision %s)%n",
         last.accuracy(), last.loss(), last.samples(), precisionBits == 32 ? "float32"
             : precisionBits + " bits");
-    out.printf(Locale.ROOT, "training time %.1fs (%.1fs with evaluation), %,.0f samples/s%n",
-        trainingSeconds, report.seconds(), report.samples() / trainingSeconds);
+    out.printf(Locale.ROOT, "training time %.1fs (%.1fs with evaluation), %,.0f samples/s"
+        + " (load average %.1f at start, %.1f at end, %d cores)%n", trainingSeconds,
+        report.seconds(), report.samples() / trainingSeconds, loadAtStart, loadAverage(),
+        Runtime.getRuntime().availableProcessors());
     if (target > 0) {
       out.println(Double.isNaN(toTarget)
           ? String.format(Locale.ROOT, "test accuracy %.2f not reached", target)
@@ -255,6 +269,9 @@ public final class TrainCommand implements Callable<Integer> {
       FitReport report, Evaluation last, List<Double> accuracies, double toTarget,
       double trainingSeconds) throws IOException {
     Map<String, Object> root = new LinkedHashMap<>();
+    root.put("finishedAt", java.time.Instant.now().toString());
+    root.put("loadAverageAtStart", loadAtStart);
+    root.put("loadAverageAtEnd", loadAverage());
     root.put("graph", graph.name());
     root.put("model", graphFile.toString());
     root.put("parameters", graph.parameterCount());
@@ -304,11 +321,9 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   private KernelProvider kernels() {
-    if (backend.equalsIgnoreCase("auto")) {
-      return KernelProviders.get();
-    }
     try {
-      return KernelProviders.of(Backend.fromId(backend));
+      return backend.equalsIgnoreCase("auto") ? KernelProviders.get()
+          : KernelProviders.of(Backend.fromId(backend));
     } catch (IllegalArgumentException | UnsupportedOperationException e) {
       throw new UsageException("--backend " + backend + ": " + e.getMessage());
     }

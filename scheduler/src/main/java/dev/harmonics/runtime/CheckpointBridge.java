@@ -42,7 +42,7 @@ final class CheckpointBridge {
         : OptimizerCodec.encode(optimizer.config(), runtime.optimizerDecay());
     CheckpointData data = new CheckpointData(runtime.graph().name(),
         GraphDigest.of(runtime.graph()), runtime.seed(), runtime.step(), runtime.epoch(),
-        runtime.batchInEpochCounter(), optimizer == null ? 0 : optimizer.steps(),
+        runtime.batchInEpoch(), optimizer == null ? 0 : optimizer.steps(),
         PrecisionCodec.encode(runtime.precision()), state, tensors);
     CheckpointFile.write(file, data);
   }
@@ -85,7 +85,7 @@ final class CheckpointBridge {
       runtime.installOptimizer(optimizer, data.optimizer().weightDecay());
     }
     runtime.restoreCounters(data.step(), data.epoch(), data.batchInEpoch());
-    runtime.restorePrecision(precision);
+    runtime.setPrecision(precision);
   }
 
   private static void checkTensors(Path file, List<Slot> expected, List<NamedTensor> saved)

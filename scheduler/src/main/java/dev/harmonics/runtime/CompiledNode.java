@@ -30,14 +30,18 @@ final class CompiledNode implements AutoCloseable {
   private boolean gradientOwned;
   private boolean backwardRan;
 
-  CompiledNode(Node node, CompiledNode input, Layer arrow, Layer layer) {
+  /**
+   * @param gradientInput for a producer: whether the gradient with respect to its value is wanted
+   *     (a partition's boundary input, whose gradient goes back to the partition before it)
+   */
+  CompiledNode(Node node, CompiledNode input, Layer arrow, Layer layer, boolean gradientInput) {
     this.node = node;
     this.input = input;
     this.arrow = arrow;
     this.layer = layer;
     boolean trainable = hasParameters(arrow) || hasParameters(layer);
-    this.needsGradient = !(node instanceof ProducerNode)
-        && (trainable || (input != null && input.needsGradient));
+    this.needsGradient = node instanceof ProducerNode ? gradientInput
+        : trainable || (input != null && input.needsGradient);
     this.gradientSum = new BatchBuffer(node.outputShape().dims());
   }
 

@@ -2,13 +2,12 @@ package dev.harmonics.runtime;
 
 import dev.harmonics.data.Batch;
 import dev.harmonics.data.Producer;
-import dev.harmonics.data.SampleSpec;
 import dev.harmonics.graph.Edge;
 import dev.harmonics.graph.HarmonicGraph;
 import dev.harmonics.graph.LayerNode;
+import dev.harmonics.graph.Loss;
 import dev.harmonics.graph.LossTap;
 import dev.harmonics.graph.Node;
-import dev.harmonics.graph.ProducerNode;
 import dev.harmonics.kernel.KernelProvider;
 import dev.harmonics.runtime.layer.Layer;
 import dev.harmonics.runtime.layer.Parameter;
@@ -16,7 +15,6 @@ import dev.harmonics.runtime.layer.Pass;
 import dev.harmonics.runtime.layer.PrecisionAware;
 import dev.harmonics.runtime.layer.SeededRandom;
 import dev.harmonics.runtime.optim.Optimizer;
-import dev.harmonics.tensor.DType;
 import dev.harmonics.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Runs a {@link HarmonicGraph}: inference, training steps with reverse-mode backpropagation from
@@ -57,7 +56,7 @@ public final class CycleRuntime implements AutoCloseable {
   private final List<TapRunner> taps = new ArrayList<>();
   private final List<Parameter> parameters = new ArrayList<>();
   private final Tensor[] gradients;
-  private final List<Binding> bindings = new ArrayList<>();
+  private final Feeds feeds;
   private PrecisionPolicy precision = PrecisionPolicy.auto();
   private FitOptions options = FitOptions.defaults();
   private Optimizer optimizer;
@@ -69,11 +68,12 @@ public final class CycleRuntime implements AutoCloseable {
   private double pendingLoss;
   private long plannedUpdates;
 
-  private CycleRuntime(HarmonicGraph graph, KernelProvider kernels, long seed) {
+  private CycleRuntime(HarmonicGraph graph, HarmonicGraph initGraph, KernelProvider kernels,
+      long seed, Set<String> gradientInputs) {
     this.graph = graph;
     this.kernels = kernels;
     this.seed = seed;
-    LayerFactory factory = new LayerFactory(graph, kernels);
+    LayerFactory factory = new LayerFactory(initGraph, kernels);
     for (Node node : graph.nodes()) {
       CompiledNode input = null;
       Layer arrow = null;
@@ -86,7 +86,8 @@ public final class CycleRuntime implements AutoCloseable {
       if (node instanceof LayerNode l) {
         layer = factory.layer(l);
       }
-      CompiledNode compiled = new CompiledNode(node, input, arrow, layer);
+      CompiledNode compiled = new CompiledNode(node, input, arrow, layer,
+          gradientInputs.contains(node.name()));
       nodes.add(compiled);
       byName.put(node.name(), compiled);
       for (Layer part : new Layer[] {arrow, layer}) {
@@ -100,6 +101,7 @@ public final class CycleRuntime implements AutoCloseable {
       taps.add(new TapRunner(tap, byName.get(tap.node()), byName.get(tap.target()), kernels));
     }
     this.gradients = parameters.stream().map(Parameter::grad).toArray(Tensor[]::new);
+    this.feeds = new Feeds(graph, nodes, byName, taps);
   }
 
   /**
@@ -109,7 +111,30 @@ public final class CycleRuntime implements AutoCloseable {
   public static CycleRuntime compile(HarmonicGraph graph, KernelProvider kernels, long seed) {
     Objects.requireNonNull(graph, "graph");
     Objects.requireNonNull(kernels, "kernels");
-    return new CycleRuntime(graph, kernels, seed);
+    return new CycleRuntime(graph, graph, kernels, seed, Set.of());
+  }
+
+  /**
+   * Compiles one partition of a larger graph: like {@link #compile(HarmonicGraph, KernelProvider,
+   * long)}, and the producers named in {@code gradientInputs} (the partition's boundary inputs)
+   * receive the gradient of the loss in {@link #backwardPartition}, to be sent to the partition
+   * that computed their values. Layers are initialised as in {@code whole}, the graph the
+   * partition was cut from, so every partition starts from the whole graph's weights.
+   *
+   * @throws IllegalArgumentException when a name in {@code gradientInputs} is not a producer
+   */
+  public static CycleRuntime compilePartition(HarmonicGraph graph, HarmonicGraph whole,
+      KernelProvider kernels, long seed, Set<String> gradientInputs) {
+    Objects.requireNonNull(graph, "graph");
+    Objects.requireNonNull(whole, "whole");
+    Objects.requireNonNull(kernels, "kernels");
+    for (String name : gradientInputs) {
+      if (graph.producers().stream().noneMatch(p -> p.name().equals(name))) {
+        throw new IllegalArgumentException("gradient input '" + name + "' is not a producer of"
+            + " graph '" + graph.name() + "' (expected one of " + graph.producers() + ")");
+      }
+    }
+    return new CycleRuntime(graph, whole, kernels, seed, Set.copyOf(gradientInputs));
   }
 
   /** The graph this runs. */
@@ -190,8 +215,6 @@ public final class CycleRuntime implements AutoCloseable {
     precision = policy;
   }
 
-  // ---------------------------------------------------------------- binding
-
   /**
    * Binds {@code producer} to the graph without reading from it: its features feed the only
    * producer node that is not a loss target, and its labels (if it has them) the only class-index
@@ -201,30 +224,9 @@ public final class CycleRuntime implements AutoCloseable {
    *     match, naming both
    */
   public void bindProducer(Producer<Batch> producer) {
-    Binding binding = autoBinding(producer);
-    bindProducer(producer, binding.featuresNode(), binding.labelsNode());
+    feeds.bind(feeds.autoBinding(producer));
   }
 
-  private Binding autoBinding(Producer<Batch> producer) {
-    Objects.requireNonNull(producer, "producer");
-    List<String> inputs = graph.producers().stream().map(ProducerNode::name)
-        .filter(n -> taps.stream().noneMatch(t -> t.target().name().equals(n))).toList();
-    if (inputs.size() != 1) {
-      throw new IllegalArgumentException("graph '" + graph.name() + "' has input producers "
-          + inputs + " (expected: exactly one to bind automatically; name the node instead)");
-    }
-    String labels = null;
-    if (producer.spec().labeled()) {
-      List<String> targets = taps.stream().filter(TapRunner::classIndexTarget)
-          .map(t -> t.target().name()).distinct().toList();
-      if (targets.size() > 1) {
-        throw new IllegalArgumentException("graph '" + graph.name() + "' has class-index targets "
-            + targets + " (expected: one to bind labels automatically; name it instead)");
-      }
-      labels = targets.isEmpty() ? null : targets.getFirst();
-    }
-    return checkBinding(producer.spec(), producer, inputs.getFirst(), labels);
-  }
 
   /** Binds {@code producer}'s features (only) to the producer node {@code node}. */
   public void bindProducer(String node, Producer<Batch> producer) {
@@ -239,64 +241,17 @@ public final class CycleRuntime implements AutoCloseable {
    */
   public void bindProducer(Producer<Batch> producer, String featuresNode, String labelsNode) {
     Objects.requireNonNull(producer, "producer");
-    Binding binding = checkBinding(producer.spec(), producer, featuresNode, labelsNode);
-    bindings.removeIf(b -> b.featuresNode().equals(featuresNode)
-        || (labelsNode != null && labelsNode.equals(b.labelsNode())));
-    bindings.add(binding);
+    feeds.bind(feeds.checkBinding(producer.spec(), producer, featuresNode, labelsNode));
   }
 
-  private Binding checkBinding(SampleSpec spec, Producer<Batch> producer, String featuresNode,
-      String labelsNode) {
-    ProducerNode node = producerNode(featuresNode);
-    int[] expected = node.shape().dims();
-    int[] got = spec.featureShape();
-    boolean flatten = false;
-    if (!Arrays.equals(expected, got)) {
-      flatten = expected.length == 1 && spec.featureSize() == expected[0];
-      if (!flatten) {
-        throw new IllegalArgumentException("producer with " + spec + " cannot feed node '"
-            + featuresNode + "' of shape " + node.shape() + " (expected: features "
-            + Arrays.toString(expected) + ", or the same number of elements for a flat node)");
-      }
-    }
-    if (labelsNode != null) {
-      producerNode(labelsNode);
-      TapRunner tap = taps.stream()
-          .filter(t -> t.classIndexTarget() && t.target().name().equals(labelsNode))
-          .findFirst().orElseThrow(() -> new IllegalArgumentException("node '" + labelsNode
-              + "' is not the target of a class-index loss tap (expected one of "
-              + taps.stream().filter(TapRunner::classIndexTarget).map(t -> t.target().name())
-                  .toList() + ")"));
-      int classes = tap.tapped().node.outputShape().last();
-      if (!spec.labeled()) {
-        throw new IllegalArgumentException("producer with " + spec + " has no labels for target '"
-            + labelsNode + "'");
-      }
-      if (spec.classes() != classes || tap.rowsPerSample() != 1) {
-        throw new IllegalArgumentException("producer labels in [0, " + spec.classes()
-            + ") cannot feed target '" + labelsNode + "' of " + tap.describe() + " (expected: "
-            + classes + " classes, one label per sample)");
-      }
-    }
-    return new Binding(producer, featuresNode, labelsNode, flatten);
-  }
 
-  private ProducerNode producerNode(String name) {
-    if (graph.node(name) instanceof ProducerNode p) {
-      return p;
-    }
-    throw new IllegalArgumentException("node '" + name + "' is a " + graph.node(name).kindName()
-        + " (expected: a producer of graph '" + graph.name() + "')");
-  }
-
-  // ---------------------------------------------------------------- inference
 
   /**
    * Runs an evaluation pass on {@code inputs} (producer node name to {@code [n, shape...]}) and
    * returns every consumer's value as a new tensor the caller closes.
    */
   public Map<String, Tensor> infer(Map<String, Tensor> inputs) {
-    feed(inputs);
+    feeds.feed(inputs);
     forward(Pass.evaluation());
     Map<String, Tensor> out = new LinkedHashMap<>();
     for (CompiledNode c : nodes) {
@@ -314,7 +269,7 @@ public final class CycleRuntime implements AutoCloseable {
    * epoch was read to the end is reset first), fed like the bound training producer.
    */
   public Evaluation evaluate(Producer<Batch> data) {
-    Binding binding = evaluationBinding(data);
+    Binding binding = feeds.evaluationBinding(data);
     if (!data.hasNext()) {
       data.reset();
     }
@@ -324,12 +279,12 @@ public final class CycleRuntime implements AutoCloseable {
     long rows = 0;
     long hits = 0;
     TapRunner accuracyTap = taps.stream()
-        .filter(t -> t.tap().loss() == dev.harmonics.graph.Loss.CROSS_ENTROPY)
+        .filter(t -> t.tap().loss() == Loss.CROSS_ENTROPY)
         .findFirst().orElse(null);
     while (data.hasNext()) {
       try (Batch batch = data.next()) {
-        clearFeeds();
-        feedBatch(binding, batch);
+        feeds.clearFeeds();
+        feeds.feedBatch(binding, batch);
         forward(Pass.evaluation());
         int n = batch.size();
         double loss = 0;
@@ -350,17 +305,6 @@ public final class CycleRuntime implements AutoCloseable {
         rows == 0 ? Double.NaN : (double) hits / rows, samples, seconds);
   }
 
-  private Binding evaluationBinding(Producer<Batch> data) {
-    Objects.requireNonNull(data, "data");
-    Binding training = bindings.isEmpty() ? null : bindings.getFirst();
-    if (training == null) {
-      return autoBinding(data);
-    }
-    String labels = data.spec().labeled() ? training.labelsNode() : null;
-    return checkBinding(data.spec(), data, training.featuresNode(), labels);
-  }
-
-  // ---------------------------------------------------------------- training
 
   /** The options {@link #trainStep} uses; {@link #fit} sets them too. */
   public void setTrainingOptions(FitOptions newOptions) {
@@ -392,21 +336,22 @@ public final class CycleRuntime implements AutoCloseable {
    * @throws TrainingDivergedException when the loss or a gradient is NaN or infinite
    */
   public StepResult trainStep(Map<String, Tensor> inputs) {
-    feed(inputs);
+    feeds.feed(inputs);
     return trainFed();
   }
 
   /** One training step on a batch, fed as the bound producer's batches are. */
   public StepResult trainStep(Batch batch) {
-    if (bindings.isEmpty()) {
+    if (feeds.bindings().isEmpty()) {
       throw new IllegalStateException("no producer bound: call bindProducer first");
     }
-    clearFeeds();
-    feedBatch(bindings.getFirst(), batch);
+    feeds.clearFeeds();
+    feeds.feedBatch(feeds.bindings().getFirst(), batch);
     return trainFed();
   }
 
-  private StepResult trainFed() {
+  /** One training step on the values fed. */
+  StepResult trainFed() {
     if (optimizer == null) {
       setTrainingOptions(options);
     }
@@ -537,7 +482,117 @@ public final class CycleRuntime implements AutoCloseable {
     return new TrainingDivergedException(step - 1, "the gradients", "global norm " + norm);
   }
 
-  // ---------------------------------------------------------------- fit
+  /**
+   * The forward half of a training step of one partition, for a pipeline scheduler: feeds
+   * {@code inputs} (producer name to {@code [n, shape...]}, boundary inputs included) and runs a
+   * training pass as micro-batch {@code microBatch} of the current accumulation window, so the
+   * pass (dropout) is the one {@link #trainStep} would use for that micro-batch.
+   *
+   * @return every consumer's value (boundary outputs included), owned by the runtime and valid
+   *     until the next forward pass: copy what must outlive it
+   */
+  public Map<String, Tensor> forwardPartition(Map<String, Tensor> inputs, int microBatch) {
+    if (microBatch < pendingMicroBatches) {
+      throw new IllegalArgumentException("microBatch: " + microBatch + " (expected: >= "
+          + pendingMicroBatches + ", the micro-batches already back-propagated)");
+    }
+    feeds.feed(inputs);
+    forward(Pass.training(seed, step - pendingMicroBatches + microBatch));
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    for (CompiledNode c : nodes) {
+      if (c.isConsumer()) {
+        out.put(c.name(), c.value);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The backward half of a partition's training step, right after {@link #forwardPartition} of
+   * the same micro-batch: runs the loss taps (if the partition has any), adds
+   * {@code outputGradients} (consumer name to the gradient of the loss with respect to its value,
+   * from the partition after this one) and back-propagates, accumulating parameter gradients
+   * over the window. Nothing is updated: {@link #applyAccumulated} does that once per window.
+   *
+   * @return the loss of this micro-batch summed over this partition's taps (0 without taps)
+   */
+  public double backwardPartition(Map<String, Tensor> outputGradients) {
+    if (optimizer == null) {
+      setTrainingOptions(options);
+    }
+    for (CompiledNode c : nodes) {
+      c.clearGradient();
+    }
+    double loss = 0;
+    for (TapRunner t : taps) {
+      loss += t.run(true);
+    }
+    if (!Double.isFinite(loss)) {
+      throw divergedForward(loss);
+    }
+    for (Map.Entry<String, Tensor> e : outputGradients.entrySet()) {
+      CompiledNode c = byName.get(e.getKey());
+      if (c == null || !c.isConsumer()) {
+        throw new IllegalArgumentException("output gradient '" + e.getKey()
+            + "': not a consumer of graph '" + graph.name() + "'");
+      }
+      Tensor g = e.getValue();
+      if (c.value == null || !Arrays.equals(g.shape(), c.value.shape())) {
+        throw new IllegalArgumentException("output gradient '" + e.getKey() + "': "
+            + g.describe() + " (expected: the shape of its value, "
+            + (c.value == null ? "not computed" : c.value.describe()) + ")");
+      }
+      c.addGradient(g, kernels);
+    }
+    backward(pendingMicroBatches > 0);
+    step++;
+    pendingMicroBatches++;
+    pendingLoss += loss;
+    return loss;
+  }
+
+  /**
+   * The gradient of the loss with respect to boundary input {@code producer} after the last
+   * {@link #backwardPartition}, owned by the runtime and valid until the next backward pass.
+   *
+   * @throws IllegalArgumentException when {@code producer} was not named a gradient input
+   */
+  public Tensor inputGradient(String producer) {
+    CompiledNode c = byName.get(producer);
+    if (c == null || !c.isProducer() || !c.needsGradient) {
+      throw new IllegalArgumentException("'" + producer + "' is not a gradient input of graph '"
+          + graph.name() + "'");
+    }
+    Tensor g = c.gradient();
+    if (g == null) {
+      throw new IllegalStateException("no gradient reached '" + producer + "' (call"
+          + " backwardPartition first)");
+    }
+    return g;
+  }
+
+  /**
+   * Applies the window's accumulated gradients (averaged over its micro-batches) with the
+   * optimizer, as {@link #trainStep} does at the end of a window.
+   *
+   * @throws IllegalStateException when no micro-batch was back-propagated since the last update
+   */
+  public StepResult applyAccumulated() {
+    if (pendingMicroBatches == 0) {
+      throw new IllegalStateException("no micro-batch back-propagated since the last update");
+    }
+    return update(pendingLoss / pendingMicroBatches);
+  }
+
+  /**
+   * Forgets the window's accumulated gradients without updating, for a caller that ships them
+   * elsewhere (a parameter-server worker pushes its gradients and pulls new values instead of
+   * stepping its own optimizer). The next {@link #backwardPartition} starts a fresh window.
+   */
+  public void discardAccumulated() {
+    pendingMicroBatches = 0;
+    pendingLoss = 0;
+  }
 
   /** {@link #fit(int, FitOptions)} with the training options in force. */
   public FitReport fit(int epochs) {
@@ -556,7 +611,7 @@ public final class CycleRuntime implements AutoCloseable {
     if (epochs < 0) {
       throw new IllegalArgumentException("epochs: " + epochs + " (expected: >= 0)");
     }
-    if (bindings.isEmpty()) {
+    if (feeds.bindings().isEmpty()) {
       throw new IllegalStateException("no producer bound: call bindProducer first");
     }
     setTrainingOptions(fitOptions);
@@ -568,7 +623,7 @@ public final class CycleRuntime implements AutoCloseable {
    * of it already trained on (after a resume from a checkpoint taken mid-epoch).
    */
   void positionProducers() {
-    for (Binding b : bindings) {
+    for (Binding b : feeds.bindings()) {
       Producer<Batch> p = b.producer();
       if (p.epoch() > epoch) {
         throw new IllegalStateException("producer bound to '" + b.featuresNode()
@@ -585,16 +640,16 @@ public final class CycleRuntime implements AutoCloseable {
 
   /** Reads one batch from every binding and feeds it; false at the end of the epoch. */
   boolean feedNextBatches(List<Batch> open) {
-    for (Binding b : bindings) {
+    for (Binding b : feeds.bindings()) {
       if (!b.producer().hasNext()) {
         return false;
       }
     }
-    clearFeeds();
-    for (Binding b : bindings) {
+    feeds.clearFeeds();
+    for (Binding b : feeds.bindings()) {
       Batch batch = b.producer().next();
       open.add(batch);
-      feedBatch(b, batch);
+      feeds.feedBatch(b, batch);
     }
     batchInEpoch++;
     return true;
@@ -602,7 +657,7 @@ public final class CycleRuntime implements AutoCloseable {
 
   /** The first binding's batches per epoch, or -1. */
   long batchesPerEpoch() {
-    return bindings.getFirst().producer().size();
+    return feeds.bindings().getFirst().producer().size();
   }
 
   void setPlannedUpdates(long updates) {
@@ -620,77 +675,10 @@ public final class CycleRuntime implements AutoCloseable {
     batchInEpoch = 0;
   }
 
-  StepResult trainFedBatch() {
-    return trainFed();
-  }
 
-  // ---------------------------------------------------------------- feeding
 
-  private void clearFeeds() {
-    for (CompiledNode c : nodes) {
-      if (c.isProducer()) {
-        c.value = null;
-        c.labels = null;
-      }
-    }
-  }
 
-  private void feedBatch(Binding binding, Batch batch) {
-    byName.get(binding.featuresNode()).value = binding.features(batch);
-    if (binding.labelsNode() != null) {
-      byName.get(binding.labelsNode()).labels = batch.labels();
-    }
-  }
 
-  private void feed(Map<String, Tensor> inputs) {
-    Objects.requireNonNull(inputs, "inputs");
-    clearFeeds();
-    int batch = -1;
-    for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
-      ProducerNode node = producerNode(e.getKey());
-      CompiledNode c = byName.get(node.name());
-      Tensor t = e.getValue();
-      int[] expected = node.shape().dims();
-      boolean labels = t.dtype() == DType.INT32 && t.rank() == 1
-          && taps.stream().anyMatch(x -> x.classIndexTarget() && x.target() == c);
-      if (labels) {
-        c.labels = t;
-      } else {
-        c.value = checkedInput(node, t, expected);
-      }
-      if (batch >= 0 && t.dim(0) != batch) {
-        throw new IllegalArgumentException("input '" + node.name() + "': " + t.describe()
-            + " (expected: the batch of " + batch + " the other inputs have)");
-      }
-      batch = t.dim(0);
-    }
-  }
-
-  private static Tensor checkedInput(ProducerNode node, Tensor t, int[] expected) {
-    int[] got = t.shape();
-    boolean exact = got.length == expected.length + 1
-        && Arrays.equals(Arrays.copyOfRange(got, 1, got.length), expected);
-    if (t.dtype() == DType.FLOAT32 && t.isContiguous() && got.length >= 1) {
-      if (exact) {
-        return t;
-      }
-      if (expected.length == 1 && got.length > 1 && t.size() / got[0] == expected[0]) {
-        return t.reshape(got[0], expected[0]);
-      }
-    }
-    throw new IllegalArgumentException("input '" + node.name() + "': " + t.describe()
-        + " (expected: contiguous float32[batch, " + joined(expected) + "])");
-  }
-
-  private static String joined(int[] dims) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < dims.length; i++) {
-      sb.append(i == 0 ? "" : ", ").append(dims[i]);
-    }
-    return sb.toString();
-  }
-
-  // ---------------------------------------------------------------- checkpoints
 
   /** Saves everything needed to resume bit for bit; see {@code docs/runtime.md}. */
   public void saveCheckpoint(Path file) throws IOException {
@@ -713,7 +701,7 @@ public final class CycleRuntime implements AutoCloseable {
    * (so dropout draws the same mask each call); nothing is updated or counted.
    */
   double trainingLoss(Map<String, Tensor> inputs) {
-    feed(inputs);
+    feeds.feed(inputs);
     forward(Pass.training(seed, step));
     double loss = 0;
     for (TapRunner t : taps) {
@@ -727,7 +715,7 @@ public final class CycleRuntime implements AutoCloseable {
    * {@link Parameter#grad()}; nothing is updated or counted.
    */
   double lossAndGradients(Map<String, Tensor> inputs) {
-    feed(inputs);
+    feeds.feed(inputs);
     for (CompiledNode c : nodes) {
       c.clearGradient();
     }
@@ -738,10 +726,6 @@ public final class CycleRuntime implements AutoCloseable {
     }
     backward(false);
     return loss;
-  }
-
-  List<CompiledNode> compiledNodes() {
-    return nodes;
   }
 
   Optimizer optimizer() {
@@ -756,7 +740,7 @@ public final class CycleRuntime implements AutoCloseable {
     return pendingMicroBatches;
   }
 
-  long batchInEpochCounter() {
+  long batchInEpoch() {
     return batchInEpoch;
   }
 
@@ -775,10 +759,6 @@ public final class CycleRuntime implements AutoCloseable {
     optimizer = restored;
     optimizerDecay = decay;
     options = options.withOptimizer(restored.config()).withWeightDecay(decay);
-  }
-
-  void restorePrecision(PrecisionPolicy policy) {
-    setPrecision(policy);
   }
 
   @Override

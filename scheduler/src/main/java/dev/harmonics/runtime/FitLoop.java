@@ -64,7 +64,7 @@ final class FitLoop {
     try {
       while (runtime.feedNextBatches(open)) {
         int n = open.getFirst().size();
-        StepResult r = runtime.trainFedBatch();
+        StepResult r = runtime.trainFed();
         lossSum += r.loss() * n;
         samples += n;
         report(epoch, perEpoch, r);
@@ -88,7 +88,7 @@ final class FitLoop {
   private void report(int epoch, long perEpoch, StepResult r) {
     if (r.updated()) {
       listener.onUpdate(new FitListener.StepProgress(epoch, runtime.updates(),
-          runtime.batchInEpochCounter(), perEpoch, r.loss(), r.gradientNorm(), r.learningRate()));
+          runtime.batchInEpoch(), perEpoch, r.loss(), r.gradientNorm(), r.learningRate()));
     }
   }
 

@@ -45,6 +45,11 @@ final class LayerFactory {
   private final KernelProvider kernels;
   private int dropoutLayers;
 
+  /**
+   * @param graph the graph whose arrows choose each layer's initialisation: the graph compiled,
+   *     or for a partition the whole graph it was cut from (a cut replaces the arrow after the
+   *     partition's last layer, which would otherwise change that layer's initial weights)
+   */
   LayerFactory(HarmonicGraph graph, KernelProvider kernels) {
     this.graph = graph;
     this.kernels = kernels;

@@ -211,11 +211,6 @@ final class TapRunner implements AutoCloseable {
     return out;
   }
 
-  /** Whether the tapped arrow is the softmax the fused loss replaces. */
-  boolean fused() {
-    return fused;
-  }
-
   @Override
   public void close() {
     gradient.close();

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.harmonics.data.Batch;
 import dev.harmonics.data.Producer;
 import dev.harmonics.data.SampleSpec;
-import dev.harmonics.kernel.KernelProviders;
 import org.junit.jupiter.api.Test;
 
 /** bindProducer checks shapes from the producer's spec and reads nothing. */
@@ -54,7 +53,7 @@ class BindingTest {
   @Test
   void matchingShapesBindWithoutReading() {
     try (CycleRuntime runtime = CycleRuntime.compile(Fixtures.mlp(784, 8, 10),
-        KernelProviders.get(), 1)) {
+        Fixtures.kernels(), 1)) {
       runtime.bindProducer(specOnly(10, 784));
       runtime.bindProducer(specOnly(10, 1, 28, 28));
       runtime.bindProducer(specOnly(0, 784), "x", null);
@@ -64,7 +63,7 @@ class BindingTest {
   @Test
   void wrongFeatureShapeIsRefused() {
     try (CycleRuntime runtime = CycleRuntime.compile(Fixtures.mlp(784, 8, 10),
-        KernelProviders.get(), 1)) {
+        Fixtures.kernels(), 1)) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> runtime.bindProducer(specOnly(10, 1, 28, 27)));
       assertEquals("producer with features float32[1, 28, 27], labels in [0, 10) cannot feed node"
@@ -76,7 +75,7 @@ class BindingTest {
   @Test
   void wrongClassCountIsRefused() {
     try (CycleRuntime runtime = CycleRuntime.compile(Fixtures.mlp(784, 8, 10),
-        KernelProviders.get(), 1)) {
+        Fixtures.kernels(), 1)) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> runtime.bindProducer(specOnly(5, 784)));
       assertEquals("producer labels in [0, 5) cannot feed target 'labels' of loss tap"
@@ -88,7 +87,7 @@ class BindingTest {
   @Test
   void labelsMustGoToAClassIndexTarget() {
     try (CycleRuntime runtime = CycleRuntime.compile(Fixtures.mlp(784, 8, 10),
-        KernelProviders.get(), 1)) {
+        Fixtures.kernels(), 1)) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> runtime.bindProducer(specOnly(10, 784), "x", "x"));
       assertEquals("node 'x' is not the target of a class-index loss tap (expected one of"
@@ -102,7 +101,7 @@ class BindingTest {
   @Test
   void fitWithoutBindingSaysSo() {
     try (CycleRuntime runtime = CycleRuntime.compile(Fixtures.mlp(4, 8, 2),
-        KernelProviders.get(), 1)) {
+        Fixtures.kernels(), 1)) {
       IllegalStateException e = assertThrows(IllegalStateException.class, () -> runtime.fit(1));
       assertEquals("no producer bound: call bindProducer first", e.getMessage());
     }

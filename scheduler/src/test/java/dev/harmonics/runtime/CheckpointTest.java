@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.harmonics.data.Batch;
 import dev.harmonics.data.Producer;
-import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.runtime.checkpoint.CheckpointException;
 import dev.harmonics.runtime.layer.DenseLayer;
 import dev.harmonics.runtime.optim.OptimizerConfig;
@@ -32,7 +31,7 @@ class CheckpointTest {
   Path dir;
 
   private static CycleRuntime runtime() {
-    return CycleRuntime.compile(Fixtures.mlpWithDropout(10, 16, 3), KernelProviders.get(), SEED);
+    return CycleRuntime.compile(Fixtures.mlpWithDropout(10, 16, 3), Fixtures.kernels(), SEED);
   }
 
   private static FitOptions options() {
@@ -143,7 +142,7 @@ class CheckpointTest {
   @Test
   void checkpointOfAnotherGraphIsRefused() throws IOException {
     Path other = dir.resolve("other.ckpt");
-    try (CycleRuntime rt = CycleRuntime.compile(Fixtures.mlp(10, 16, 3), KernelProviders.get(),
+    try (CycleRuntime rt = CycleRuntime.compile(Fixtures.mlp(10, 16, 3), Fixtures.kernels(),
         SEED)) {
       rt.saveCheckpoint(other);
     }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.harmonics.data.Batch;
 import dev.harmonics.data.Producer;
-import dev.harmonics.kernel.KernelProviders;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +18,7 @@ class DeterminismTest {
   private static float[] train(long seed) {
     ArraySampleSet[] data = Fixtures.blobs(600, 100, 12, 3, 1.0, 5);
     try (CycleRuntime runtime = CycleRuntime.compile(Fixtures.mlpWithDropout(12, 24, 3),
-            KernelProviders.get(), seed);
+            Fixtures.kernels(), seed);
         Producer<Batch> train = Fixtures.batches(data[0], 32, seed)) {
       runtime.bindProducer(train);
       runtime.fit(2, FitOptions.defaults().withLearningRate(0.01));
@@ -29,7 +28,7 @@ class DeterminismTest {
 
   private static float[] initial(long seed) {
     try (CycleRuntime runtime = CycleRuntime.compile(Fixtures.mlp(12, 24, 3),
-        KernelProviders.get(), seed)) {
+        Fixtures.kernels(), seed)) {
       return Fixtures.weights(runtime);
     }
   }

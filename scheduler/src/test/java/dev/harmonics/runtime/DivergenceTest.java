@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.runtime.layer.Parameter;
 import dev.harmonics.tensor.Tensor;
 import java.util.Map;
@@ -29,7 +28,7 @@ class DivergenceTest {
   @Test
   void nanInTheDataNamesTheProducer() {
     try (CycleRuntime runtime = CycleRuntime.compile(Fixtures.mlp(6, 8, 3),
-        KernelProviders.get(), 1)) {
+        Fixtures.kernels(), 1)) {
       runtime.trainStep(batch(0.5f));
       float[] before = Fixtures.weights(runtime);
       TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
@@ -44,7 +43,7 @@ class DivergenceTest {
   @Test
   void infiniteWeightNamesTheLayer() {
     try (CycleRuntime runtime = CycleRuntime.compile(Fixtures.mlp(6, 8, 3),
-        KernelProviders.get(), 1)) {
+        Fixtures.kernels(), 1)) {
       Parameter w = runtime.parameters().stream().filter(p -> p.name().equals("h2.weight"))
           .findFirst().orElseThrow();
       w.value().setFlat(3, Float.POSITIVE_INFINITY);
@@ -58,7 +57,7 @@ class DivergenceTest {
   @Test
   void hugeLearningRateDivergesWithAClearMessage() {
     try (CycleRuntime runtime = CycleRuntime.compile(Fixtures.mlp(6, 8, 3),
-        KernelProviders.get(), 1)) {
+        Fixtures.kernels(), 1)) {
       runtime.setTrainingOptions(FitOptions.defaults()
           .withOptimizer(dev.harmonics.runtime.optim.OptimizerConfig.sgd())
           .withLearningRate(1e30));

@@ -67,7 +67,7 @@ class FitOptionsTest {
     float[] x = random(8 * 5, 3);
     int[] y = {0, 1, 2, 0, 1, 2, 0, 1};
     try (CycleRuntime runtime = CycleRuntime.compile(Fixtures.mlp(5, 6, 3),
-        KernelProviders.get(), 2)) {
+        Fixtures.kernels(), 2)) {
       runtime.setTrainingOptions(FitOptions.defaults()
           .withOptimizer(new OptimizerConfig.Sgd(0, false)).withLearningRate(1)
           .withClipNorm(1e-3));
@@ -87,7 +87,7 @@ class FitOptionsTest {
   void earlyStoppingEndsARunThatStopsImproving() {
     ArraySampleSet[] data = Fixtures.blobs(200, 100, 6, 2, 1.0, 4);
     try (CycleRuntime runtime = CycleRuntime.compile(Fixtures.mlp(6, 8, 2),
-            KernelProviders.get(), 2);
+            Fixtures.kernels(), 2);
         Producer<Batch> train = Fixtures.batches(data[0], 50, 1);
         Producer<Batch> validation = Fixtures.inOrder(data[1], 50)) {
       runtime.bindProducer(train);

@@ -10,6 +10,9 @@ import dev.harmonics.graph.EdgeActivation;
 import dev.harmonics.graph.HarmonicGraph;
 import dev.harmonics.graph.Loss;
 import dev.harmonics.graph.Shape;
+import dev.harmonics.kernel.Backend;
+import dev.harmonics.kernel.KernelProvider;
+import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.runtime.layer.Parameter;
 import java.util.List;
 import java.util.Random;
@@ -18,6 +21,14 @@ import java.util.Random;
 final class Fixtures {
 
   private Fixtures() {}
+
+  /**
+   * The SIMD kernels: what training uses. Not {@code Fixtures.kernels()}, which may choose a
+   * device backend (OpenCL on a CPU driver, say) when one is installed.
+   */
+  static KernelProvider kernels() {
+    return KernelProviders.of(Backend.SIMD);
+  }
 
   /** {@code x{in} -> h1 -(relu)-> h2 -(relu)-> logits -(softmax)-> probabilities}. */
   static HarmonicGraph mlp(int in, int hidden, int classes) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.harmonics.data.Batch;
 import dev.harmonics.data.Producer;
-import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.runtime.optim.LearningRateSchedule;
 import dev.harmonics.runtime.optim.OptimizerConfig;
 import java.util.ArrayList;
@@ -15,8 +14,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Training really learns: on Gaussian blobs (16 features, 4 classes, noise 1.5) a small MLP's loss
- * falls and its test accuracy climbs from chance (0.25) above 0.85, with every optimizer. About a
- * second per optimizer on two cores.
+ * falls and its test accuracy climbs from chance (0.25) above 0.85, with every optimizer. A
+ * training test: about a second per optimizer on two cores once the JIT has warmed up, tens of
+ * seconds in all on a busy machine.
  */
 class LearningTest {
 
@@ -26,7 +26,7 @@ class LearningTest {
     ArraySampleSet[] data = Fixtures.blobs(2000, 500, 16, 4, 1.5, 7);
     double lr = optimizer.equals("sgd") ? 0.05 : optimizer.equals("lamb") ? 0.01 : 0.003;
     try (CycleRuntime runtime = CycleRuntime.compile(Fixtures.mlp(16, 32, 4),
-            KernelProviders.get(), 11);
+            Fixtures.kernels(), 11);
         Producer<Batch> train = Fixtures.batches(data[0], 32, 3);
         Producer<Batch> test = Fixtures.inOrder(data[1], 100)) {
       runtime.bindProducer(train);

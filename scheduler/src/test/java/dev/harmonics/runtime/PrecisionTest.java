@@ -14,7 +14,6 @@ import dev.harmonics.graph.HarmonicGraph;
 import dev.harmonics.graph.Loss;
 import dev.harmonics.graph.Shape;
 import dev.harmonics.kernel.CountingQuantProvider;
-import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.tensor.Tensor;
 import java.util.Map;
 import java.util.Random;
@@ -47,7 +46,7 @@ class PrecisionTest {
   @Test
   void int8InferenceRunsOnTheInt8KernelsAndKeepsAccuracy() {
     ArraySampleSet[] data = Fixtures.blobs(2000, 500, 16, 4, 1.5, 7);
-    CountingQuantProvider kernels = new CountingQuantProvider(KernelProviders.get());
+    CountingQuantProvider kernels = new CountingQuantProvider(Fixtures.kernels());
     try (CycleRuntime runtime = CycleRuntime.compile(Fixtures.mlp(16, 32, 4), kernels, 11);
         Producer<Batch> train = Fixtures.batches(data[0], 32, 3);
         Producer<Batch> test = Fixtures.inOrder(data[1], 100)) {
@@ -92,7 +91,7 @@ class PrecisionTest {
     for (int i = 0; i < pixels.length; i++) {
       pixels[i] = random.nextFloat();
     }
-    try (CycleRuntime runtime = CycleRuntime.compile(graph, KernelProviders.get(), 1);
+    try (CycleRuntime runtime = CycleRuntime.compile(graph, Fixtures.kernels(), 1);
         Tensor img = Tensor.of(pixels, 4, 1, 6, 6);
         Tensor labels = Tensor.ofInts(new int[] {0, 1, 2, 0}, 4)) {
       Map<String, Tensor> inputs = Map.of("img", img, "labels", labels);

@@ -17,7 +17,7 @@ public final class BatchBuffer implements AutoCloseable {
   private Tensor view;
   private int viewRows = -1;
 
-  /** A float32 buffer for samples of {@code sampleShape}; nothing is allocated until {@link #get}. */
+  /** A float32 buffer for samples of {@code sampleShape}; allocated by the first {@link #get}. */
   public BatchBuffer(int... sampleShape) {
     this(DType.FLOAT32, sampleShape);
   }

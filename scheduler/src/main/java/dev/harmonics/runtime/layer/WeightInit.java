@@ -8,8 +8,8 @@ import dev.harmonics.tensor.Tensor;
  */
 public enum WeightInit {
   /**
-   * He (Kaiming) normal: {@code N(0, 2 / fanIn)}, which keeps the activation variance steady through
-   * ReLU-family functions. Chosen for layers whose output goes through one.
+   * He (Kaiming) normal: {@code N(0, 2 / fanIn)}, which keeps the activation variance steady
+   * through ReLU-family functions. Chosen for layers whose output goes through one.
    */
   HE,
   /**
