@@ -48,15 +48,10 @@ public final class StandaloneCluster implements AutoCloseable {
       throws IOException, InterruptedException {
     Path home = Files.createDirectories(workDir.resolve("spark-home"));
     Path jars = Files.createDirectories(home.resolve("jars"));
-    List<Path> applicationJars = new ArrayList<>();
-    int packed = 0;
+    List<Path> applicationJars = packApplication(workDir);
     for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
       Path path = Path.of(entry);
-      if (Files.isDirectory(path)) {
-        Path jar = workDir.resolve("harmonics-app-" + packed++ + ".jar");
-        packFolder(path, jar);
-        applicationJars.add(jar);
-      } else if (entry.endsWith(".jar") && Files.exists(path)) {
+      if (entry.endsWith(".jar") && Files.exists(path)) {
         Path link = jars.resolve(path.getFileName());
         if (!Files.exists(link)) {
           Files.createSymbolicLink(link, path.toAbsolutePath());
@@ -80,6 +75,23 @@ public final class StandaloneCluster implements AutoCloseable {
       cluster.close();
       throw e;
     }
+  }
+
+  /**
+   * This project's class folders on the test class path, each packed as a jar under
+   * {@code workDir}, as a user's application jar would be shipped with {@code spark.jars}.
+   */
+  public static List<Path> packApplication(Path workDir) throws IOException {
+    List<Path> out = new ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      Path path = Path.of(entry);
+      if (Files.isDirectory(path)) {
+        Path jar = workDir.resolve("harmonics-app-" + out.size() + ".jar");
+        packFolder(path, jar);
+        out.add(jar);
+      }
+    }
+    return out;
   }
 
   /**
