@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A real Spark standalone cluster (one master, one worker) from the build's own jars, no Spark
-# distribution needed: the jars listed in spark-bridge/target/driver-classpath.txt become
-# DIR/jars, the master and the worker run as separate JVMs, executors as further ones.
+# distribution needed: the jars listed in spark-bridge/target/driver-classpath.txt and
+# application-jars.txt become DIR/jars; the master and the worker run as separate JVMs, executors
+# as further ones.
 #
 #   scripts/spark-cluster.sh start [DIR]   prints the master URL (spark://127.0.0.1:PORT)
 #   scripts/spark-cluster.sh stop [DIR]    stops the worker (and its executors) and the master
@@ -52,9 +53,12 @@ start() {
     die "a cluster already runs from $DIR (stop it first)"
   jdk=$(java_home)
   mkdir -p "$DIR/jars" "$DIR/work"
-  IFS=: read -r -a entries <"$classpath"
-  for entry in "${entries[@]}"; do
-    [[ $entry == *.jar ]] && ln -sf "$entry" "$DIR/jars/"
+  # Spark's jars (provided scope) and the runtime-scope ones (netty's native transports)
+  local runtime=${classpath%/*}/application-jars.txt
+  for entry in $(tr ':' '\n' <"$classpath"; echo; tr ',' '\n' <"$runtime"); do
+    if [[ $entry == *.jar ]]; then
+      ln -sf "$entry" "$DIR/jars/"
+    fi
   done
   export SPARK_HOME=$DIR SPARK_SCALA_VERSION=2.13 JAVA_HOME=$jdk SPARK_LOCAL_IP=127.0.0.1
   "$jdk/bin/java" -Xmx512m -cp "$DIR/jars/*" org.apache.spark.deploy.master.Master \
