@@ -50,10 +50,12 @@ public final class HarmonicsClassificationModel {
     return model;
   }
 
+  /** The featuresCol param. */
   public String getFeaturesCol() {
     return featuresCol;
   }
 
+  /** The predictionCol param. */
   public String getPredictionCol() {
     return predictionCol;
   }

@@ -63,16 +63,19 @@ public final class HarmonicsClassifier {
         batch);
   }
 
+  /** Sets the featuresCol param. */
   public HarmonicsClassifier setFeaturesCol(String column) {
     featuresCol = Objects.requireNonNull(column, "featuresCol");
     return this;
   }
 
+  /** Sets the labelCol param. */
   public HarmonicsClassifier setLabelCol(String column) {
     labelCol = Objects.requireNonNull(column, "labelCol");
     return this;
   }
 
+  /** Sets the predictionCol param. */
   public HarmonicsClassifier setPredictionCol(String column) {
     predictionCol = Objects.requireNonNull(column, "predictionCol");
     return this;
@@ -90,6 +93,7 @@ public final class HarmonicsClassifier {
     return this;
   }
 
+  /** Sets the lr param. */
   public HarmonicsClassifier setLr(double rate) {
     lr = rate;
     return this;
@@ -108,35 +112,43 @@ public final class HarmonicsClassifier {
     return this;
   }
 
+  /** Sets the seed param. */
   public HarmonicsClassifier setSeed(long s) {
     seed = s;
     return this;
   }
 
+  /** The featuresCol param. */
   public String getFeaturesCol() {
     return featuresCol;
   }
 
+  /** The labelCol param. */
   public String getLabelCol() {
     return labelCol;
   }
 
+  /** The predictionCol param. */
   public String getPredictionCol() {
     return predictionCol;
   }
 
+  /** The epochs param. */
   public int getEpochs() {
     return epochs;
   }
 
+  /** The batch param. */
   public int getBatch() {
     return batch;
   }
 
+  /** The lr param. */
   public double getLr() {
     return lr;
   }
 
+  /** The mode param. */
   public SparkTrainOptions.Mode getMode() {
     return mode;
   }

@@ -40,34 +40,40 @@ public record SparkPipelineOptions(int stages, int microBatches, int batchSize, 
     return new SparkPipelineOptions(2, 2, 32, 1, 10, 0.01, 42, false);
   }
 
+  /** With {@code n} stages. */
   public SparkPipelineOptions withStages(int n) {
     return new SparkPipelineOptions(n, microBatches, batchSize, epochs, syncEvery, learningRate,
         seed, secure);
   }
 
+  /** With {@code n} samples per step. */
   public SparkPipelineOptions withBatchSize(int n) {
     return new SparkPipelineOptions(stages, microBatches, n, epochs, syncEvery, learningRate, seed,
         secure);
   }
 
+  /** With {@code n} epochs. */
   public SparkPipelineOptions withEpochs(int n) {
-    return new SparkPipelineOptions(stages, microBatches, batchSize, n, syncEvery, learningRate, seed,
-        secure);
+    return new SparkPipelineOptions(stages, microBatches, batchSize, n, syncEvery, learningRate,
+        seed, secure);
   }
 
+  /** Averaging the replicas every {@code n} steps. */
   public SparkPipelineOptions withSyncEvery(int n) {
     return new SparkPipelineOptions(stages, microBatches, batchSize, epochs, n, learningRate, seed,
         secure);
   }
 
+  /** With another SGD rate. */
   public SparkPipelineOptions withLearningRate(double rate) {
     return new SparkPipelineOptions(stages, microBatches, batchSize, epochs, syncEvery, rate, seed,
         secure);
   }
 
+  /** With secure mode on or off. */
   public SparkPipelineOptions withSecure(boolean on) {
-    return new SparkPipelineOptions(stages, microBatches, batchSize, epochs, syncEvery, learningRate,
-        seed, on);
+    return new SparkPipelineOptions(stages, microBatches, batchSize, epochs, syncEvery,
+        learningRate, seed, on);
   }
 
   private static void positive(String name, int value) {

@@ -44,7 +44,8 @@ class PipelineTrainerTest {
   }
 
   static SparkPipelineOptions options() {
-    return SparkPipelineOptions.defaults().withBatchSize(32).withLearningRate(0.1).withSyncEvery(100).withEpochs(1);
+    return SparkPipelineOptions.defaults().withBatchSize(32).withLearningRate(0.1)
+        .withSyncEvery(100).withEpochs(1);
   }
 
   /**
