@@ -114,6 +114,11 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Resume from this checkpoint (same graph) before training.")
   Path resume;
 
+  @Option(names = "--progress", defaultValue = "auto", paramLabel = "bar|lines|auto",
+      description = "A progress bar, plain lines, or auto: a bar in a terminal, lines elsewhere"
+          + " (default: ${DEFAULT-VALUE}).")
+  String progress;
+
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
   Path json;
 
@@ -168,6 +173,7 @@ public final class TrainCommand implements Callable<Integer> {
       throw new UsageException("--epochs " + epochs + " --batch " + batch
           + " (expected: epochs >= 0, batch >= 1)");
     }
+    boolean showBar = bar();
     Path graphFile = modelFile();
     HarmonicGraph graph = HarpParser.parse(graphFile);
     KernelProvider kernels = kernels();
@@ -199,7 +205,7 @@ public final class TrainCommand implements Callable<Integer> {
       List<Double> accuracies = new ArrayList<>();
       double[] timeToTarget = {Double.NaN};
       double[] trainingSeconds = {0};
-      ProgressPrinter printer = new ProgressPrinter(out, runtime.epoch(), epochs);
+      ProgressPrinter printer = new ProgressPrinter(out, runtime.epoch(), epochs, showBar);
       FitListener listener = new FitListener() {
         @Override
         public void onUpdate(StepProgress p) {
@@ -300,6 +306,16 @@ public final class TrainCommand implements Callable<Integer> {
     }
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
         .writeValue(Files.newBufferedWriter(json), root);
+  }
+
+  private boolean bar() {
+    return switch (progress) {
+      case "bar" -> true;
+      case "lines" -> false;
+      case "auto" -> ProgressPrinter.interactive();
+      default -> throw new UsageException("--progress " + progress
+          + " (expected: bar, lines or auto)");
+    };
   }
 
   private Path modelFile() {

@@ -94,10 +94,12 @@ class TrainCommandTest {
 
     Run resumed = run("train", "--dataset", "fashion-mnist", "--model", MLP.toString(),
         "--epochs", "1", "--batch", "50", "--data-dir", dir.toString(), "--resume",
-        checkpoint.toString());
+        checkpoint.toString(), "--progress", "bar");
     assertEquals(0, resumed.status(), resumed.err());
     assertTrue(resumed.out().contains("resumed from " + checkpoint + " at epoch 2, step 20"),
         resumed.out());
+    assertTrue(resumed.out().contains("epoch 1/1 done: train loss"), "the bar ends each epoch"
+        + " with the same summary line: " + resumed.out());
   }
 
   @Test
@@ -114,6 +116,10 @@ class TrainCommandTest {
     Run r = run("train", "--dataset", "cifar", "--model", "mlp");
     assertEquals(1, r.status());
     assertEquals("harmonics train: --dataset cifar (expected: fashion-mnist)\n", r.err());
+    r = run("train", "--dataset", "fashion-mnist", "--model", MLP.toString(), "--progress",
+        "dots");
+    assertEquals(1, r.status());
+    assertEquals("harmonics train: --progress dots (expected: bar, lines or auto)\n", r.err());
     r = run("train", "--dataset", "fashion-mnist", "--model", dir.resolve("no.harp").toString());
     assertEquals(1, r.status());
     assertTrue(r.err().contains("no.harp"), r.err());

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * The parameter server with two worker processes on Fashion-MNIST, in both modes, with a small
  * budget (25 pushes of 64 samples per worker). Each mode starts two JVMs that each read the
  * training set, and evaluates on the 10,000 test images: on this loaded 2-core machine the class
- * took 99 s with 30 pushes per worker (JVM start-up and reading the gzipped training set dominate).
+ * took 65 to 72 s (JVM start-up and reading the gzipped training set dominate).
  */
 class ParameterServerExampleTest {
 

@@ -5,7 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.harmonics.data.Batch;
+import dev.harmonics.data.Producer;
+import dev.harmonics.data.Producers;
+import dev.harmonics.data.SampleSet;
+import dev.harmonics.data.SampleSpec;
 import dev.harmonics.graph.HarmonicGraph;
 import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProvider;
@@ -23,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** Partitioned training against the whole graph on one runtime: the same steps, the same result. */
@@ -57,7 +64,7 @@ class PipelineTrainingTest {
   }
 
   private static Map<String, float[]> snapshot(List<CycleRuntime> runtimes) {
-    Map<String, float[]> out = new java.util.TreeMap<>();
+    Map<String, float[]> out = new TreeMap<>();
     Parameters.byName(runtimes).forEach((k, v) -> out.put(k, v.toFloatArray()));
     return out;
   }
@@ -152,7 +159,7 @@ class PipelineTrainingTest {
     DeploymentDescriptor cuda = DeploymentDescriptor.of(Placement.on(Backend.SIMD),
         Placement.on(Backend.CUDA));
     var availability = KernelProviders.availability(Backend.CUDA);
-    org.junit.jupiter.api.Assumptions.assumeFalse(availability.available(),
+    assumeFalse(availability.available(),
         "this machine has CUDA; the test needs a backend that cannot run");
     var e = assertThrows(IllegalArgumentException.class, () -> MultiAcceleratorScheduler.create(
         graph, cuda, SEED, PipelineOptions.defaults()));
@@ -177,5 +184,62 @@ class PipelineTrainingTest {
       batch.values().forEach(Tensor::close);
       badLabels.close();
     }
+  }
+  @Test
+  void fitStepsThroughEveryBatchOfEveryEpochLikeTheWholeGraph() {
+    KernelProvider simd = KernelProviders.of(Backend.SIMD);
+    SampleSet set = samples(96);
+    try (DistributedScheduler pipeline = DistributedScheduler.create(graph, 3, simd, SEED,
+        PipelineOptions.defaults().withMicroBatches(2).withTraining(training));
+        Producer<Batch> data = Producers.batch(Producers.sequential(set), 24, false);
+        Producer<Batch> again = Producers.batch(Producers.sequential(set), 24, false);
+        CycleRuntime whole = CycleRuntime.compile(graph, simd, SEED)) {
+      FitSummary summary = pipeline.fit(data, 3);
+      assertEquals(12, summary.steps());
+      assertEquals(3, summary.epochLosses().size());
+      assertTrue(summary.lastLoss() < summary.epochLosses().getFirst(), summary.toString());
+      whole.setTrainingOptions(training.withAccumulation(2));
+      for (int epoch = 0; epoch < 3; epoch++, again.reset()) {
+        while (again.hasNext()) {
+          try (Batch b = again.next()) {
+            for (int m = 0; m < 2; m++) {
+              whole.trainStep(Map.of("x", b.features().slice(0, 12 * m, 12 * m + 12),
+                  "labels", b.labels().slice(0, 12 * m, 12 * m + 12)));
+            }
+          }
+        }
+      }
+      assertBitIdentical(snapshot(List.of(whole)), snapshot(pipeline.runtimes()));
+    }
+  }
+
+  /** {@link TestGraphs#batch} as a sample set, for the producers {@code fit} reads. */
+  private static SampleSet samples(int n) {
+    Map<String, Tensor> b = TestGraphs.batch(n, 99);
+    float[] x = b.get("x").toFloatArray();
+    int[] labels = b.get("labels").toIntArray();
+    b.values().forEach(Tensor::close);
+    SampleSpec spec = new SampleSpec(new int[] {12}, 4);
+    return new SampleSet() {
+      @Override
+      public SampleSpec spec() {
+        return spec;
+      }
+
+      @Override
+      public int size() {
+        return n;
+      }
+
+      @Override
+      public void copyFeatures(int index, float[] dst, int offset) {
+        System.arraycopy(x, index * 12, dst, offset, 12);
+      }
+
+      @Override
+      public int label(int index) {
+        return labels[index];
+      }
+    };
   }
 }
