@@ -31,6 +31,11 @@ public final class ExecutorBackends {
 
   /** The kernels for the task running on this thread (or the driver's, outside a task). */
   public static KernelProvider kernels() {
+    return KernelProviders.of(choice().backend());
+  }
+
+  /** What the task running on this thread uses (the driver's choice outside a task), and why. */
+  public static Choice choice() {
     TaskContext task = TaskContext.get();
     String requested = SparkEnv.get() == null ? "auto"
         : SparkEnv.get().conf().get(BACKEND_CONF, "auto");
@@ -39,7 +44,7 @@ public final class ExecutorBackends {
       LOG.log(System.Logger.Level.INFO, "Harmonics in this executor: " + choice.backend().id()
           + " (" + choice.reason() + ")");
     }
-    return KernelProviders.of(choice.backend());
+    return choice;
   }
 
   /** The first GPU address Spark assigned to {@code task}, if any. */

@@ -115,7 +115,7 @@ final class PartitionTrainer {
     return order;
   }
 
-  private static Tensor features(PartitionData d, int[] order, int from, int to, int[] shape) {
+  static Tensor features(PartitionData d, int[] order, int from, int to, int[] shape) {
     int width = d.width();
     float[] out = new float[(to - from) * width];
     for (int i = from; i < to; i++) {
@@ -127,7 +127,7 @@ final class PartitionTrainer {
     return Tensor.of(out, dims);
   }
 
-  private static Tensor labels(PartitionData d, int[] order, int from, int to) {
+  static Tensor labels(PartitionData d, int[] order, int from, int to) {
     int[] out = new int[to - from];
     for (int i = from; i < to; i++) {
       out[i - from] = d.labels()[order[i]];

@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
@@ -46,17 +48,21 @@ public final class StandaloneCluster implements AutoCloseable {
    */
   public static StandaloneCluster start(Path workDir, int cores, String memory)
       throws IOException, InterruptedException {
+    return start(workDir, cores, memory, Map.of());
+  }
+
+  /**
+   * As {@link #start(Path, int, String)}, the worker also given {@code workerConf} (Spark
+   * properties such as {@code spark.worker.resource.gpu.amount}) in a properties file.
+   */
+  public static StandaloneCluster start(Path workDir, int cores, String memory,
+      Map<String, String> workerConf) throws IOException, InterruptedException {
     Path home = Files.createDirectories(workDir.resolve("spark-home"));
     Path jars = Files.createDirectories(home.resolve("jars"));
-    List<Path> applicationJars = new ArrayList<>();
-    int packed = 0;
+    List<Path> applicationJars = packApplication(workDir);
     for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
       Path path = Path.of(entry);
-      if (Files.isDirectory(path)) {
-        Path jar = workDir.resolve("harmonics-app-" + packed++ + ".jar");
-        packFolder(path, jar);
-        applicationJars.add(jar);
-      } else if (entry.endsWith(".jar") && Files.exists(path)) {
+      if (entry.endsWith(".jar") && Files.exists(path)) {
         Path link = jars.resolve(path.getFileName());
         if (!Files.exists(link)) {
           Files.createSymbolicLink(link, path.toAbsolutePath());
@@ -69,9 +75,16 @@ public final class StandaloneCluster implements AutoCloseable {
           "--port", String.valueOf(cluster.masterPort), "--webui-port",
           String.valueOf(freePort()));
       cluster.awaitPort(cluster.masterPort);
+      Properties properties = new Properties();
+      properties.putAll(workerConf);
+      Path propertiesFile = workDir.resolve("worker.properties");
+      try (OutputStream out = Files.newOutputStream(propertiesFile)) {
+        properties.store(out, "worker settings of this test cluster");
+      }
       Path workerLog = cluster.launch("worker", "org.apache.spark.deploy.worker.Worker",
           "--host", "127.0.0.1", "--cores", String.valueOf(cores), "--memory", memory,
           "--webui-port", String.valueOf(freePort()),
+          "--properties-file", propertiesFile.toString(),
           "--work-dir", Files.createDirectories(workDir.resolve("work")).toString(),
           cluster.masterUrl());
       cluster.awaitLine(workerLog, REGISTERED);
@@ -80,6 +93,23 @@ public final class StandaloneCluster implements AutoCloseable {
       cluster.close();
       throw e;
     }
+  }
+
+  /**
+   * This project's class folders on the test class path, each packed as a jar under
+   * {@code workDir}, as a user's application jar would be shipped with {@code spark.jars}.
+   */
+  public static List<Path> packApplication(Path workDir) throws IOException {
+    List<Path> out = new ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      Path path = Path.of(entry);
+      if (Files.isDirectory(path)) {
+        Path jar = workDir.resolve("harmonics-app-" + out.size() + ".jar");
+        packFolder(path, jar);
+        out.add(jar);
+      }
+    }
+    return out;
   }
 
   /**
