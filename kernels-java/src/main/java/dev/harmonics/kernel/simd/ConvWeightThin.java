@@ -122,10 +122,10 @@ final class ConvWeightThin {
       a2 = d0.fma(FloatVector.fromArray(F, s, k2 + q, m), a2);
       a3 = d0.fma(FloatVector.fromArray(F, s, k3 + q, m), a3);
     }
-    sums[0] = a0.reduceLanes(VectorOperators.ADD);
-    sums[1] = a1.reduceLanes(VectorOperators.ADD);
-    sums[2] = a2.reduceLanes(VectorOperators.ADD);
-    sums[3] = a3.reduceLanes(VectorOperators.ADD);
+    sums[0] = LaneSum.sum(a0);
+    sums[1] = LaneSum.sum(a1);
+    sums[2] = LaneSum.sum(a2);
+    sums[3] = LaneSum.sum(a3);
   }
 
   /**
@@ -156,7 +156,7 @@ final class ConvWeightThin {
     for (; i < n; i++) {
       rest += a[i] - a[i];
     }
-    return !Float.isNaN(acc.reduceLanes(VectorOperators.ADD) + rest);
+    return !Float.isNaN(LaneSum.sum(acc) + rest);
   }
 
   /** Which of {@code ldq} virtual columns of a band of {@code rows} rows are real outputs. */

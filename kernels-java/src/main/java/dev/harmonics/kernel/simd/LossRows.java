@@ -96,8 +96,8 @@ final class LossRows {
       st = st.add(tv);
       stz = stz.add(tv.mul(fromMemorySegment(S, z, zOff + at, O, m).sub(shift)), m);
     }
-    sums[0] += st.reduceLanes(VectorOperators.ADD);
-    sums[1] += stz.reduceLanes(VectorOperators.ADD);
+    sums[0] += LaneSum.sum(st);
+    sums[1] += LaneSum.sum(stz);
   }
 
   /** {@code sum((p - t)^2)}. */
@@ -132,7 +132,7 @@ final class LossRows {
           .sub(fromMemorySegment(S, t, tOff + at, O, m));
       s0 = d.fma(d, s0);
     }
-    return s0.add(s1).reduceLanes(VectorOperators.ADD);
+    return LaneSum.sum(s0.add(s1));
   }
 
   /** {@code d = (p - t) * scale}. */

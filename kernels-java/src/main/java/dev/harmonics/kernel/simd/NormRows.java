@@ -59,7 +59,7 @@ final class NormRows {
       VectorMask<Float> m = S.indexInRange(i, n);
       a0 = a0.add(fromMemorySegment(S, x, xo + 4L * i, O, m).sub(shift), m);
     }
-    return a0.add(a1).reduceLanes(VectorOperators.ADD);
+    return LaneSum.sum(a0.add(a1));
   }
 
   /** {@code sum((x - mean)^2)}. */
@@ -87,7 +87,7 @@ final class NormRows {
       FloatVector d = fromMemorySegment(S, x, xo + 4L * i, O, m).sub(mean);
       a0 = a0.add(d.mul(d), m);
     }
-    return a0.add(a1).reduceLanes(VectorOperators.ADD);
+    return LaneSum.sum(a0.add(a1));
   }
 
   /** {@code sum(x^2)}. */
@@ -114,7 +114,7 @@ final class NormRows {
       FloatVector v = fromMemorySegment(S, x, xo + 4L * i, O, S.indexInRange(i, n));
       a0 = v.fma(v, a0);
     }
-    return a0.add(a1).reduceLanes(VectorOperators.ADD);
+    return LaneSum.sum(a0.add(a1));
   }
 
   /** {@code y = (x - shift) * scale + add} with scalar parameters (one batch-norm plane). */
@@ -280,8 +280,8 @@ final class NormRows {
       s0 = s0.add(g);
       p0 = p0.add(g.mul(fromMemorySegment(S, x, xo + at, O, m).sub(mean)), m);
     }
-    out[0] += s0.add(s1).reduceLanes(VectorOperators.ADD);
-    out[1] += p0.add(p1).reduceLanes(VectorOperators.ADD);
+    out[0] += LaneSum.sum(s0.add(s1));
+    out[1] += LaneSum.sum(p0.add(p1));
   }
 
   /** {@code dx = dy * a + (x - mean) * b + c} with scalar coefficients (one batch-norm plane). */
@@ -370,8 +370,8 @@ final class NormRows {
       d.fma(xhat, fromArray(S, dgamma, base + i, m)).intoArray(dgamma, base + i, m);
       fromArray(S, dbeta, base + i, m).add(d).intoArray(dbeta, base + i, m);
     }
-    sums[0] += sg.reduceLanes(VectorOperators.ADD);
-    sums[1] += sgx.reduceLanes(VectorOperators.ADD);
+    sums[0] += LaneSum.sum(sg);
+    sums[1] += LaneSum.sum(sgx);
   }
 
   /** {@code dx = (dy * gamma - meanG - xhat * meanGXhat) * rstd}: one layer-norm row. */
@@ -430,7 +430,7 @@ final class NormRows {
       sgx = sgx.add(d.mul(fromArray(S, gamma, base + i, m)).mul(xhat), m);
       d.fma(xhat, fromArray(S, dgamma, base + i, m)).intoArray(dgamma, base + i, m);
     }
-    return sgx.reduceLanes(VectorOperators.ADD);
+    return LaneSum.sum(sgx);
   }
 
   /** {@code dx = (dy * gamma - xhat * meanGXhat) * rrms}: one RMS-norm row. */

@@ -49,7 +49,7 @@ final class ReductionRows {
       for (int bound = start + S.loopBound(end - start); i < bound; i += LANES) {
         s0 = s0.add(FloatVector.fromMemorySegment(S, x, xo + 4L * i, ORDER));
       }
-      float block = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+      float block = LaneSum.sum(s0.add(s1).add(s2.add(s3)));
       for (; i < end; i++) {
         block += x.get(F, xo + 4L * i);
       }
@@ -78,7 +78,7 @@ final class ReductionRows {
         FloatVector x0 = FloatVector.fromMemorySegment(S, x, xo + 4L * i, ORDER);
         s0 = x0.fma(FloatVector.fromMemorySegment(S, m, mo + 4L * i, ORDER), s0);
       }
-      float block = s0.add(s1).reduceLanes(VectorOperators.ADD);
+      float block = LaneSum.sum(s0.add(s1));
       for (; i < end; i++) {
         block = Math.fma(x.get(F, xo + 4L * i), m.get(F, mo + 4L * i), block);
       }
@@ -98,7 +98,7 @@ final class ReductionRows {
         FloatVector x0 = FloatVector.fromMemorySegment(S, x, xo + 4L * i, ORDER);
         s0 = s0.add(x0.div(FloatVector.fromMemorySegment(S, m, mo + 4L * i, ORDER)));
       }
-      float block = s0.reduceLanes(VectorOperators.ADD);
+      float block = LaneSum.sum(s0);
       for (; i < end; i++) {
         block += x.get(F, xo + 4L * i) / m.get(F, mo + 4L * i);
       }

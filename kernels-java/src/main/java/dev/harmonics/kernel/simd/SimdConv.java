@@ -63,7 +63,7 @@ final class SimdConv extends ConvKernels {
             tail += dys.getAtIndex(FLOAT, base + k);
           }
         }
-        db.setAtIndex(FLOAT, c, sum.reduceLanes(VectorOperators.ADD) + tail);
+        db.setAtIndex(FLOAT, c, LaneSum.sum(sum) + tail);
       }
     });
   }

@@ -372,7 +372,7 @@ final class SimdPool extends PoolKernels {
         for (int bound = F.loopBound(planeSize); k < bound; k += L) {
           sum = sum.add(FloatVector.fromMemorySegment(F, xs, (base + k) * Float.BYTES, ORDER));
         }
-        float total = sum.reduceLanes(VectorOperators.ADD);
+        float total = LaneSum.sum(sum);
         for (; k < planeSize; k++) {
           total += xs.getAtIndex(FLOAT, base + k);
         }

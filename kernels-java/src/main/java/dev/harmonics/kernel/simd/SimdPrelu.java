@@ -210,7 +210,7 @@ final class SimdPrelu {
       }
       acc = v.blend(0f, pos).fma(g, acc);
     }
-    return wantSlope ? acc.reduceLanes(VectorOperators.ADD) : 0f;
+    return wantSlope ? LaneSum.sum(acc) : 0f;
   }
 
   /** {@code x > 0 ? 1 : a}, and NaN where x is NaN. */

@@ -177,10 +177,10 @@ final class SkinnyGemm {
       s2 = FloatVector.fromMemorySegment(S, b, at + 2 * stride, ORDER, mask).fma(xv, s2);
       s3 = FloatVector.fromMemorySegment(S, b, at + 3 * stride, ORDER, mask).fma(xv, s3);
     }
-    out[outOff] = s0.reduceLanes(VectorOperators.ADD);
-    out[outOff + 1] = s1.reduceLanes(VectorOperators.ADD);
-    out[outOff + 2] = s2.reduceLanes(VectorOperators.ADD);
-    out[outOff + 3] = s3.reduceLanes(VectorOperators.ADD);
+    out[outOff] = LaneSum.sum(s0);
+    out[outOff + 1] = LaneSum.sum(s1);
+    out[outOff + 2] = LaneSum.sum(s2);
+    out[outOff + 3] = LaneSum.sum(s3);
   }
 
   private static float dot(float[] x, int xOff, int k, MemorySegment b, long row) {
@@ -195,6 +195,6 @@ final class SkinnyGemm {
       s = FloatVector.fromMemorySegment(S, b, row + (long) p * Float.BYTES, ORDER, mask)
           .fma(FloatVector.fromArray(S, x, xOff + p, mask), s);
     }
-    return s.reduceLanes(VectorOperators.ADD);
+    return LaneSum.sum(s);
   }
 }

@@ -90,7 +90,7 @@ final class SoftmaxRows {
       e.intoMemorySegment(y, yo + at, O, m);
       s0 = s0.add(e, m);
     }
-    return s0.add(s1).reduceLanes(VectorOperators.ADD);
+    return LaneSum.sum(s0.add(s1));
   }
 
   /** {@code sum(exp(x - shift))}. */
@@ -115,7 +115,7 @@ final class SoftmaxRows {
       VectorMask<Float> m = S.indexInRange(i, n);
       s0 = s0.add(SimdExp.exp(fromMemorySegment(S, x, xo + 4L * i, O, m).sub(shift)), m);
     }
-    return s0.add(s1).reduceLanes(VectorOperators.ADD);
+    return LaneSum.sum(s0.add(s1));
   }
 
   /** {@code y *= factor} in place. */
@@ -170,7 +170,7 @@ final class SoftmaxRows {
     for (; i < n; i += L) {
       s0 = s0.add(fromMemorySegment(S, a, ao + 4L * i, O, S.indexInRange(i, n)));
     }
-    return s0.add(s1).reduceLanes(VectorOperators.ADD);
+    return LaneSum.sum(s0.add(s1));
   }
 
   /** {@code sum(a * b)}. */
@@ -198,7 +198,7 @@ final class SoftmaxRows {
       FloatVector va = fromMemorySegment(S, a, ao + at, O, m);
       s0 = s0.add(va.mul(fromMemorySegment(S, b, bo + at, O, m)), m);
     }
-    return s0.add(s1).reduceLanes(VectorOperators.ADD);
+    return LaneSum.sum(s0.add(s1));
   }
 
   /** {@code dx = y * (dy - dot)}: softmax backward. */
