@@ -10,6 +10,7 @@ import dev.harmonics.graph.HarmonicGraph;
 import dev.harmonics.graph.harp.HarpParser;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.runtime.CycleRuntime;
+import dev.harmonics.spark.model.ModelIo;
 import dev.harmonics.spark.model.ModelSnapshot;
 import dev.harmonics.spark.train.DataParallelTrainer;
 import dev.harmonics.spark.train.SparkTrainOptions;
@@ -211,10 +212,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
   private static double accuracy(ModelSnapshot model, SampleSet test, float[] stats) {
     int right = 0;
     try (CycleRuntime runtime = model.open(KernelProviders.get())) {
-      HarmonicGraph graph = runtime.graph();
-      String input = graph.producers().getFirst().name();
-      String output = graph.lossTaps().getFirst().node();
-      int[] shape = graph.producers().getFirst().shape().dims();
+      ModelIo io = ModelIo.of(runtime.graph());
       int width = test.spec().featureSize();
       for (int from = 0; from < test.size(); from += 500) {
         int n = Math.min(500, test.size() - from);
@@ -222,12 +220,9 @@ public final class SparkTrainCommand implements Callable<Integer> {
         for (int i = 0; i < n; i++) {
           System.arraycopy(standardized(test, from + i, stats), 0, x, i * width, width);
         }
-        int[] dims = new int[shape.length + 1];
-        dims[0] = n;
-        System.arraycopy(shape, 0, dims, 1, shape.length);
-        try (Tensor in = Tensor.of(x, dims)) {
-          Map<String, Tensor> outputs = runtime.infer(Map.of(input, in));
-          float[] p = outputs.get(output).toFloatArray();
+        try (Tensor in = Tensor.of(x, io.batchShape(n))) {
+          Map<String, Tensor> outputs = runtime.infer(Map.of(io.input(), in));
+          float[] p = outputs.get(io.output()).toFloatArray();
           outputs.values().forEach(Tensor::close);
           int classes = p.length / n;
           for (int i = 0; i < n; i++) {

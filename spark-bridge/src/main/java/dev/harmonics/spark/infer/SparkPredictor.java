@@ -4,6 +4,7 @@ import dev.harmonics.graph.HarmonicGraph;
 import dev.harmonics.runtime.CycleRuntime;
 import dev.harmonics.spark.backend.ExecutorBackends;
 import dev.harmonics.spark.model.ExecutorModels;
+import dev.harmonics.spark.model.ModelIo;
 import dev.harmonics.spark.model.ModelSnapshot;
 import dev.harmonics.tensor.Tensor;
 import java.util.ArrayList;

@@ -10,6 +10,7 @@ import dev.harmonics.runtime.layer.Parameter;
 import dev.harmonics.runtime.optim.Optimizer;
 import dev.harmonics.runtime.optim.OptimizerConfig;
 import dev.harmonics.spark.backend.ExecutorBackends;
+import dev.harmonics.spark.model.ModelIo;
 import dev.harmonics.spark.model.ModelSnapshot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -82,7 +83,7 @@ public final class DataParallelTrainer {
   private static Result train(Dataset<Row> data, ModelSnapshot start, int doneEpochs,
       SparkTrainOptions o) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
-    int width = PartitionTrainer.Feeds.of(start.graph()).width();
+    int width = ModelIo.forTraining(start.graph()).width();
     JavaRDD<PartitionData> packed = data.select(col(o.featuresColumn()), col(o.labelColumn()))
         .javaRDD()
         .mapPartitionsWithIndex((index, rows) ->

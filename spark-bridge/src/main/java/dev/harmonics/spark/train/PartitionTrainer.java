@@ -1,14 +1,12 @@
 package dev.harmonics.spark.train;
 
-import dev.harmonics.graph.HarmonicGraph;
-import dev.harmonics.graph.LossTap;
-import dev.harmonics.graph.ProducerNode;
 import dev.harmonics.kernel.KernelProvider;
 import dev.harmonics.runtime.CycleRuntime;
 import dev.harmonics.runtime.FitOptions;
 import dev.harmonics.runtime.layer.Parameter;
 import dev.harmonics.runtime.optim.Optimizer;
 import dev.harmonics.runtime.optim.OptimizerConfig;
+import dev.harmonics.spark.model.ModelIo;
 import dev.harmonics.spark.model.ModelSnapshot;
 import dev.harmonics.tensor.Tensor;
 import java.util.ArrayList;
@@ -46,7 +44,7 @@ final class PartitionTrainer {
     try (CycleRuntime runtime = model.open(kernels)) {
       runtime.setTrainingOptions(FitOptions.defaults().withOptimizer(config)
           .withLearningRate(o.learningRate()).withAccumulation(Integer.MAX_VALUE));
-      Feeds feeds = Feeds.of(runtime.graph());
+      ModelIo feeds = ModelIo.forTraining(runtime.graph());
       boolean averageParameters = o.mode() == SparkTrainOptions.Mode.PARAMETER_AVERAGING;
       Optimizer optimizer = averageParameters
           ? new Optimizer(config, 0, runtime.parameters(), kernels) : null;
@@ -58,9 +56,9 @@ final class PartitionTrainer {
         for (int b = first; b < last; b++) {
           int from = b * o.batchSize();
           int to = Math.min(data.samples(), from + o.batchSize());
-          try (Tensor x = features(data, order, from, to, feeds.featureShape);
+          try (Tensor x = features(data, order, from, to, feeds.inputShape());
               Tensor y = labels(data, order, from, to)) {
-            lossSum += runtime.trainStep(Map.of(feeds.features, x, feeds.target, y)).loss();
+            lossSum += runtime.trainStep(Map.of(feeds.input(), x, feeds.target(), y)).loss();
           }
           if (optimizer != null) {
             optimizer.step(o.learningRate());
@@ -134,33 +132,4 @@ final class PartitionTrainer {
     }
     return Tensor.ofInts(out, to - from);
   }
-
-  /** Which producer takes the features and which the class index. */
-  record Feeds(String features, int[] featureShape, String target) {
-
-    static Feeds of(HarmonicGraph graph) {
-      if (graph.lossTaps().size() != 1) {
-        throw new IllegalArgumentException("graph '" + graph.name() + "' has "
-            + graph.lossTaps().size() + " loss taps (expected: exactly one, on the class index)");
-      }
-      LossTap tap = graph.lossTaps().getFirst();
-      List<ProducerNode> inputs = graph.producers().stream()
-          .filter(p -> !p.name().equals(tap.target())).toList();
-      if (inputs.size() != 1) {
-        throw new IllegalArgumentException("graph '" + graph.name() + "' has producers "
-            + graph.producers().stream().map(ProducerNode::name).toList()
-            + " (expected: one for the features besides the target '" + tap.target() + "')");
-      }
-      return new Feeds(inputs.getFirst().name(), inputs.getFirst().shape().dims(), tap.target());
-    }
-
-    int width() {
-      int n = 1;
-      for (int d : featureShape) {
-        n *= d;
-      }
-      return n;
-    }
-  }
-
 }

@@ -13,6 +13,7 @@ import dev.harmonics.schedule.RemoteScheduler;
 import dev.harmonics.secure.ProofChain;
 import dev.harmonics.secure.ProofVerifier;
 import dev.harmonics.spark.backend.ExecutorBackends;
+import dev.harmonics.spark.model.ModelIo;
 import dev.harmonics.spark.model.ModelSnapshot;
 import dev.harmonics.tensor.Tensor;
 import dev.harmonics.transport.LinkPolicy;
@@ -90,7 +91,7 @@ public final class PipelineTrainer {
     // cut once here so a graph that cannot be split fails on the driver, not in every task
     Partitioner.partitionGraph(graph, o.stages());
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
-    int width = PartitionTrainer.Feeds.of(graph).width();
+    int width = ModelIo.forTraining(graph).width();
     int replicas = data.rdd().getNumPartitions();
     int stages = o.stages();
     JavaRDD<PartitionData> tasks = data.select(col(featuresColumn), col(labelColumn)).javaRDD()
@@ -192,14 +193,14 @@ public final class PipelineTrainer {
         pipeline, listen, connect, LinkPolicy.DEFAULT, o.secure())) {
       restore(scheduler.runtime(), model);
       scheduler.recordReceived(o.secure());
-      PartitionTrainer.Feeds feeds = PartitionTrainer.Feeds.of(cut.whole());
+      ModelIo feeds = ModelIo.forTraining(cut.whole());
       int[] order = PartitionTrainer.order(data.samples(), o.seed(), epoch, replica);
       for (int b = first; b < last; b++) {
         int from = b * o.batchSize();
         try (Tensor x = PartitionTrainer.features(data, order, from, from + o.batchSize(),
-            feeds.featureShape());
+            feeds.inputShape());
             Tensor y = PartitionTrainer.labels(data, order, from, from + o.batchSize())) {
-          lossSum += scheduler.step(Map.of(feeds.features(), x, feeds.target(), y)).loss();
+          lossSum += scheduler.step(Map.of(feeds.input(), x, feeds.target(), y)).loss();
         }
       }
       // nobody closes a link while a neighbour may still read the last gradients from it
