@@ -8,6 +8,7 @@ import dev.harmonics.data.FashionMnist;
 import dev.harmonics.data.Producer;
 import dev.harmonics.data.Producers;
 import dev.harmonics.data.SampleSet;
+import dev.harmonics.data.StandardizedSet;
 import dev.harmonics.graph.GraphException;
 import dev.harmonics.graph.HarmonicGraph;
 import dev.harmonics.graph.harp.HarpParser;

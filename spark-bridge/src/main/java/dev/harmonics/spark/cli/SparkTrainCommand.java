@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.harmonics.data.FashionMnist;
 import dev.harmonics.data.SampleSet;
+import dev.harmonics.data.StandardizedSet;
 import dev.harmonics.graph.HarmonicGraph;
 import dev.harmonics.graph.harp.HarpParser;
 import dev.harmonics.kernel.KernelProviders;
@@ -116,9 +117,10 @@ public final class SparkTrainCommand implements Callable<Integer> {
           + FashionMnist.PACKAGE);
     }
     HarmonicGraph graph = HarpParser.parse(modelFile());
-    SampleSet train = FashionMnist.load(FashionMnist.Split.TRAIN);
-    SampleSet test = FashionMnist.load(FashionMnist.Split.TEST);
-    float[] stats = statistics(train);
+    SampleSet raw = FashionMnist.load(FashionMnist.Split.TRAIN);
+    float[] stats = StandardizedSet.statistics(raw);
+    SampleSet train = StandardizedSet.of(raw, stats);
+    SampleSet test = StandardizedSet.of(FashionMnist.load(FashionMnist.Split.TEST), stats);
     SparkSession.Builder builder = SparkSession.builder().appName("harmonics-train")
         .master(master).config("spark.executor.memory", executorMemory)
         .config("spark.executor.extraJavaOptions", "-Dharmonics.threads=1");
@@ -128,7 +130,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
     }
     try (SparkSession spark = builder.getOrCreate()) {
       spark.sparkContext().setLogLevel("WARN");
-      Dataset<Row> rows = spark.createDataFrame(rows(train, stats), schema())
+      Dataset<Row> rows = spark.createDataFrame(rows(train), schema())
           .repartition(partitions).cache();
       rows.count();
       SparkTrainOptions options = SparkTrainOptions.defaults("features", "label")
@@ -146,7 +148,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "epoch %d: %d rounds, %d mini-batches, loss %.4f, %.1f s%n",
             e.epoch(), e.rounds(), e.batches(), e.meanLoss(), e.seconds());
       }
-      double accuracy = accuracy(result.model(), test, stats);
+      double accuracy = accuracy(result.model(), test);
       long samples = (long) train.size() * result.epochs().size();
       out.printf(Locale.ROOT, "test accuracy %.4f, %.1f s, %.0f samples/s (%s, %d partitions)%n",
           accuracy, seconds, samples / seconds, master, partitions);
@@ -173,43 +175,18 @@ public final class SparkTrainCommand implements Callable<Integer> {
         .add("label", DataTypes.IntegerType, false);
   }
 
-  /** Mean and standard deviation of every training pixel, as in-process training uses. */
-  private static float[] statistics(SampleSet set) {
-    float[] row = new float[set.spec().featureSize()];
-    double sum = 0;
-    double squares = 0;
-    for (int i = 0; i < set.size(); i++) {
-      set.copyFeatures(i, row, 0);
-      for (float v : row) {
-        sum += v;
-        squares += (double) v * v;
-      }
-    }
-    double count = (double) set.size() * row.length;
-    double mean = sum / count;
-    return new float[] {(float) mean,
-        (float) Math.sqrt(Math.max(squares / count - mean * mean, 1e-12))};
-  }
-
-  private static float[] standardized(SampleSet set, int index, float[] stats) {
-    float[] row = new float[set.spec().featureSize()];
-    set.copyFeatures(index, row, 0);
-    for (int i = 0; i < row.length; i++) {
-      row[i] = (row[i] - stats[0]) / stats[1];
-    }
-    return row;
-  }
-
-  private static List<Row> rows(SampleSet set, float[] stats) {
+  private static List<Row> rows(SampleSet set) {
     List<Row> rows = new ArrayList<>(set.size());
     for (int i = 0; i < set.size(); i++) {
-      rows.add(RowFactory.create(standardized(set, i, stats), set.label(i)));
+      float[] features = new float[set.spec().featureSize()];
+      set.copyFeatures(i, features, 0);
+      rows.add(RowFactory.create(features, set.label(i)));
     }
     return rows;
   }
 
   /** Test accuracy, computed on the driver in batches of 500. */
-  private static double accuracy(ModelSnapshot model, SampleSet test, float[] stats) {
+  private static double accuracy(ModelSnapshot model, SampleSet test) {
     int right = 0;
     try (CycleRuntime runtime = model.open(KernelProviders.get())) {
       ModelIo io = ModelIo.of(runtime.graph());
@@ -218,7 +195,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
         int n = Math.min(500, test.size() - from);
         float[] x = new float[n * width];
         for (int i = 0; i < n; i++) {
-          System.arraycopy(standardized(test, from + i, stats), 0, x, i * width, width);
+          test.copyFeatures(from + i, x, i * width);
         }
         try (Tensor in = Tensor.of(x, io.batchShape(n))) {
           Map<String, Tensor> outputs = runtime.infer(Map.of(io.input(), in));

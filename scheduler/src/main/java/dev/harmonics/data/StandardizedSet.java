@@ -1,14 +1,12 @@
-package dev.harmonics.cli;
+package dev.harmonics.data;
 
-import dev.harmonics.data.SampleSet;
-import dev.harmonics.data.SampleSpec;
 
 /**
  * A data set whose features are shifted and scaled, {@code (x - mean) / std}, with statistics
  * measured on the training split: the usual input standardisation, which lets a network's first
  * layer start from centred inputs and speeds up the first epochs.
  */
-final class StandardizedSet implements SampleSet {
+public final class StandardizedSet implements SampleSet {
 
   private final SampleSet set;
   private final float mean;
@@ -21,7 +19,7 @@ final class StandardizedSet implements SampleSet {
   }
 
   /** The mean and standard deviation of every feature value of {@code set}. */
-  static float[] statistics(SampleSet set) {
+  public static float[] statistics(SampleSet set) {
     int width = set.spec().featureSize();
     float[] row = new float[width];
     double sum = 0;
@@ -40,7 +38,7 @@ final class StandardizedSet implements SampleSet {
   }
 
   /** {@code set} standardised with {@code statistics} ({@code {mean, std}}). */
-  static SampleSet of(SampleSet set, float[] statistics) {
+  public static SampleSet of(SampleSet set, float[] statistics) {
     return new StandardizedSet(set, statistics[0], 1f / statistics[1]);
   }
 
