@@ -4,18 +4,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.harmonics.data.Batch;
 import dev.harmonics.data.FashionMnist;
+import dev.harmonics.data.Producer;
+import dev.harmonics.data.Producers;
 import dev.harmonics.data.SampleSet;
 import dev.harmonics.data.StandardizedSet;
 import dev.harmonics.graph.HarmonicGraph;
 import dev.harmonics.graph.harp.HarpParser;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.runtime.CycleRuntime;
-import dev.harmonics.spark.model.ModelIo;
 import dev.harmonics.spark.model.ModelSnapshot;
 import dev.harmonics.spark.train.DataParallelTrainer;
 import dev.harmonics.spark.train.SparkTrainOptions;
-import dev.harmonics.tensor.Tensor;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -23,7 +24,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -185,34 +185,12 @@ public final class SparkTrainCommand implements Callable<Integer> {
     return rows;
   }
 
-  /** Test accuracy, computed on the driver in batches of 500. */
+  /** Test accuracy on the driver, evaluated as in-process training evaluates it. */
   private static double accuracy(ModelSnapshot model, SampleSet test) {
-    int right = 0;
-    try (CycleRuntime runtime = model.open(KernelProviders.get())) {
-      ModelIo io = ModelIo.of(runtime.graph());
-      int width = test.spec().featureSize();
-      for (int from = 0; from < test.size(); from += 500) {
-        int n = Math.min(500, test.size() - from);
-        float[] x = new float[n * width];
-        for (int i = 0; i < n; i++) {
-          test.copyFeatures(from + i, x, i * width);
-        }
-        try (Tensor in = Tensor.of(x, io.batchShape(n))) {
-          Map<String, Tensor> outputs = runtime.infer(Map.of(io.input(), in));
-          float[] p = outputs.get(io.output()).toFloatArray();
-          outputs.values().forEach(Tensor::close);
-          int classes = p.length / n;
-          for (int i = 0; i < n; i++) {
-            int best = 0;
-            for (int c = 1; c < classes; c++) {
-              best = p[i * classes + c] > p[i * classes + best] ? c : best;
-            }
-            right += best == test.label(from + i) ? 1 : 0;
-          }
-        }
-      }
+    try (CycleRuntime runtime = model.open(KernelProviders.get());
+        Producer<Batch> batches = Producers.batch(Producers.sequential(test), 500, false)) {
+      return runtime.evaluate(batches).accuracy();
     }
-    return right / (double) test.size();
   }
 
   private void writeJson(DataParallelTrainer.Result result, double accuracy, double seconds,
