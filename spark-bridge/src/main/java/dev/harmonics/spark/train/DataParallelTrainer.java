@@ -15,8 +15,10 @@ import dev.harmonics.spark.model.ModelSnapshot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -135,8 +137,7 @@ public final class DataParallelTrainer {
       JavaRDD<RoundResult> trained = results.filter(r -> !r.isEmpty());
       int[] exponents = trained.map(RoundResult::largestExponents)
           .treeReduce(DataParallelTrainer::max);
-      int[] lengths = trained.first().arrays().length == 0 ? new int[0]
-          : java.util.Arrays.stream(trained.first().arrays()).mapToInt(a -> a.length).toArray();
+      int[] lengths = arrayLengths(model, o.mode());
       return results.treeAggregate(new RoundSum(lengths, exponents), RoundSum::add,
           RoundSum::merge);
     } finally {
@@ -150,12 +151,12 @@ public final class DataParallelTrainer {
     int parameters = model.names().length;
     if (o.mode() == SparkTrainOptions.Mode.PARAMETER_AVERAGING) {
       float[][] averaged = sum.dividedBy(sum.terms());
-      float[][] values = java.util.Arrays.copyOf(averaged, parameters);
+      float[][] values = Arrays.copyOf(averaged, parameters);
       float[][][] state = new float[parameters][][];
       int next = parameters;
       for (int i = 0; i < parameters; i++) {
         int count = model.optimizerState()[i].length;
-        state[i] = java.util.Arrays.copyOfRange(averaged, next, next + count);
+        state[i] = Arrays.copyOfRange(averaged, next, next + count);
         next += state[i].length;
       }
       return model.with(values, state, sum.steps());
@@ -173,6 +174,21 @@ public final class DataParallelTrainer {
       optimizer.step(o.learningRate());
       return ModelSnapshot.capture(runtime, optimizer);
     }
+  }
+
+  /**
+   * The lengths of the arrays a task sends back, known from the model itself: the parameters, and
+   * for parameter averaging each parameter's optimizer state after them.
+   */
+  private static int[] arrayLengths(ModelSnapshot model, SparkTrainOptions.Mode mode) {
+    IntStream values =
+        Arrays.stream(model.values()).mapToInt(v -> v.length);
+    if (mode == SparkTrainOptions.Mode.GRADIENT_AVERAGING) {
+      return values.toArray();
+    }
+    return IntStream.concat(values, Arrays
+        .stream(model.optimizerState()).flatMap(Arrays::stream)
+        .mapToInt(v -> v.length)).toArray();
   }
 
   private static int[] max(int[] a, int[] b) {
