@@ -21,6 +21,8 @@ final class CompiledNode implements AutoCloseable {
   final Layer arrow;
   final Layer layer;
   final boolean needsGradient;
+  /** Whether the arrow's layer has parameters to train (fixed at compile time). */
+  final boolean arrowTrains;
   private final BatchBuffer gradientSum;
   /** The value of the current batch: fed for producers, computed for the others. */
   Tensor value;
@@ -39,7 +41,8 @@ final class CompiledNode implements AutoCloseable {
     this.input = input;
     this.arrow = arrow;
     this.layer = layer;
-    boolean trainable = hasParameters(arrow) || hasParameters(layer);
+    this.arrowTrains = hasParameters(arrow);
+    boolean trainable = arrowTrains || hasParameters(layer);
     this.needsGradient = node instanceof ProducerNode ? gradientInput
         : trainable || (input != null && input.needsGradient);
     this.gradientSum = new BatchBuffer(node.outputShape().dims());

@@ -425,10 +425,9 @@ public final class CycleRuntime implements AutoCloseable {
       if (c.isProducer() || g == null) {
         continue;
       }
-      boolean arrowTrains = c.arrow != null && !c.arrow.parameters().isEmpty();
       boolean intoInput = c.input.needsGradient;
       if (c.layer != null) {
-        g = c.layer.backward(g, accumulate, intoInput || arrowTrains);
+        g = c.layer.backward(g, accumulate, intoInput || c.arrowTrains);
       }
       if (c.arrow != null && g != null) {
         g = c.arrow.backward(g, accumulate, intoInput);

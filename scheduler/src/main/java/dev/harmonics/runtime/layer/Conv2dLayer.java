@@ -106,8 +106,6 @@ public final class Conv2dLayer extends AbstractLayer implements PrecisionAware {
 
   @Override
   public void close() {
-    if (biasSink != null) {
-      }
     if (quantized != null) {
       quantized.close();
     }
