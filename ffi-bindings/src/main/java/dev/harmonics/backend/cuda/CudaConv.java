@@ -26,35 +26,17 @@ final class CudaConv extends ConvKernels {
 
   @Override
   protected void forward(Tensor x, Tensor w, Tensor bias, Conv2dParams params, Tensor y) {
-    try (DeviceCall call = calls.open()) {
-      long xs = call.in(x);
-      long ws = call.in(w);
-      long bs = call.inOrNull(bias);
-      long ys = call.out(y);
-      call.launch(CONV, "hx_conv_forward", y.size(), xs, ws, bs, ys, shape(x, y, w, params));
-    }
+    launchForward("hx_conv_forward", x, w, bias, params, y);
   }
 
   @Override
   protected void backwardInput(Tensor dy, Tensor w, Conv2dParams params, Tensor dx) {
-    try (DeviceCall call = calls.open()) {
-      long dys = call.in(dy);
-      long ws = call.in(w);
-      long dxs = call.out(dx);
-      call.launch(CONV, "hx_conv_backward_input", dx.size(), dys, ws, dxs,
-          shape(dx, dy, w, params));
-    }
+    launchInputGradient("hx_conv_backward_input", dy, w, params, dx);
   }
 
   @Override
   protected void backwardWeight(Tensor x, Tensor dy, Conv2dParams params, Tensor dw) {
-    try (DeviceCall call = calls.open()) {
-      long xs = call.in(x);
-      long dys = call.in(dy);
-      long dws = call.out(dw);
-      call.launch(CONV, "hx_conv_backward_weight", dw.size(), xs, dys, dws,
-          shape(x, dy, dw, params));
-    }
+    launchWeightGradient("hx_conv_backward_weight", x, dy, params, dw);
   }
 
   @Override
@@ -70,35 +52,50 @@ final class CudaConv extends ConvKernels {
   @Override
   protected void transposeForward(Tensor x, Tensor w, Tensor bias, Conv2dParams params,
       Tensor y) {
+    launchForward("hx_conv_transpose_forward", x, w, bias, params, y);
+  }
+
+  @Override
+  protected void transposeBackwardInput(Tensor dy, Tensor w, Conv2dParams params, Tensor dx) {
+    launchInputGradient("hx_conv_transpose_backward_input", dy, w, params, dx);
+  }
+
+  @Override
+  protected void transposeBackwardWeight(Tensor x, Tensor dy, Conv2dParams params, Tensor dw) {
+    launchWeightGradient("hx_conv_transpose_backward_weight", x, dy, params, dw);
+  }
+
+  /** One thread per element of {@code y}, for the plain and the transposed forward pass. */
+  private void launchForward(String kernel, Tensor x, Tensor w, Tensor bias, Conv2dParams params,
+      Tensor y) {
     try (DeviceCall call = calls.open()) {
       long xs = call.in(x);
       long ws = call.in(w);
       long bs = call.inOrNull(bias);
       long ys = call.out(y);
-      call.launch(CONV, "hx_conv_transpose_forward", y.size(), xs, ws, bs, ys,
-          shape(x, y, w, params));
+      call.launch(CONV, kernel, y.size(), xs, ws, bs, ys, shape(x, y, w, params));
     }
   }
 
-  @Override
-  protected void transposeBackwardInput(Tensor dy, Tensor w, Conv2dParams params, Tensor dx) {
+  /** One thread per element of {@code dx}, for the plain and the transposed input gradient. */
+  private void launchInputGradient(String kernel, Tensor dy, Tensor w, Conv2dParams params,
+      Tensor dx) {
     try (DeviceCall call = calls.open()) {
       long dys = call.in(dy);
       long ws = call.in(w);
       long dxs = call.out(dx);
-      call.launch(CONV, "hx_conv_transpose_backward_input", dx.size(), dys, ws, dxs,
-          shape(dx, dy, w, params));
+      call.launch(CONV, kernel, dx.size(), dys, ws, dxs, shape(dx, dy, w, params));
     }
   }
 
-  @Override
-  protected void transposeBackwardWeight(Tensor x, Tensor dy, Conv2dParams params, Tensor dw) {
+  /** One thread per element of {@code dw}, for the plain and the transposed weight gradient. */
+  private void launchWeightGradient(String kernel, Tensor x, Tensor dy, Conv2dParams params,
+      Tensor dw) {
     try (DeviceCall call = calls.open()) {
       long xs = call.in(x);
       long dys = call.in(dy);
       long dws = call.out(dw);
-      call.launch(CONV, "hx_conv_transpose_backward_weight", dw.size(), xs, dys, dws,
-          shape(x, dy, dw, params));
+      call.launch(CONV, kernel, dw.size(), xs, dys, dws, shape(x, dy, dw, params));
     }
   }
 }

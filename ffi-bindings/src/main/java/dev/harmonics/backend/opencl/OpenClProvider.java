@@ -1,24 +1,10 @@
 package dev.harmonics.backend.opencl;
 
+import dev.harmonics.backend.FixedKernelProvider;
 import dev.harmonics.ffi.opencl.ClDevice;
 import dev.harmonics.ffi.opencl.OpenCl;
-import dev.harmonics.kernel.ActivationKernels;
 import dev.harmonics.kernel.Backend;
-import dev.harmonics.kernel.ConvKernels;
-import dev.harmonics.kernel.DropoutKernels;
-import dev.harmonics.kernel.ElementwiseKernels;
-import dev.harmonics.kernel.EmbeddingKernels;
-import dev.harmonics.kernel.GemmKernels;
-import dev.harmonics.kernel.KernelProvider;
-import dev.harmonics.kernel.LayoutKernels;
-import dev.harmonics.kernel.LossKernels;
-import dev.harmonics.kernel.NormKernels;
-import dev.harmonics.kernel.OptimizerKernels;
-import dev.harmonics.kernel.PoolKernels;
-import dev.harmonics.kernel.QuantKernels;
-import dev.harmonics.kernel.ReductionKernels;
 import dev.harmonics.kernel.Residency;
-import dev.harmonics.kernel.SoftmaxKernels;
 import java.nio.file.Path;
 
 /**
@@ -30,42 +16,19 @@ import java.nio.file.Path;
  * pinned ones ({@link #residency()}) stay in device buffers between calls. {@link #deviceTimes()}
  * gives the kernels' own time from profiling events.
  */
-public final class OpenClProvider extends KernelProvider implements AutoCloseable {
+public final class OpenClProvider extends FixedKernelProvider implements AutoCloseable {
 
   private final Backend backend;
   private final OpenClDevice device;
-  private final GemmKernels gemm;
-  private final QuantKernels quant;
-  private final ActivationKernels activations;
-  private final SoftmaxKernels softmax;
-  private final ElementwiseKernels elementwise;
-  private final ReductionKernels reductions;
-  private final LossKernels losses;
-  private final OptimizerKernels optimizers;
-  private final LayoutKernels layout;
-  private final DropoutKernels dropout;
-  private final EmbeddingKernels embedding;
-  private final NormKernels norm;
-  private final PoolKernels pool;
-  private final ConvKernels conv;
 
   private OpenClProvider(Backend backend, OpenClDevice device, boolean tiledGemm) {
+    super(new OpenClGemm(device, tiledGemm), new OpenClQuant(device), new OpenClConv(device),
+        new OpenClPool(device), new OpenClNorm(device), new OpenClActivation(device),
+        new OpenClSoftmax(device), new OpenClLoss(device), new OpenClElementwise(device),
+        new OpenClReduction(device), new OpenClLayout(device), new OpenClDropout(device),
+        new OpenClEmbedding(device), new OpenClOptimizer(device));
     this.backend = backend;
     this.device = device;
-    this.gemm = new OpenClGemm(device, tiledGemm);
-    this.quant = new OpenClQuant(device);
-    this.activations = new OpenClActivation(device);
-    this.softmax = new OpenClSoftmax(device);
-    this.elementwise = new OpenClElementwise(device);
-    this.reductions = new OpenClReduction(device);
-    this.losses = new OpenClLoss(device);
-    this.optimizers = new OpenClOptimizer(device);
-    this.layout = new OpenClLayout(device);
-    this.dropout = new OpenClDropout(device);
-    this.embedding = new OpenClEmbedding(device);
-    this.norm = new OpenClNorm(device);
-    this.pool = new OpenClPool(device);
-    this.conv = new OpenClConv(device);
   }
 
   /** An {@link Backend#OPENCL} provider on {@code device}, building programs from source. */
@@ -128,76 +91,6 @@ public final class OpenClProvider extends KernelProvider implements AutoCloseabl
   @Override
   public Residency residency() {
     return device.residency();
-  }
-
-  @Override
-  public GemmKernels gemm() {
-    return gemm;
-  }
-
-  @Override
-  public QuantKernels quant() {
-    return quant;
-  }
-
-  @Override
-  public ConvKernels conv() {
-    return conv;
-  }
-
-  @Override
-  public PoolKernels pool() {
-    return pool;
-  }
-
-  @Override
-  public NormKernels norm() {
-    return norm;
-  }
-
-  @Override
-  public ActivationKernels activations() {
-    return activations;
-  }
-
-  @Override
-  public SoftmaxKernels softmax() {
-    return softmax;
-  }
-
-  @Override
-  public LossKernels losses() {
-    return losses;
-  }
-
-  @Override
-  public ElementwiseKernels elementwise() {
-    return elementwise;
-  }
-
-  @Override
-  public ReductionKernels reductions() {
-    return reductions;
-  }
-
-  @Override
-  public LayoutKernels layout() {
-    return layout;
-  }
-
-  @Override
-  public DropoutKernels dropout() {
-    return dropout;
-  }
-
-  @Override
-  public EmbeddingKernels embedding() {
-    return embedding;
-  }
-
-  @Override
-  public OptimizerKernels optimizers() {
-    return optimizers;
   }
 
   /** Frees the device buffers, programs and context. */
