@@ -7,6 +7,7 @@ import dev.harmonics.tensor.DType;
 import dev.harmonics.tensor.Tensor;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /** Shared pieces of the transport tests: a fast link policy, seeded tensors, comparisons. */
@@ -57,5 +58,25 @@ public final class TransportFixtures {
     assertEquals(expected.name(), actual.name(), "name");
     assertArrayEquals(expected.proof(), actual.proof(), "proof of " + expected.name());
     assertSameTensor(expected.tensor(), actual.tensor());
+  }
+
+  /**
+   * Sends tensors of every dtype and of scalar, empty and multi-dimensional shapes from
+   * {@code client} to {@code server} and each one back, checking each arrives unchanged.
+   */
+  public static void roundTripEveryDtypeAndShape(TensorChannel client, TensorChannel server) {
+    List<TensorMessage> sent = List.of(
+        new TensorMessage("f32", random(DType.FLOAT32, 1, 3, 4)),
+        new TensorMessage("scalar", random(DType.FLOAT32, 2)),
+        new TensorMessage("empty", random(DType.FLOAT32, 3, 0, 5)),
+        new TensorMessage("i8", random(DType.INT8, 4, 2, 3, 7), new byte[] {9, 8, 7}),
+        new TensorMessage("i32", random(DType.INT32, 5, 1000)));
+    for (TensorMessage m : sent) {
+      client.send(m);
+      assertSameMessage(m, server.receive(WAIT).orElseThrow());
+      server.send(m);
+      assertSameMessage(m, client.receive(WAIT).orElseThrow());
+    }
+    sent.forEach(m -> m.tensor().close());
   }
 }

@@ -69,26 +69,8 @@ public final class GrpcTensorClient extends NetworkChannel {
    */
   public static GrpcTensorClient connect(RemoteBinding binding, LinkPolicy policy) {
     GrpcTensorClient client = new GrpcTensorClient(binding, policy);
-    String lastFailure = "";
-    for (int attempt = 1; attempt <= policy.maxAttempts(); attempt++) {
-      try {
-        client.link();
-        return client;
-      } catch (LinkFailure e) {
-        lastFailure = e.getMessage();
-        if (attempt < policy.maxAttempts()) {
-          try {
-            Thread.sleep(policy.backoff(attempt));
-          } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            break;
-          }
-        }
-      }
-    }
-    client.close();
-    throw new TransportException(binding.describe() + ": cannot connect after "
-        + policy.maxAttempts() + " attempts; last failure: " + lastFailure);
+    client.linkWithRetries();
+    return client;
   }
 
   /** Takes the next tensor the server sent, first opening a new call if the last one failed. */

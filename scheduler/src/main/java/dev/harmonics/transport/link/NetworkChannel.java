@@ -99,6 +99,35 @@ public abstract class NetworkChannel implements TensorChannel {
     }
   }
 
+  /**
+   * Makes the first link for a connecting end, retrying with the policy's backoff. When every
+   * attempt failed (or the backoff was interrupted) this end is closed.
+   *
+   * @throws TransportException naming the binding and the last failure
+   */
+  protected final void linkWithRetries() {
+    String lastFailure = "";
+    for (int attempt = 1; attempt <= policy.maxAttempts(); attempt++) {
+      try {
+        link();
+        return;
+      } catch (LinkFailure e) {
+        lastFailure = e.getMessage();
+        if (attempt < policy.maxAttempts()) {
+          try {
+            Thread.sleep(policy.backoff(attempt));
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            break;
+          }
+        }
+      }
+    }
+    close();
+    throw new TransportException(binding.describe() + ": cannot connect after "
+        + policy.maxAttempts() + " attempts; last failure: " + lastFailure);
+  }
+
   @Override
   public Optional<TensorMessage> receive(Duration timeout) {
     return inbox.take(timeout);

@@ -58,26 +58,8 @@ public final class TcpTensorClient extends NetworkChannel {
    */
   public static TcpTensorClient connect(RemoteBinding binding, LinkPolicy policy) {
     TcpTensorClient client = new TcpTensorClient(binding, policy);
-    String lastFailure = "";
-    for (int attempt = 1; attempt <= policy.maxAttempts(); attempt++) {
-      try {
-        client.link();
-        return client;
-      } catch (LinkFailure e) {
-        lastFailure = e.getMessage();
-        if (attempt < policy.maxAttempts()) {
-          try {
-            Thread.sleep(policy.backoff(attempt));
-          } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            break;
-          }
-        }
-      }
-    }
-    client.close();
-    throw new TransportException(binding.describe() + ": cannot connect after "
-        + policy.maxAttempts() + " attempts; last failure: " + lastFailure);
+    client.linkWithRetries();
+    return client;
   }
 
   /**

@@ -4,6 +4,7 @@ import static dev.harmonics.transport.TransportFixtures.FAST;
 import static dev.harmonics.transport.TransportFixtures.WAIT;
 import static dev.harmonics.transport.TransportFixtures.assertSameMessage;
 import static dev.harmonics.transport.TransportFixtures.random;
+import static dev.harmonics.transport.TransportFixtures.roundTripEveryDtypeAndShape;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +31,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -63,19 +63,7 @@ class GrpcTransportTest {
   void roundTripsEveryDtypeAndShapeBothWays(boolean compress) {
     server = GrpcTensorServer.listen(LOOPBACK.withCompress(compress), FAST);
     try (GrpcTensorClient client = client(LOOPBACK.withCompress(compress))) {
-      List<TensorMessage> sent = List.of(
-          new TensorMessage("f32", random(DType.FLOAT32, 1, 3, 4)),
-          new TensorMessage("scalar", random(DType.FLOAT32, 2)),
-          new TensorMessage("empty", random(DType.FLOAT32, 3, 0, 5)),
-          new TensorMessage("i8", random(DType.INT8, 4, 2, 3, 7), new byte[] {9, 8, 7}),
-          new TensorMessage("i32", random(DType.INT32, 5, 1000)));
-      for (TensorMessage m : sent) {
-        client.send(m);
-        assertSameMessage(m, server.receive(WAIT).orElseThrow());
-        server.send(m);
-        assertSameMessage(m, client.receive(WAIT).orElseThrow());
-      }
-      sent.forEach(m -> m.tensor().close());
+      roundTripEveryDtypeAndShape(client, server);
     }
   }
 
