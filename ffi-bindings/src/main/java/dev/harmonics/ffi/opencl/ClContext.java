@@ -45,6 +45,8 @@ public final class ClContext implements AutoCloseable {
       return new ClContext(cl, device, context, queue);
     } catch (Throwable t) {
       throw OpenCl.rethrow(t);
+    } finally {
+      cl.keepJvmSignalHandlers();
     }
   }
 
@@ -101,6 +103,8 @@ public final class ClContext implements AutoCloseable {
       }
     } catch (Throwable t) {
       throw OpenCl.rethrow(t);
+    } finally {
+      cl.keepJvmSignalHandlers();
     }
   }
 
@@ -178,9 +182,14 @@ public final class ClContext implements AutoCloseable {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment devices = arena.allocate(OpenCl.PTR);
       devices.set(OpenCl.PTR, 0, device.id());
-      int status = (int) cl.buildProgram.invokeExact(program, 1, devices,
-          arena.allocateFrom(options == null ? "" : options), MemorySegment.NULL,
-          MemorySegment.NULL);
+      int status;
+      try {
+        status = (int) cl.buildProgram.invokeExact(program, 1, devices,
+            arena.allocateFrom(options == null ? "" : options), MemorySegment.NULL,
+            MemorySegment.NULL);
+      } finally {
+        cl.keepJvmSignalHandlers();
+      }
       if (status != OpenCl.CL_SUCCESS) {
         String log = ClProgram.buildLog(cl, program, device);
         int ignored = (int) cl.releaseProgram.invokeExact(program);
@@ -205,6 +214,8 @@ public final class ClContext implements AutoCloseable {
       return new ClEvent(cl, event.get(OpenCl.PTR, 0), kernel.name());
     } catch (Throwable t) {
       throw OpenCl.rethrow(t);
+    } finally {
+      cl.keepJvmSignalHandlers();
     }
   }
 
@@ -214,6 +225,8 @@ public final class ClContext implements AutoCloseable {
       OpenCl.check("clFinish", (int) cl.finish.invokeExact(live()));
     } catch (Throwable t) {
       throw OpenCl.rethrow(t);
+    } finally {
+      cl.keepJvmSignalHandlers();
     }
   }
 

@@ -30,6 +30,8 @@ public final class ClEvent implements AutoCloseable {
       OpenCl.check("clWaitForEvents(" + command + ")", (int) cl.waitForEvents.invokeExact(1, list));
     } catch (Throwable t) {
       throw OpenCl.rethrow(t);
+    } finally {
+      cl.keepJvmSignalHandlers();
     }
   }
 

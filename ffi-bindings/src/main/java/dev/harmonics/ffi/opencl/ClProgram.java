@@ -73,6 +73,8 @@ public final class ClProgram implements AutoCloseable {
       return new ClKernel(cl, k, name);
     } catch (Throwable t) {
       throw OpenCl.rethrow(t);
+    } finally {
+      cl.keepJvmSignalHandlers();
     }
   }
 

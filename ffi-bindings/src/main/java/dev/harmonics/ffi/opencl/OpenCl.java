@@ -1,6 +1,7 @@
 package dev.harmonics.ffi.opencl;
 
 import dev.harmonics.ffi.loader.NativeLibraryExtractor;
+import dev.harmonics.ffi.signals.JvmSignalHandlers;
 import dev.harmonics.kernel.Availability;
 import java.io.IOException;
 import java.lang.foreign.AddressLayout;
@@ -30,6 +31,10 @@ import java.util.List;
  * calls that never call back into Java (info queries, argument setting, releases) are bound with
  * {@link Linker.Option#critical}; transfers, builds and waits are ordinary downcalls because a
  * critical call holds off safepoints for its whole duration.
+ *
+ * <p>Calls that may run a compiler inside the driver (platform discovery, context creation, program
+ * builds, kernel creation, launches and waits) are followed by {@link #keepJvmSignalHandlers()}:
+ * PoCL's LLVM replaces the JVM's signal handlers, see {@link JvmSignalHandlers}.
  */
 @SuppressWarnings("restricted")
 public final class OpenCl {
@@ -78,9 +83,11 @@ public final class OpenCl {
   final MethodHandle releaseEvent;
 
   private final String origin;
+  private final JvmSignalHandlers jvmSignalHandlers;
 
   private OpenCl(SymbolLookup lookup, String origin) {
     this.origin = origin;
+    this.jvmSignalHandlers = JvmSignalHandlers.save("the OpenCL driver (" + origin + ")");
     Linker.Option critical = Linker.Option.critical(false);
     getPlatformIds = bind(lookup, "clGetPlatformIDs", FunctionDescriptor.of(I32, I32, PTR, PTR));
     getPlatformInfo = bind(lookup, "clGetPlatformInfo",
@@ -156,8 +163,24 @@ public final class OpenCl {
     return origin;
   }
 
+  /**
+   * Puts back the JVM's signal handlers if the driver replaced them (see {@link
+   * JvmSignalHandlers}); called after every call that may compile.
+   */
+  void keepJvmSignalHandlers() {
+    jvmSignalHandlers.restoreIfReplaced();
+  }
+
   /** Every platform with every device, in the order the loader lists them. */
   public List<ClPlatform> platforms() {
+    try {
+      return listPlatforms();
+    } finally {
+      keepJvmSignalHandlers();
+    }
+  }
+
+  private List<ClPlatform> listPlatforms() {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment count = arena.allocate(I32);
       int status = (int) getPlatformIds.invokeExact(0, MemorySegment.NULL, count);
