@@ -44,6 +44,72 @@ static int32_t gemm_s8_wide(int64_t m, int64_t n, int64_t k, const int8_t *a, in
 #define MR 8
 #define NR 32
 
+/*
+ * One strip of NR columns of B as [k/4][NR][4 bytes], zero past k and past the last column, and
+ * each column's sum (for the bias correction). Four rows are interleaved 16 columns at a time
+ * with byte and word unpacks; the sums come from vpdpbusd against ones over the packed groups.
+ */
+static void pack_b_strip(const int8_t *b, int64_t ldb, int64_t k, int64_t cols, uint8_t *dst,
+                         int32_t *colsum) {
+  const __m128i zero = _mm_setzero_si128();
+  int64_t kq = (k + 3) / 4;
+  for (int64_t g = 0; g < kq; g++) {
+    for (int64_t j0 = 0; j0 < NR; j0 += 16) {
+      __m128i rows[4];
+      for (int r = 0; r < 4; r++) {
+        int64_t p = g * 4 + r;
+        int64_t width = cols - j0;
+        if (p >= k || width <= 0) {
+          rows[r] = zero;
+        } else if (width >= 16) {
+          rows[r] = _mm_loadu_si128((const __m128i *)(b + p * ldb + j0));
+        } else {
+          int8_t tail[16] = {0};
+          memcpy(tail, b + p * ldb + j0, (size_t)width);
+          rows[r] = _mm_loadu_si128((const __m128i *)tail);
+        }
+      }
+      __m128i lo01 = _mm_unpacklo_epi8(rows[0], rows[1]);
+      __m128i hi01 = _mm_unpackhi_epi8(rows[0], rows[1]);
+      __m128i lo23 = _mm_unpacklo_epi8(rows[2], rows[3]);
+      __m128i hi23 = _mm_unpackhi_epi8(rows[2], rows[3]);
+      __m128i *out = (__m128i *)(dst + g * NR * 4 + j0 * 4);
+      _mm_store_si128(out, _mm_unpacklo_epi16(lo01, lo23));
+      _mm_store_si128(out + 1, _mm_unpackhi_epi16(lo01, lo23));
+      _mm_store_si128(out + 2, _mm_unpacklo_epi16(hi01, hi23));
+      _mm_store_si128(out + 3, _mm_unpackhi_epi16(hi01, hi23));
+    }
+  }
+  const __m512i ones = _mm512_set1_epi8(1);
+  __m512i sum0 = _mm512_setzero_si512();
+  __m512i sum1 = _mm512_setzero_si512();
+  for (int64_t g = 0; g < kq; g++) {
+    sum0 = _mm512_dpbusd_epi32(sum0, ones, _mm512_load_si512(dst + g * NR * 4));
+    sum1 = _mm512_dpbusd_epi32(sum1, ones, _mm512_load_si512(dst + g * NR * 4 + 64));
+  }
+  _mm512_store_si512(colsum, sum0);
+  _mm512_store_si512(colsum + 16, sum1);
+}
+
+/* One panel of MR rows of A as [k/4][MR][4 bytes], made unsigned (xor 0x80); 0x80 pads k and rows. */
+static void pack_a_panel(const int8_t *a, int64_t lda, int64_t k, int64_t rows, uint8_t *dst) {
+  int64_t kq = (k + 3) / 4;
+  int64_t whole = k / 4;
+  memset(dst, 0x80, (size_t)(kq * MR * 4));
+  for (int64_t r = 0; r < rows; r++) {
+    const int8_t *src = a + r * lda;
+    for (int64_t g = 0; g < whole; g++) {
+      uint32_t quad;
+      memcpy(&quad, src + g * 4, 4);
+      quad ^= 0x80808080u;
+      memcpy(dst + (g * MR + r) * 4, &quad, 4);
+    }
+    for (int64_t p = whole * 4; p < k; p++) {
+      dst[(whole * MR + r) * 4 + (p - whole * 4)] = (uint8_t)(src[p] ^ 0x80);
+    }
+  }
+}
+
 static int32_t gemm_s8_fast(int64_t m, int64_t n, int64_t k, const int8_t *a, int64_t lda,
                             const int8_t *b, int64_t ldb, int32_t *c, int64_t ldc) {
   int64_t kq = (k + 3) / 4;
@@ -58,30 +124,13 @@ static int32_t gemm_s8_fast(int64_t m, int64_t n, int64_t k, const int8_t *a, in
     free(colsum);
     return HN_ERR_OUT_OF_MEMORY;
   }
-  memset(pb, 0, (size_t)(strips * kq * NR * 4));
-  memset(colsum, 0, sizeof(int32_t) * (size_t)(strips * NR));
   for (int64_t s = 0; s < strips; s++) {
     int64_t cols = n - s * NR < NR ? n - s * NR : NR;
-    int8_t *dst = (int8_t *)pb + s * kq * NR * 4;
-    for (int64_t p = 0; p < k; p++) {
-      const int8_t *src = b + p * ldb + s * NR;
-      int8_t *row = dst + (p / 4) * NR * 4 + (p % 4);
-      for (int64_t j = 0; j < cols; j++) {
-        row[j * 4] = src[j];
-        colsum[s * NR + j] += src[j];
-      }
-    }
+    pack_b_strip(b + s * NR, ldb, k, cols, pb + s * kq * NR * 4, colsum + s * NR);
   }
   for (int64_t q = 0; q < panels; q++) {
     int64_t rows = m - q * MR < MR ? m - q * MR : MR;
-    uint8_t *dst = pa + q * kq * MR * 4;
-    memset(dst, 0x80, (size_t)(kq * MR * 4));
-    for (int64_t r = 0; r < rows; r++) {
-      const int8_t *src = a + (q * MR + r) * lda;
-      for (int64_t p = 0; p < k; p++) {
-        dst[(p / 4) * MR * 4 + r * 4 + (p % 4)] = (uint8_t)(src[p] ^ 0x80);
-      }
-    }
+    pack_a_panel(a + q * MR * lda, lda, k, rows, pa + q * kq * MR * 4);
   }
   for (int64_t s = 0; s < strips; s++) {
     int64_t cols = n - s * NR < NR ? n - s * NR : NR;
