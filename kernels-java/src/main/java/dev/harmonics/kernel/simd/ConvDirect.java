@@ -14,8 +14,9 @@ import jdk.incubator.vector.VectorSpecies;
  * phase-split {@link ConvImage} (so any stride, padding and dilation read contiguous runs); then,
  * for a block of {@link #OB} output channels and an output row, every tap loads two vectors of the
  * row once and multiplies them by the block's eight weights into sixteen register accumulators,
- * which go straight to the output with the bias. There is no packing, no panel and no result
- * buffer: with a reduction this short those copies cost as much as the arithmetic.
+ * which go to the output with the bias through an L1-resident block. There is no packed image, no
+ * panel and no band-sized result buffer: with a reduction this short those copies cost as much
+ * as the arithmetic.
  */
 final class ConvDirect {
 
@@ -58,6 +59,7 @@ final class ConvDirect {
     int tasks = units * blocks;
     KernelPool.shared().parallelFor(tasks, ConvBands.grain(tasks, g.flops()), (from, to) -> {
       float[] padded = NchwScratch.get().packedB(image.size(cg));
+      float[] acc = new float[2 * OB * L];
       int filled = -1;
       for (int task = from; task < to; task++) {
         int unit = task / blocks;
@@ -74,8 +76,9 @@ final class ConvDirect {
         int aOff = (group * blocks + r0 / OB) * taps * OB;
         for (int oy = 0; oy < g.oh(); oy++) {
           for (int ox = 0; ox < g.ow(); ox += 2 * L) {
-            block(packed, aOff, taps, padded, koff, oy * width + ox, b, oc, rows, y,
-                out + (long) oy * g.ow() + ox, g.oh() * g.ow(), g.ow() - ox);
+            block(packed, aOff, taps, padded, koff, oy * width + ox, acc);
+            store(acc, b, oc, rows, y, out + (long) oy * g.ow() + ox, g.oh() * g.ow(),
+                g.ow() - ox);
           }
         }
       }
@@ -101,12 +104,14 @@ final class ConvDirect {
   }
 
   /**
-   * Eight output channels by {@code 2 L} output columns from virtual column {@code q}: the first
-   * {@code rows} channels are stored at {@code y[out + r * plane ...]}, at most {@code cols}
-   * columns of them.
+   * Sums of eight output channels by {@code 2 L} output columns from virtual column {@code q}, into
+   * {@code acc} ({@code [channel][2 L]}). The stores to the tensor live in {@link #store}: with
+   * them in this method (one unmasked and one masked path, or a masked path alone) it grew past
+   * what C1 can compile ("out of virtual registers"), C2 never took over, and the Vector API ran
+   * boxed at 1/50 of the speed.
    */
   private static void block(float[] a, int aOff, int taps, float[] image, int[] koff, int q,
-      float[] bias, int oc, int rows, MemorySegment y, long out, int plane, int cols) {
+      float[] acc) {
     FloatVector c00 = FloatVector.zero(F);
     FloatVector c01 = c00;
     FloatVector c10 = c00;
@@ -152,47 +157,49 @@ final class ConvDirect {
       c70 = w.fma(b0, c70);
       c71 = w.fma(b1, c71);
     }
+    c00.intoArray(acc, 0);
+    c01.intoArray(acc, 1 * L);
+    c10.intoArray(acc, 2 * L);
+    c11.intoArray(acc, 3 * L);
+    c20.intoArray(acc, 4 * L);
+    c21.intoArray(acc, 5 * L);
+    c30.intoArray(acc, 6 * L);
+    c31.intoArray(acc, 7 * L);
+    c40.intoArray(acc, 8 * L);
+    c41.intoArray(acc, 9 * L);
+    c50.intoArray(acc, 10 * L);
+    c51.intoArray(acc, 11 * L);
+    c60.intoArray(acc, 12 * L);
+    c61.intoArray(acc, 13 * L);
+    c70.intoArray(acc, 14 * L);
+    c71.intoArray(acc, 15 * L);
+  }
+
+  /**
+   * Adds the bias to the first {@code rows} channels of a block's sums and stores at most {@code
+   * cols} columns of each at {@code y[out + r * plane ...]}.
+   */
+  private static void store(float[] acc, float[] bias, int oc, int rows, MemorySegment y,
+      long out, int plane, int cols) {
+    long half = (long) L * Float.BYTES;
     if (cols >= 2 * L) {
-      store(c00, c01, bias, oc, rows, 0, y, out, plane);
-      store(c10, c11, bias, oc, rows, 1, y, out, plane);
-      store(c20, c21, bias, oc, rows, 2, y, out, plane);
-      store(c30, c31, bias, oc, rows, 3, y, out, plane);
-      store(c40, c41, bias, oc, rows, 4, y, out, plane);
-      store(c50, c51, bias, oc, rows, 5, y, out, plane);
-      store(c60, c61, bias, oc, rows, 6, y, out, plane);
-      store(c70, c71, bias, oc, rows, 7, y, out, plane);
-    } else {
-      VectorMask<Float> m0 = F.indexInRange(0, cols);
-      VectorMask<Float> m1 = F.indexInRange(L, cols);
-      storeMasked(c00, c01, m0, m1, bias, oc, rows, 0, y, out, plane);
-      storeMasked(c10, c11, m0, m1, bias, oc, rows, 1, y, out, plane);
-      storeMasked(c20, c21, m0, m1, bias, oc, rows, 2, y, out, plane);
-      storeMasked(c30, c31, m0, m1, bias, oc, rows, 3, y, out, plane);
-      storeMasked(c40, c41, m0, m1, bias, oc, rows, 4, y, out, plane);
-      storeMasked(c50, c51, m0, m1, bias, oc, rows, 5, y, out, plane);
-      storeMasked(c60, c61, m0, m1, bias, oc, rows, 6, y, out, plane);
-      storeMasked(c70, c71, m0, m1, bias, oc, rows, 7, y, out, plane);
+      for (int r = 0; r < rows; r++) {
+        FloatVector b = FloatVector.broadcast(F, bias[oc + r]);
+        long at = (out + (long) r * plane) * Float.BYTES;
+        FloatVector.fromArray(F, acc, 2 * r * L).add(b).intoMemorySegment(y, at, ORDER);
+        FloatVector.fromArray(F, acc, (2 * r + 1) * L).add(b)
+            .intoMemorySegment(y, at + half, ORDER);
+      }
+      return;
     }
-  }
-
-  private static void store(FloatVector v0, FloatVector v1, float[] bias, int oc, int rows, int r,
-      MemorySegment y, long out, int plane) {
-    if (r < rows) {
-      float b = bias[oc + r];
+    VectorMask<Float> m0 = F.indexInRange(0, cols);
+    VectorMask<Float> m1 = F.indexInRange(L, cols);
+    for (int r = 0; r < rows; r++) {
+      FloatVector b = FloatVector.broadcast(F, bias[oc + r]);
       long at = (out + (long) r * plane) * Float.BYTES;
-      v0.add(b).intoMemorySegment(y, at, ORDER);
-      v1.add(b).intoMemorySegment(y, at + (long) L * Float.BYTES, ORDER);
-    }
-  }
-
-  private static void storeMasked(FloatVector v0, FloatVector v1, VectorMask<Float> m0,
-      VectorMask<Float> m1, float[] bias, int oc, int rows, int r, MemorySegment y, long out,
-      int plane) {
-    if (r < rows) {
-      float b = bias[oc + r];
-      long at = (out + (long) r * plane) * Float.BYTES;
-      v0.add(b).intoMemorySegment(y, at, ORDER, m0);
-      v1.add(b).intoMemorySegment(y, at + (long) L * Float.BYTES, ORDER, m1);
+      FloatVector.fromArray(F, acc, 2 * r * L).add(b).intoMemorySegment(y, at, ORDER, m0);
+      FloatVector.fromArray(F, acc, (2 * r + 1) * L).add(b)
+          .intoMemorySegment(y, at + half, ORDER, m1);
     }
   }
 }

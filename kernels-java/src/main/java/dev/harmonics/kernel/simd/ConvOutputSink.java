@@ -7,10 +7,9 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Takes the blocks of a GEMM whose rows are output channels and whose columns are output positions
- * of one or more images laid side by side ({@code [o, images * plane]}), and stores them into an
- * NCHW output {@code [images, o, plane]}, adding each channel's bias on the last depth slice. A
- * column block may span two images; it is then stored as one run per image.
+ * Takes the blocks of a GEMM whose rows are an image's output channels and whose columns are its
+ * output positions, and stores them into the image's NCHW output {@code [o, plane]}, adding each
+ * channel's bias on the last depth slice.
  */
 final class ConvOutputSink implements TileSink {
 
@@ -20,20 +19,17 @@ final class ConvOutputSink implements TileSink {
 
   private final MemorySegment y;
   private final long base;
-  private final int channels;
   private final int plane;
   private final float[] bias;
 
   /**
-   * @param base element index of image 0, channel 0, position 0 in {@code y}
-   * @param channels output channels of an image (the image stride is {@code channels * plane})
+   * @param base element index of the image's channel 0, position 0 in {@code y}
    * @param plane output positions per channel
    * @param bias one value per output channel, or {@code null}
    */
-  ConvOutputSink(MemorySegment y, long base, int channels, int plane, float[] bias) {
+  ConvOutputSink(MemorySegment y, long base, int plane, float[] bias) {
     this.y = y;
     this.base = base;
-    this.channels = channels;
     this.plane = plane;
     this.bias = bias;
   }
@@ -44,17 +40,8 @@ final class ConvOutputSink implements TileSink {
     for (int r = 0; r < rows; r++) {
       int channel = row + r;
       float b = last && bias != null ? bias[channel] : 0f;
-      int from = tileOffset + r * tileStride;
-      int j = 0;
-      while (j < cols) {
-        int column = col + j;
-        int image = column / plane;
-        int position = column - image * plane;
-        int run = Math.min(cols - j, plane - position);
-        long to = base + ((long) image * channels + channel) * plane + position;
-        storeRun(tile, from + j, run, to, b, !first);
-        j += run;
-      }
+      storeRun(tile, tileOffset + r * tileStride, cols, base + (long) channel * plane + col, b,
+          !first);
     }
   }
 
