@@ -59,7 +59,7 @@ final class ConvDirect {
     int tasks = units * blocks;
     KernelPool.shared().parallelFor(tasks, ConvBands.grain(tasks, g.flops()), (from, to) -> {
       float[] padded = NchwScratch.get().packedB(image.size(cg));
-      float[] acc = new float[2 * OB * L];
+      float[] acc = NchwScratch.get().outputs(2 * OB * L);
       int filled = -1;
       for (int task = from; task < to; task++) {
         int unit = task / blocks;

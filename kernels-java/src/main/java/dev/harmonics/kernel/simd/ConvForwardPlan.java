@@ -16,8 +16,9 @@ import java.util.Arrays;
  *       implicit path wins instead: equal on one thread, 157-172 against 47-69 on two, where it
  *       spreads whole images over the threads and the GEMM splits each product.
  *   <li>{@link Algorithm#DIRECT}: at most {@link #DIRECT_MAX_TAPS} taps per output (one or three
- *       input channels): the packing and panel copies of a GEMM cost as much as the short
- *       reduction itself.
+ *       input channels) and at least {@link ConvDirect#OB} output channels per group (its block;
+ *       fewer would leave most of it idle, as in a depthwise layer): the packing and panel copies
+ *       of a GEMM cost as much as the short reduction itself.
  *   <li>{@link Algorithm#IMPLICIT_GEMM} otherwise ({@link ConvForward}), the fastest on the
  *       ResNet 3x3 layers and on small maps with a few dozen channels (the Fashion-MNIST 32 to 64
  *       layer on 14x14), where an explicit im2col into a scratch buffer plus one GEMM over the
@@ -52,7 +53,7 @@ final class ConvForwardPlan {
     if (ConvPointwise.suits(g) && g.n() == 1) {
       return Algorithm.POINTWISE_GEMM;
     }
-    if (g.taps() <= DIRECT_MAX_TAPS && g.og() > 1) {
+    if (g.taps() <= DIRECT_MAX_TAPS && g.og() >= ConvDirect.OB) {
       return Algorithm.DIRECT;
     }
     return Algorithm.IMPLICIT_GEMM;

@@ -150,6 +150,8 @@ class ConvForwardAlgorithmsTest {
     assertEquals(Algorithm.DIRECT, plan(1, 1, 28, 32, 3, Conv2dParams.of(1, 1)));
     assertEquals(Algorithm.IMPLICIT_GEMM, plan(8, 32, 14, 64, 3, Conv2dParams.of(1, 1)));
     assertEquals(Algorithm.DIRECT, plan(8, 3, 32, 16, 3, Conv2dParams.of(2, 1)));
+    assertEquals(Algorithm.IMPLICIT_GEMM,
+        plan(1, 128, 28, 128, 3, Conv2dParams.of(1, 1).withGroups(128)));
     assertEquals(Algorithm.IMPLICIT_GEMM, plan(1, 64, 56, 256, 1, Conv2dParams.of(2, 0)));
   }
 
