@@ -12,6 +12,9 @@ final class ConvGemm {
   private ConvGemm() {}
 
   /**
+   * Hands {@code W · B} ({@code m x k} times {@code k x n}, {@code k > 0}) to {@code sink}, split
+   * over the kernel pool when {@code parallel} and the product is large enough.
+   *
    * @param w row-major weights {@code [m, k]} from element {@code wBase}
    * @param b row-major {@code [k, n]} from element {@code bBase}
    */

@@ -7,7 +7,8 @@ import java.lang.foreign.ValueLayout;
  * A 1x1, stride-1, unpadded, ungrouped convolution is a matrix product per image: {@code y[i] =
  * W[o, c] · x[i][c, h * w]}, with both operands already row-major in the tensors. It goes straight
  * to the GEMM, with no band copy: the implicit path's phase-split image would be a plain copy of
- * {@code x} here.
+ * {@code x} here. {@link ConvForwardPlan} uses it for one image; from batch 8 on the implicit path
+ * measured faster.
  */
 final class ConvPointwise {
 
