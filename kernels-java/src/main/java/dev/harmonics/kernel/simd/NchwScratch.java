@@ -44,7 +44,10 @@ final class NchwScratch {
     return columns;
   }
 
-  /** A band's results before they are stored, staged gradients, or partial sums. */
+  /**
+   * A band's results before they are stored, staged gradients, partial sums, or a block of the
+   * direct convolution.
+   */
   float[] outputs(int length) {
     if (outputs.length < length) {
       outputs = new float[length];

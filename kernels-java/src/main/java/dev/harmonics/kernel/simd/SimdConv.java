@@ -12,8 +12,9 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API convolutions. Three drivers do all the work: {@link ConvForward} (implicit-im2col
- * matrix product), {@link ConvBackwardData} (the same product in gather form, one unit-stride
+ * Vector API convolutions. Three drivers do all the work: the forward convolution, by the
+ * algorithm {@link ConvForwardPlan} picks for the shape (implicit-im2col matrix product, direct,
+ * 1x1 GEMM or explicit im2col + GEMM), {@link ConvBackwardData} (the same product in gather form, one unit-stride
  * correlation per stride residue) and {@link ConvBackwardWeight} (the same register tile, reducing
  * along output positions; {@link ConvWeightThin} when groups have very few output channels). A
  * transposed convolution is the adjoint of a forward one, so its three kernels are those drivers
@@ -28,7 +29,7 @@ final class SimdConv extends ConvKernels {
 
   @Override
   protected void forward(Tensor x, Tensor w, Tensor bias, Conv2dParams p, Tensor y) {
-    ConvForward.run(ConvGeometry.of(x, w, y, p), x.data(), w.data(), data(bias), y.data());
+    ConvForwardPlan.run(ConvGeometry.of(x, w, y, p), x.data(), w.data(), data(bias), y.data());
   }
 
   @Override
@@ -76,7 +77,7 @@ final class SimdConv extends ConvKernels {
 
   @Override
   protected void transposeBackwardInput(Tensor dy, Tensor w, Conv2dParams p, Tensor dx) {
-    ConvForward.run(ConvGeometry.of(dy, w, dx, p), dy.data(), w.data(), null, dx.data());
+    ConvForwardPlan.run(ConvGeometry.of(dy, w, dx, p), dy.data(), w.data(), null, dx.data());
   }
 
   @Override
