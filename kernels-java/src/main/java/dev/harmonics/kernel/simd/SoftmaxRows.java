@@ -1,5 +1,6 @@
 package dev.harmonics.kernel.simd;
 
+import static dev.harmonics.kernel.simd.SimdActivationMath.expNonPositive;
 import static jdk.incubator.vector.FloatVector.fromMemorySegment;
 
 import java.lang.foreign.MemorySegment;
@@ -17,6 +18,14 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The maximum is taken with compare-and-blend, which skips NaN instead of propagating it; that
  * is enough, because a NaN then turns {@code exp(x - max)} and the sum into NaN, which makes the
  * whole row NaN as documented, and it is cheaper than the NaN-propagating lane-wise max.
+ *
+ * <p>The exponentials of {@code x - max} take {@link SimdActivationMath#expNonPositive}: every
+ * argument is {@code <= 0} (or NaN), so {@link SimdExp}'s overflow handling and its exact
+ * subnormal results are not needed; a result below the smallest normal float becomes 0, which
+ * moves a probability by less than 1.2e-38. That saves five of its twenty-odd vector operations.
+ * The exp loops keep one accumulator and one exp per iteration: the exp is long enough that the
+ * add chain never waits, and a second inlined exp made the method so large that C2 stopped
+ * inlining {@link LaneSum#sum}, which then boxed its vector argument (96 bytes a call).
  */
 final class SoftmaxRows {
 
@@ -71,26 +80,22 @@ final class SoftmaxRows {
 
   private static float expStoreBlock(MemorySegment x, long xo, MemorySegment y, long yo, int n,
       float shift) {
-    FloatVector s0 = FloatVector.zero(S);
-    FloatVector s1 = s0;
+    FloatVector s = FloatVector.zero(S);
     int i = 0;
-    for (; i <= n - 2 * L; i += 2 * L) {
+    for (; i <= n - L; i += L) {
       long at = 4L * i;
-      FloatVector e0 = SimdExp.exp(fromMemorySegment(S, x, xo + at, O).sub(shift));
-      FloatVector e1 = SimdExp.exp(fromMemorySegment(S, x, xo + at + 4L * L, O).sub(shift));
-      e0.intoMemorySegment(y, yo + at, O);
-      e1.intoMemorySegment(y, yo + at + 4L * L, O);
-      s0 = s0.add(e0);
-      s1 = s1.add(e1);
+      FloatVector e = expNonPositive(fromMemorySegment(S, x, xo + at, O).sub(shift));
+      e.intoMemorySegment(y, yo + at, O);
+      s = s.add(e);
     }
-    for (; i < n; i += L) {
+    if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
-      FloatVector e = SimdExp.exp(fromMemorySegment(S, x, xo + at, O, m).sub(shift));
+      FloatVector e = expNonPositive(fromMemorySegment(S, x, xo + at, O, m).sub(shift));
       e.intoMemorySegment(y, yo + at, O, m);
-      s0 = s0.add(e, m);
+      s = s.add(e, m);
     }
-    return LaneSum.sum(s0.add(s1));
+    return LaneSum.sum(s);
   }
 
   /** {@code sum(exp(x - shift))}. */
@@ -103,19 +108,16 @@ final class SoftmaxRows {
   }
 
   private static float expSumBlock(MemorySegment x, long xo, int n, float shift) {
-    FloatVector s0 = FloatVector.zero(S);
-    FloatVector s1 = s0;
+    FloatVector s = FloatVector.zero(S);
     int i = 0;
-    for (; i <= n - 2 * L; i += 2 * L) {
-      long at = xo + 4L * i;
-      s0 = s0.add(SimdExp.exp(fromMemorySegment(S, x, at, O).sub(shift)));
-      s1 = s1.add(SimdExp.exp(fromMemorySegment(S, x, at + 4L * L, O).sub(shift)));
+    for (; i <= n - L; i += L) {
+      s = s.add(expNonPositive(fromMemorySegment(S, x, xo + 4L * i, O).sub(shift)));
     }
-    for (; i < n; i += L) {
+    if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      s0 = s0.add(SimdExp.exp(fromMemorySegment(S, x, xo + 4L * i, O, m).sub(shift)), m);
+      s = s.add(expNonPositive(fromMemorySegment(S, x, xo + 4L * i, O, m).sub(shift)), m);
     }
-    return LaneSum.sum(s0.add(s1));
+    return LaneSum.sum(s);
   }
 
   /** {@code y *= factor} in place. */
