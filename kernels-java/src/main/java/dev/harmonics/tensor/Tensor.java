@@ -31,6 +31,13 @@ public final class Tensor implements AutoCloseable {
   private final long offset;
   private final MemorySegment storage;
   private final Arena owner;
+  // Derived once from the final fields above: kernels ask for these on every call, and a call on a
+  // small tensor is short enough that walking the shape each time showed in its cost.
+  private final int size;
+  private final boolean contiguous;
+  /** Offsets, in elements, of the lowest and the highest element any index reaches. */
+  private final long spanFirst;
+  private final long spanLast;
   private boolean closed;
 
   private Tensor(
@@ -41,6 +48,16 @@ public final class Tensor implements AutoCloseable {
     this.offset = offset;
     this.storage = storage;
     this.owner = owner;
+    this.size = elementCount(shape);
+    this.contiguous = rowMajor(shape, strides);
+    long first = offset;
+    long last = offset;
+    for (int d = 0; d < shape.length; d++) {
+      first += Math.min(0L, (shape[d] - 1) * strides[d]);
+      last += Math.max(0L, (shape[d] - 1) * strides[d]);
+    }
+    this.spanFirst = first;
+    this.spanLast = last;
   }
 
   /** A zero-filled off-heap tensor that owns its memory until {@link #close()}. */
@@ -146,7 +163,7 @@ public final class Tensor implements AutoCloseable {
 
   /** Number of elements. */
   public int size() {
-    return elementCount(shape);
+    return size;
   }
 
   /** Offset of the first element from the start of the storage, in elements. */
@@ -172,6 +189,10 @@ public final class Tensor implements AutoCloseable {
 
   /** True when elements are laid out densely in row-major order. */
   public boolean isContiguous() {
+    return contiguous;
+  }
+
+  private static boolean rowMajor(int[] shape, long[] strides) {
     long expected = 1;
     for (int d = shape.length - 1; d >= 0; d--) {
       if (shape[d] != 1 && strides[d] != expected) {
@@ -226,20 +247,12 @@ public final class Tensor implements AutoCloseable {
 
   /** Address of the lowest byte any element occupies. */
   private long spanStart() {
-    long first = offset;
-    for (int d = 0; d < shape.length; d++) {
-      first += Math.min(0L, (shape[d] - 1) * strides[d]);
-    }
-    return storage.address() + first * dtype.byteSize();
+    return storage.address() + spanFirst * dtype.byteSize();
   }
 
   /** Address one past the highest byte any element occupies. */
   private long spanEnd() {
-    long last = offset;
-    for (int d = 0; d < shape.length; d++) {
-      last += Math.max(0L, (shape[d] - 1) * strides[d]);
-    }
-    return storage.address() + (last + 1) * dtype.byteSize();
+    return storage.address() + (spanLast + 1) * dtype.byteSize();
   }
 
   /**
