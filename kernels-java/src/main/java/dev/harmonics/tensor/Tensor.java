@@ -35,9 +35,11 @@ public final class Tensor implements AutoCloseable {
   // small tensor is short enough that walking the shape each time showed in its cost.
   private final int size;
   private final boolean contiguous;
-  /** Offsets, in elements, of the lowest and the highest element any index reaches. */
-  private final long spanFirst;
-  private final long spanLast;
+  /** The heap array under the storage, or null for native memory (one address space). */
+  private final Object heapArray;
+  /** Addresses of the lowest byte any element occupies and one past the highest. */
+  private final long spanStart;
+  private final long spanEnd;
   private boolean closed;
 
   private Tensor(
@@ -56,8 +58,9 @@ public final class Tensor implements AutoCloseable {
       first += Math.min(0L, (shape[d] - 1) * strides[d]);
       last += Math.max(0L, (shape[d] - 1) * strides[d]);
     }
-    this.spanFirst = first;
-    this.spanLast = last;
+    this.heapArray = storage.isNative() ? null : storage.heapBase().orElse(storage);
+    this.spanStart = storage.address() + first * dtype.byteSize();
+    this.spanEnd = storage.address() + (last + 1) * dtype.byteSize();
   }
 
   /** A zero-filled off-heap tensor that owns its memory until {@link #close()}. */
@@ -228,31 +231,18 @@ public final class Tensor implements AutoCloseable {
     if (size() == 0 || other.size() == 0 || !sameMemory(other)) {
       return false;
     }
-    return spanStart() < other.spanEnd() && other.spanStart() < spanEnd();
+    return spanStart < other.spanEnd && other.spanStart < spanEnd;
   }
 
   /** True when both tensors are contiguous and cover exactly the same bytes (an in-place update). */
   public boolean sameElements(Tensor other) {
     return isContiguous() && other.isContiguous() && sameMemory(other)
-        && spanStart() == other.spanStart() && spanEnd() == other.spanEnd();
+        && spanStart == other.spanStart && spanEnd == other.spanEnd;
   }
 
   /** Whether both storages lie in one address space: native memory, or the same heap array. */
   private boolean sameMemory(Tensor other) {
-    if (storage.isNative() || other.storage.isNative()) {
-      return storage.isNative() && other.storage.isNative();
-    }
-    return storage.heapBase().get() == other.storage.heapBase().get();
-  }
-
-  /** Address of the lowest byte any element occupies. */
-  private long spanStart() {
-    return storage.address() + spanFirst * dtype.byteSize();
-  }
-
-  /** Address one past the highest byte any element occupies. */
-  private long spanEnd() {
-    return storage.address() + (spanLast + 1) * dtype.byteSize();
+    return heapArray == other.heapArray;
   }
 
   /**
