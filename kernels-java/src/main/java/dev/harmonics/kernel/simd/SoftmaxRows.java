@@ -34,7 +34,9 @@ final class SoftmaxRows {
   private static final ByteOrder O = ByteOrder.nativeOrder();
   /**
    * Elements summed in float lanes before the partial sum moves into a double: long rows (a
-   * 100k-word vocabulary) then lose no more precision than a 4096-element one.
+   * 100k-word vocabulary) then lose no more precision than a 4096-element one. A row of one
+   * block returns the block's float sum directly, the value the double would round back to; the
+   * conversions and the loop took about 8 ns of a 64-element softmax or layer norm.
    */
   private static final int BLOCK = 4096;
 
@@ -70,6 +72,9 @@ final class SoftmaxRows {
 
   /** Writes {@code y = exp(x - shift)} and returns {@code sum(y)}. */
   static float expStore(MemorySegment x, long xo, MemorySegment y, long yo, int n, float shift) {
+    if (n <= BLOCK) {
+      return expStoreBlock(x, xo, y, yo, n, shift);
+    }
     double total = 0;
     for (int from = 0; from < n; from += BLOCK) {
       total += expStoreBlock(x, xo + 4L * from, y, yo + 4L * from, Math.min(BLOCK, n - from),
@@ -100,6 +105,9 @@ final class SoftmaxRows {
 
   /** {@code sum(exp(x - shift))}. */
   static float expSum(MemorySegment x, long xo, int n, float shift) {
+    if (n <= BLOCK) {
+      return expSumBlock(x, xo, n, shift);
+    }
     double total = 0;
     for (int from = 0; from < n; from += BLOCK) {
       total += expSumBlock(x, xo + 4L * from, Math.min(BLOCK, n - from), shift);
@@ -153,6 +161,9 @@ final class SoftmaxRows {
 
   /** {@code sum(a)}. */
   static float sum(MemorySegment a, long ao, int n) {
+    if (n <= BLOCK) {
+      return sumBlock(a, ao, n);
+    }
     double total = 0;
     for (int from = 0; from < n; from += BLOCK) {
       total += sumBlock(a, ao + 4L * from, Math.min(BLOCK, n - from));
@@ -177,6 +188,9 @@ final class SoftmaxRows {
 
   /** {@code sum(a * b)}. */
   static float dot(MemorySegment a, long ao, MemorySegment b, long bo, int n) {
+    if (n <= BLOCK) {
+      return dotBlock(a, ao, b, bo, n);
+    }
     double total = 0;
     for (int from = 0; from < n; from += BLOCK) {
       total += dotBlock(a, ao + 4L * from, b, bo + 4L * from, Math.min(BLOCK, n - from));
