@@ -38,7 +38,7 @@ final class SoftmaxRows {
    * block returns the block's float sum directly, the value the double would round back to; the
    * conversions and the loop took about 8 ns of a 64-element softmax or layer norm.
    */
-  private static final int BLOCK = 4096;
+  static final int BLOCK = 4096;
 
   private SoftmaxRows() {}
 
@@ -101,6 +101,50 @@ final class SoftmaxRows {
       s = s.add(e, m);
     }
     return LaneSum.sum(s);
+  }
+
+  /**
+   * {@link #expStore} of one row of at most {@link #BLOCK} elements while taking the maximum of
+   * the next row (at {@code nextO}, same length), so that the next row streams in from memory
+   * while this one's exponentials are computed; returns both, packed by {@link #pack}.
+   */
+  static long expStoreAndNextMax(MemorySegment x, long xo, MemorySegment y, long yo, int n,
+      float shift, long nextO) {
+    FloatVector s = FloatVector.zero(S);
+    FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      long at = 4L * i;
+      FloatVector v = fromMemorySegment(S, x, nextO + at, O);
+      mx = mx.blend(v, v.compare(VectorOperators.GT, mx));
+      FloatVector e = expNonPositive(fromMemorySegment(S, x, xo + at, O).sub(shift));
+      e.intoMemorySegment(y, yo + at, O);
+      s = s.add(e);
+    }
+    if (i < n) {
+      VectorMask<Float> m = S.indexInRange(i, n);
+      long at = 4L * i;
+      FloatVector v = fromMemorySegment(S, x, nextO + at, O, m);
+      mx = mx.blend(v, v.compare(VectorOperators.GT, mx).and(m));
+      FloatVector e = expNonPositive(fromMemorySegment(S, x, xo + at, O, m).sub(shift));
+      e.intoMemorySegment(y, yo + at, O, m);
+      s = s.add(e, m);
+    }
+    return pack(LaneSum.sum(s), mx.reduceLanes(VectorOperators.MAX));
+  }
+
+  /** Two floats in one long, so that a loop returns both without allocating. */
+  static long pack(float high, float low) {
+    return ((long) Float.floatToRawIntBits(high) << 32)
+        | (Float.floatToRawIntBits(low) & 0xFFFFFFFFL);
+  }
+
+  static float high(long packed) {
+    return Float.intBitsToFloat((int) (packed >>> 32));
+  }
+
+  static float low(long packed) {
+    return Float.intBitsToFloat((int) packed);
   }
 
   /** {@code sum(exp(x - shift))}. */
