@@ -33,12 +33,16 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Arguments: {@code threads rounds burstMillis elements [kernel...]}: tensors of {@code
  * elements} floats, a multiple of 4096; softmax and layer norm see them as rows of 4096. 16777216
  * (64 MB per tensor) is the memory-bound case, 65536 (256 KB, in L2) measures the compute rate.
- * Prints per kernel the median GB/s
- * over the rounds, the median of the per-round ratios to the pooled copy, and the GB/s per
- * CPU-second (bytes over the process's CPU time, which removes time spent descheduled).
+ * Prints per kernel the median GB/s over the rounds, the median of the per-round ratios to the
+ * pooled copy, and the GB/s per CPU-second (bytes over the process's CPU time, which removes time
+ * spent descheduled). {@code copy-vec} is a copy made of Vector API loads and stores: the stores
+ * a Java kernel can issue, unlike the streaming stores of {@code MemorySegment.copy}.
  */
 public final class BandwidthRounds {
 
+  private static final String USAGE = "arguments: threads rounds burstMillis elements [kernel...]"
+      + " (for example 2 7 300 16777216 relu softmax)";
+  private static final int WIDTH = 4096;
 
   /** Rounds run before measuring: C2 needs seconds of calls to compile the Vector API loops. */
   private static final int WARM_UP_ROUNDS = 5;
@@ -53,11 +57,19 @@ public final class BandwidthRounds {
 
   /** Runs the rounds; see the class comment for the arguments. */
   public static void main(String[] args) {
+    if (args.length < 4) {
+      throw new IllegalArgumentException(args.length + " argument(s); " + USAGE);
+    }
     int threads = Integer.parseInt(args[0]);
     int rounds = Integer.parseInt(args[1]);
     long burstNanos = Long.parseLong(args[2]) * 1_000_000L;
     int elements = Integer.parseInt(args[3]);
-    int width = 4096;
+    int width = WIDTH;
+    if (threads < 1 || rounds < 1 || burstNanos < 1 || elements < width
+        || elements % width != 0) {
+      throw new IllegalArgumentException(String.join(" ", args) + ": threads, rounds and burst"
+          + " must be >= 1 and elements a positive multiple of " + width + "; " + USAGE);
+    }
     List<String> only = Arrays.asList(args).subList(4, args.length);
     KernelPool.setParallelism(threads);
     KernelProvider k = KernelProviders.of(Backend.SIMD);
@@ -101,6 +113,12 @@ public final class BandwidthRounds {
     kernels.add(new Kernel("sgd", 5 * bytes, () -> k.optimizers().sgd(sgd, 1, p, b, m)));
     kernels.add(new Kernel("adam", 7 * bytes,
         () -> k.optimizers().adam(adam, ++step[0], p, b, m, v)));
+    List<String> names = kernels.stream().map(Kernel::name).toList();
+    for (String name : only) {
+      if (!names.contains(name)) {
+        throw new IllegalArgumentException("kernel " + name + " (expected one of " + names + ")");
+      }
+    }
     kernels.removeIf(kernel -> !only.isEmpty() && !kernel.name.equals("copy")
         && !only.contains(kernel.name));
     Map<String, double[]> wall = new LinkedHashMap<>();
