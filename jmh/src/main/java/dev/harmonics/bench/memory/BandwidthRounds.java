@@ -103,6 +103,8 @@ public final class BandwidthRounds {
         () -> k.activations().forward(Activation.RELU, 0f, x, y)));
     kernels.add(new Kernel("sigmoid", 2 * bytes,
         () -> k.activations().forward(Activation.SIGMOID, 0f, x, y)));
+    kernels.add(new Kernel("tanh", 2 * bytes,
+        () -> k.activations().forward(Activation.TANH, 0f, x, y)));
     kernels.add(new Kernel("gelu-tanh", 2 * bytes,
         () -> k.activations().forward(Activation.GELU_TANH, 0f, x, y)));
     kernels.add(new Kernel("add", 3 * bytes, () -> k.elementwise().add(x, b, y)));

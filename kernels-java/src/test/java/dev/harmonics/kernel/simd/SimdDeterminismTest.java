@@ -110,14 +110,15 @@ class SimdDeterminismTest {
   }
 
   @Test
-  void sigmoidAndGeluTanh() {
+  void sigmoidTanhAndGeluTanh() {
     for (int cols : WIDTHS) {
       try (Tensor x = input(ROWS, cols, cols); Tensor y = Tensor.zeros(ROWS, cols);
-          Tensor g = Tensor.zeros(ROWS, cols)) {
-        assertSameColdAndWarm("sigmoid and GELU-tanh width " + cols, () -> {
+          Tensor t = Tensor.zeros(ROWS, cols); Tensor g = Tensor.zeros(ROWS, cols)) {
+        assertSameColdAndWarm("sigmoid, tanh and GELU-tanh width " + cols, () -> {
           simd.activations().forward(Activation.SIGMOID, 0f, x, y);
+          simd.activations().forward(Activation.TANH, 0f, x, t);
           simd.activations().forward(Activation.GELU_TANH, 0f, x, g);
-          return concat(y.toFloatArray(), g.toFloatArray());
+          return concat(concat(y.toFloatArray(), t.toFloatArray()), g.toFloatArray());
         });
       }
     }
