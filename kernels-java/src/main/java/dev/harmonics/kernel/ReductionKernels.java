@@ -24,9 +24,14 @@ import java.util.Objects;
  *
  * <p>Public methods validate their arguments and throw {@link IllegalArgumentException} naming the
  * parameter; implementations only assert. Outputs are written, never accumulated into, and must
- * not overlap the inputs.
+ * not overlap the inputs. The {@code reduced} masks handed to the protected kernels are read-only:
+ * for tensors of rank up to 4 they are shared constants, so that a call allocates no mask.
  */
 public abstract class ReductionKernels {
+
+  /** Ranks whose axis masks are precomputed and shared (every subset of axes: 31 arrays). */
+  private static final int SHARED_MASK_RANK = 4;
+  private static final boolean[][][] SHARED_MASKS = sharedMasks();
 
   protected ReductionKernels() {}
 
@@ -193,19 +198,53 @@ public abstract class ReductionKernels {
   }
 
   private static boolean[] axesMask(int rank, int[] axes) {
+    if (rank <= SHARED_MASK_RANK) {
+      int bits = 0;
+      for (int axis : axes) {
+        int d = axisIndex(axis, rank);
+        if ((bits & (1 << d)) != 0) {
+          throw repeated(axis);
+        }
+        bits |= 1 << d;
+      }
+      return SHARED_MASKS[rank][bits];
+    }
     boolean[] reduced = new boolean[rank];
     for (int axis : axes) {
-      int d = axis < 0 ? axis + rank : axis;
-      if (d < 0 || d >= rank) {
-        throw new IllegalArgumentException("axis " + axis + " is out of range (expected: -"
-            + rank + " <= axis < " + rank + ")");
-      }
+      int d = axisIndex(axis, rank);
       if (reduced[d]) {
-        throw new IllegalArgumentException("axis " + axis + " is repeated");
+        throw repeated(axis);
       }
       reduced[d] = true;
     }
     return reduced;
+  }
+
+  private static int axisIndex(int axis, int rank) {
+    int d = axis < 0 ? axis + rank : axis;
+    if (d < 0 || d >= rank) {
+      throw new IllegalArgumentException("axis " + axis + " is out of range (expected: -"
+          + rank + " <= axis < " + rank + ")");
+    }
+    return d;
+  }
+
+  private static IllegalArgumentException repeated(int axis) {
+    return new IllegalArgumentException("axis " + axis + " is repeated");
+  }
+
+  /** {@code SHARED_MASKS[rank][bits]}: the mask with axis d reduced where bit d is set. */
+  private static boolean[][][] sharedMasks() {
+    boolean[][][] masks = new boolean[SHARED_MASK_RANK + 1][][];
+    for (int rank = 0; rank <= SHARED_MASK_RANK; rank++) {
+      masks[rank] = new boolean[1 << rank][rank];
+      for (int bits = 0; bits < 1 << rank; bits++) {
+        for (int d = 0; d < rank; d++) {
+          masks[rank][bits][d] = (bits & (1 << d)) != 0;
+        }
+      }
+    }
+    return masks;
   }
 
   private static int reducedCount(int[] shape, boolean[] reduced) {

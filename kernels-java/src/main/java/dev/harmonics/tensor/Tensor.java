@@ -31,6 +31,15 @@ public final class Tensor implements AutoCloseable {
   private final long offset;
   private final MemorySegment storage;
   private final Arena owner;
+  // Derived once from the final fields above: kernels ask for these on every call, and a call on a
+  // small tensor is short enough that walking the shape each time showed in its cost.
+  private final int size;
+  private final boolean contiguous;
+  /** The heap array under the storage, or null for native memory (one address space). */
+  private final Object heapArray;
+  /** Addresses of the lowest byte any element occupies and one past the highest. */
+  private final long spanStart;
+  private final long spanEnd;
   private boolean closed;
 
   private Tensor(
@@ -41,6 +50,17 @@ public final class Tensor implements AutoCloseable {
     this.offset = offset;
     this.storage = storage;
     this.owner = owner;
+    this.size = elementCount(shape);
+    this.contiguous = rowMajor(shape, strides);
+    long first = offset;
+    long last = offset;
+    for (int d = 0; d < shape.length; d++) {
+      first += Math.min(0L, (shape[d] - 1) * strides[d]);
+      last += Math.max(0L, (shape[d] - 1) * strides[d]);
+    }
+    this.heapArray = storage.isNative() ? null : storage.heapBase().orElse(storage);
+    this.spanStart = storage.address() + first * dtype.byteSize();
+    this.spanEnd = storage.address() + (last + 1) * dtype.byteSize();
   }
 
   /** A zero-filled off-heap tensor that owns its memory until {@link #close()}. */
@@ -146,7 +166,7 @@ public final class Tensor implements AutoCloseable {
 
   /** Number of elements. */
   public int size() {
-    return elementCount(shape);
+    return size;
   }
 
   /** Offset of the first element from the start of the storage, in elements. */
@@ -172,6 +192,10 @@ public final class Tensor implements AutoCloseable {
 
   /** True when elements are laid out densely in row-major order. */
   public boolean isContiguous() {
+    return contiguous;
+  }
+
+  private static boolean rowMajor(int[] shape, long[] strides) {
     long expected = 1;
     for (int d = shape.length - 1; d >= 0; d--) {
       if (shape[d] != 1 && strides[d] != expected) {
@@ -207,39 +231,18 @@ public final class Tensor implements AutoCloseable {
     if (size() == 0 || other.size() == 0 || !sameMemory(other)) {
       return false;
     }
-    return spanStart() < other.spanEnd() && other.spanStart() < spanEnd();
+    return spanStart < other.spanEnd && other.spanStart < spanEnd;
   }
 
   /** True when both tensors are contiguous and cover exactly the same bytes (an in-place update). */
   public boolean sameElements(Tensor other) {
     return isContiguous() && other.isContiguous() && sameMemory(other)
-        && spanStart() == other.spanStart() && spanEnd() == other.spanEnd();
+        && spanStart == other.spanStart && spanEnd == other.spanEnd;
   }
 
   /** Whether both storages lie in one address space: native memory, or the same heap array. */
   private boolean sameMemory(Tensor other) {
-    if (storage.isNative() || other.storage.isNative()) {
-      return storage.isNative() && other.storage.isNative();
-    }
-    return storage.heapBase().get() == other.storage.heapBase().get();
-  }
-
-  /** Address of the lowest byte any element occupies. */
-  private long spanStart() {
-    long first = offset;
-    for (int d = 0; d < shape.length; d++) {
-      first += Math.min(0L, (shape[d] - 1) * strides[d]);
-    }
-    return storage.address() + first * dtype.byteSize();
-  }
-
-  /** Address one past the highest byte any element occupies. */
-  private long spanEnd() {
-    long last = offset;
-    for (int d = 0; d < shape.length; d++) {
-      last += Math.max(0L, (shape[d] - 1) * strides[d]);
-    }
-    return storage.address() + (last + 1) * dtype.byteSize();
+    return heapArray == other.heapArray;
   }
 
   /**

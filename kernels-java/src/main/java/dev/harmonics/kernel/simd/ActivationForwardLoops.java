@@ -13,10 +13,11 @@ import jdk.incubator.vector.VectorSpecies;
  * Forward activation loops over elements [from, to) of contiguous float memory.
  *
  * <p>Each function has its own method: whole vectors go through vector code (one loop for the
- * cheap functions, the two {@link ActivationPasses} per block of {@link #BLOCK} elements for the
- * transcendental ones), and the last few elements, fewer than a vector, through the scalar double
- * definition in {@link Activation}. One method per function and no masked copy of the vector code
- * keep C2 inlining everything (see {@link ActivationPasses}).
+ * cheap functions and for sigmoid, tanh and GELU-tanh, the two {@link ActivationPasses} per block
+ * of {@link #BLOCK} elements for the other transcendental ones), and the last few elements, fewer
+ * than a vector, through the scalar double definition in {@link Activation}. One method per
+ * function and no masked copy of the vector code keep C2 inlining everything (see {@link
+ * ActivationPasses}).
  */
 final class ActivationForwardLoops {
 
@@ -87,24 +88,14 @@ final class ActivationForwardLoops {
   static void sigmoid(MemorySegment xs, long xo, MemorySegment ys, long yo, float alpha,
       int from, int to) {
     int bound = from + S.loopBound(to - from);
-    float[] e = new float[Math.min(BLOCK, bound - from)];
-    for (int b = from; b < bound; b += BLOCK) {
-      int n = Math.min(BLOCK, bound - b);
-      ActivationPasses.expOfNegativeAbs(xs, xo, b, e, n);
-      ActivationPasses.sigmoid(xs, xo, e, ys, yo, b, n);
-    }
+    ActivationPasses.sigmoidFused(xs, xo, ys, yo, from, bound - from);
     tail(Activation.SIGMOID, alpha, xs, xo, ys, yo, bound, to);
   }
 
   static void tanh(MemorySegment xs, long xo, MemorySegment ys, long yo, float alpha,
       int from, int to) {
     int bound = from + S.loopBound(to - from);
-    float[] e = new float[Math.min(BLOCK, bound - from)];
-    for (int b = from; b < bound; b += BLOCK) {
-      int n = Math.min(BLOCK, bound - b);
-      ActivationPasses.expOfTwiceNegativeAbs(xs, xo, b, e, n);
-      ActivationPasses.tanh(xs, xo, e, ys, yo, b, n);
-    }
+    ActivationPasses.tanhFused(xs, xo, ys, yo, from, bound - from);
     tail(Activation.TANH, alpha, xs, xo, ys, yo, bound, to);
   }
 
@@ -123,12 +114,7 @@ final class ActivationForwardLoops {
   static void geluTanh(MemorySegment xs, long xo, MemorySegment ys, long yo, float alpha,
       int from, int to) {
     int bound = from + S.loopBound(to - from);
-    float[] e = new float[Math.min(BLOCK, bound - from)];
-    for (int b = from; b < bound; b += BLOCK) {
-      int n = Math.min(BLOCK, bound - b);
-      ActivationPasses.expOfGeluTanh(xs, xo, b, e, n);
-      ActivationPasses.geluTanh(xs, xo, e, ys, yo, b, n);
-    }
+    ActivationPasses.geluTanhFused(xs, xo, ys, yo, from, bound - from);
     tail(Activation.GELU_TANH, alpha, xs, xo, ys, yo, bound, to);
   }
 

@@ -32,6 +32,14 @@ import jdk.incubator.vector.VectorSpecies;
  * compiled on its own into a large method, which a big composed function soon is. Each pass here
  * holds at most about twenty-five vector operations and its callees are small, so every pass
  * compiles to straight vector code whatever else the program runs.
+ *
+ * <p>Sigmoid, tanh and GELU-tanh forward are the exceptions ({@link #sigmoidFused}, {@link
+ * #tanhFused}, {@link #geluTanhFused}): exp and the finish together stay within that budget
+ * (checked with {@code -XX:+PrintInlining}: every callee inlined), and one loop lets the streaming
+ * loads overlap the arithmetic instead of alternating with it block by block. On 16M elements, two
+ * threads, against the two-pass version in interleaved runs: sigmoid 0.33 to 0.49 of the copy
+ * bandwidth, GELU-tanh 0.31 to 0.43, tanh 0.24-0.28 to 0.29-0.32; in L2, 9 to 13 percent more
+ * elements per CPU-second. The results are the same bits.
  */
 final class ActivationPasses {
 
@@ -56,22 +64,6 @@ final class ActivationPasses {
     for (int j = 0; j < n; j += LANES) {
       FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + 4L * (from + j), ORDER);
       expNonPositive(negativeAbs(x)).intoArray(e, j);
-    }
-  }
-
-  /** e[j] = e^(-2|x|), for tanh; x from element {@code from}. */
-  static void expOfTwiceNegativeAbs(MemorySegment xs, long xo, int from, float[] e, int n) {
-    for (int j = 0; j < n; j += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + 4L * (from + j), ORDER);
-      expNonPositive(negativeAbs(x).mul(2f)).intoArray(e, j);
-    }
-  }
-
-  /** e[j] = e^-|2u|, for GELU-tanh; x from element {@code from}. */
-  static void expOfGeluTanh(MemorySegment xs, long xo, int from, float[] e, int n) {
-    for (int j = 0; j < n; j += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + 4L * (from + j), ORDER);
-      expNonPositive(negativeAbs(geluTanhArgument(x))).intoArray(e, j);
     }
   }
 
@@ -118,25 +110,40 @@ final class ActivationPasses {
     }
   }
 
-  /** y = sigmoid(x). */
-  static void sigmoid(MemorySegment xs, long xo, float[] e, MemorySegment ys, long yo, int from,
+  /** y = sigmoid(x) in one pass, for n whole vectors from element {@code from}. */
+  static void sigmoidFused(MemorySegment xs, long xo, MemorySegment ys, long yo, int from,
       int n) {
     for (int j = 0; j < n; j += LANES) {
       long at = 4L * (from + j);
       FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + at, ORDER);
-      FloatVector v = FloatVector.fromArray(S, e, j);
-      SimdActivationMath.sigmoid(x, v).intoMemorySegment(ys, yo + at, ORDER);
+      FloatVector e = expNonPositive(negativeAbs(x));
+      SimdActivationMath.sigmoid(x, e).intoMemorySegment(ys, yo + at, ORDER);
     }
   }
 
-  /** y = tanh(x). */
-  static void tanh(MemorySegment xs, long xo, float[] e, MemorySegment ys, long yo, int from,
+  /**
+   * y = GELU-tanh(x) = x sigmoid(2u) in one pass, for n whole vectors from element {@code from};
+   * sigmoid(2u) is 0 below x = -11, and clamping x at -20 keeps -inf * 0 away.
+   */
+  static void geluTanhFused(MemorySegment xs, long xo, MemorySegment ys, long yo, int from,
       int n) {
     for (int j = 0; j < n; j += LANES) {
       long at = 4L * (from + j);
       FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + at, ORDER);
-      FloatVector v = FloatVector.fromArray(S, e, j);
-      SimdActivationMath.tanh(x, v).intoMemorySegment(ys, yo + at, ORDER);
+      FloatVector u = geluTanhArgument(x);
+      FloatVector e = expNonPositive(negativeAbs(u));
+      FloatVector y = x.max(-20f).mul(SimdActivationMath.sigmoid(u, e));
+      y.intoMemorySegment(ys, yo + at, ORDER);
+    }
+  }
+
+  /** y = tanh(x) in one pass, for n whole vectors from element {@code from}. */
+  static void tanhFused(MemorySegment xs, long xo, MemorySegment ys, long yo, int from, int n) {
+    for (int j = 0; j < n; j += LANES) {
+      long at = 4L * (from + j);
+      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + at, ORDER);
+      FloatVector e = expNonPositive(negativeAbs(x).mul(2f));
+      SimdActivationMath.tanh(x, e).intoMemorySegment(ys, yo + at, ORDER);
     }
   }
 
@@ -148,20 +155,6 @@ final class ActivationPasses {
       FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + at, ORDER);
       FloatVector v = FloatVector.fromArray(S, e, j);
       SimdActivationMath.softplus(x, v).intoMemorySegment(ys, yo + at, ORDER);
-    }
-  }
-
-  /**
-   * y = x sigmoid(2u); sigmoid(2u) is 0 below x = -11, and clamping x at -20 keeps -inf * 0 away.
-   */
-  static void geluTanh(MemorySegment xs, long xo, float[] e, MemorySegment ys, long yo, int from,
-      int n) {
-    for (int j = 0; j < n; j += LANES) {
-      long at = 4L * (from + j);
-      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + at, ORDER);
-      FloatVector v = FloatVector.fromArray(S, e, j);
-      FloatVector y = x.max(-20f).mul(SimdActivationMath.sigmoid(geluTanhArgument(x), v));
-      y.intoMemorySegment(ys, yo + at, ORDER);
     }
   }
 

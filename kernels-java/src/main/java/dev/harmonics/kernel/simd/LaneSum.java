@@ -9,34 +9,46 @@ import jdk.incubator.vector.VectorShuffle;
  * <p>{@code reduceLanes(ADD)} leaves the order unspecified, and on JDK 25 the compiled reduction
  * adds lanes in a different order than the Java fallback, so a sum changed in its last bit when C2
  * compiled the loop (issue 5, seeded determinism). This folds the vector in halves: lane {@code i}
- * plus lane {@code i + half}, log2(lanes) times, with constant shuffles that compile to one
- * permute each; every step is a lane-wise add, which rounds identically in both modes.
+ * plus lane {@code i + half}, log2(lanes) times; every step is a lane-wise add, which rounds
+ * identically in both modes.
+ *
+ * <p>The folds are written out, one per possible step, each with its own static final shuffle:
+ * C2 treats those as constants and compiles each fold to one permute and one add. A loop over an
+ * array of shuffles (the first version) kept the running vector in a loop variable, which C2
+ * boxed on every step: 384 bytes per call at 16 lanes, the allocation a 64-element softmax made.
  */
 final class LaneSum {
 
   private static final int LANES = SimdSpecies.LANES;
-  @SuppressWarnings("unchecked")
-  private static final VectorShuffle<Float>[] FOLDS = folds();
+  private static final VectorShuffle<Float> FOLD_8 = fold(8);
+  private static final VectorShuffle<Float> FOLD_4 = fold(4);
+  private static final VectorShuffle<Float> FOLD_2 = fold(2);
+  private static final VectorShuffle<Float> FOLD_1 = fold(1);
+
+  static {
+    if (LANES != 4 && LANES != 8 && LANES != 16) {
+      throw new IllegalStateException("LaneSum folds 4, 8 or 16 lanes, not " + LANES);
+    }
+  }
 
   private LaneSum() {}
 
-  private static VectorShuffle<Float>[] folds() {
-    int steps = Integer.numberOfTrailingZeros(LANES);
-    @SuppressWarnings("unchecked")
-    VectorShuffle<Float>[] folds = new VectorShuffle[steps];
-    for (int s = 0, half = LANES / 2; s < steps; s++, half /= 2) {
-      int h = half;
-      folds[s] = VectorShuffle.fromOp(SimdSpecies.FLOAT, i -> (i + h) % LANES);
-    }
-    return folds;
+  /** Lane {@code i} takes lane {@code (i + half) % LANES}; unused where half >= LANES. */
+  private static VectorShuffle<Float> fold(int half) {
+    return VectorShuffle.fromOp(SimdSpecies.FLOAT, i -> (i + half) % LANES);
   }
 
   /** The sum of {@code v}'s lanes, folded pairwise in halves. */
   static float sum(FloatVector v) {
     FloatVector acc = v;
-    for (VectorShuffle<Float> fold : FOLDS) {
-      acc = acc.add(acc.rearrange(fold));
+    if (LANES == 16) {
+      acc = acc.add(acc.rearrange(FOLD_8));
     }
+    if (LANES >= 8) {
+      acc = acc.add(acc.rearrange(FOLD_4));
+    }
+    acc = acc.add(acc.rearrange(FOLD_2));
+    acc = acc.add(acc.rearrange(FOLD_1));
     return acc.lane(0);
   }
 }

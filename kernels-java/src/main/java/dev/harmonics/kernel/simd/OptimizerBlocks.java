@@ -29,6 +29,14 @@ final class OptimizerBlocks {
 
   private OptimizerBlocks() {}
 
+  /**
+   * Whether {@link #forEachRange} runs {@code [0, n)} on the caller alone; small updates test it
+   * to run their body directly, where it allocates nothing.
+   */
+  static boolean runsInline(int n) {
+    return KernelPool.shared().runsInline(blockCount(n), GRAIN);
+  }
+
   /** Runs {@code body} over {@code [0, n)} in pieces that start on block boundaries. */
   static void forEachRange(int n, KernelPool.RangeBody body) {
     int blocks = blockCount(n);

@@ -69,6 +69,10 @@ final class SimdSoftmax extends SoftmaxKernels {
   /** Softmax (or log-softmax) of rows [from, to) of {@code length} contiguous elements. */
   private static void lastAxisRows(MemorySegment xs, long xo, MemorySegment ys, long yo,
       int length, boolean log, int from, int to) {
+    if (!log && length <= SoftmaxRows.BLOCK) {
+      pipelinedRows(xs, xo, ys, yo, length, from, to);
+      return;
+    }
     for (int r = from; r < to; r++) {
       long xr = xo + 4L * r * length;
       long yr = yo + 4L * r * length;
@@ -80,6 +84,33 @@ final class SimdSoftmax extends SoftmaxKernels {
         float sum = SoftmaxRows.expStore(xs, xr, ys, yr, length, max);
         SoftmaxRows.scale(ys, yr, length, 1f / sum);
       }
+    }
+  }
+
+  /**
+   * Softmax of rows [from, to) of at most {@link SoftmaxRows#BLOCK} elements, each row's maximum
+   * taken during the previous row's exp pass: the maximum is the pass that reads a row from
+   * memory, the exp pass the one that computes, and overlapping them keeps the loads in flight.
+   */
+  private static void pipelinedRows(MemorySegment xs, long xo, MemorySegment ys, long yo,
+      int length, int from, int to) {
+    if (from >= to) {
+      return;
+    }
+    long rowBytes = 4L * length;
+    float max = SoftmaxRows.max(xs, xo + from * rowBytes, length);
+    for (int r = from; r < to; r++) {
+      long xr = xo + r * rowBytes;
+      long yr = yo + r * rowBytes;
+      float sum;
+      if (r + 1 < to) {
+        long both = SoftmaxRows.expStoreAndNextMax(xs, xr, ys, yr, length, max, xr + rowBytes);
+        sum = SoftmaxRows.high(both);
+        max = SoftmaxRows.low(both);
+      } else {
+        sum = SoftmaxRows.expStore(xs, xr, ys, yr, length, max);
+      }
+      SoftmaxRows.scale(ys, yr, length, 1f / sum);
     }
   }
 

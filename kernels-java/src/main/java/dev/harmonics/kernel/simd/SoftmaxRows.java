@@ -1,5 +1,6 @@
 package dev.harmonics.kernel.simd;
 
+import static dev.harmonics.kernel.simd.SimdActivationMath.expNonPositive;
 import static jdk.incubator.vector.FloatVector.fromMemorySegment;
 
 import java.lang.foreign.MemorySegment;
@@ -17,6 +18,14 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The maximum is taken with compare-and-blend, which skips NaN instead of propagating it; that
  * is enough, because a NaN then turns {@code exp(x - max)} and the sum into NaN, which makes the
  * whole row NaN as documented, and it is cheaper than the NaN-propagating lane-wise max.
+ *
+ * <p>The exponentials of {@code x - max} take {@link SimdActivationMath#expNonPositive}: every
+ * argument is {@code <= 0} (or NaN), so {@link SimdExp}'s overflow handling and its exact
+ * subnormal results are not needed; a result below the smallest normal float becomes 0, which
+ * moves a probability by less than 1.2e-38. That saves five of its twenty-odd vector operations.
+ * The exp loops keep one accumulator and one exp per iteration: the exp is long enough that the
+ * add chain never waits, and a second inlined exp made the method so large that C2 stopped
+ * inlining {@link LaneSum#sum}, which then boxed its vector argument (96 bytes a call).
  */
 final class SoftmaxRows {
 
@@ -25,9 +34,11 @@ final class SoftmaxRows {
   private static final ByteOrder O = ByteOrder.nativeOrder();
   /**
    * Elements summed in float lanes before the partial sum moves into a double: long rows (a
-   * 100k-word vocabulary) then lose no more precision than a 4096-element one.
+   * 100k-word vocabulary) then lose no more precision than a 4096-element one. A row of one
+   * block returns the block's float sum directly, the value the double would round back to; the
+   * conversions and the loop took about 8 ns of a 64-element softmax or layer norm.
    */
-  private static final int BLOCK = 4096;
+  static final int BLOCK = 4096;
 
   private SoftmaxRows() {}
 
@@ -61,6 +72,9 @@ final class SoftmaxRows {
 
   /** Writes {@code y = exp(x - shift)} and returns {@code sum(y)}. */
   static float expStore(MemorySegment x, long xo, MemorySegment y, long yo, int n, float shift) {
+    if (n <= BLOCK) {
+      return expStoreBlock(x, xo, y, yo, n, shift);
+    }
     double total = 0;
     for (int from = 0; from < n; from += BLOCK) {
       total += expStoreBlock(x, xo + 4L * from, y, yo + 4L * from, Math.min(BLOCK, n - from),
@@ -71,30 +85,73 @@ final class SoftmaxRows {
 
   private static float expStoreBlock(MemorySegment x, long xo, MemorySegment y, long yo, int n,
       float shift) {
-    FloatVector s0 = FloatVector.zero(S);
-    FloatVector s1 = s0;
+    FloatVector s = FloatVector.zero(S);
     int i = 0;
-    for (; i <= n - 2 * L; i += 2 * L) {
+    for (; i <= n - L; i += L) {
       long at = 4L * i;
-      FloatVector e0 = SimdExp.exp(fromMemorySegment(S, x, xo + at, O).sub(shift));
-      FloatVector e1 = SimdExp.exp(fromMemorySegment(S, x, xo + at + 4L * L, O).sub(shift));
-      e0.intoMemorySegment(y, yo + at, O);
-      e1.intoMemorySegment(y, yo + at + 4L * L, O);
-      s0 = s0.add(e0);
-      s1 = s1.add(e1);
+      FloatVector e = expNonPositive(fromMemorySegment(S, x, xo + at, O).sub(shift));
+      e.intoMemorySegment(y, yo + at, O);
+      s = s.add(e);
     }
-    for (; i < n; i += L) {
+    if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
-      FloatVector e = SimdExp.exp(fromMemorySegment(S, x, xo + at, O, m).sub(shift));
+      FloatVector e = expNonPositive(fromMemorySegment(S, x, xo + at, O, m).sub(shift));
       e.intoMemorySegment(y, yo + at, O, m);
-      s0 = s0.add(e, m);
+      s = s.add(e, m);
     }
-    return LaneSum.sum(s0.add(s1));
+    return LaneSum.sum(s);
+  }
+
+  /**
+   * {@link #expStore} of one row of at most {@link #BLOCK} elements while taking the maximum of
+   * the next row (at {@code nextO}, same length), so that the next row streams in from memory
+   * while this one's exponentials are computed; returns both, packed by {@link #pack}.
+   */
+  static long expStoreAndNextMax(MemorySegment x, long xo, MemorySegment y, long yo, int n,
+      float shift, long nextO) {
+    FloatVector s = FloatVector.zero(S);
+    FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      long at = 4L * i;
+      FloatVector v = fromMemorySegment(S, x, nextO + at, O);
+      mx = mx.blend(v, v.compare(VectorOperators.GT, mx));
+      FloatVector e = expNonPositive(fromMemorySegment(S, x, xo + at, O).sub(shift));
+      e.intoMemorySegment(y, yo + at, O);
+      s = s.add(e);
+    }
+    if (i < n) {
+      VectorMask<Float> m = S.indexInRange(i, n);
+      long at = 4L * i;
+      FloatVector v = fromMemorySegment(S, x, nextO + at, O, m);
+      mx = mx.blend(v, v.compare(VectorOperators.GT, mx).and(m));
+      FloatVector e = expNonPositive(fromMemorySegment(S, x, xo + at, O, m).sub(shift));
+      e.intoMemorySegment(y, yo + at, O, m);
+      s = s.add(e, m);
+    }
+    return pack(LaneSum.sum(s), mx.reduceLanes(VectorOperators.MAX));
+  }
+
+  /** Two floats in one long, so that a loop returns both without allocating. */
+  static long pack(float high, float low) {
+    return ((long) Float.floatToRawIntBits(high) << 32)
+        | (Float.floatToRawIntBits(low) & 0xFFFFFFFFL);
+  }
+
+  static float high(long packed) {
+    return Float.intBitsToFloat((int) (packed >>> 32));
+  }
+
+  static float low(long packed) {
+    return Float.intBitsToFloat((int) packed);
   }
 
   /** {@code sum(exp(x - shift))}. */
   static float expSum(MemorySegment x, long xo, int n, float shift) {
+    if (n <= BLOCK) {
+      return expSumBlock(x, xo, n, shift);
+    }
     double total = 0;
     for (int from = 0; from < n; from += BLOCK) {
       total += expSumBlock(x, xo + 4L * from, Math.min(BLOCK, n - from), shift);
@@ -103,19 +160,16 @@ final class SoftmaxRows {
   }
 
   private static float expSumBlock(MemorySegment x, long xo, int n, float shift) {
-    FloatVector s0 = FloatVector.zero(S);
-    FloatVector s1 = s0;
+    FloatVector s = FloatVector.zero(S);
     int i = 0;
-    for (; i <= n - 2 * L; i += 2 * L) {
-      long at = xo + 4L * i;
-      s0 = s0.add(SimdExp.exp(fromMemorySegment(S, x, at, O).sub(shift)));
-      s1 = s1.add(SimdExp.exp(fromMemorySegment(S, x, at + 4L * L, O).sub(shift)));
+    for (; i <= n - L; i += L) {
+      s = s.add(expNonPositive(fromMemorySegment(S, x, xo + 4L * i, O).sub(shift)));
     }
-    for (; i < n; i += L) {
+    if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      s0 = s0.add(SimdExp.exp(fromMemorySegment(S, x, xo + 4L * i, O, m).sub(shift)), m);
+      s = s.add(expNonPositive(fromMemorySegment(S, x, xo + 4L * i, O, m).sub(shift)), m);
     }
-    return LaneSum.sum(s0.add(s1));
+    return LaneSum.sum(s);
   }
 
   /** {@code y *= factor} in place. */
@@ -151,6 +205,9 @@ final class SoftmaxRows {
 
   /** {@code sum(a)}. */
   static float sum(MemorySegment a, long ao, int n) {
+    if (n <= BLOCK) {
+      return sumBlock(a, ao, n);
+    }
     double total = 0;
     for (int from = 0; from < n; from += BLOCK) {
       total += sumBlock(a, ao + 4L * from, Math.min(BLOCK, n - from));
@@ -175,6 +232,9 @@ final class SoftmaxRows {
 
   /** {@code sum(a * b)}. */
   static float dot(MemorySegment a, long ao, MemorySegment b, long bo, int n) {
+    if (n <= BLOCK) {
+      return dotBlock(a, ao, b, bo, n);
+    }
     double total = 0;
     for (int from = 0; from < n; from += BLOCK) {
       total += dotBlock(a, ao + 4L * from, b, bo + 4L * from, Math.min(BLOCK, n - from));

@@ -295,6 +295,11 @@ public abstract class ReductionConformance extends KernelConformanceTest {
               + "axes [2])");
       assertMessage(() -> kernels().sum(x, zerosIn(arena, 2), 3), "axis 3 is out of range");
       assertMessage(() -> kernels().mean(x, zerosIn(arena, 3), 0, -3), "axis -3 is repeated");
+      // Rank 5 takes the allocated mask rather than the shared ones up to rank 4.
+      Tensor x5 = zerosIn(arena, 1, 2, 1, 2, 3);
+      assertMessage(() -> kernels().sum(x5, zerosIn(arena, 1), 5), "axis 5 is out of range");
+      assertMessage(() -> kernels().sum(x5, zerosIn(arena, 1, 2, 1, 2), 4, -1),
+          "axis -1 is repeated");
       assertMessage(() -> kernels().sumBackward(zerosIn(arena, 5), x, 1),
           "dy: float32[5] (expected: [2, 1, 4] or [2, 4], dx: float32[2, 3, 4]");
       assertMessage(() -> kernels().maxBackward(x, zerosIn(arena, 2, 4), zerosIn(arena, 2, 4),

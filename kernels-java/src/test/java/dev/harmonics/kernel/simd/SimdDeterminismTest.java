@@ -2,6 +2,7 @@ package dev.harmonics.kernel.simd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import dev.harmonics.kernel.Activation;
 import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProvider;
 import dev.harmonics.kernel.KernelProviders;
@@ -103,6 +104,21 @@ class SimdDeterminismTest {
           simd.reductions().sum(x, sum, 1);
           return concat(concat(y.toFloatArray(), mean.toFloatArray()),
               concat(rstd.toFloatArray(), sum.toFloatArray()));
+        });
+      }
+    }
+  }
+
+  @Test
+  void sigmoidTanhAndGeluTanh() {
+    for (int cols : WIDTHS) {
+      try (Tensor x = input(ROWS, cols, cols); Tensor y = Tensor.zeros(ROWS, cols);
+          Tensor t = Tensor.zeros(ROWS, cols); Tensor g = Tensor.zeros(ROWS, cols)) {
+        assertSameColdAndWarm("sigmoid, tanh and GELU-tanh width " + cols, () -> {
+          simd.activations().forward(Activation.SIGMOID, 0f, x, y);
+          simd.activations().forward(Activation.TANH, 0f, x, t);
+          simd.activations().forward(Activation.GELU_TANH, 0f, x, g);
+          return concat(concat(y.toFloatArray(), t.toFloatArray()), g.toFloatArray());
         });
       }
     }
