@@ -76,7 +76,9 @@ final class GemmMicroKernel {
       c50 = c00;
       c51 = c00;
     }
-    for (int p = 0, ai = aOff, bi = bOff; p < kc; p++, ai += MR, bi += NR) {
+    for (int p = 0; p < kc; p++) {
+      int ai = aOff + p * MR;
+      int bi = bOff + p * NR;
       FloatVector b0 = FloatVector.fromArray(S, b, bi);
       FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
       FloatVector x = FloatVector.broadcast(S, a[ai]);
