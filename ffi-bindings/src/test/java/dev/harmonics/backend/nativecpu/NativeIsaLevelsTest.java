@@ -193,4 +193,41 @@ class NativeIsaLevelsTest {
       }
     });
   }
+
+  /**
+   * ReLU over more than 4 MB per thread takes the streaming-store path of each level: NaN, signed
+   * zeros and negatives as the reference has them, including the unaligned start of the second
+   * thread's half and the scalar tail.
+   */
+  @Test
+  void reluOfLargeTensorsMatchesTheReferenceBitForBitAtEveryLevel() {
+    int n = 3 * 1024 * 1024 + 37;
+    float[] values = new float[n];
+    java.util.Random random = new java.util.Random(5);
+    for (int i = 0; i < n; i++) {
+      values[i] = random.nextFloat() * 16f - 8f;
+    }
+    int[] specials = {0, 1, 15, 16, 17, n / 2 - 1, n / 2, n / 2 + 1, n - 17, n - 2, n - 1};
+    float[] kinds = {Float.NaN, -0f, 0f, -Float.MIN_VALUE, Float.MIN_VALUE,
+        Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
+    for (int i = 0; i < specials.length; i++) {
+      values[specials[i]] = kinds[i % kinds.length];
+    }
+    atEveryLevel(isa -> {
+      try (Tensor x = Tensor.of(values, n);
+           Tensor expected = Tensor.zeros(n);
+           Tensor actual = Tensor.zeros(n)) {
+        reference.activations().forward(Activation.RELU, 0f, x, expected);
+        candidate.activations().forward(Activation.RELU, 0f, x, actual);
+        float[] want = expected.toFloatArray();
+        float[] got = actual.toFloatArray();
+        for (int i = 0; i < n; i++) {
+          if (Float.floatToRawIntBits(want[i]) != Float.floatToRawIntBits(got[i])) {
+            throw new AssertionError(isa.id() + " relu at " + i + " of " + values[i] + ": "
+                + got[i] + " (expected: " + want[i] + ")");
+          }
+        }
+      }
+    });
+  }
 }
