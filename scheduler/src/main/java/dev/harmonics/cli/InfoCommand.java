@@ -1,6 +1,7 @@
 package dev.harmonics.cli;
 
 import dev.harmonics.concurrent.KernelPool;
+import dev.harmonics.ffi.signals.JvmSignalHandlers;
 import dev.harmonics.kernel.Availability;
 import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProviders;
@@ -58,10 +59,21 @@ public final class InfoCommand implements Callable<Integer> {
     out.printf(ROW, "Default backend", defaultBackend()
         + " (choose with -Dharmonics.backend=auto|cuda|opencl|fpga|native-cpu|simd|reference)");
     out.printf(ROW, "SIMD species", simdSpecies());
+    out.printf(ROW, "Signal handlers", signalHandlers());
     section(out, "Kernel backends", kernelBackends);
     section(out, "Native libraries", nativeLibraries);
     out.flush();
     return 0;
+  }
+
+  /** How the JVM keeps its signal handlers when the OpenCL driver's LLVM installs its own. */
+  private static String signalHandlers() {
+    if (JvmSignalHandlers.chainingLibraryLoaded()) {
+      return "libjsig preloaded: the JVM keeps its own and chains native ones";
+    }
+    return JvmSignalHandlers.save("info").active()
+        ? "restored after OpenCL calls (preload $JAVA_HOME/lib/libjsig.so to close the window)"
+        : "left to native libraries (-D" + JvmSignalHandlers.KEEP_PROPERTY + "=false)";
   }
 
   private static String defaultBackend() {

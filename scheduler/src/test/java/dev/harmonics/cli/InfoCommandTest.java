@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.harmonics.ffi.signals.JvmSignalHandlers;
 import dev.harmonics.kernel.Availability;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -36,6 +37,10 @@ class InfoCommandTest {
         .find(), out);
     // OpenBLAS ships in bytedeco's jar on the test classpath, so it must load here.
     assertTrue(Pattern.compile("(?m)^  openblas +available +OpenBLAS ").matcher(out).find(), out);
+    // The build preloads libjsig into test JVMs; run elsewhere, the guard restores instead.
+    String signals = JvmSignalHandlers.chainingLibraryLoaded() ? "libjsig preloaded"
+        : "restored after OpenCL calls";
+    assertTrue(out.contains("Signal handlers  " + signals), out);
   }
 
   @Test
