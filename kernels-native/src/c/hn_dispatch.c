@@ -149,6 +149,12 @@ int32_t hn_relu_backward(int64_t n, const float *x, const float *dy, float slope
   return HN_OK;
 }
 
+int32_t hn_add(int64_t n, const float *a, const float *b, float *y) {
+  if (!vector_ok(n, a) || !vector_ok(n, b) || !vector_ok(n, y)) return HN_ERR_INVALID_ARGUMENT;
+  table()->add(n, a, b, y);
+  return HN_OK;
+}
+
 int32_t hn_softmax_rows(int64_t rows, int64_t len, const float *x, float *y, int32_t log) {
   if (rows < 0 || !matrix_ok(x, rows, len, len > 1 ? len : 1) ||
       !matrix_ok(y, rows, len, len > 1 ? len : 1)) {

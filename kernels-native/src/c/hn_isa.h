@@ -36,6 +36,7 @@ HN_HIDDEN void HN_FN(hn_relu_forward_impl)(int64_t n, const float *x, float slop
                                            float *y);
 HN_HIDDEN void HN_FN(hn_relu_backward_impl)(int64_t n, const float *x, const float *dy,
                                             float slope, float *dx);
+HN_HIDDEN void HN_FN(hn_add_impl)(int64_t n, const float *a, const float *b, float *y);
 HN_HIDDEN void HN_FN(hn_softmax_rows_impl)(int64_t rows, int64_t len, const float *x, float *y,
                                            int32_t take_log);
 HN_HIDDEN void HN_FN(hn_layer_norm_forward_impl)(int64_t rows, int64_t len, const float *x,

@@ -15,7 +15,7 @@
 
 /* Bumped whenever a signature below changes; the Java binding refuses a library it does not
  * know. */
-#define HN_ABI_VERSION 1
+#define HN_ABI_VERSION 2
 
 #define HN_OK 0
 #define HN_ERR_INVALID_ARGUMENT (-1)
@@ -72,6 +72,8 @@ HN_API int32_t hn_relu_forward(int64_t n, const float *x, float slope, int32_t l
 /* dx = dy * (x > 0 ? 1 : slope), NaN in x giving NaN. dx may alias dy or x. */
 HN_API int32_t hn_relu_backward(int64_t n, const float *x, const float *dy, float slope,
                                 float *dx);
+/* y = a + b over n floats, IEEE single precision. y may be a or b. (ABI 2) */
+HN_API int32_t hn_add(int64_t n, const float *a, const float *b, float *y);
 
 /* Softmax (log_softmax when log != 0) of each of `rows` contiguous rows of length `len`. */
 HN_API int32_t hn_softmax_rows(int64_t rows, int64_t len, const float *x, float *y,

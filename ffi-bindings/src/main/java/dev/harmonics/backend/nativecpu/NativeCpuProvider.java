@@ -31,13 +31,14 @@ final class NativeCpuProvider extends KernelProvider {
 
   /** The kernels served in C, for {@link #description()} and the documentation. */
   static final String NATIVE_KERNELS = "gemm, batched matmul, int8 gemm, relu/leaky relu, "
-      + "last-axis softmax, layer norm forward, sgd, adam";
+      + "same-shape add, last-axis softmax, layer norm forward, sgd, adam";
 
   private final NativeKernels nk;
   private final KernelProvider java;
   private final GemmKernels gemm;
   private final QuantKernels quant;
   private final ActivationKernels activations;
+  private final ElementwiseKernels elementwise;
   private final SoftmaxKernels softmax;
   private final NormKernels norm;
   private final OptimizerKernels optimizers;
@@ -48,6 +49,7 @@ final class NativeCpuProvider extends KernelProvider {
     this.gemm = new NativeGemm(nk, java);
     this.quant = new NativeQuant(nk, java);
     this.activations = new NativeActivations(nk, java);
+    this.elementwise = new NativeElementwise(nk, java);
     this.softmax = new NativeSoftmax(nk, java);
     this.norm = new NativeNorm(nk, java);
     this.optimizers = new NativeOptimizers(nk, java);
@@ -106,7 +108,7 @@ final class NativeCpuProvider extends KernelProvider {
 
   @Override
   public ElementwiseKernels elementwise() {
-    return java.elementwise();
+    return elementwise;
   }
 
   @Override

@@ -39,7 +39,7 @@ public final class NativeKernels {
   /** The library file name. */
   public static final String LIBRARY = "libharmonics_native.so";
   /** The C ABI version this binding was written against ({@code HN_ABI_VERSION}). */
-  static final int ABI_VERSION = 1;
+  static final int ABI_VERSION = 2;
   /** Calls doing less work than this many elements use the critical downcall (see Downcall). */
   static final long SHORT_CALL_WORK = 1L << 14;
 
@@ -56,6 +56,7 @@ public final class NativeKernels {
   private final Downcall gemmS8;
   private final Downcall reluForward;
   private final Downcall reluBackward;
+  private final Downcall add;
   private final Downcall softmaxRows;
   private final Downcall layerNormForward;
   private final Downcall adam;
@@ -81,6 +82,8 @@ public final class NativeKernels {
         FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_FLOAT, JAVA_INT, ADDRESS));
     this.reluBackward = Downcall.bind(lookup, "hn_relu_backward",
         FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS, JAVA_FLOAT, ADDRESS));
+    this.add = Downcall.bind(lookup, "hn_add",
+        FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS));
     this.softmaxRows = Downcall.bind(lookup, "hn_softmax_rows",
         FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, JAVA_INT));
     this.layerNormForward = Downcall.bind(lookup, "hn_layer_norm_forward",
@@ -228,6 +231,23 @@ public final class NativeKernels {
       throw rethrow(t);
     }
     check("hn_relu_forward", status);
+  }
+
+  /**
+   * {@code hn_add}: {@code y = a + b} over n floats; {@code y} may be {@code a} or {@code b}.
+   * Outputs of 4 MB and more are written with streaming stores.
+   */
+  public void add(long n, MemorySegment a, MemorySegment b, MemorySegment y) {
+    requireBytes("a", a, n * Float.BYTES);
+    requireBytes("b", b, n * Float.BYTES);
+    requireBytes("y", y, n * Float.BYTES);
+    int status;
+    try {
+      status = (int) add.choose(n < SHORT_CALL_WORK, a, b, y).invokeExact(n, a, b, y);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+    check("hn_add", status);
   }
 
   /** {@code hn_relu_backward}: {@code dx = dy * (x > 0 ? 1 : slope)}, NaN in x giving NaN. */

@@ -194,39 +194,68 @@ class NativeIsaLevelsTest {
     });
   }
 
+  /** More than 4 MB per pool thread, so the streaming-store paths run; odd, so a tail remains. */
+  private static final int LARGE = 3 * 1024 * 1024 + 37;
+
   /**
-   * ReLU over more than 4 MB per thread takes the streaming-store path of each level: NaN, signed
-   * zeros and negatives as the reference has them, including the unaligned start of the second
-   * thread's half and the scalar tail.
+   * Random values with NaN, signed zeros, the smallest subnormals and infinities at the ends, at
+   * the unaligned start of the second thread's half and in the tail.
    */
-  @Test
-  void reluOfLargeTensorsMatchesTheReferenceBitForBitAtEveryLevel() {
-    int n = 3 * 1024 * 1024 + 37;
-    float[] values = new float[n];
-    java.util.Random random = new java.util.Random(5);
-    for (int i = 0; i < n; i++) {
+  private static float[] largeValues(long seed) {
+    float[] values = new float[LARGE];
+    java.util.Random random = new java.util.Random(seed);
+    for (int i = 0; i < LARGE; i++) {
       values[i] = random.nextFloat() * 16f - 8f;
     }
-    int[] specials = {0, 1, 15, 16, 17, n / 2 - 1, n / 2, n / 2 + 1, n - 17, n - 2, n - 1};
+    int[] specials = {0, 1, 15, 16, 17, LARGE / 2 - 1, LARGE / 2, LARGE / 2 + 1, LARGE - 17,
+        LARGE - 2, LARGE - 1};
     float[] kinds = {Float.NaN, -0f, 0f, -Float.MIN_VALUE, Float.MIN_VALUE,
         Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
     for (int i = 0; i < specials.length; i++) {
-      values[specials[i]] = kinds[i % kinds.length];
+      values[specials[i]] = kinds[(int) ((i + seed) % kinds.length)];
     }
+    return values;
+  }
+
+  private static void assertSameBits(Tensor expected, Tensor actual, String what) {
+    float[] want = expected.toFloatArray();
+    float[] got = actual.toFloatArray();
+    for (int i = 0; i < want.length; i++) {
+      if (Float.floatToRawIntBits(want[i]) != Float.floatToRawIntBits(got[i])) {
+        throw new AssertionError(what + " at " + i + ": " + got[i] + " (expected: " + want[i]
+            + ")");
+      }
+    }
+  }
+
+  @Test
+  void reluOfLargeTensorsMatchesTheReferenceBitForBitAtEveryLevel() {
+    float[] values = largeValues(5);
     atEveryLevel(isa -> {
-      try (Tensor x = Tensor.of(values, n);
-           Tensor expected = Tensor.zeros(n);
-           Tensor actual = Tensor.zeros(n)) {
+      try (Tensor x = Tensor.of(values, LARGE);
+           Tensor expected = Tensor.zeros(LARGE);
+           Tensor actual = Tensor.zeros(LARGE)) {
         reference.activations().forward(Activation.RELU, 0f, x, expected);
         candidate.activations().forward(Activation.RELU, 0f, x, actual);
-        float[] want = expected.toFloatArray();
-        float[] got = actual.toFloatArray();
-        for (int i = 0; i < n; i++) {
-          if (Float.floatToRawIntBits(want[i]) != Float.floatToRawIntBits(got[i])) {
-            throw new AssertionError(isa.id() + " relu at " + i + " of " + values[i] + ": "
-                + got[i] + " (expected: " + want[i] + ")");
-          }
-        }
+        assertSameBits(expected, actual, isa.id() + " relu");
+      }
+    });
+  }
+
+  @Test
+  void addOfLargeTensorsMatchesTheReferenceBitForBitAtEveryLevel() {
+    float[] left = largeValues(6);
+    float[] right = largeValues(9);
+    atEveryLevel(isa -> {
+      try (Tensor a = Tensor.of(left, LARGE);
+           Tensor b = Tensor.of(right, LARGE);
+           Tensor expected = Tensor.zeros(LARGE);
+           Tensor actual = Tensor.zeros(LARGE)) {
+        reference.elementwise().add(a, b, expected);
+        candidate.elementwise().add(a, b, actual);
+        assertSameBits(expected, actual, isa.id() + " add");
+        candidate.elementwise().add(a, b, a);
+        assertSameBits(expected, a, isa.id() + " add into a");
       }
     });
   }
