@@ -3,16 +3,13 @@ package dev.harmonics.bench.runtime;
 import dev.harmonics.bench.KernelBenchmark;
 import dev.harmonics.bench.Work;
 import dev.harmonics.graph.HarmonicGraph;
-import dev.harmonics.graph.harp.HarpParser;
 import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.runtime.CycleRuntime;
 import dev.harmonics.runtime.StepResult;
 import dev.harmonics.tensor.Tensor;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Map;
-import java.util.Random;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
@@ -32,7 +29,6 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Benchmark)
 public class TrainStepBenchmark extends KernelBenchmark {
 
-  private static final int[] WIDTHS = {784, 256, 128, 10};
 
   @Param({"simd", "reference"})
   public String backend;
@@ -46,28 +42,10 @@ public class TrainStepBenchmark extends KernelBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
-    Path home = Path.of(System.getProperty("harmonics.home", "."));
-    HarmonicGraph graph = HarpParser.parse(home.resolve("examples/fashion_mlp.harp"));
+    HarmonicGraph graph = FashionMlpStep.graph();
     runtime = CycleRuntime.compile(graph, KernelProviders.of(Backend.fromId(backend)), 1);
-    Random random = new Random(1);
-    float[] pixels = new float[batch * WIDTHS[0]];
-    for (int i = 0; i < pixels.length; i++) {
-      pixels[i] = random.nextFloat();
-    }
-    int[] labels = new int[batch];
-    for (int i = 0; i < batch; i++) {
-      labels[i] = random.nextInt(10);
-    }
-    inputs = Map.of("images", Tensor.of(pixels, batch, WIDTHS[0]),
-        "labels", Tensor.ofInts(labels, batch));
-    long weights = 0;
-    long innerInputs = 0;
-    for (int l = 0; l + 1 < WIDTHS.length; l++) {
-      long w = (long) WIDTHS[l] * WIDTHS[l + 1];
-      weights += w;
-      innerInputs += l > 0 ? w : 0;
-    }
-    flopsPerStep = (long) batch * (4 * weights + 2 * innerInputs);
+    inputs = FashionMlpStep.inputs(batch);
+    flopsPerStep = FashionMlpStep.flops(batch);
   }
 
   @TearDown(Level.Trial)

@@ -2,8 +2,8 @@ package dev.harmonics.bench.schedule;
 
 import dev.harmonics.bench.KernelBenchmark;
 import dev.harmonics.bench.Work;
+import dev.harmonics.bench.runtime.FashionMlpStep;
 import dev.harmonics.graph.HarmonicGraph;
-import dev.harmonics.graph.harp.HarpParser;
 import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.runtime.FitOptions;
@@ -12,9 +12,7 @@ import dev.harmonics.schedule.DistributedScheduler;
 import dev.harmonics.schedule.PipelineOptions;
 import dev.harmonics.tensor.Tensor;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Map;
-import java.util.Random;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
@@ -34,7 +32,6 @@ import org.openjdk.jmh.annotations.TearDown;
 public class PipelineStepBenchmark extends KernelBenchmark {
 
   private static final int BATCH = 256;
-  private static final int[] WIDTHS = {784, 256, 128, 10};
 
   @Param({"1", "2", "3"})
   public int partitions;
@@ -48,30 +45,12 @@ public class PipelineStepBenchmark extends KernelBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
-    Path home = Path.of(System.getProperty("harmonics.home", "."));
-    HarmonicGraph graph = HarpParser.parse(home.resolve("examples/fashion_mlp.harp"));
+    HarmonicGraph graph = FashionMlpStep.graph();
     pipeline = DistributedScheduler.create(graph, partitions, KernelProviders.of(Backend.SIMD), 1,
         PipelineOptions.defaults().withMicroBatches(microBatches)
             .withTraining(FitOptions.defaults()));
-    Random random = new Random(1);
-    float[] pixels = new float[BATCH * WIDTHS[0]];
-    for (int i = 0; i < pixels.length; i++) {
-      pixels[i] = random.nextFloat();
-    }
-    int[] labels = new int[BATCH];
-    for (int i = 0; i < BATCH; i++) {
-      labels[i] = random.nextInt(10);
-    }
-    inputs = Map.of("images", Tensor.of(pixels, BATCH, WIDTHS[0]),
-        "labels", Tensor.ofInts(labels, BATCH));
-    long weights = 0;
-    long innerInputs = 0;
-    for (int l = 0; l + 1 < WIDTHS.length; l++) {
-      long w = (long) WIDTHS[l] * WIDTHS[l + 1];
-      weights += w;
-      innerInputs += l > 0 ? w : 0;
-    }
-    flopsPerStep = (long) BATCH * (4 * weights + 2 * innerInputs);
+    inputs = FashionMlpStep.inputs(BATCH);
+    flopsPerStep = FashionMlpStep.flops(BATCH);
   }
 
   @TearDown(Level.Trial)
