@@ -58,6 +58,14 @@ public final class JvmSignalHandlers {
   private static final MethodHandle SIGACTION = LINKER.downcallHandle(
       LIBC.find("sigaction").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT,
           ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+  private static final MethodHandle DLSYM = LINKER.downcallHandle(LIBC.find("dlsym").orElseThrow(),
+      FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+  private static final MethodHandle DLADDR = LINKER.downcallHandle(
+      LIBC.find("dladdr").orElseThrow(),
+      FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+  /** Each thread's buffer for the disposition it reads: the check after a call allocates nothing. */
+  private static final ThreadLocal<MemorySegment> CURRENT =
+      ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(SIGACTION_BYTES, 8));
 
   private final String library;
   private final boolean active;
@@ -104,46 +112,42 @@ public final class JvmSignalHandlers {
     if (!active) {
       return List.of();
     }
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment current = arena.allocate(SIGACTION_BYTES, 8);
-      boolean moved = false;
-      for (int sentinel : SENTINELS) {
-        query(sentinel, current);
-        moved |= handler(current) != handler(saved.get(sentinel));
-      }
-      if (!moved) {
-        return List.of();
-      }
-      List<Integer> restored = new ArrayList<>();
-      List<String> owners = new ArrayList<>();
-      for (Map.Entry<Integer, MemorySegment> entry : saved.entrySet()) {
-        int signal = entry.getKey();
-        query(signal, current);
-        long found = handler(current);
-        if (found != handler(entry.getValue())) {
-          owners.add(signal + " by " + owner(arena, found));
-          install(signal, entry.getValue());
-          restored.add(signal);
-        }
-      }
-      if (!restored.isEmpty() && !reported) {
-        reported = true;
-        LOG.log(System.Logger.Level.INFO, "Harmonics: " + library + " replaced the JVM's handlers"
-            + " for signals " + String.join(", ", owners) + "; put the JVM's back (-D"
-            + KEEP_PROPERTY + "=false to keep them, or start the JVM with LD_PRELOAD="
-            + "$JAVA_HOME/lib/libjsig.so to chain them)");
-      }
-      return restored;
+    MemorySegment current = CURRENT.get();
+    boolean moved = false;
+    for (int sentinel : SENTINELS) {
+      query(sentinel, current);
+      moved |= handler(current) != handler(saved.get(sentinel));
     }
+    if (!moved) {
+      return List.of();
+    }
+    List<Integer> restored = new ArrayList<>();
+    List<String> owners = new ArrayList<>();
+    for (Map.Entry<Integer, MemorySegment> entry : saved.entrySet()) {
+      int signal = entry.getKey();
+      query(signal, current);
+      long found = handler(current);
+      if (found != handler(entry.getValue())) {
+        owners.add(signal + " by " + owner(found));
+        install(signal, entry.getValue());
+        restored.add(signal);
+      }
+    }
+    if (!restored.isEmpty() && !reported) {
+      reported = true;
+      LOG.log(System.Logger.Level.INFO, "Harmonics: " + library + " replaced the JVM's handlers"
+          + " for signals " + String.join(", ", owners) + "; put the JVM's back (-D"
+          + KEEP_PROPERTY + "=false to keep them, or start the JVM with LD_PRELOAD="
+          + "$JAVA_HOME/lib/libjsig.so to chain them)");
+    }
+    return restored;
   }
 
   /** The handler address now installed for {@code signal}, as {@code sigaction} reports it. */
   public static long installedHandler(int signal) {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment action = arena.allocate(SIGACTION_BYTES, 8);
-      query(signal, action);
-      return handler(action);
-    }
+    MemorySegment action = CURRENT.get();
+    query(signal, action);
+    return handler(action);
   }
 
   /** Whether the JVM runs with libjsig, its signal-chaining library (found by its entry point). */
@@ -152,10 +156,8 @@ public final class JvmSignalHandlers {
   }
 
   private static boolean symbolAnywhere(String name) {
-    MethodHandle dlsym = LINKER.downcallHandle(LIBC.find("dlsym").orElseThrow(),
-        FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment found = (MemorySegment) dlsym.invokeExact(MemorySegment.NULL,
+      MemorySegment found = (MemorySegment) DLSYM.invokeExact(MemorySegment.NULL,
           arena.allocateFrom(name));
       return !found.equals(MemorySegment.NULL);
     } catch (Throwable t) {
@@ -188,12 +190,10 @@ public final class JvmSignalHandlers {
   }
 
   /** The shared library holding {@code address}, for the log line. */
-  private static String owner(Arena arena, long address) {
-    MethodHandle dladdr = LINKER.downcallHandle(LIBC.find("dladdr").orElseThrow(),
-        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
-    MemorySegment info = arena.allocate(DL_INFO_BYTES, 8);
-    try {
-      int found = (int) dladdr.invokeExact(MemorySegment.ofAddress(address), info);
+  private static String owner(long address) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment info = arena.allocate(DL_INFO_BYTES, 8);
+      int found = (int) DLADDR.invokeExact(MemorySegment.ofAddress(address), info);
       MemorySegment name = info.get(ValueLayout.ADDRESS, 0);
       return found != 0 && !name.equals(MemorySegment.NULL)
           ? name.reinterpret(4096).getString(0) : "0x" + Long.toHexString(address);
