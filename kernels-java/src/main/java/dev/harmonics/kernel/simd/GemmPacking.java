@@ -15,9 +15,9 @@ import jdk.incubator.vector.VectorSpecies;
  * then rearranged array to array. B stored {@code [K, N]} already runs along its panel rows and
  * goes straight from the operand into the panels a vector at a time ({@link
  * GemmOperand#readPieces}). The other three cases need a transposition into {@code [p][r]}
- * order, done with gathers a vector at a time ({@link Interleave}): A stored {@code [M, K]} and B
- * stored {@code [N, K]} are staged a panel's rows at a time, A stored {@code [K, M]} a block at a
- * time. On cache-resident blocks the scalar scatters and short copies this replaced cost 0.3 to
+ * order: A stored {@code [M, K]} is staged a panel's rows at a time and transposed with lane
+ * selects ({@link PanelTranspose}); B stored {@code [N, K]} (staged a panel's rows at a time) and A
+ * stored {@code [K, M]} (a block at a time) with gathers a vector at a time ({@link Interleave}). On cache-resident blocks the scalar scatters and short copies this replaced cost 0.3 to
  * 0.75 ns per element.
  */
 final class GemmPacking {
@@ -35,14 +35,13 @@ final class GemmPacking {
       GemmScratch scratch) {
     if (!a.transposed) {
       float[] rows = scratch.staging(MR * kc);
-      Interleave order = scratch.interleave(MR, kc, 1);
       for (int q = 0; q < mc; q += MR) {
         int filled = Math.min(MR, mc - q);
         for (int r = 0; r < filled; r++) {
           a.read((long) (i0 + q + r) * a.ld + p0, rows, r * kc, kc, scratch);
         }
         Arrays.fill(rows, filled * kc, MR * kc, 0f);
-        order.apply(rows, 0, kc, dst, at + q * kc);
+        PanelTranspose.apply(rows, kc, dst, at + q * kc);
       }
     } else {
       int padded = GemmDriver.ceilDiv(mc, MR) * MR;
