@@ -3,6 +3,7 @@ package dev.harmonics.bench;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Timed bursts of calls for the interleaved harnesses (a plain main class beside the JMH
@@ -10,7 +11,70 @@ import java.util.Arrays;
  */
 public final class Bursts {
 
+  /** Column heads of {@link #printRow}, after the row label. */
+  private static final String HEADS = "%9s %9s %7s %12s %12s %7s%n";
+
   private Bursts() {}
+
+  /**
+   * The leading arguments every interleaved harness takes: {@code threads rounds burstMillis}.
+   *
+   * @param oneThread whether CPU time is the calling thread's (one thread) or the process's
+   */
+  public record Settings(int threads, int rounds, long burstNanos, boolean oneThread) {
+
+    /** Reads the first three of {@code args}, which must hold at least {@code minArgs}. */
+    public static Settings parse(String[] args, int minArgs, String usage) {
+      if (args.length < minArgs) {
+        throw new IllegalArgumentException(args.length + " argument(s); " + usage);
+      }
+      int threads = Integer.parseInt(args[0]);
+      int rounds = Integer.parseInt(args[1]);
+      long burstNanos = Long.parseLong(args[2]) * 1_000_000L;
+      if (threads < 1 || rounds < 1 || burstNanos < 1) {
+        throw new IllegalArgumentException(
+            String.join(" ", args) + ": threads, rounds and burst must be >= 1; " + usage);
+      }
+      return new Settings(threads, rounds, burstNanos, threads == 1);
+    }
+  }
+
+  /**
+   * Alternates bursts of {@code ours} and {@code reference} for {@code settings.rounds()} rounds;
+   * returns the medians of {ours, reference, ours / reference} by wall clock, then the same per
+   * CPU-second. Each ratio is taken within its round, so both sides saw the same load.
+   */
+  public static double[] compare(Runnable ours, Runnable reference, double workPerCall,
+      Settings settings) {
+    int rounds = settings.rounds();
+    double[][] rates = new double[6][rounds];
+    for (int r = 0; r < rounds; r++) {
+      double[] mine = rates(ours, workPerCall, settings.burstNanos(), settings.oneThread());
+      double[] theirs = rates(reference, workPerCall, settings.burstNanos(), settings.oneThread());
+      for (int clock = 0; clock < 2; clock++) {
+        rates[3 * clock][r] = mine[clock];
+        rates[3 * clock + 1][r] = theirs[clock];
+        rates[3 * clock + 2][r] = mine[clock] / theirs[clock];
+      }
+    }
+    double[] medians = new double[rates.length];
+    for (int i = 0; i < rates.length; i++) {
+      medians[i] = median(rates[i]);
+    }
+    return medians;
+  }
+
+  /** Prints the column heads of a comparison whose reference is called {@code reference}. */
+  public static void printHeads(String label, int labelWidth, String reference) {
+    System.out.printf(Locale.ROOT, "%-" + labelWidth + "s " + HEADS, label, "ours", reference,
+        "ratio", "ours/CPU-s", reference + "/CPU-s", "ratio");
+  }
+
+  /** Prints one row of {@link #compare}'s medians. */
+  public static void printRow(String label, int labelWidth, double[] medians) {
+    System.out.printf(Locale.ROOT, "%-" + labelWidth + "s %9.1f %9.1f %7.2f %12.1f %12.1f %7.2f%n",
+        label, medians[0], medians[1], medians[2], medians[3], medians[4], medians[5]);
+  }
 
   /**
    * Calls {@code call} for about {@code nanos} and returns {work per wall-clock nanosecond, work

@@ -22,24 +22,17 @@ public final class ConvRounds {
   /** Seconds of calls before measuring: C2 needs them to compile the Vector API loops. */
   private static final long WARM_UP_NANOS = 6_000_000_000L;
 
+  private static final int LABEL_WIDTH = 26;
+
   private ConvRounds() {}
 
   /** Runs the rounds; see the class comment for the arguments. */
   public static void main(String[] args) {
-    if (args.length < 4) {
-      throw new IllegalArgumentException(args.length + " argument(s); " + USAGE);
-    }
-    int threads = Integer.parseInt(args[0]);
-    int rounds = Integer.parseInt(args[1]);
-    long burstNanos = Long.parseLong(args[2]) * 1_000_000L;
-    if (threads < 1 || rounds < 1 || burstNanos < 1) {
-      throw new IllegalArgumentException(
-          String.join(" ", args) + ": threads, rounds and burst must be >= 1; " + USAGE);
-    }
-    KernelPool.setParallelism(threads);
-    System.out.printf(Locale.ROOT, "threads=%d rounds=%d burst=%s ms%n", threads, rounds, args[2]);
-    System.out.printf(Locale.ROOT, "%-26s %9s %9s %7s %12s %12s %7s%n", "layer:batch", "ours",
-        "im2col", "ratio", "ours/CPU-s", "im2col/CPU-s", "ratio");
+    Bursts.Settings settings = Bursts.Settings.parse(args, 4, USAGE);
+    KernelPool.setParallelism(settings.threads());
+    System.out.printf(Locale.ROOT, "threads=%d rounds=%d burst=%s ms%n", settings.threads(),
+        settings.rounds(), args[2]);
+    Bursts.printHeads("layer:batch", LABEL_WIDTH, "im2col");
     for (int s = 3; s < args.length; s++) {
       String[] parts = args[s].split(":");
       if (parts.length != 2) {
@@ -53,20 +46,8 @@ public final class ConvRounds {
         Runnable oursCall = () -> ours.forward(work);
         Runnable baselineCall = () -> baseline.forward(work);
         Bursts.warmUp(WARM_UP_NANOS, oursCall, baselineCall);
-        double[][] rates = new double[6][rounds];
-        for (int r = 0; r < rounds; r++) {
-          double[] mine = Bursts.rates(oursCall, flops, burstNanos, threads == 1);
-          double[] theirs = Bursts.rates(baselineCall, flops, burstNanos, threads == 1);
-          rates[0][r] = mine[0];
-          rates[1][r] = theirs[0];
-          rates[2][r] = mine[0] / theirs[0];
-          rates[3][r] = mine[1];
-          rates[4][r] = theirs[1];
-          rates[5][r] = mine[1] / theirs[1];
-        }
-        System.out.printf(Locale.ROOT, "%-26s %9.1f %9.1f %7.2f %12.1f %12.1f %7.2f%n", args[s],
-            Bursts.median(rates[0]), Bursts.median(rates[1]), Bursts.median(rates[2]),
-            Bursts.median(rates[3]), Bursts.median(rates[4]), Bursts.median(rates[5]));
+        Bursts.printRow(args[s], LABEL_WIDTH,
+            Bursts.compare(oursCall, baselineCall, flops, settings));
       }
     }
   }

@@ -32,54 +32,32 @@ public final class GemmRounds {
   /** Seconds of calls before measuring: C2 needs them to compile the Vector API loops. */
   private static final long WARM_UP_NANOS = 8_000_000_000L;
 
+  private static final int LABEL_WIDTH = 16;
+
   private GemmRounds() {}
 
   /** Runs the rounds; see the class comment for the arguments. */
   public static void main(String[] args) {
-    if (args.length < 5) {
-      throw new IllegalArgumentException(args.length + " argument(s); " + USAGE);
-    }
-    int threads = Integer.parseInt(args[0]);
-    int rounds = Integer.parseInt(args[1]);
-    long burstNanos = Long.parseLong(args[2]) * 1_000_000L;
-    if (threads < 1 || rounds < 1 || burstNanos < 1) {
-      throw new IllegalArgumentException(
-          String.join(" ", args) + ": threads, rounds and burst must be >= 1; " + USAGE);
-    }
-    KernelPool.setParallelism(threads);
+    Bursts.Settings settings = Bursts.Settings.parse(args, 5, USAGE);
+    KernelPool.setParallelism(settings.threads());
     GemmKernels ours = KernelProviders.of(Backend.fromId(args[3])).gemm();
     OpenBlas blas = OpenBlas.load();
-    blas.setThreads(threads);
-    System.out.printf(Locale.ROOT, "threads=%d rounds=%d burst=%s ms ours=%s%n", threads, rounds,
-        args[2], args[3]);
-    System.out.printf(Locale.ROOT, "%-16s %9s %9s %7s %12s %12s %7s%n", "shape", "ours", "openblas",
-        "ratio", "ours/CPU-s", "blas/CPU-s", "ratio");
+    blas.setThreads(settings.threads());
+    System.out.printf(Locale.ROOT, "threads=%d rounds=%d burst=%s ms ours=%s%n",
+        settings.threads(), settings.rounds(), args[2], args[3]);
+    Bursts.printHeads("shape", LABEL_WIDTH, "openblas");
     for (int s = 4; s < args.length; s++) {
       GemmShape shape = GemmShape.parse(args[s]);
       BenchData random = new BenchData(42);
-      Tensor a = random.uniform(shape.m(), shape.k());
-      Tensor b = random.uniform(shape.k(), shape.n());
-      Tensor c = Tensor.zeros(shape.m(), shape.n());
-      Runnable oursCall = () -> ours.gemm(false, false, 1f, a, b, 0f, c);
-      Runnable blasCall = () -> blas.sgemm(false, false, shape.m(), shape.n(), shape.k(), 1f,
-          a.data(), shape.k(), b.data(), shape.n(), 0f, c.data(), shape.n());
-      Bursts.warmUp(WARM_UP_NANOS, oursCall, blasCall);
-      double[][] rates = new double[6][rounds];
-      for (int r = 0; r < rounds; r++) {
-        double[] mine = Bursts.rates(oursCall, shape.flops(), burstNanos, threads == 1);
-        double[] theirs = Bursts.rates(blasCall, shape.flops(), burstNanos, threads == 1);
-        rates[0][r] = mine[0];
-        rates[1][r] = theirs[0];
-        rates[2][r] = mine[0] / theirs[0];
-        rates[3][r] = mine[1];
-        rates[4][r] = theirs[1];
-        rates[5][r] = mine[1] / theirs[1];
-      }
-      System.out.printf(Locale.ROOT, "%-16s %9.1f %9.1f %7.2f %12.1f %12.1f %7.2f%n", args[s],
-          Bursts.median(rates[0]), Bursts.median(rates[1]), Bursts.median(rates[2]),
-          Bursts.median(rates[3]), Bursts.median(rates[4]), Bursts.median(rates[5]));
-      for (Tensor t : new Tensor[] {a, b, c}) {
-        t.close();
+      try (Tensor a = random.uniform(shape.m(), shape.k());
+          Tensor b = random.uniform(shape.k(), shape.n());
+          Tensor c = Tensor.zeros(shape.m(), shape.n())) {
+        Runnable oursCall = () -> ours.gemm(false, false, 1f, a, b, 0f, c);
+        Runnable blasCall = () -> blas.sgemm(false, false, shape.m(), shape.n(), shape.k(), 1f,
+            a.data(), shape.k(), b.data(), shape.n(), 0f, c.data(), shape.n());
+        Bursts.warmUp(WARM_UP_NANOS, oursCall, blasCall);
+        Bursts.printRow(args[s], LABEL_WIDTH,
+            Bursts.compare(oursCall, blasCall, shape.flops(), settings));
       }
     }
   }
