@@ -1,0 +1,75 @@
+/*
+ * Sigmoid, tanh and the tanh form of GELU, forward, as branch-free vector polynomials (hn_vec.h)
+ * in one streaming loop: load, evaluate, store (a streaming store for large outputs). Each function
+ * is within the conformance tolerance of the double-precision reference (1e-6 relative; GELU-tanh
+ * 1e-5, whose tail amplifies the float rounding of its cubic argument) at every ISA level.
+ *
+ * NaN in gives NaN out; infinities give the limits (sigmoid 0 and 1, tanh -1 and 1, GELU 0 and
+ * +inf). Results below the smallest normal float are flushed to 0.
+ */
+#include "hn_vec.h"
+
+/* sigmoid(x) = 1 / (1 + e) for x >= 0 and e / (1 + e) below, e = e^-|x|: no overflow, no
+ * cancellation in either tail. */
+static inline vf sigmoid_lanes(vf x) {
+  vf e = vexp_nonpositive(vneg_abs(x));
+  return vmul_where_negative(x, e, vrecip_1_2(e + 1.0f));
+}
+
+/* tanh(|x|) = -m / (2 + m) with m = e^(-2|x|) - 1, accurate near 0 as well; then x's sign. */
+static inline vf tanh_lanes(vf x) {
+  vf m = vexpm1_nonpositive(vneg_abs(x) * 2.0f);
+  return vcopysign(m * vrecip_1_2(m + 2.0f), x);
+}
+
+/* 2 sqrt(2/pi) and 2 sqrt(2/pi) 0.044715, as in dev.harmonics.kernel.Activation. */
+#define GELU_K2 ((float)(2 * 0.7978845608028654))
+#define GELU_K2C ((float)(2 * 0.7978845608028654 * 0.044715))
+/* Below this x, GELU-tanh is -0 in float; clamping x there keeps -inf * 0 from making NaN. */
+#define GELU_LOW (-20.0f)
+
+/* GELU-tanh(x) = x * sigmoid(2u), 2u = 2 sqrt(2/pi) (x + 0.044715 x^3). */
+static inline vf gelu_tanh_lanes(vf x) {
+  vf u2 = (x * x * GELU_K2C + GELU_K2) * x;
+  vf e = vexp_nonpositive(vneg_abs(u2));
+  return vmax_keep_nan(GELU_LOW, x) * vmul_where_negative(u2, e, vrecip_1_2(e + 1.0f));
+}
+
+typedef vf (*lanes_fn)(vf);
+
+/* Fewer than HN_LANES elements through one padded vector. */
+static inline __attribute__((always_inline)) void map_few(int64_t count, const float *x,
+                                                           float *y, lanes_fn f) {
+  if (count <= 0) return;
+  float lanes[HN_LANES] = {0};
+  memcpy(lanes, x, sizeof(float) * (size_t)count);
+  vf v = f(vload(lanes));
+  memcpy(y, &v, sizeof(float) * (size_t)count);
+}
+
+/* y = f(x) over n elements; y may be x (each vector is read before it is written). */
+static inline __attribute__((always_inline)) void map(int64_t n, const float *x, float *y,
+                                                      lanes_fn f) {
+  int64_t i = 0;
+  int64_t head = vstream_head((int64_t)sizeof(float) * n, n, y);
+  if (head >= 0) {
+    map_few(head, x, y, f);
+    for (i = head; i + HN_LANES <= n; i += HN_LANES) {
+      __builtin_prefetch(x + i + HN_PREFETCH_AHEAD, 0, 3);
+      vstream(y + i, f(vload(x + i)));
+    }
+    vstream_fence();
+  } else {
+    for (; i + HN_LANES <= n; i += HN_LANES) vstore(y + i, f(vload(x + i)));
+  }
+  map_few(n - i, x + i, y + i, f);
+}
+
+int32_t HN_FN(hn_activation_forward_impl)(int32_t act, int64_t n, const float *x, float *y) {
+  switch (act) {
+    case HN_ACT_SIGMOID: map(n, x, y, sigmoid_lanes); return HN_OK;
+    case HN_ACT_TANH: map(n, x, y, tanh_lanes); return HN_OK;
+    case HN_ACT_GELU_TANH: map(n, x, y, gelu_tanh_lanes); return HN_OK;
+    default: return HN_ERR_UNSUPPORTED_ACTIVATION;
+  }
+}
