@@ -16,10 +16,20 @@ static inline vf sigmoid_lanes(vf x) {
   return vmul_where_negative(x, e, vrecip_1_2(e + 1.0f));
 }
 
-/* tanh(|x|) = -m / (2 + m) with m = e^(-2|x|) - 1, accurate near 0 as well; then x's sign. */
+/* Where e^(-2|x|) - 1 is above this (|x| < 0.55), tanh takes its near-zero form. */
+#define TANH_NEAR_ZERO (-0.667f)
+
+/*
+ * tanh(|x|) from m = e^(-2|x|) - 1, then x's sign: near 0 as -m / (2 + m), accurate relative to
+ * the small result; farther out as 1 - 2 (m + 1) / (2 + m), whose rounding error shrinks towards
+ * 1 (the first form loses about 3 ulp there, which the backward pass's 1 - y^2 would amplify).
+ */
 static inline vf tanh_lanes(vf x) {
   vf m = vexpm1_nonpositive(vneg_abs(x) * 2.0f);
-  return vcopysign(m * vrecip_1_2(m + 2.0f), x);
+  vf r = vrecip_1_2(m + 2.0f);
+  vf near_zero = m * r;
+  vf far = 1.0f - (m * 2.0f + 2.0f) * r;
+  return vcopysign(vselect(m > TANH_NEAR_ZERO, near_zero, far), x);
 }
 
 /* 2 sqrt(2/pi) and 2 sqrt(2/pi) 0.044715, as in dev.harmonics.kernel.Activation. */
