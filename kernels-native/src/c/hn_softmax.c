@@ -1,7 +1,7 @@
 /*
  * Row softmax and log-softmax, memory-bound: each row is read from memory once and written once.
  *
- * Per row: (1) the maximum, with NaN detection, the one pass that reads the row from memory;
+ * Per row: (1) the maximum, the one pass that reads the row from memory;
  * (2) e^(x - max) and its sum, kept in a stack buffer that stays in L1 (the exponential is the
  * branch-free polynomial of hn_vec.h, whose domain x - max <= 0 this is); (3) the exponentials
  * times 1 / sum, written out, with streaming stores when the output is large. While (2) computes,
@@ -9,8 +9,8 @@
  * and the memory reads overlap the arithmetic instead of alternating with it. Log-softmax needs
  * no buffer: (2) only sums and (3) writes (x - max) - log(sum).
  *
- * Rows holding NaN or +inf, or only -inf, come out all NaN, as in PyTorch (there x - max is NaN
- * and poisons the sum); they are detected in pass (1) so the exponential only sees x - max <= 0.
+ * Rows holding NaN or +inf, or only -inf, come out all NaN, as in PyTorch: there x - max is NaN
+ * somewhere, the exponential passes NaN through and the sum is NaN, which is the one check.
  */
 #include "hn_vec.h"
 
@@ -21,27 +21,23 @@
 /* Rows up to this long keep their exponentials in the stack buffer (32 KB, within L1). */
 #define BUFFERED 8192
 
-/* The row's maximum; sets *bad when the row holds NaN or its maximum is infinite. */
-static float row_max(const float *x, int64_t len, int *bad) {
-  vf best = (vf){0} - INFINITY;
-  vi nan = {0};
+/*
+ * The row's maximum, NaN skipped (a NaN row is caught by its sum). Four running maxima, so the
+ * pass runs at the speed of its loads rather than the latency of one chain of max instructions.
+ */
+static float row_max(const float *x, int64_t len) {
+  vf a = (vf){0} - INFINITY, b = a, c = a, d = a;
   int64_t i = 0;
-  for (; i + HN_LANES <= len; i += HN_LANES) {
-    vf v = vload(x + i);
-    best = vselect(v > best, v, best);
-    nan |= v != v;
+  for (; i + 4 * HN_LANES <= len; i += 4 * HN_LANES) {
+    a = vmax(vload(x + i), a);
+    b = vmax(vload(x + i + HN_LANES), b);
+    c = vmax(vload(x + i + 2 * HN_LANES), c);
+    d = vmax(vload(x + i + 3 * HN_LANES), d);
   }
+  vf best = vmax(vmax(a, b), vmax(c, d));
   float max = -INFINITY;
-  int any_nan = 0;
-  for (int l = 0; l < HN_LANES; l++) {
-    max = best[l] > max ? best[l] : max;
-    any_nan |= nan[l] != 0;
-  }
-  for (; i < len; i++) {
-    max = x[i] > max ? x[i] : max;
-    any_nan |= x[i] != x[i];
-  }
-  *bad = any_nan || max == INFINITY || max == -INFINITY;
+  for (int l = 0; l < HN_LANES; l++) max = best[l] > max ? best[l] : max;
+  for (; i < len; i++) max = x[i] > max ? x[i] : max;
   return max;
 }
 
@@ -50,10 +46,24 @@ static float row_max(const float *x, int64_t len, int *bad) {
  * prefetching the same span of the next row (next, NULL for none).
  */
 static float exp_sum(const float *x, float *e, int64_t n, float max, const float *next) {
-  vf acc = {0};
+  vf acc = {0}, odd = {0};
   int64_t i = 0;
+  for (; i + 2 * HN_LANES <= n; i += 2 * HN_LANES) {
+    if (next != NULL) {
+      __builtin_prefetch(next + i, 0, 3);
+      __builtin_prefetch(next + i + HN_LANES, 0, 3);
+    }
+    vf v = vexp_nonpositive(vload(x + i) - max);
+    vf w = vexp_nonpositive(vload(x + i + HN_LANES) - max);
+    if (e != NULL) {
+      vstore(e + i, v);
+      vstore(e + i + HN_LANES, w);
+    }
+    acc += v;
+    odd += w;
+  }
+  acc += odd;
   for (; i + HN_LANES <= n; i += HN_LANES) {
-    if (next != NULL) __builtin_prefetch(next + i, 0, 3);
     vf v = vexp_nonpositive(vload(x + i) - max);
     if (e != NULL) vstore(e + i, v);
     acc += v;
@@ -116,22 +126,17 @@ void HN_FN(hn_softmax_rows_impl)(int64_t rows, int64_t len, const float *x, floa
     const float *xr = x + r * len;
     const float *next = r + 1 < rows ? xr + len : NULL;
     float *yr = y + r * len;
-    int bad;
-    float max = row_max(xr, len, &bad);
-    if (bad) {
+    float max = row_max(xr, len);
+    float *e = take_log ? NULL : len <= BUFFERED ? buffer : yr;
+    double total = row_exp_sum(xr, e, len, max, next);
+    if (total != total) {
+      /* NaN in the row, or an infinite maximum: x - max was NaN somewhere. */
       for (int64_t i = 0; i < len; i++) yr[i] = NAN;
-      continue;
-    }
-    if (take_log) {
-      double total = row_exp_sum(xr, NULL, len, max, next);
+    } else if (take_log) {
       log_row(xr, yr, len, max, (float)log(total), stream);
-    } else if (len <= BUFFERED) {
-      double total = row_exp_sum(xr, buffer, len, max, next);
-      scale_row(buffer, yr, len, (float)(1.0 / total), stream);
     } else {
-      /* Too long for the buffer: the exponentials go to y and are scaled there, in cache. */
-      double total = row_exp_sum(xr, yr, len, max, next);
-      scale_row(yr, yr, len, (float)(1.0 / total), 0);
+      /* A row too long for the buffer has its exponentials in y, scaled there in cache. */
+      scale_row(e, yr, len, (float)(1.0 / total), e == buffer && stream);
     }
   }
   vstream_fence();

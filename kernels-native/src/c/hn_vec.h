@@ -132,6 +132,17 @@ static inline vf vmax_keep_nan(float lo, vf x) {
 #endif
 }
 
+/* max(a, b) lane by lane; a NaN in a gives b (and a NaN b gives b). */
+static inline vf vmax(vf a, vf b) {
+#if defined(__AVX512F__)
+  return (vf)_mm512_max_ps((__m512)a, (__m512)b);
+#elif defined(__AVX2__)
+  return (vf)_mm256_max_ps((__m256)a, (__m256)b);
+#else
+  return vselect(a > b, a, b);
+#endif
+}
+
 /* x < 0 ? a * b : b, lane by lane (one masked multiply on AVX-512). */
 static inline vf vmul_where_negative(vf x, vf a, vf b) {
 #if defined(__AVX512F__)

@@ -50,7 +50,9 @@ static int memory_kernel(const char *name, long rows, long len, const float *x, 
 /* GB/s of a memory-bound kernel over ROWS x LEN floats, 8 bytes per element. */
 static int memory_bench(const char *name, long rows, long len) {
   long n = rows * len;
-  float *x = malloc(sizeof(float) * (size_t)n), *y = malloc(sizeof(float) * (size_t)n);
+  /* Aligned as Tensor.allocate aligns (64 bytes), so the kernels take their aligned paths. */
+  float *x = aligned_alloc(64, sizeof(float) * (size_t)n);
+  float *y = aligned_alloc(64, sizeof(float) * (size_t)n);
   float *gamma = malloc(sizeof(float) * (size_t)len), *beta = malloc(sizeof(float) * (size_t)len);
   if (x == NULL || y == NULL || gamma == NULL || beta == NULL) return 1;
   for (long i = 0; i < n; i++) x[i] = (float)(i % 97) * 0.08f - 4.0f;
