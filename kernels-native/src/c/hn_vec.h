@@ -97,7 +97,8 @@ static inline int64_t vstream_head(int64_t total_bytes, int64_t n, const float *
 }
 
 /*
- * 1 / d for d in [1, 2]. AVX-512 has a 14-bit estimate that one Newton step takes to about one
+ * 1 / d for d >= 1 (d in [1, 2] for tanh; up to 1.6e38 for sigmoid, where the result may be 0).
+ * AVX-512 has a 14-bit estimate that one Newton step takes to about one
  * ulp, at a fraction of a division's throughput cost (the division unit handles one zmm every ten
  * cycles or so, which alone would use most of the memory time of sixteen elements).
  */
@@ -143,16 +144,6 @@ static inline vf vmax(vf a, vf b) {
 #endif
 }
 
-/* x < 0 ? a * b : b, lane by lane (one masked multiply on AVX-512). */
-static inline vf vmul_where_negative(vf x, vf a, vf b) {
-#if defined(__AVX512F__)
-  __mmask16 negative = _mm512_cmp_ps_mask((__m512)x, _mm512_setzero_ps(), _CMP_LT_OQ);
-  return (vf)_mm512_mask_mul_ps((__m512)b, negative, (__m512)a, (__m512)b);
-#else
-  return vselect(x < 0.0f, a * b, b);
-#endif
-}
-
 /* |a| with the sign of b (one bitwise select; NaN stays NaN). */
 static inline vf vcopysign(vf a, vf b) {
   return vselect((vi){0} + HN_SIGN_BIT, b, a);
@@ -169,7 +160,7 @@ static inline vf vexp_reduce(vf x, vf *n, vf *t) {
   return r - *n * HN_LN2_LO;
 }
 
-/* 2^n from the t of vexp_reduce, for n in [-126, 0] (a normal float). */
+/* 2^n from the t of vexp_reduce, for n in [-126, 127] (a normal float). */
 static inline vf vpow2_of(vf t) { return (vf)(((vi)t - HN_ROUNDER_BITS_UNBIASED) << 23); }
 
 /* e^r on |r| <= ln2 / 2, Horner: the degree-6 fit the SIMD Java kernels use
@@ -198,6 +189,37 @@ static inline vf vexp_nonpositive(vf x) {
 #else
   vi below = x < HN_EXP_LOWEST;
   vf r = vexp_reduce(vselect(below, (vf){0}, x), &n, &t);
+  return (vf)((vi)(vexp_reduced(r) * vpow2_of(t)) & ~below);
+#endif
+}
+
+/* min(hi, x) with NaN in x kept, as vmax_keep_nan. */
+static inline vf vmin_keep_nan(float hi, vf x) {
+#if defined(__AVX512F__)
+  return (vf)_mm512_min_ps(_mm512_set1_ps(hi), (__m512)x);
+#elif defined(__AVX2__)
+  return (vf)_mm256_min_ps(_mm256_set1_ps(hi), (__m256)x);
+#else
+  return vselect(x > hi, (vf){0} + hi, x);
+#endif
+}
+
+/* Above this, e^x is clamped to about 1.6e38, below the largest float. */
+#define HN_EXP_HIGHEST 88.0f
+
+/*
+ * e^x for any x, as vexp_nonpositive but with x clamped at HN_EXP_HIGHEST above: finite for
+ * every finite or infinite x, so 1 / (1 + e^x) needs no branch or select (+inf gives a large
+ * finite value, whose reciprocal is 0 or subnormal).
+ */
+static inline vf vexp_clamped(vf x) {
+  vf n, t;
+#if defined(__AVX512F__)
+  vf r = vexp_reduce(vmin_keep_nan(HN_EXP_HIGHEST, vmax_keep_nan(-104.0f, x)), &n, &t);
+  return (vf)_mm512_scalef_ps((__m512)vexp_reduced(r), (__m512)n);
+#else
+  vi below = x < HN_EXP_LOWEST;
+  vf r = vexp_reduce(vselect(below, (vf){0}, vmin_keep_nan(HN_EXP_HIGHEST, x)), &n, &t);
   return (vf)((vi)(vexp_reduced(r) * vpow2_of(t)) & ~below);
 #endif
 }
