@@ -15,7 +15,7 @@
  * sigmoid(x) = 1 / (1 + e^-x): relative accuracy in both tails (for x << 0 the sum is e^-x itself,
  * accurate relative to its value), and e^-x is clamped below overflow, so no select is needed.
  */
-static inline vf sigmoid_lanes(vf x) { return vrecip_1_2(vexp_clamped(0.0f - x) + 1.0f); }
+static inline vf sigmoid_lanes(vf x) { return vrecip_at_least_1(vexp_clamped(0.0f - x) + 1.0f); }
 
 /* Where e^(-2|x|) - 1 is above this (|x| < 0.55), tanh takes its near-zero form. */
 #define TANH_NEAR_ZERO (-0.667f)
@@ -27,7 +27,7 @@ static inline vf sigmoid_lanes(vf x) { return vrecip_1_2(vexp_clamped(0.0f - x) 
  */
 static inline vf tanh_lanes(vf x) {
   vf m = vexpm1_nonpositive(vneg_abs(x) * 2.0f);
-  vf r = vrecip_1_2(m + 2.0f);
+  vf r = vrecip_at_least_1(m + 2.0f);
   vf near_zero = m * r;
   vf far = 1.0f - (m * 2.0f + 2.0f) * r;
   return vcopysign(vselect(m > TANH_NEAR_ZERO, near_zero, far), x);
@@ -43,7 +43,7 @@ static inline vf tanh_lanes(vf x) {
 static inline vf gelu_tanh_lanes(vf x) {
   vf xc = vmax_keep_nan(GELU_LOW, x);
   vf u2 = (xc * xc * GELU_K2C + GELU_K2) * xc;
-  return xc * vrecip_1_2(vexp_clamped(0.0f - u2) + 1.0f);
+  return xc * vrecip_at_least_1(vexp_clamped(0.0f - u2) + 1.0f);
 }
 
 typedef vf (*lanes_fn)(vf);

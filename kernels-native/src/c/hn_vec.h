@@ -102,7 +102,7 @@ static inline int64_t vstream_head(int64_t total_bytes, int64_t n, const float *
  * ulp, at a fraction of a division's throughput cost (the division unit handles one zmm every ten
  * cycles or so, which alone would use most of the memory time of sixteen elements).
  */
-static inline vf vrecip_1_2(vf d) {
+static inline vf vrecip_at_least_1(vf d) {
 #if defined(__AVX512F__)
   vf r = (vf)_mm512_rcp14_ps((__m512)d);
   return r + r * (1.0f - d * r);
