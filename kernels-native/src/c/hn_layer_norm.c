@@ -3,9 +3,9 @@
  * written once. The mean is taken around the row's first element (a pivot) so a large common
  * offset does not cancel the small deviations, and the biased variance is a second pass over
  * (x - mean)^2, as the Java kernels do; that pass and the normalising one read the row from L1.
- * While the variance pass runs, the next row is prefetched one cache line per vector, so the next
- * mean pass finds it in cache and the memory reads overlap the arithmetic. Large outputs are
- * written with streaming stores (hn_vec.h).
+ * While the normalising pass writes a row, the next row is prefetched one cache line per line
+ * written, so the next mean pass finds it in cache. Large outputs are written with streaming
+ * stores (hn_vec.h).
  */
 #include "hn_vec.h"
 
@@ -34,16 +34,11 @@ static float sum_shifted(const float *x, int64_t n, float shift) {
   return sum;
 }
 
-/* sum((x - shift)^2) over n elements, prefetching the same span of next unless it is NULL. */
-static float sum_squares(const float *x, int64_t n, float shift, const float *next) {
+/* sum((x - shift)^2) over n elements. */
+static float sum_squares(const float *x, int64_t n, float shift) {
   vf a = {0}, b = {0}, c = {0}, d = {0};
   int64_t i = 0;
   for (; i + 4 * HN_LANES <= n; i += 4 * HN_LANES) {
-    if (next != NULL) {
-      for (int64_t line = 0; line < 4 * HN_LANES; line += 16) {
-        __builtin_prefetch(next + i + line, 0, 3);
-      }
-    }
     vf da = vload(x + i) - shift;
     vf db = vload(x + i + HN_LANES) - shift;
     vf dc = vload(x + i + 2 * HN_LANES) - shift;
@@ -55,20 +50,22 @@ static float sum_squares(const float *x, int64_t n, float shift, const float *ne
   }
   float sum = lanes_sum(a, b, c, d);
   for (; i < n; i++) sum += (x[i] - shift) * (x[i] - shift);
-  if (next != NULL) {
-    for (int64_t line = i; line < n; line += 16) __builtin_prefetch(next + line, 0, 3);
-  }
   return sum;
 }
 
-/* y = (x - mu) * rs * gamma + beta over a row, streamed when stream is set; y may be x. */
+/*
+ * y = (x - mu) * rs * gamma + beta over a row, streamed when stream is set; y may be x. When
+ * streaming, each store is paired with a prefetch of the same column of the next row (next), so
+ * reads and writes go to memory together, as in a copy.
+ */
 static void normalise(const float *x, const float *gamma, const float *beta, float mu, float rs,
-                      float *y, int64_t len, int stream) {
+                      float *y, int64_t len, int stream, const float *next) {
   int64_t i = 0;
   int64_t head = stream ? vstream_head(HN_STREAM_BYTES, len, y) : -1;
   if (head >= 0) {
     for (; i < head; i++) y[i] = (x[i] - mu) * rs * gamma[i] + beta[i];
     for (; i + HN_LANES <= len; i += HN_LANES) {
+      if (next != NULL) __builtin_prefetch(next + i, 0, 3);
       vstream(y + i, (vload(x + i) - mu) * rs * vload(gamma + i) + vload(beta + i));
     }
   } else {
@@ -88,9 +85,9 @@ void HN_FN(hn_layer_norm_forward_impl)(int64_t rows, int64_t len, const float *x
     float *yr = y + r * len;
     float pivot = xr[0];
     float mu = pivot + sum_shifted(xr, len, pivot) / (float)len;
-    float var = sum_squares(xr, len, mu, r + 1 < rows ? xr + len : NULL) / (float)len;
+    float var = sum_squares(xr, len, mu) / (float)len;
     float rs = (float)(1.0 / sqrt((double)var + eps));
-    normalise(xr, gamma, beta, mu, rs, yr, len, stream);
+    normalise(xr, gamma, beta, mu, rs, yr, len, stream, r + 1 < rows ? xr + len : NULL);
     if (mean != NULL) mean[r] = mu;
     if (rstd != NULL) rstd[r] = rs;
   }
