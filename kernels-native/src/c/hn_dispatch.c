@@ -149,6 +149,14 @@ int32_t hn_relu_backward(int64_t n, const float *x, const float *dy, float slope
   return HN_OK;
 }
 
+int32_t hn_activation_forward(int32_t act, int64_t n, const float *x, float *y) {
+  if (!vector_ok(n, x) || !vector_ok(n, y)) return HN_ERR_INVALID_ARGUMENT;
+  if (act != HN_ACT_SIGMOID && act != HN_ACT_TANH && act != HN_ACT_GELU_TANH) {
+    return HN_ERR_UNSUPPORTED_ACTIVATION;
+  }
+  return table()->activation_forward(act, n, x, y);
+}
+
 int32_t hn_add(int64_t n, const float *a, const float *b, float *y) {
   if (!vector_ok(n, a) || !vector_ok(n, b) || !vector_ok(n, y)) return HN_ERR_INVALID_ARGUMENT;
   table()->add(n, a, b, y);

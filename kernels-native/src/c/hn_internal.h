@@ -12,6 +12,7 @@ typedef struct hn_table {
                      const int8_t *b, int64_t ldb, int32_t *c, int64_t ldc);
   void (*relu_forward)(int64_t n, const float *x, float slope, int32_t leaky, float *y);
   void (*relu_backward)(int64_t n, const float *x, const float *dy, float slope, float *dx);
+  int32_t (*activation_forward)(int32_t act, int64_t n, const float *x, float *y);
   void (*add)(int64_t n, const float *a, const float *b, float *y);
   void (*softmax_rows)(int64_t rows, int64_t len, const float *x, float *y, int32_t take_log);
   void (*layer_norm_forward)(int64_t rows, int64_t len, const float *x, const float *gamma,

@@ -36,6 +36,8 @@ HN_HIDDEN void HN_FN(hn_relu_forward_impl)(int64_t n, const float *x, float slop
                                            float *y);
 HN_HIDDEN void HN_FN(hn_relu_backward_impl)(int64_t n, const float *x, const float *dy,
                                             float slope, float *dx);
+HN_HIDDEN int32_t HN_FN(hn_activation_forward_impl)(int32_t act, int64_t n, const float *x,
+                                                    float *y);
 HN_HIDDEN void HN_FN(hn_add_impl)(int64_t n, const float *a, const float *b, float *y);
 HN_HIDDEN void HN_FN(hn_softmax_rows_impl)(int64_t rows, int64_t len, const float *x, float *y,
                                            int32_t take_log);

@@ -1,128 +1,143 @@
 /*
- * Row softmax and log-softmax. The exponential is our own branch-free polynomial so the loops
- * vectorise at every ISA level (libm's expf would be a call per element). It is only ever applied
- * to x - max(row) <= 0, so its domain is (-inf, 0]: below -87.3 the result is below the smallest
- * normal float and is flushed to 0, which the softmax tolerance (1e-9 absolute) allows.
+ * Row softmax and log-softmax, memory-bound: each row is read from memory once and written once.
  *
- * Rows holding NaN or +inf, or only -inf, come out all NaN, as in PyTorch (there x - max is NaN
- * and poisons the sum); they are detected up front so the exponential only sees finite input.
+ * Per row: (1) the maximum, the one pass that reads the row from memory;
+ * (2) e^(x - max) and its sum, kept in a stack buffer that stays in L1 (the exponential is the
+ * branch-free polynomial of hn_vec.h, whose domain x - max <= 0 this is); (3) the exponentials
+ * times 1 / sum, written out, with streaming stores when the output is large. While (2) computes,
+ * it prefetches the next row one cache line per vector, so that row's pass (1) finds it in cache
+ * and the memory reads overlap the arithmetic instead of alternating with it. Log-softmax needs
+ * no buffer: (2) only sums and (3) writes (x - max) - log(sum).
+ *
+ * Rows holding NaN or +inf, or only -inf, come out all NaN, as in PyTorch: there x - max is NaN
+ * somewhere, the exponential passes NaN through and the sum is NaN, which is the one check.
  */
-#include "hn_isa.h"
+#include "hn_vec.h"
 
 #include <math.h>
-#include <string.h>
 
 /* Sums are taken in float over blocks of this many elements and the blocks added in double. */
 #define BLOCK 1024
+/* Rows up to this long keep their exponentials in the stack buffer (32 KB, within L1). */
+#define BUFFERED 8192
 
 /*
- * exp(x) for 16 finite x <= 0 at once (callers route NaN and infinite maxima around it), in GCC
- * vector extensions: each ISA build lowers them to its own registers (one zmm, two ymm or four
- * xmm). n = round(x / ln 2) comes from a truncating conversion of x / ln 2 - 0.5, which rounds
- * non-positive values; below -87.3 the result is flushed to 0.
- */
-typedef float v16f __attribute__((vector_size(64)));
-typedef int32_t v16i __attribute__((vector_size(64)));
-#define VL 16
-
-static inline v16f exp_nonpositive(v16f x) {
-  const v16f lowest = (v16f){0} - 87.3f;
-  v16i below = x < lowest;
-  v16f clamped = (v16f)(((v16i)x & ~below) | ((v16i)lowest & below));
-  v16i n = __builtin_convertvector(clamped * 1.44269504088896341f - 0.5f, v16i);
-  v16f nf = __builtin_convertvector(n, v16f);
-  v16f r = (clamped - nf * 0.693145751953125f) - nf * 1.42860682030941723e-6f;
-  /* Taylor series to degree 7: on |r| <= ln2 / 2 the truncation error is below 1e-8. */
-  v16f p = r * 1.98412698e-4f + 1.38888889e-3f;
-  p = p * r + 8.33333333e-3f;
-  p = p * r + 4.16666667e-2f;
-  p = p * r + 1.66666667e-1f;
-  p = p * r + 0.5f;
-  p = p * r + 1.0f;
-  p = p * r + 1.0f;
-  v16f scale = (v16f)((n + 127) << 23);
-  return (v16f)((v16i)(p * scale) & ~below);
-}
-
-static inline v16f load16(const float *x) {
-  v16f v;
-  memcpy(&v, x, sizeof(v));
-  return v;
-}
-
-static inline float lane_sum(v16f v) {
-  float sum = 0.0f;
-  for (int l = 0; l < VL; l++) sum += v[l];
-  return sum;
-}
-
-/*
- * The row maximum, as the largest float in the integer order that maps floats to int32 so that
- * integer comparison agrees with float comparison (a max reduction over floats does not vectorise
- * without -ffinite-math-only). Its value is meaningless when the row holds NaN; the caller checks.
+ * The row's maximum, NaN skipped (a NaN row is caught by its sum). Four running maxima, so the
+ * pass runs at the speed of its loads rather than the latency of one chain of max instructions.
  */
 static float row_max(const float *x, int64_t len) {
-  int32_t best = INT32_MIN;
-  for (int64_t i = 0; i < len; i++) {
-    int32_t bits;
-    memcpy(&bits, x + i, sizeof(bits));
-    int32_t ordered = bits ^ ((bits >> 31) & INT32_MAX);
-    best = ordered > best ? ordered : best;
+  vf a = (vf){0} - INFINITY, b = a, c = a, d = a;
+  int64_t i = 0;
+  for (; i + 4 * HN_LANES <= len; i += 4 * HN_LANES) {
+    a = vmax(vload(x + i), a);
+    b = vmax(vload(x + i + HN_LANES), b);
+    c = vmax(vload(x + i + 2 * HN_LANES), c);
+    d = vmax(vload(x + i + 3 * HN_LANES), d);
   }
-  int32_t bits = best ^ ((best >> 31) & INT32_MAX);
-  float max;
-  memcpy(&max, &bits, sizeof(max));
+  vf best = vmax(vmax(a, b), vmax(c, d));
+  float max = -INFINITY;
+  for (int l = 0; l < HN_LANES; l++) max = best[l] > max ? best[l] : max;
+  for (; i < len; i++) max = x[i] > max ? x[i] : max;
   return max;
 }
 
-static int row_has_nan(const float *x, int64_t len) {
-  int any = 0;
-  for (int64_t i = 0; i < len; i++) any |= x[i] != x[i];
-  return any;
-}
-
-/* sum(exp(x - max)) over n elements, storing each exponential in y unless y is NULL. */
-static float exp_sum(const float *x, float *y, int64_t n, float max) {
-  v16f acc = {0};
+/*
+ * sum(e^(x - max)) over n elements, storing each exponential in e unless e is NULL, and
+ * prefetching the same span of the next row (next, NULL for none).
+ */
+static float exp_sum(const float *x, float *e, int64_t n, float max, const float *next) {
+  vf acc = {0}, odd = {0};
   int64_t i = 0;
-  for (; i + VL <= n; i += VL) {
-    v16f e = exp_nonpositive(load16(x + i) - max);
-    if (y != NULL) memcpy(y + i, &e, sizeof(e));
-    acc += e;
+  for (; i + 2 * HN_LANES <= n; i += 2 * HN_LANES) {
+    if (next != NULL) {
+      __builtin_prefetch(next + i, 0, 3);
+      __builtin_prefetch(next + i + HN_LANES, 0, 3);
+    }
+    vf v = vexp_nonpositive(vload(x + i) - max);
+    vf w = vexp_nonpositive(vload(x + i + HN_LANES) - max);
+    if (e != NULL) {
+      vstore(e + i, v);
+      vstore(e + i + HN_LANES, w);
+    }
+    acc += v;
+    odd += w;
+  }
+  acc += odd;
+  for (; i + HN_LANES <= n; i += HN_LANES) {
+    vf v = vexp_nonpositive(vload(x + i) - max);
+    if (e != NULL) vstore(e + i, v);
+    acc += v;
   }
   if (i < n) {
-    /* The tail padded with the row maximum's own value: exp(0) = 1 each, taken off below. */
-    float tail[VL];
-    for (int l = 0; l < VL; l++) tail[l] = i + l < n ? x[i + l] : max;
-    v16f e = exp_nonpositive(load16(tail) - max);
-    if (y != NULL) memcpy(y + i, &e, sizeof(float) * (size_t)(n - i));
-    acc += e;
-    acc[0] -= (float)(VL - (n - i));
+    /* The tail padded with -inf, whose exponential is 0. */
+    float tail[HN_LANES];
+    for (int l = 0; l < HN_LANES; l++) tail[l] = i + l < n ? x[i + l] : -INFINITY;
+    vf v = vexp_nonpositive(vload(tail) - max);
+    if (e != NULL) memcpy(e + i, &v, sizeof(float) * (size_t)(n - i));
+    acc += v;
   }
-  return lane_sum(acc);
+  float sum = 0.0f;
+  for (int l = 0; l < HN_LANES; l++) sum += acc[l];
+  return sum;
+}
+
+/* The sum of the row's exponentials in double over float blocks (see BLOCK). */
+static double row_exp_sum(const float *x, float *e, int64_t len, float max, const float *next) {
+  double total = 0.0;
+  for (int64_t from = 0; from < len; from += BLOCK) {
+    int64_t to = len - from < BLOCK ? len : from + BLOCK;
+    total += exp_sum(x + from, e == NULL ? NULL : e + from, to - from, max,
+                     next == NULL ? NULL : next + from);
+  }
+  return total;
+}
+
+/* y = e * scale over a row (streamed when stream is set); y may be e. */
+static void scale_row(const float *e, float *y, int64_t len, float scale, int stream) {
+  int64_t i = 0;
+  int64_t head = stream ? vstream_head(HN_STREAM_BYTES, len, y) : -1;
+  if (head >= 0) {
+    for (; i < head; i++) y[i] = e[i] * scale;
+    for (; i + HN_LANES <= len; i += HN_LANES) vstream(y + i, vload(e + i) * scale);
+  } else {
+    for (; i + HN_LANES <= len; i += HN_LANES) vstore(y + i, vload(e + i) * scale);
+  }
+  for (; i < len; i++) y[i] = e[i] * scale;
+}
+
+/* y = (x - max) - log_sum over a row (streamed when stream is set); y may be x. */
+static void log_row(const float *x, float *y, int64_t len, float max, float log_sum, int stream) {
+  int64_t i = 0;
+  int64_t head = stream ? vstream_head(HN_STREAM_BYTES, len, y) : -1;
+  if (head >= 0) {
+    for (; i < head; i++) y[i] = (x[i] - max) - log_sum;
+    for (; i + HN_LANES <= len; i += HN_LANES) vstream(y + i, (vload(x + i) - max) - log_sum);
+  } else {
+    for (; i + HN_LANES <= len; i += HN_LANES) vstore(y + i, (vload(x + i) - max) - log_sum);
+  }
+  for (; i < len; i++) y[i] = (x[i] - max) - log_sum;
 }
 
 void HN_FN(hn_softmax_rows_impl)(int64_t rows, int64_t len, const float *x, float *y,
                                  int32_t take_log) {
+  _Alignas(64) float buffer[BUFFERED];
+  int stream = (int64_t)sizeof(float) * rows * len >= HN_STREAM_BYTES;
   for (int64_t r = 0; r < rows; r++) {
     const float *xr = x + r * len;
+    const float *next = r + 1 < rows ? xr + len : NULL;
     float *yr = y + r * len;
     float max = row_max(xr, len);
-    if (row_has_nan(xr, len) || max == INFINITY || max == -INFINITY) {
+    float *e = take_log ? NULL : len <= BUFFERED ? buffer : yr;
+    double total = row_exp_sum(xr, e, len, max, next);
+    if (total != total) {
+      /* NaN in the row, or an infinite maximum: x - max was NaN somewhere. */
       for (int64_t i = 0; i < len; i++) yr[i] = NAN;
-      continue;
-    }
-    double total = 0.0;
-    for (int64_t from = 0; from < len; from += BLOCK) {
-      int64_t to = len - from < BLOCK ? len : from + BLOCK;
-      total += exp_sum(xr + from, take_log ? NULL : yr + from, to - from, max);
-    }
-    if (take_log) {
-      float log_sum = (float)log(total);
-      for (int64_t i = 0; i < len; i++) yr[i] = (xr[i] - max) - log_sum;
+    } else if (take_log) {
+      log_row(xr, yr, len, max, (float)log(total), stream);
     } else {
-      float inv = (float)(1.0 / total);
-      for (int64_t i = 0; i < len; i++) yr[i] *= inv;
+      /* A row too long for the buffer has its exponentials in y, scaled there in cache. */
+      scale_row(e, yr, len, (float)(1.0 / total), e == buffer && stream);
     }
   }
+  vstream_fence();
 }

@@ -6,6 +6,7 @@ const hn_table HN_CAT(hn_table, HN_ISA) = {
     .gemm_s8 = HN_FN(hn_gemm_s8_impl),
     .relu_forward = HN_FN(hn_relu_forward_impl),
     .relu_backward = HN_FN(hn_relu_backward_impl),
+    .activation_forward = HN_FN(hn_activation_forward_impl),
     .add = HN_FN(hn_add_impl),
     .softmax_rows = HN_FN(hn_softmax_rows_impl),
     .layer_norm_forward = HN_FN(hn_layer_norm_forward_impl),

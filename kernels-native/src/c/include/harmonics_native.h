@@ -15,7 +15,7 @@
 
 /* Bumped whenever a signature below changes; the Java binding refuses a library it does not
  * know. */
-#define HN_ABI_VERSION 2
+#define HN_ABI_VERSION 3
 
 #define HN_OK 0
 #define HN_ERR_INVALID_ARGUMENT (-1)
@@ -29,11 +29,17 @@
 #define HN_ISA_AVX512 2
 #define HN_ISA_AVX512_VNNI 3
 
-/* Activations fused into the GEMM epilogue, numbered as dev.harmonics.kernel.Activation. */
+/*
+ * Activations, numbered as dev.harmonics.kernel.Activation: the first four can be fused into the
+ * GEMM epilogue, the last three run through hn_activation_forward.
+ */
 #define HN_ACT_IDENTITY 0
 #define HN_ACT_RELU 1
 #define HN_ACT_LEAKY_RELU 2
 #define HN_ACT_PRELU 3
+#define HN_ACT_GELU_TANH 7
+#define HN_ACT_SIGMOID 8
+#define HN_ACT_TANH 9
 
 HN_API int32_t hn_abi_version(void);
 /* The best level this CPU and this build support. */
@@ -74,6 +80,14 @@ HN_API int32_t hn_relu_backward(int64_t n, const float *x, const float *dy, floa
                                 float *dx);
 /* y = a + b over n floats, IEEE single precision. y may be a or b. (ABI 2) */
 HN_API int32_t hn_add(int64_t n, const float *a, const float *b, float *y);
+
+/*
+ * y = act(x) over n floats for act HN_ACT_SIGMOID, HN_ACT_TANH or HN_ACT_GELU_TANH (any other is
+ * HN_ERR_UNSUPPORTED_ACTIVATION), within 1e-6 relative of the exact function (GELU-tanh 1e-5)
+ * down to the smallest normal float; NaN stays NaN. y may be x. Outputs of 4 MB and more are
+ * written with streaming stores. (ABI 3)
+ */
+HN_API int32_t hn_activation_forward(int32_t act, int64_t n, const float *x, float *y);
 
 /* Softmax (log_softmax when log != 0) of each of `rows` contiguous rows of length `len`. */
 HN_API int32_t hn_softmax_rows(int64_t rows, int64_t len, const float *x, float *y,

@@ -8,9 +8,10 @@ import dev.harmonics.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 
 /**
- * ReLU, leaky ReLU and scalar-slope PReLU (forward and backward) in C; the transcendental
- * activations and per-channel PReLU run on the Java backend, whose vector polynomials already meet
- * the conformance tolerances.
+ * ReLU, leaky ReLU and scalar-slope PReLU (forward and backward) and the forward of sigmoid, tanh
+ * and GELU-tanh in C, whose streaming stores write large outputs without first reading them (the
+ * Vector API has no such store). The other functions, every other backward and per-channel PReLU
+ * run on the Java backend.
  */
 final class NativeActivations extends ActivationKernels {
 
@@ -28,8 +29,26 @@ final class NativeActivations extends ActivationKernels {
     return f == Activation.RELU || f == Activation.LEAKY_RELU || f == Activation.PRELU;
   }
 
+  /** The C code of a function {@code hn_activation_forward} evaluates, or -1. */
+  private static int nativeCode(Activation f) {
+    return switch (f) {
+      case SIGMOID -> NativeKernels.ACTIVATION_SIGMOID;
+      case TANH -> NativeKernels.ACTIVATION_TANH;
+      case GELU_TANH -> NativeKernels.ACTIVATION_GELU_TANH;
+      default -> -1;
+    };
+  }
+
   @Override
   protected void forwardKernel(Activation f, float alpha, Tensor x, Tensor y) {
+    int code = nativeCode(f);
+    if (code >= 0) {
+      MemorySegment xs = x.data();
+      MemorySegment ys = y.data();
+      Chunks.split(x.size(), BLOCK, x.size(), Chunks.shareable(xs, ys), (from, to) ->
+          nk.activationForward(code, to - from, xs.asSlice(4 * from), ys.asSlice(4 * from)));
+      return;
+    }
     if (!reluFamily(f)) {
       java.activations().forward(f, alpha, x, y);
       return;

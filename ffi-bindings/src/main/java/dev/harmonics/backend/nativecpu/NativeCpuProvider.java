@@ -31,7 +31,8 @@ final class NativeCpuProvider extends KernelProvider {
 
   /** The kernels served in C, for {@link #description()} and the documentation. */
   static final String NATIVE_KERNELS = "gemm, batched matmul, int8 gemm, relu/leaky relu, "
-      + "same-shape add, last-axis softmax, layer norm forward, sgd, adam";
+      + "sigmoid/tanh/gelu-tanh forward, same-shape add, last-axis softmax, layer norm forward, "
+      + "sgd, adam";
 
   private final NativeKernels nk;
   private final KernelProvider java;

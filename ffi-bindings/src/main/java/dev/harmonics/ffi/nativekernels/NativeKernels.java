@@ -39,7 +39,13 @@ public final class NativeKernels {
   /** The library file name. */
   public static final String LIBRARY = "libharmonics_native.so";
   /** The C ABI version this binding was written against ({@code HN_ABI_VERSION}). */
-  static final int ABI_VERSION = 2;
+  static final int ABI_VERSION = 3;
+  /** {@code HN_ACT_GELU_TANH}, the ordinal of {@code Activation.GELU_TANH}. */
+  public static final int ACTIVATION_GELU_TANH = 7;
+  /** {@code HN_ACT_SIGMOID}, the ordinal of {@code Activation.SIGMOID}. */
+  public static final int ACTIVATION_SIGMOID = 8;
+  /** {@code HN_ACT_TANH}, the ordinal of {@code Activation.TANH}. */
+  public static final int ACTIVATION_TANH = 9;
   /** Calls doing less work than this many elements use the critical downcall (see Downcall). */
   static final long SHORT_CALL_WORK = 1L << 14;
 
@@ -55,6 +61,7 @@ public final class NativeKernels {
   private final Downcall sgemm;
   private final Downcall gemmS8;
   private final Downcall reluForward;
+  private final Downcall activationForward;
   private final Downcall reluBackward;
   private final Downcall add;
   private final Downcall softmaxRows;
@@ -80,6 +87,8 @@ public final class NativeKernels {
         JAVA_LONG));
     this.reluForward = Downcall.bind(lookup, "hn_relu_forward",
         FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_FLOAT, JAVA_INT, ADDRESS));
+    this.activationForward = Downcall.bind(lookup, "hn_activation_forward",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS));
     this.reluBackward = Downcall.bind(lookup, "hn_relu_backward",
         FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS, JAVA_FLOAT, ADDRESS));
     this.add = Downcall.bind(lookup, "hn_add",
@@ -231,6 +240,25 @@ public final class NativeKernels {
       throw rethrow(t);
     }
     check("hn_relu_forward", status);
+  }
+
+  /**
+   * {@code hn_activation_forward}: {@code y = f(x)} over n floats for {@link
+   * #ACTIVATION_SIGMOID}, {@link #ACTIVATION_TANH} or {@link #ACTIVATION_GELU_TANH} (the ordinals
+   * of {@code dev.harmonics.kernel.Activation}); {@code y} may be {@code x}. Outputs of 4 MB and
+   * more are written with streaming stores.
+   */
+  public void activationForward(int activation, long n, MemorySegment x, MemorySegment y) {
+    requireBytes("x", x, n * Float.BYTES);
+    requireBytes("y", y, n * Float.BYTES);
+    int status;
+    try {
+      status = (int) activationForward.choose(n < SHORT_CALL_WORK, x, y)
+          .invokeExact(activation, n, x, y);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+    check("hn_activation_forward", status);
   }
 
   /**

@@ -36,13 +36,17 @@ import jdk.incubator.vector.VectorSpecies;
  * Prints per kernel the median GB/s over the rounds, the median of the per-round ratios to the
  * pooled copy, and the GB/s per CPU-second (bytes over the process's CPU time, which removes time
  * spent descheduled). {@code copy-vec} is a copy made of Vector API loads and stores: the stores
- * a Java kernel can issue, unlike the streaming stores of {@code MemorySegment.copy}.
+ * a Java kernel can issue, unlike the streaming stores of {@code MemorySegment.copy}. The
+ * backend is SIMD unless {@code -Dharmonics.bench.backend=native-cpu} (or another id) says
+ * otherwise.
  */
 public final class BandwidthRounds {
 
   private static final String USAGE = "arguments: threads rounds burstMillis elements [kernel...]"
       + " (for example 2 7 300 16777216 relu softmax)";
   private static final int WIDTH = 4096;
+  /** System property naming the backend measured ({@code simd} unless set, e.g. native-cpu). */
+  private static final String BACKEND = "harmonics.bench.backend";
 
   /** Rounds run before measuring: C2 needs seconds of calls to compile the Vector API loops. */
   private static final int WARM_UP_ROUNDS = 5;
@@ -72,7 +76,7 @@ public final class BandwidthRounds {
     }
     List<String> only = Arrays.asList(args).subList(4, args.length);
     KernelPool.setParallelism(threads);
-    KernelProvider k = KernelProviders.of(Backend.SIMD);
+    KernelProvider k = KernelProviders.of(Backend.fromId(System.getProperty(BACKEND, "simd")));
     SplittableRandom random = new SplittableRandom(42);
     Tensor x = filled(random, -4f, 4f, elements);
     Tensor b = filled(random, -1f, 1f, elements);
@@ -146,8 +150,8 @@ public final class BandwidthRounds {
         ratio.get(kernel.name)[r] = wall.get(kernel.name)[r] / wall.get("copy")[r];
       }
     }
-    System.out.printf(Locale.ROOT, "threads=%d rounds=%d burst=%s ms elements=%d%n", threads,
-        rounds, args[2], elements);
+    System.out.printf(Locale.ROOT, "%s: threads=%d rounds=%d burst=%s ms elements=%d%n",
+        k.description(), threads, rounds, args[2], elements);
     System.out.printf(Locale.ROOT, "%-10s %10s %10s %12s%n", "kernel", "GB/s", "of copy",
         "GB/s per CPU-s");
     for (Kernel kernel : kernels) {

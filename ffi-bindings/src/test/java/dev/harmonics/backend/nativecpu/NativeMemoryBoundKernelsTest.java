@@ -1,0 +1,248 @@
+package dev.harmonics.backend.nativecpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.harmonics.ffi.nativekernels.NativeKernelException;
+import dev.harmonics.ffi.nativekernels.NativeKernels;
+import dev.harmonics.kernel.Activation;
+import dev.harmonics.kernel.Backend;
+import dev.harmonics.kernel.KernelProvider;
+import dev.harmonics.kernel.KernelProviders;
+import dev.harmonics.tensor.DType;
+import dev.harmonics.tensor.Tensor;
+import dev.harmonics.testing.TensorAssertions;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The C sigmoid, tanh and GELU-tanh forward, softmax and layer norm at every instruction set level
+ * against the reference: awkward lengths, special values, in place, outputs large enough for the
+ * streaming stores (over 4 MB per pool thread) starting at unaligned addresses, rows longer than
+ * the softmax's stack buffer. The conformance suites cover only the level chosen at start-up.
+ */
+class NativeMemoryBoundKernelsTest {
+
+  /** The conformance tolerances (ActivationConformance): the reference is exact in double. */
+  private static final double ACTIVATION_REL = 1e-6;
+  private static final double GELU_TANH_REL = 1e-5;
+  private static final double TAIL_ABS = 1e-12;
+  /** SoftmaxConformance's and NormConformance's tolerances. */
+  private static final double PROB_ABS = 1e-9;
+  private static final double PROB_REL = 2e-5;
+  private static final double LOG_ABS = 2e-5;
+  private static final double LOG_REL = 1e-6;
+  private static final double NORM_TOL = 2e-5;
+
+  private static final Activation[] FUNCTIONS = {
+      Activation.SIGMOID, Activation.TANH, Activation.GELU_TANH};
+  private static final int[] LENGTHS = {1, 3, 7, 15, 16, 17, 31, 33, 64, 1000, 4099};
+  /** Over 4 MB of floats per pool thread, odd so every loop has a tail. */
+  private static final int LARGE = 2 * 1024 * 1024 + 3 * 1024 + 37;
+  /** Softmax and layer norm rows: odd, so row starts fall at every alignment. */
+  private static final int WIDTH = 4099;
+  private static final int ROWS = 2 * (1 << 20) / WIDTH + 31;
+
+  private static KernelProvider candidate;
+  private static KernelProvider reference;
+  private static NativeKernels nk;
+
+  @BeforeAll
+  static void setUp() {
+    NativeCpuBackend.assumeAvailable();
+    candidate = NativeCpuBackend.provider();
+    reference = KernelProviders.of(Backend.REFERENCE);
+    nk = NativeKernels.load();
+  }
+
+  private static double rel(Activation f) {
+    return f == Activation.GELU_TANH ? GELU_TANH_REL : ACTIVATION_REL;
+  }
+
+  /** Uniform in [-12, 12], with every special value at the ends, the middle and the tail. */
+  private static float[] values(int n, long seed) {
+    Random random = new Random(seed);
+    float[] values = new float[n];
+    for (int i = 0; i < n; i++) {
+      values[i] = random.nextFloat() * 24f - 12f;
+    }
+    float[] specials = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f,
+        1e-30f, -1e-30f, 1e-6f, -1e-6f, 0.3f, -0.3f, 20f, -20f, 88.8f, -88.8f, 100f, -100f, 3e38f,
+        -3e38f, Float.MIN_VALUE, -Float.MIN_VALUE};
+    int[] at = {0, n / 2, n - 1, n / 3, n - 17};
+    for (int k = 0; k < specials.length; k++) {
+      values[Math.floorMod(at[k % at.length] + k / at.length, n)] = specials[k];
+    }
+    return values;
+  }
+
+  /** A contiguous view of the values starting {@code offset} floats into a tensor of arena. */
+  private static Tensor unaligned(Arena arena, float[] values, int offset) {
+    Tensor base = Tensor.allocate(arena, DType.FLOAT32, values.length + offset);
+    Tensor view = base.slice(0, offset, offset + values.length);
+    view.copyFrom(values);
+    return view;
+  }
+
+  @Test
+  void transcendentalActivationsMatchTheReferenceAtEveryLevel() {
+    IsaLevels.atEveryLevel(nk, isa -> {
+      for (Activation f : FUNCTIONS) {
+        for (int n : LENGTHS) {
+          float[] values = values(n, n);
+          try (Tensor x = Tensor.of(values, n);
+               Tensor expected = Tensor.zeros(n);
+               Tensor actual = Tensor.zeros(n)) {
+            reference.activations().forward(f, 0f, x, expected);
+            candidate.activations().forward(f, 0f, x, actual);
+            String what = isa.id() + " " + f + " n=" + n;
+            TensorAssertions.assertClose(expected, actual, TAIL_ABS, rel(f), what);
+            candidate.activations().forward(f, 0f, x, x);
+            TensorAssertions.assertClose(actual, x, 0, 0, what + " in place");
+          }
+        }
+      }
+    });
+  }
+
+  @Test
+  void largeTranscendentalActivationsStreamAtEveryLevel() {
+    float[] values = values(LARGE, 17);
+    for (Activation f : FUNCTIONS) {
+      try (Tensor x = Tensor.of(values, LARGE); Tensor expected = Tensor.zeros(LARGE)) {
+        reference.activations().forward(f, 0f, x, expected);
+        IsaLevels.atEveryLevel(nk, isa -> {
+          String what = isa.id() + " " + f + " large";
+          try (Arena arena = Arena.ofShared()) {
+            Tensor xs = unaligned(arena, values, 3);
+            Tensor ys = unaligned(arena, new float[LARGE], 1);
+            candidate.activations().forward(f, 0f, xs, ys);
+            TensorAssertions.assertClose(expected, ys, TAIL_ABS, rel(f), what + ", unaligned");
+            candidate.activations().forward(f, 0f, xs, xs);
+            TensorAssertions.assertClose(ys, xs, 0, 0, what + " in place");
+          }
+        });
+      }
+    }
+  }
+
+  /**
+   * Uniform rows in [-10, 10], of which (as far as there are rows) row 1 holds NaN, row 2 ends in
+   * +inf, row 3 is all -inf, row 4 starts and ends with -inf (only those two are then 0 when the
+   * row is wider than 2).
+   */
+  private static float[] rows(int rows, int width, long seed) {
+    Random random = new Random(seed);
+    float[] values = new float[rows * width];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = random.nextFloat() * 20f - 10f;
+    }
+    if (rows < 5) {
+      values[rows * width - 1] = Float.NEGATIVE_INFINITY;
+      return values;
+    }
+    values[width + Math.min(5, width - 1)] = Float.NaN;
+    values[3 * width - 1] = Float.POSITIVE_INFINITY;
+    java.util.Arrays.fill(values, 3 * width, 4 * width, Float.NEGATIVE_INFINITY);
+    if (width > 2) {
+      values[4 * width] = Float.NEGATIVE_INFINITY;
+      values[5 * width - 1] = Float.NEGATIVE_INFINITY;
+    }
+    return values;
+  }
+
+  @Test
+  void softmaxMatchesTheReferenceAtEveryLevel() {
+    // Large rows x odd width streams; 3 x 10007 is longer than the C stack buffer.
+    int[][] shapes = {{ROWS, WIDTH}, {3, 10_007}, {7, 33}, {5, 1}, {6, 16}};
+    for (int[] s : shapes) {
+      float[] values = rows(s[0], s[1], s[1]);
+      int n = s[0] * s[1];
+      try (Tensor x = Tensor.of(values, s[0], s[1]);
+           Tensor probabilities = Tensor.zeros(s[0], s[1]);
+           Tensor logs = Tensor.zeros(s[0], s[1])) {
+        reference.softmax().softmax(x, -1, probabilities);
+        reference.softmax().logSoftmax(x, -1, logs);
+        IsaLevels.atEveryLevel(nk, isa -> {
+          String what = isa.id() + " softmax " + s[0] + "x" + s[1];
+          try (Arena arena = Arena.ofShared()) {
+            Tensor xs = unaligned(arena, values, 1).reshape(s[0], s[1]);
+            Tensor ys = unaligned(arena, new float[n], 2).reshape(s[0], s[1]);
+            candidate.softmax().softmax(xs, -1, ys);
+            TensorAssertions.assertClose(probabilities, ys, PROB_ABS, PROB_REL, what);
+            candidate.softmax().logSoftmax(xs, -1, ys);
+            TensorAssertions.assertClose(logs, ys, LOG_ABS, LOG_REL, "log " + what);
+            candidate.softmax().softmax(xs, -1, xs);
+            TensorAssertions.assertClose(probabilities, xs, PROB_ABS, PROB_REL,
+                what + " in place");
+          }
+        });
+      }
+    }
+  }
+
+  @Test
+  void layerNormMatchesTheReferenceAtEveryLevel() {
+    int[][] shapes = {{ROWS, WIDTH}, {7, 33}, {4, 1}, {3, 10_007}};
+    for (int[] s : shapes) {
+      int n = s[0] * s[1];
+      float[] values = values(n, s[1]);
+      for (int i = 0; i < n; i++) {
+        values[i] = Math.abs(values[i]) < 1e3f ? values[i] + 100f : 1f;
+      }
+      try (Tensor x = Tensor.of(values, s[0], s[1]);
+           Tensor gamma = Tensor.of(values(s[1], 3), s[1]);
+           Tensor beta = Tensor.of(values(s[1], 4), s[1]);
+           Tensor expected = Tensor.zeros(s[0], s[1]);
+           Tensor mean = Tensor.zeros(s[0]);
+           Tensor rstd = Tensor.zeros(s[0])) {
+        sanitise(gamma);
+        sanitise(beta);
+        reference.norm().layerNormForward(x, gamma, beta, 1e-5f, expected, mean, rstd);
+        IsaLevels.atEveryLevel(nk, isa -> {
+          String what = isa.id() + " layer norm " + s[0] + "x" + s[1];
+          try (Arena arena = Arena.ofShared()) {
+            Tensor xs = unaligned(arena, values, 1).reshape(s[0], s[1]);
+            Tensor ys = unaligned(arena, new float[n], 2).reshape(s[0], s[1]);
+            Tensor actualMean = Tensor.allocate(arena, DType.FLOAT32, s[0]);
+            Tensor actualRstd = Tensor.allocate(arena, DType.FLOAT32, s[0]);
+            candidate.norm().layerNormForward(xs, gamma, beta, 1e-5f, ys, actualMean,
+                actualRstd);
+            TensorAssertions.assertClose(expected, ys, NORM_TOL, NORM_TOL, what);
+            TensorAssertions.assertClose(mean, actualMean, NORM_TOL, NORM_TOL, what + " mean");
+            TensorAssertions.assertClose(rstd, actualRstd, NORM_TOL, NORM_TOL, what + " rstd");
+            candidate.norm().layerNormForward(xs, gamma, beta, 1e-5f, xs, null, null);
+            TensorAssertions.assertClose(expected, xs, NORM_TOL, NORM_TOL, what + " in place");
+          }
+        });
+      }
+    }
+  }
+
+  /** Gamma and beta of modest finite values: the specials belong in x. */
+  private static void sanitise(Tensor t) {
+    for (int i = 0; i < t.size(); i++) {
+      float v = t.getFlat(i);
+      t.setFlat(i, Math.abs(v) < 1e3f ? v / 12f : 0.5f);
+    }
+  }
+
+  @Test
+  void activationForwardRejectsOtherFunctionsAndShortSegments() {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment x = arena.allocate(64 * Float.BYTES);
+      MemorySegment y = arena.allocate(64 * Float.BYTES);
+      NativeKernelException wrong = assertThrows(NativeKernelException.class,
+          () -> nk.activationForward(Activation.RELU.ordinal(), 64, x, y));
+      assertEquals(-4, wrong.status(), wrong.getMessage());
+      assertTrue(wrong.getMessage().contains("hn_activation_forward"), wrong.getMessage());
+      IllegalArgumentException tooShort = assertThrows(IllegalArgumentException.class,
+          () -> nk.activationForward(NativeKernels.ACTIVATION_TANH, 65, x, y));
+      assertTrue(tooShort.getMessage().startsWith("x"), tooShort.getMessage());
+    }
+  }
+}

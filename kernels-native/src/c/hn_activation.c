@@ -1,0 +1,86 @@
+/*
+ * Sigmoid, tanh and the tanh form of GELU, forward, as branch-free vector polynomials (hn_vec.h)
+ * in one streaming loop: load, evaluate, store (a streaming store for large outputs). Each function
+ * is within the conformance tolerance of the double-precision reference (1e-6 relative; GELU-tanh
+ * 1e-5, whose tail amplifies the float rounding of its cubic argument) at every ISA level.
+ *
+ * NaN in gives NaN out; infinities give the limits (sigmoid 1, tanh -1 and 1, GELU +inf), except
+ * that the far negative tails of sigmoid and GELU-tanh stop at tiny values instead of 0 (sigmoid
+ * of -inf is at most 6.1e-39, GELU-tanh of -inf -1.2e-37): e^-x is clamped below overflow so
+ * that 1 / (1 + e^-x) needs no select.
+ */
+#include "hn_vec.h"
+
+/*
+ * sigmoid(x) = 1 / (1 + e^-x): relative accuracy in both tails (for x << 0 the sum is e^-x itself,
+ * accurate relative to its value), and e^-x is clamped below overflow, so no select is needed.
+ */
+static inline vf sigmoid_lanes(vf x) { return vrecip_at_least_1(vexp_clamped(0.0f - x) + 1.0f); }
+
+/* Where e^(-2|x|) - 1 is above this (|x| < 0.55), tanh takes its near-zero form. */
+#define TANH_NEAR_ZERO (-0.667f)
+
+/*
+ * tanh(|x|) from m = e^(-2|x|) - 1, then x's sign: near 0 as -m / (2 + m), accurate relative to
+ * the small result; farther out as 1 - 2 (m + 1) / (2 + m), whose rounding error shrinks towards
+ * 1 (the first form loses about 3 ulp there, which the backward pass's 1 - y^2 would amplify).
+ */
+static inline vf tanh_lanes(vf x) {
+  vf m = vexpm1_nonpositive(vneg_abs(x) * 2.0f);
+  vf r = vrecip_at_least_1(m + 2.0f);
+  vf near_zero = m * r;
+  vf far = 1.0f - (m * 2.0f + 2.0f) * r;
+  return vcopysign(vselect(m > TANH_NEAR_ZERO, near_zero, far), x);
+}
+
+/* 2 sqrt(2/pi) and 2 sqrt(2/pi) 0.044715, as in dev.harmonics.kernel.Activation. */
+#define GELU_K2 ((float)(2 * 0.7978845608028654))
+#define GELU_K2C ((float)(2 * 0.7978845608028654 * 0.044715))
+/* Below this x, GELU-tanh is under 1e-36 in magnitude; clamping x keeps -inf from the product. */
+#define GELU_LOW (-20.0f)
+
+/* GELU-tanh(x) = x * sigmoid(2u), 2u = 2 sqrt(2/pi) (x + 0.044715 x^3), sigmoid as above. */
+static inline vf gelu_tanh_lanes(vf x) {
+  vf xc = vmax_keep_nan(GELU_LOW, x);
+  vf u2 = (xc * xc * GELU_K2C + GELU_K2) * xc;
+  return xc * vrecip_at_least_1(vexp_clamped(0.0f - u2) + 1.0f);
+}
+
+typedef vf (*lanes_fn)(vf);
+
+/* Fewer than HN_LANES elements through one padded vector. */
+static inline __attribute__((always_inline)) void map_few(int64_t count, const float *x,
+                                                           float *y, lanes_fn f) {
+  if (count <= 0) return;
+  float lanes[HN_LANES] = {0};
+  memcpy(lanes, x, sizeof(float) * (size_t)count);
+  vf v = f(vload(lanes));
+  memcpy(y, &v, sizeof(float) * (size_t)count);
+}
+
+/* y = f(x) over n elements; y may be x (each vector is read before it is written). */
+static inline __attribute__((always_inline)) void map(int64_t n, const float *x, float *y,
+                                                      lanes_fn f) {
+  int64_t i = 0;
+  int64_t head = vstream_head((int64_t)sizeof(float) * n, n, y);
+  if (head >= 0) {
+    map_few(head, x, y, f);
+    for (i = head; i + HN_LANES <= n; i += HN_LANES) {
+      __builtin_prefetch(x + i + HN_PREFETCH_AHEAD, 0, 3);
+      vstream(y + i, f(vload(x + i)));
+    }
+    vstream_fence();
+  } else {
+    for (; i + HN_LANES <= n; i += HN_LANES) vstore(y + i, f(vload(x + i)));
+  }
+  map_few(n - i, x + i, y + i, f);
+}
+
+int32_t HN_FN(hn_activation_forward_impl)(int32_t act, int64_t n, const float *x, float *y) {
+  switch (act) {
+    case HN_ACT_SIGMOID: map(n, x, y, sigmoid_lanes); return HN_OK;
+    case HN_ACT_TANH: map(n, x, y, tanh_lanes); return HN_OK;
+    case HN_ACT_GELU_TANH: map(n, x, y, gelu_tanh_lanes); return HN_OK;
+    default: return HN_ERR_UNSUPPORTED_ACTIVATION;
+  }
+}
