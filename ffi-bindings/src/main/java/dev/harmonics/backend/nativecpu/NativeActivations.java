@@ -18,10 +18,12 @@ final class NativeActivations extends ActivationKernels {
 
   private final NativeKernels nk;
   private final KernelProvider java;
+  private final SmallCalls small;
 
-  NativeActivations(NativeKernels nk, KernelProvider java) {
+  NativeActivations(NativeKernels nk, KernelProvider java, SmallCalls small) {
     this.nk = nk;
     this.java = java;
+    this.small = small;
   }
 
   private static boolean reluFamily(Activation f) {
@@ -30,7 +32,7 @@ final class NativeActivations extends ActivationKernels {
 
   @Override
   protected void forwardKernel(Activation f, float alpha, Tensor x, Tensor y) {
-    if (!reluFamily(f)) {
+    if (!reluFamily(f) || small.inJava(x.size())) {
       java.activations().forward(f, alpha, x, y);
       return;
     }
@@ -45,7 +47,7 @@ final class NativeActivations extends ActivationKernels {
   @Override
   protected void backwardKernel(
       Activation f, float alpha, Tensor x, Tensor y, Tensor dy, Tensor dx) {
-    if (!reluFamily(f)) {
+    if (!reluFamily(f) || small.inJava(x.size())) {
       java.activations().backward(f, alpha, x, y, dy, dx);
       return;
     }

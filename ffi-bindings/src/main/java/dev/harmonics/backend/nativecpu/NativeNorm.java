@@ -11,15 +11,21 @@ final class NativeNorm extends NormKernels {
 
   private final NativeKernels nk;
   private final KernelProvider java;
+  private final SmallCalls small;
 
-  NativeNorm(NativeKernels nk, KernelProvider java) {
+  NativeNorm(NativeKernels nk, KernelProvider java, SmallCalls small) {
     this.nk = nk;
     this.java = java;
+    this.small = small;
   }
 
   @Override
   protected void doLayerNormForward(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor y,
       Tensor saveMean, Tensor saveRstd, int rows, int width) {
+    if (small.inJava(x.size())) {
+      java.norm().layerNormForward(x, gamma, beta, eps, y, saveMean, saveRstd);
+      return;
+    }
     MemorySegment xs = x.data();
     MemorySegment ys = y.data();
     MemorySegment gs = gamma.data();

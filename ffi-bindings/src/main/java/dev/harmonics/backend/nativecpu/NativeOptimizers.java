@@ -21,15 +21,21 @@ final class NativeOptimizers extends OptimizerKernels {
 
   private final NativeKernels nk;
   private final KernelProvider java;
+  private final SmallCalls small;
 
-  NativeOptimizers(NativeKernels nk, KernelProvider java) {
+  NativeOptimizers(NativeKernels nk, KernelProvider java, SmallCalls small) {
     this.nk = nk;
     this.java = java;
+    this.small = small;
   }
 
   @Override
   protected void sgdUpdate(
       SgdConfig c, long step, Tensor param, Tensor grad, Tensor momentumBuffer) {
+    if (small.inJava(param.size())) {
+      java.optimizers().sgd(c, step, param, grad, momentumBuffer);
+      return;
+    }
     MemorySegment p = param.data();
     MemorySegment g = grad.data();
     MemorySegment b = momentumBuffer == null ? MemorySegment.NULL : momentumBuffer.data();
@@ -47,6 +53,10 @@ final class NativeOptimizers extends OptimizerKernels {
   @Override
   protected void adamUpdate(
       AdamConfig c, long step, Tensor param, Tensor grad, Tensor m, Tensor v, Tensor vMax) {
+    if (small.inJava(param.size())) {
+      java.optimizers().adam(c, step, param, grad, m, v, vMax);
+      return;
+    }
     MemorySegment p = param.data();
     MemorySegment g = grad.data();
     MemorySegment ms = m.data();
