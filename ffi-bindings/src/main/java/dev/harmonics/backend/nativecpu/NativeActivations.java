@@ -32,7 +32,7 @@ final class NativeActivations extends ActivationKernels {
 
   @Override
   protected void forwardKernel(Activation f, float alpha, Tensor x, Tensor y) {
-    if (!reluFamily(f) || small.inJava(x.size())) {
+    if (!reluFamily(f) || small.inJava(SmallCalls.Kernel.RELU, x.size())) {
       java.activations().forward(f, alpha, x, y);
       return;
     }
@@ -47,7 +47,7 @@ final class NativeActivations extends ActivationKernels {
   @Override
   protected void backwardKernel(
       Activation f, float alpha, Tensor x, Tensor y, Tensor dy, Tensor dx) {
-    if (!reluFamily(f) || small.inJava(x.size())) {
+    if (!reluFamily(f) || small.inJava(SmallCalls.Kernel.RELU, x.size())) {
       java.activations().backward(f, alpha, x, y, dy, dx);
       return;
     }

@@ -70,7 +70,7 @@ final class NativeCpuProvider extends KernelProvider {
   @Override
   public String description() {
     return "native-cpu (libharmonics_native, ISA " + nk.activeIsa().id() + ": " + NATIVE_KERNELS
-        + " from " + small.javaBelow() + " elements; everything else on " + java.backend().id()
+        + "; small calls " + small.describe() + "; everything else on " + java.backend().id()
         + ")";
   }
 

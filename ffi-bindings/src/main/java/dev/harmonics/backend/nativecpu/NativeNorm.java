@@ -22,7 +22,7 @@ final class NativeNorm extends NormKernels {
   @Override
   protected void doLayerNormForward(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor y,
       Tensor saveMean, Tensor saveRstd, int rows, int width) {
-    if (small.inJava(x.size())) {
+    if (small.inJava(SmallCalls.Kernel.LAYER_NORM, x.size())) {
       java.norm().layerNormForward(x, gamma, beta, eps, y, saveMean, saveRstd);
       return;
     }

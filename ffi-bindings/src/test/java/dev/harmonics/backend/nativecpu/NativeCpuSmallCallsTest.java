@@ -152,13 +152,38 @@ class NativeCpuSmallCallsTest {
   }
 
   @Test
+  void adamStaysInJavaAtEverySizeByDefault() {
+    KernelProvider measured =
+        new NativeCpuProvider(NativeKernels.load(), java, new SmallCalls(-1));
+    AdamConfig config = AdamConfig.adamW(1e-2, 0.1);
+    float[][] results = new float[2][];
+    for (int i = 0; i < 2; i++) {
+      KernelProvider k = i == 0 ? measured : java;
+      RandomTensors random = new RandomTensors(3);
+      try (Tensor p = random.uniform(-1f, 1f, 5000); Tensor g = random.uniform(-1f, 1f, 5000);
+          Tensor m = Tensor.zeros(5000); Tensor v = Tensor.zeros(5000)) {
+        k.optimizers().adam(config, 1, p, g, m, v);
+        k.optimizers().adam(config, 2, p, g, m, v);
+        results[i] = p.toFloatArray();
+      }
+    }
+    assertArrayEquals(results[1], results[0], "Adam on 5000 elements: the Java backend's bits");
+  }
+
+  @Test
   void theThresholdComesFromTheSystemPropertyAndBadValuesAreNamed() {
     String before = System.getProperty(SmallCalls.PROPERTY);
     try {
       System.clearProperty(SmallCalls.PROPERTY);
-      assertEquals(SmallCalls.DEFAULT_JAVA_BELOW, SmallCalls.fromSystemProperty().javaBelow());
+      SmallCalls measured = SmallCalls.fromSystemProperty();
+      for (SmallCalls.Kernel kernel : SmallCalls.Kernel.values()) {
+        assertEquals(kernel.measuredJavaBelow, measured.javaBelow(kernel), kernel.name());
+      }
       System.setProperty(SmallCalls.PROPERTY, " 0 ");
-      assertFalse(SmallCalls.fromSystemProperty().inJava(1), "0 sends every call to C");
+      SmallCalls allInC = SmallCalls.fromSystemProperty();
+      for (SmallCalls.Kernel kernel : SmallCalls.Kernel.values()) {
+        assertFalse(allInC.inJava(kernel, 1), "0 sends every call to C: " + kernel.name());
+      }
       System.setProperty(SmallCalls.PROPERTY, "lots");
       IllegalArgumentException notANumber =
           assertThrows(IllegalArgumentException.class, SmallCalls::fromSystemProperty);
