@@ -8,9 +8,8 @@ import java.lang.foreign.MemorySegment;
 /**
  * Vector API softmax kernels.
  *
- * <p>Last axis (the hot path): rows are split between threads. A row of up to four vectors stays
- * in registers ({@link SoftmaxShortRow}). A longer row takes three passes, all from L1 or L2 for
- * any realistic row: the maximum, {@code exp(x - max)} stored into {@code y}
+ * <p>Last axis (the hot path): rows are split between threads; each row takes three passes, all
+ * from L1 or L2 for any realistic row: the maximum, {@code exp(x - max)} stored into {@code y}
  * while summing, then {@code y *= 1 / sum}. Storing the exponentials costs one more pass over
  * {@code y} but computes each exponential once, which is the expensive part. Log-softmax needs no
  * stored exponentials: maximum, sum of exponentials, then {@code y = (x - max) - log(sum)}.
@@ -70,12 +69,6 @@ final class SimdSoftmax extends SoftmaxKernels {
   /** Softmax (or log-softmax) of rows [from, to) of {@code length} contiguous elements. */
   private static void lastAxisRows(MemorySegment xs, long xo, MemorySegment ys, long yo,
       int length, boolean log, int from, int to) {
-    if (!log && length <= SoftmaxShortRow.MAX_LENGTH) {
-      for (int r = from; r < to; r++) {
-        SoftmaxShortRow.softmax(xs, xo + 4L * r * length, ys, yo + 4L * r * length, length);
-      }
-      return;
-    }
     if (!log && length <= SoftmaxRows.BLOCK) {
       pipelinedRows(xs, xo, ys, yo, length, from, to);
       return;
