@@ -64,7 +64,7 @@ final class ActivationForwardLoops {
   static void elu(MemorySegment xs, long xo, MemorySegment ys, long yo, float alpha,
       int from, int to) {
     int bound = from + S.loopBound(to - from);
-    float[] e = new float[Math.min(BLOCK, bound - from)];
+    float[] e = ActivationScratch.block();
     for (int b = from; b < bound; b += BLOCK) {
       int n = Math.min(BLOCK, bound - b);
       ActivationPasses.expOfX(xs, xo, b, e, n);
@@ -76,7 +76,7 @@ final class ActivationForwardLoops {
   static void selu(MemorySegment xs, long xo, MemorySegment ys, long yo, float alpha,
       int from, int to) {
     int bound = from + S.loopBound(to - from);
-    float[] e = new float[Math.min(BLOCK, bound - from)];
+    float[] e = ActivationScratch.block();
     for (int b = from; b < bound; b += BLOCK) {
       int n = Math.min(BLOCK, bound - b);
       ActivationPasses.expOfX(xs, xo, b, e, n);
@@ -102,7 +102,7 @@ final class ActivationForwardLoops {
   static void softplus(MemorySegment xs, long xo, MemorySegment ys, long yo, float alpha,
       int from, int to) {
     int bound = from + S.loopBound(to - from);
-    float[] e = new float[Math.min(BLOCK, bound - from)];
+    float[] e = ActivationScratch.block();
     for (int b = from; b < bound; b += BLOCK) {
       int n = Math.min(BLOCK, bound - b);
       ActivationPasses.expOfNegativeAbs(xs, xo, b, e, n);
@@ -121,7 +121,7 @@ final class ActivationForwardLoops {
   static void geluErf(MemorySegment xs, long xo, MemorySegment ys, long yo, float alpha,
       int from, int to) {
     int bound = from + S.loopBound(to - from);
-    float[] e = new float[Math.min(BLOCK, bound - from)];
+    float[] e = ActivationScratch.block();
     for (int b = from; b < bound; b += BLOCK) {
       int n = Math.min(BLOCK, bound - b);
       ActivationPasses.expOfGaussian(xs, xo, b, e, n);
