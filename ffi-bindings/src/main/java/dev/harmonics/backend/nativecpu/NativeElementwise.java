@@ -30,7 +30,8 @@ final class NativeElementwise extends ElementwiseKernels {
   @Override
   protected void forwardKernel(BinaryOp op, Tensor a, Tensor b, Tensor out) {
     if (op != BinaryOp.ADD || small.inJava(SmallCalls.Kernel.ADD, out.size())
-        || !Arrays.equals(a.shape(), b.shape()) || !a.isContiguous() || !b.isContiguous() || !out.isContiguous()) {
+        || !Arrays.equals(a.shape(), b.shape()) || !a.isContiguous() || !b.isContiguous()
+        || !out.isContiguous()) {
       java.elementwise().forward(op, a, b, out);
       return;
     }

@@ -132,7 +132,7 @@ final class ActivationForwardLoops {
 
   /** x / (1 + |x|), with |x| capped where 1 + |x| == |x| so that +-inf gives +-1, not NaN. */
   private static FloatVector softsignOf(FloatVector x) {
-    FloatVector xc = x.max(-1e30f).min(1e30f);
+    FloatVector xc = SimdActivationMath.atMost(SimdActivationMath.atLeast(x, -1e30f), 1e30f);
     return xc.div(xc.abs().add(1f));
   }
 
