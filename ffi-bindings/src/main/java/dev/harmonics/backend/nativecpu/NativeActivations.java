@@ -33,7 +33,7 @@ final class NativeActivations extends ActivationKernels {
   @Override
   protected void forwardKernel(Activation f, float alpha, Tensor x, Tensor y) {
     if (!reluFamily(f) || small.inJava(SmallCalls.Kernel.RELU, x.size())) {
-      java.activations().forward(f, alpha, x, y);
+      forwardUnchecked(java.activations(), f, alpha, x, y);
       return;
     }
     boolean leaky = f != Activation.RELU;

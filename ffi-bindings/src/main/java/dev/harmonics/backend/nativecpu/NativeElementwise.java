@@ -32,7 +32,7 @@ final class NativeElementwise extends ElementwiseKernels {
     if (op != BinaryOp.ADD || small.inJava(SmallCalls.Kernel.ADD, out.size())
         || !Arrays.equals(a.shape(), b.shape()) || !a.isContiguous() || !b.isContiguous()
         || !out.isContiguous()) {
-      java.elementwise().forward(op, a, b, out);
+      forwardUnchecked(java.elementwise(), op, a, b, out);
       return;
     }
     MemorySegment as = a.data();

@@ -23,7 +23,8 @@ final class NativeNorm extends NormKernels {
   protected void doLayerNormForward(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor y,
       Tensor saveMean, Tensor saveRstd, int rows, int width) {
     if (small.inJava(SmallCalls.Kernel.LAYER_NORM, x.size())) {
-      java.norm().layerNormForward(x, gamma, beta, eps, y, saveMean, saveRstd);
+      layerNormForwardUnchecked(java.norm(), x, gamma, beta, eps, y, saveMean, saveRstd, rows,
+          width);
       return;
     }
     MemorySegment xs = x.data();
@@ -73,7 +74,7 @@ final class NativeNorm extends NormKernels {
   @Override
   protected void doRmsNormForward(Tensor x, Tensor gamma, float eps, Tensor y, Tensor saveRrms,
       int rows, int width) {
-    java.norm().rmsNormForward(x, gamma, eps, y, saveRrms);
+    rmsNormForwardUnchecked(java.norm(), x, gamma, eps, y, saveRrms, rows, width);
   }
 
   @Override

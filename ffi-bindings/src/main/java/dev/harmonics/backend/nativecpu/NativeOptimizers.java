@@ -35,7 +35,7 @@ final class NativeOptimizers extends OptimizerKernels {
   protected void sgdUpdate(
       SgdConfig c, long step, Tensor param, Tensor grad, Tensor momentumBuffer) {
     if (small.inJava(SmallCalls.Kernel.SGD, param.size())) {
-      java.optimizers().sgd(c, step, param, grad, momentumBuffer);
+      sgdUnchecked(java.optimizers(), c, step, param, grad, momentumBuffer);
       return;
     }
     MemorySegment p = param.data();
@@ -56,7 +56,7 @@ final class NativeOptimizers extends OptimizerKernels {
   protected void adamUpdate(
       AdamConfig c, long step, Tensor param, Tensor grad, Tensor m, Tensor v, Tensor vMax) {
     if (small.inJava(SmallCalls.Kernel.ADAM, param.size())) {
-      java.optimizers().adam(c, step, param, grad, m, v, vMax);
+      adamUnchecked(java.optimizers(), c, step, param, grad, m, v, vMax);
       return;
     }
     MemorySegment p = param.data();

@@ -26,11 +26,7 @@ final class NativeSoftmax extends SoftmaxKernels {
   @Override
   protected void doSoftmax(Tensor x, Tensor y, int outer, int length, int inner, boolean log) {
     if (inner == 1 && small.inJava(SmallCalls.Kernel.SOFTMAX, x.size())) {
-      if (log) {
-        java.softmax().logSoftmax(x, -1, y);
-      } else {
-        java.softmax().softmax(x, -1, y);
-      }
+      softmaxUnchecked(java.softmax(), x, y, outer, length, inner, log);
       return;
     }
     if (inner != 1) {
