@@ -132,7 +132,8 @@ final class ActivationForwardLoops {
 
   /** x / (1 + |x|), with |x| capped where 1 + |x| == |x| so that +-inf gives +-1, not NaN. */
   private static FloatVector softsignOf(FloatVector x) {
-    FloatVector xc = SimdActivationMath.atMost(SimdActivationMath.atLeast(x, -1e30f), 1e30f);
+    FloatVector low = x.blend(-1e30f, x.compare(VectorOperators.LT, -1e30f));
+    FloatVector xc = low.blend(1e30f, low.compare(VectorOperators.GT, 1e30f));
     return xc.div(xc.abs().add(1f));
   }
 

@@ -128,20 +128,6 @@ final class SimdActivationMath {
     return p.mul(scale.reinterpretAsFloats());
   }
 
-  /**
-   * {@code max(x, lo)} for a non-zero bound, as a compare and a blend: the same values (NaN stays
-   * NaN, and no zero can tie with the bound) without the instructions C2 spends on ordering NaN
-   * and signed zeros in {@code FloatVector.max} (see {@link #expNonPositive}).
-   */
-  static FloatVector atLeast(FloatVector x, float lo) {
-    return x.blend(lo, x.compare(VectorOperators.LT, lo));
-  }
-
-  /** {@code min(x, hi)} for a non-zero bound; see {@link #atLeast}. */
-  static FloatVector atMost(FloatVector x, float hi) {
-    return x.blend(hi, x.compare(VectorOperators.GT, hi));
-  }
-
   /** -|x|, by setting the sign bit: the exponent argument of sigmoid and softplus. */
   static FloatVector negativeAbs(FloatVector x) {
     return x.reinterpretAsInts().or(0x80000000).reinterpretAsFloats();
@@ -214,7 +200,8 @@ final class SimdActivationMath {
    * -round(u^2) / 2}; {@link #gaussianCorrection} adds back the rounding error of u^2.
    */
   static FloatVector gaussianExponent(FloatVector x) {
-    FloatVector u = atMost(x.abs(), GELU_ERF_LIMIT);
+    FloatVector a = x.abs();
+    FloatVector u = a.blend(GELU_ERF_LIMIT, a.compare(VectorOperators.GT, GELU_ERF_LIMIT));
     return u.mul(u).mul(-0.5f);
   }
 
