@@ -80,29 +80,30 @@ final class OptimizerArguments {
   /**
    * Fails when two of the non-null tensors share memory, naming the first such pair in argument
    * order. The tensors are separate parameters rather than an array so that a passing check
-   * allocates nothing; {@code names} is a constant of the caller.
+   * allocates nothing; {@code names} is a constant of the caller, and a tensor past its length
+   * is null.
+   *
+   * <p>The ten pairs are written out: a double loop over them, with the tensors picked by index,
+   * took about 5 ns more of a 64-element Adam call (about 90 ns) than straight-line code.
    */
   static void requireDisjoint(
       String[] names, Tensor t0, Tensor t1, Tensor t2, Tensor t3, Tensor t4) {
-    for (int i = 0; i < names.length; i++) {
-      Tensor a = pick(i, t0, t1, t2, t3, t4);
-      for (int j = i + 1; j < names.length && a != null; j++) {
-        Tensor b = pick(j, t0, t1, t2, t3, t4);
-        if (b != null && a.overlaps(b)) {
-          throw new IllegalArgumentException(names[i] + " and " + names[j]
-              + " share memory (expected: separate tensors, since the update writes in place)");
-        }
-      }
-    }
+    requireApart(names, 0, t0, 1, t1);
+    requireApart(names, 0, t0, 2, t2);
+    requireApart(names, 0, t0, 3, t3);
+    requireApart(names, 0, t0, 4, t4);
+    requireApart(names, 1, t1, 2, t2);
+    requireApart(names, 1, t1, 3, t3);
+    requireApart(names, 1, t1, 4, t4);
+    requireApart(names, 2, t2, 3, t3);
+    requireApart(names, 2, t2, 4, t4);
+    requireApart(names, 3, t3, 4, t4);
   }
 
-  private static Tensor pick(int i, Tensor t0, Tensor t1, Tensor t2, Tensor t3, Tensor t4) {
-    return switch (i) {
-      case 0 -> t0;
-      case 1 -> t1;
-      case 2 -> t2;
-      case 3 -> t3;
-      default -> t4;
-    };
+  private static void requireApart(String[] names, int i, Tensor a, int j, Tensor b) {
+    if (a != null && b != null && a.overlaps(b)) {
+      throw new IllegalArgumentException(names[i] + " and " + names[j]
+          + " share memory (expected: separate tensors, since the update writes in place)");
+    }
   }
 }

@@ -19,10 +19,12 @@ final class NativeActivations extends ActivationKernels {
 
   private final NativeKernels nk;
   private final KernelProvider java;
+  private final SmallCalls small;
 
-  NativeActivations(NativeKernels nk, KernelProvider java) {
+  NativeActivations(NativeKernels nk, KernelProvider java, SmallCalls small) {
     this.nk = nk;
     this.java = java;
+    this.small = small;
   }
 
   private static boolean reluFamily(Activation f) {
@@ -42,15 +44,15 @@ final class NativeActivations extends ActivationKernels {
   @Override
   protected void forwardKernel(Activation f, float alpha, Tensor x, Tensor y) {
     int code = nativeCode(f);
-    if (code >= 0) {
+    if (code >= 0 && !small.inJava(SmallCalls.Kernel.SMOOTH_ACTIVATION, x.size())) {
       MemorySegment xs = x.data();
       MemorySegment ys = y.data();
       Chunks.split(x.size(), BLOCK, x.size(), Chunks.shareable(xs, ys), (from, to) ->
           nk.activationForward(code, to - from, xs.asSlice(4 * from), ys.asSlice(4 * from)));
       return;
     }
-    if (!reluFamily(f)) {
-      java.activations().forward(f, alpha, x, y);
+    if (!reluFamily(f) || small.inJava(SmallCalls.Kernel.RELU, x.size())) {
+      forwardUnchecked(java.activations(), f, alpha, x, y);
       return;
     }
     boolean leaky = f != Activation.RELU;
@@ -64,7 +66,7 @@ final class NativeActivations extends ActivationKernels {
   @Override
   protected void backwardKernel(
       Activation f, float alpha, Tensor x, Tensor y, Tensor dy, Tensor dx) {
-    if (!reluFamily(f)) {
+    if (!reluFamily(f) || small.inJava(SmallCalls.Kernel.RELU, x.size())) {
       java.activations().backward(f, alpha, x, y, dy, dx);
       return;
     }

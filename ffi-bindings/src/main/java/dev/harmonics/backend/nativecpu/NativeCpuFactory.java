@@ -31,6 +31,7 @@ public final class NativeCpuFactory implements KernelProviderFactory {
 
   @Override
   public KernelProvider create() {
-    return new NativeCpuProvider(NativeKernels.load(), JavaKernels.provider());
+    return new NativeCpuProvider(
+        NativeKernels.load(), JavaKernels.provider(), SmallCalls.fromSystemProperty());
   }
 }

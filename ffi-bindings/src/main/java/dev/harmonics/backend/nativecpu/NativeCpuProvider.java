@@ -25,7 +25,8 @@ import dev.harmonics.kernel.SoftmaxKernels;
  * <p>In C: GEMM and batched matmul (with the bias and ReLU-family epilogue), int8 GEMM, ReLU /
  * leaky ReLU / scalar PReLU forward and backward, softmax and log-softmax over the last axis,
  * layer norm forward, SGD and Adam. Everything else, and every family not named, is the Java
- * backend's. {@link #description()} says the same, with the ISA level in use.
+ * backend's, and so are the calls of those kernels too small to pay for a downcall ({@link
+ * SmallCalls}). {@link #description()} says the same, with the ISA level in use.
  */
 final class NativeCpuProvider extends KernelProvider {
 
@@ -36,6 +37,7 @@ final class NativeCpuProvider extends KernelProvider {
 
   private final NativeKernels nk;
   private final KernelProvider java;
+  private final SmallCalls small;
   private final GemmKernels gemm;
   private final QuantKernels quant;
   private final ActivationKernels activations;
@@ -44,16 +46,21 @@ final class NativeCpuProvider extends KernelProvider {
   private final NormKernels norm;
   private final OptimizerKernels optimizers;
 
-  NativeCpuProvider(NativeKernels nk, KernelProvider java) {
+  /**
+   * @param small which calls of the element-wise, softmax, norm and optimizer kernels are too
+   *     small for a downcall and run on {@code java} instead
+   */
+  NativeCpuProvider(NativeKernels nk, KernelProvider java, SmallCalls small) {
     this.nk = nk;
     this.java = java;
+    this.small = small;
     this.gemm = new NativeGemm(nk, java);
     this.quant = new NativeQuant(nk, java);
-    this.activations = new NativeActivations(nk, java);
-    this.elementwise = new NativeElementwise(nk, java);
-    this.softmax = new NativeSoftmax(nk, java);
-    this.norm = new NativeNorm(nk, java);
-    this.optimizers = new NativeOptimizers(nk, java);
+    this.activations = new NativeActivations(nk, java, small);
+    this.elementwise = new NativeElementwise(nk, java, small);
+    this.softmax = new NativeSoftmax(nk, java, small);
+    this.norm = new NativeNorm(nk, java, small);
+    this.optimizers = new NativeOptimizers(nk, java, small);
   }
 
   @Override
@@ -64,7 +71,8 @@ final class NativeCpuProvider extends KernelProvider {
   @Override
   public String description() {
     return "native-cpu (libharmonics_native, ISA " + nk.activeIsa().id() + ": " + NATIVE_KERNELS
-        + "; everything else on " + java.backend().id() + ")";
+        + "; small calls " + small.describe() + "; everything else on " + java.backend().id()
+        + ")";
   }
 
   @Override

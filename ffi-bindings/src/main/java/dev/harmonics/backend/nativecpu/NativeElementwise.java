@@ -19,17 +19,20 @@ final class NativeElementwise extends ElementwiseKernels {
 
   private final NativeKernels nk;
   private final KernelProvider java;
+  private final SmallCalls small;
 
-  NativeElementwise(NativeKernels nk, KernelProvider java) {
+  NativeElementwise(NativeKernels nk, KernelProvider java, SmallCalls small) {
     this.nk = nk;
     this.java = java;
+    this.small = small;
   }
 
   @Override
   protected void forwardKernel(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-    if (op != BinaryOp.ADD || !Arrays.equals(a.shape(), b.shape()) || !a.isContiguous()
-        || !b.isContiguous() || !out.isContiguous()) {
-      java.elementwise().forward(op, a, b, out);
+    if (op != BinaryOp.ADD || small.inJava(SmallCalls.Kernel.ADD, out.size())
+        || !Arrays.equals(a.shape(), b.shape()) || !a.isContiguous() || !b.isContiguous()
+        || !out.isContiguous()) {
+      forwardUnchecked(java.elementwise(), op, a, b, out);
       return;
     }
     MemorySegment as = a.data();

@@ -11,15 +11,22 @@ final class NativeNorm extends NormKernels {
 
   private final NativeKernels nk;
   private final KernelProvider java;
+  private final SmallCalls small;
 
-  NativeNorm(NativeKernels nk, KernelProvider java) {
+  NativeNorm(NativeKernels nk, KernelProvider java, SmallCalls small) {
     this.nk = nk;
     this.java = java;
+    this.small = small;
   }
 
   @Override
   protected void doLayerNormForward(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor y,
       Tensor saveMean, Tensor saveRstd, int rows, int width) {
+    if (small.inJava(SmallCalls.Kernel.LAYER_NORM, x.size())) {
+      layerNormForwardUnchecked(java.norm(), x, gamma, beta, eps, y, saveMean, saveRstd, rows,
+          width);
+      return;
+    }
     MemorySegment xs = x.data();
     MemorySegment ys = y.data();
     MemorySegment gs = gamma.data();
@@ -67,7 +74,7 @@ final class NativeNorm extends NormKernels {
   @Override
   protected void doRmsNormForward(Tensor x, Tensor gamma, float eps, Tensor y, Tensor saveRrms,
       int rows, int width) {
-    java.norm().rmsNormForward(x, gamma, eps, y, saveRrms);
+    rmsNormForwardUnchecked(java.norm(), x, gamma, eps, y, saveRrms, rows, width);
   }
 
   @Override

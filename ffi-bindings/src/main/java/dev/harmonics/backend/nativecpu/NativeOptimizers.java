@@ -13,7 +13,9 @@ import java.lang.foreign.MemorySegment;
 /**
  * SGD and Adam / AdamW / AMSGrad in C, chunks split over the pool. The scalars are derived here in
  * double exactly as the Java SIMD kernels derive them, and the C loop repeats their float steps, so
- * both backends give the same bits. RMSProp, LAMB and the norms run on the Java backend.
+ * both backends give the same bits. RMSProp, LAMB and the norms run on the Java backend, and so
+ * do small SGD calls and, by default, every Adam call: the C Adam loop is not vectorised and was
+ * measured slower than the SIMD kernel at every size ({@link SmallCalls}).
  */
 final class NativeOptimizers extends OptimizerKernels {
 
@@ -21,15 +23,21 @@ final class NativeOptimizers extends OptimizerKernels {
 
   private final NativeKernels nk;
   private final KernelProvider java;
+  private final SmallCalls small;
 
-  NativeOptimizers(NativeKernels nk, KernelProvider java) {
+  NativeOptimizers(NativeKernels nk, KernelProvider java, SmallCalls small) {
     this.nk = nk;
     this.java = java;
+    this.small = small;
   }
 
   @Override
   protected void sgdUpdate(
       SgdConfig c, long step, Tensor param, Tensor grad, Tensor momentumBuffer) {
+    if (small.inJava(SmallCalls.Kernel.SGD, param.size())) {
+      sgdUnchecked(java.optimizers(), c, step, param, grad, momentumBuffer);
+      return;
+    }
     MemorySegment p = param.data();
     MemorySegment g = grad.data();
     MemorySegment b = momentumBuffer == null ? MemorySegment.NULL : momentumBuffer.data();
@@ -47,6 +55,10 @@ final class NativeOptimizers extends OptimizerKernels {
   @Override
   protected void adamUpdate(
       AdamConfig c, long step, Tensor param, Tensor grad, Tensor m, Tensor v, Tensor vMax) {
+    if (small.inJava(SmallCalls.Kernel.ADAM, param.size())) {
+      adamUnchecked(java.optimizers(), c, step, param, grad, m, v, vMax);
+      return;
+    }
     MemorySegment p = param.data();
     MemorySegment g = grad.data();
     MemorySegment ms = m.data();

@@ -15,14 +15,20 @@ final class NativeSoftmax extends SoftmaxKernels {
 
   private final NativeKernels nk;
   private final KernelProvider java;
+  private final SmallCalls small;
 
-  NativeSoftmax(NativeKernels nk, KernelProvider java) {
+  NativeSoftmax(NativeKernels nk, KernelProvider java, SmallCalls small) {
     this.nk = nk;
     this.java = java;
+    this.small = small;
   }
 
   @Override
   protected void doSoftmax(Tensor x, Tensor y, int outer, int length, int inner, boolean log) {
+    if (inner == 1 && small.inJava(SmallCalls.Kernel.SOFTMAX, x.size())) {
+      softmaxUnchecked(java.softmax(), x, y, outer, length, inner, log);
+      return;
+    }
     if (inner != 1) {
       Tensor xv = x.reshape(outer, length, inner);
       Tensor yv = y.reshape(outer, length, inner);

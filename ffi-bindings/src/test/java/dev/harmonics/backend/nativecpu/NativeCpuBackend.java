@@ -1,5 +1,6 @@
 package dev.harmonics.backend.nativecpu;
 
+import dev.harmonics.ffi.nativekernels.NativeKernels;
 import dev.harmonics.kernel.Backend;
 import dev.harmonics.kernel.KernelProvider;
 import dev.harmonics.kernel.KernelProviders;
@@ -16,7 +17,12 @@ final class NativeCpuBackend {
     Assumptions.assumeTrue(availability.available(), availability.reason());
   }
 
+  /**
+   * The native provider with every call of a C kernel sent to C, however small: the conformance
+   * suites use mostly small shapes, which the default provider would hand to the Java backend
+   * ({@link SmallCalls}); {@link NativeCpuSmallCallsTest} covers that routing.
+   */
   static KernelProvider provider() {
-    return KernelProviders.of(Backend.NATIVE_CPU);
+    return new NativeCpuProvider(NativeKernels.load(), JavaKernels.provider(), new SmallCalls(0));
   }
 }

@@ -1,10 +1,7 @@
 package dev.harmonics.bench.overhead;
 
 import dev.harmonics.bench.KernelBenchmark;
-import dev.harmonics.kernel.Activation;
-import dev.harmonics.kernel.AdamConfig;
 import dev.harmonics.kernel.Backend;
-import dev.harmonics.kernel.KernelProvider;
 import dev.harmonics.kernel.KernelProviders;
 import dev.harmonics.tensor.Tensor;
 import java.util.concurrent.TimeUnit;
@@ -22,92 +19,102 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * The cost of one kernel call on a 64-element input, in nanoseconds: argument checks, dispatch and
  * the few vectors of work. Small layers (biases, norms of narrow rows, optimizer steps on small
- * parameters) are dominated by it; the target is under 100 ns per call. Each method is one call.
+ * parameters) are dominated by it; the target is under 100 ns per call. Each method is one call
+ * of {@link SmallCalls}. {@code native-cpu} is the default backend here (AUTO): its small calls
+ * run on the Java backend rather than paying for a downcall.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class SmallCallBenchmark extends KernelBenchmark {
 
-  private static final int SIZE = 64;
-
-  @Param({"reference", "simd"})
+  @Param({"reference", "simd", "native-cpu"})
   String backend;
 
-  private KernelProvider kernels;
-  private AdamConfig adam;
-  private long step;
-  private Tensor x;
-  private Tensor y;
-  private Tensor out;
-  private Tensor row;
-  private Tensor rowOut;
-  private Tensor gamma;
-  private Tensor beta;
-  private Tensor m;
-  private Tensor v;
-  private Tensor sum;
+  private SmallCalls calls;
 
   @Setup(Level.Trial)
   public void setUp() {
-    kernels = KernelProviders.of(Backend.fromId(backend));
-    adam = AdamConfig.adam(1e-3);
-    float[] values = new float[SIZE];
-    for (int i = 0; i < SIZE; i++) {
-      values[i] = (i % 7 - 3) * 0.25f;
-    }
-    x = Tensor.of(values, SIZE);
-    y = Tensor.of(values, SIZE);
-    out = Tensor.zeros(SIZE);
-    row = Tensor.of(values, 1, SIZE);
-    rowOut = Tensor.zeros(1, SIZE);
-    gamma = Tensor.zeros(SIZE).fill(1f);
-    beta = Tensor.zeros(SIZE);
-    m = Tensor.zeros(SIZE);
-    v = Tensor.zeros(SIZE);
-    sum = Tensor.zeros(1);
+    calls = new SmallCalls(KernelProviders.of(Backend.fromId(backend)));
   }
 
   @TearDown(Level.Trial)
   public void tearDown() {
-    for (Tensor t : new Tensor[] {x, y, out, row, rowOut, gamma, beta, m, v, sum}) {
-      t.close();
-    }
+    calls.close();
   }
 
   @Benchmark
   public Tensor relu() {
-    kernels.activations().forward(Activation.RELU, 0f, x, out);
-    return out;
+    return calls.relu();
+  }
+
+  @Benchmark
+  public Tensor sigmoid() {
+    return calls.sigmoid();
+  }
+
+  @Benchmark
+  public Tensor tanh() {
+    return calls.tanh();
+  }
+
+  @Benchmark
+  public Tensor gelu() {
+    return calls.gelu();
   }
 
   @Benchmark
   public Tensor add() {
-    kernels.elementwise().add(x, y, out);
-    return out;
+    return calls.add();
   }
 
   @Benchmark
-  public Tensor softmax() {
-    kernels.softmax().softmax(row, 1, rowOut);
-    return rowOut;
+  public Tensor mul() {
+    return calls.mul();
   }
 
   @Benchmark
-  public Tensor layerNorm() {
-    kernels.norm().layerNormForward(row, gamma, beta, 1e-5f, rowOut, null, null);
-    return rowOut;
+  public Tensor scale() {
+    return calls.scale();
   }
 
   @Benchmark
   public Tensor sum() {
-    kernels.reductions().sum(x, sum, 0);
-    return sum;
+    return calls.sum();
+  }
+
+  @Benchmark
+  public Tensor softmax() {
+    return calls.softmax();
+  }
+
+  @Benchmark
+  public Tensor crossEntropy() {
+    return calls.crossEntropy();
+  }
+
+  @Benchmark
+  public Tensor layerNorm() {
+    return calls.layerNorm();
+  }
+
+  @Benchmark
+  public Tensor rmsNorm() {
+    return calls.rmsNorm();
+  }
+
+  @Benchmark
+  public Tensor batchNorm() {
+    return calls.batchNorm();
+  }
+
+  @Benchmark
+  public Tensor sgd() {
+    return calls.sgd();
   }
 
   @Benchmark
   public Tensor adam() {
-    kernels.optimizers().adam(adam, ++step, out, x, m, v);
-    return out;
+    return calls.adam();
   }
 }

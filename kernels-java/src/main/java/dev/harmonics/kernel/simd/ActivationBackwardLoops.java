@@ -128,7 +128,7 @@ final class ActivationBackwardLoops {
   static void softplus(MemorySegment xs, long xo, MemorySegment ys, long yo, MemorySegment gs,
       long go, MemorySegment ds, long dO, float alpha, int from, int to) {
     int bound = from + S.loopBound(to - from);
-    float[] e = new float[Math.min(BLOCK, bound - from)];
+    float[] e = ActivationScratch.block();
     for (int b = from; b < bound; b += BLOCK) {
       int n = Math.min(BLOCK, bound - b);
       ActivationPasses.expOfNegativeAbs(xs, xo, b, e, n);
@@ -140,7 +140,7 @@ final class ActivationBackwardLoops {
   static void geluTanh(MemorySegment xs, long xo, MemorySegment ys, long yo, MemorySegment gs,
       long go, MemorySegment ds, long dO, float alpha, int from, int to) {
     int bound = from + S.loopBound(to - from);
-    float[] e = new float[Math.min(BLOCK, bound - from)];
+    float[] e = ActivationScratch.block();
     for (int b = from; b < bound; b += BLOCK) {
       int n = Math.min(BLOCK, bound - b);
       ActivationPasses.expOfGeluTanhClamped(xs, xo, b, e, n);
@@ -152,7 +152,7 @@ final class ActivationBackwardLoops {
   static void geluErf(MemorySegment xs, long xo, MemorySegment ys, long yo, MemorySegment gs,
       long go, MemorySegment ds, long dO, float alpha, int from, int to) {
     int bound = from + S.loopBound(to - from);
-    float[] e = new float[Math.min(BLOCK, bound - from)];
+    float[] e = ActivationScratch.block();
     for (int b = from; b < bound; b += BLOCK) {
       int n = Math.min(BLOCK, bound - b);
       ActivationPasses.expOfGaussian(xs, xo, b, e, n);

@@ -64,7 +64,7 @@ final class ActivationForwardLoops {
   static void elu(MemorySegment xs, long xo, MemorySegment ys, long yo, float alpha,
       int from, int to) {
     int bound = from + S.loopBound(to - from);
-    float[] e = new float[Math.min(BLOCK, bound - from)];
+    float[] e = ActivationScratch.block();
     for (int b = from; b < bound; b += BLOCK) {
       int n = Math.min(BLOCK, bound - b);
       ActivationPasses.expOfX(xs, xo, b, e, n);
@@ -76,7 +76,7 @@ final class ActivationForwardLoops {
   static void selu(MemorySegment xs, long xo, MemorySegment ys, long yo, float alpha,
       int from, int to) {
     int bound = from + S.loopBound(to - from);
-    float[] e = new float[Math.min(BLOCK, bound - from)];
+    float[] e = ActivationScratch.block();
     for (int b = from; b < bound; b += BLOCK) {
       int n = Math.min(BLOCK, bound - b);
       ActivationPasses.expOfX(xs, xo, b, e, n);
@@ -102,7 +102,7 @@ final class ActivationForwardLoops {
   static void softplus(MemorySegment xs, long xo, MemorySegment ys, long yo, float alpha,
       int from, int to) {
     int bound = from + S.loopBound(to - from);
-    float[] e = new float[Math.min(BLOCK, bound - from)];
+    float[] e = ActivationScratch.block();
     for (int b = from; b < bound; b += BLOCK) {
       int n = Math.min(BLOCK, bound - b);
       ActivationPasses.expOfNegativeAbs(xs, xo, b, e, n);
@@ -121,7 +121,7 @@ final class ActivationForwardLoops {
   static void geluErf(MemorySegment xs, long xo, MemorySegment ys, long yo, float alpha,
       int from, int to) {
     int bound = from + S.loopBound(to - from);
-    float[] e = new float[Math.min(BLOCK, bound - from)];
+    float[] e = ActivationScratch.block();
     for (int b = from; b < bound; b += BLOCK) {
       int n = Math.min(BLOCK, bound - b);
       ActivationPasses.expOfGaussian(xs, xo, b, e, n);
@@ -132,7 +132,8 @@ final class ActivationForwardLoops {
 
   /** x / (1 + |x|), with |x| capped where 1 + |x| == |x| so that +-inf gives +-1, not NaN. */
   private static FloatVector softsignOf(FloatVector x) {
-    FloatVector xc = x.max(-1e30f).min(1e30f);
+    FloatVector low = x.blend(-1e30f, x.compare(VectorOperators.LT, -1e30f));
+    FloatVector xc = low.blend(1e30f, low.compare(VectorOperators.GT, 1e30f));
     return xc.div(xc.abs().add(1f));
   }
 

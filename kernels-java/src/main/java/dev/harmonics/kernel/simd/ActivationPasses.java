@@ -132,7 +132,8 @@ final class ActivationPasses {
       FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + at, ORDER);
       FloatVector u = geluTanhArgument(x);
       FloatVector e = expNonPositive(negativeAbs(u));
-      FloatVector y = x.max(-20f).mul(SimdActivationMath.sigmoid(u, e));
+      FloatVector xc = x.blend(-20f, x.compare(VectorOperators.LT, -20f));
+      FloatVector y = xc.mul(SimdActivationMath.sigmoid(u, e));
       y.intoMemorySegment(ys, yo + at, ORDER);
     }
   }
@@ -165,7 +166,8 @@ final class ActivationPasses {
       long at = 4L * (from + j);
       FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + at, ORDER);
       FloatVector v = FloatVector.fromArray(S, e, j);
-      FloatVector y = x.max(-GELU_ERF_LIMIT).mul(geluErfCdf(x, v));
+      FloatVector y = x.blend(-GELU_ERF_LIMIT, x.compare(VectorOperators.LT, -GELU_ERF_LIMIT))
+          .mul(geluErfCdf(x, v));
       y.intoMemorySegment(ys, yo + at, ORDER);
     }
   }
@@ -208,21 +210,25 @@ final class ActivationPasses {
   }
 
   private static FloatVector clampGeluTanh(FloatVector x) {
-    return x.max(-GELU_TANH_LIMIT).min(GELU_TANH_LIMIT);
+    FloatVector low = x.blend(-GELU_TANH_LIMIT, x.compare(VectorOperators.LT, -GELU_TANH_LIMIT));
+    return low.blend(GELU_TANH_LIMIT, low.compare(VectorOperators.GT, GELU_TANH_LIMIT));
   }
 
   /** Phi(x) from {@code e = e^(-round(u^2)/2)}. */
   private static FloatVector geluErfCdf(FloatVector x, FloatVector e) {
-    FloatVector u = x.abs().min(GELU_ERF_LIMIT);
+    FloatVector a = x.abs();
+    FloatVector u = a.blend(GELU_ERF_LIMIT, a.compare(VectorOperators.GT, GELU_ERF_LIMIT));
     return normalCdf(x, normalTail(u, gaussianCorrection(u, e)));
   }
 
   /** Phi(x) + x phi(x) from {@code e = e^(-round(u^2)/2)}, x clamped where phi(x) is 0. */
   private static FloatVector geluErfDerivative(FloatVector x, FloatVector e) {
-    FloatVector u = x.abs().min(GELU_ERF_LIMIT);
+    FloatVector a = x.abs();
+    FloatVector u = a.blend(GELU_ERF_LIMIT, a.compare(VectorOperators.GT, GELU_ERF_LIMIT));
     FloatVector g = gaussianCorrection(u, e);
     FloatVector cdf = normalCdf(x, normalTail(u, g));
-    FloatVector xc = x.max(-GELU_ERF_LIMIT).min(GELU_ERF_LIMIT);
+    FloatVector low = x.blend(-GELU_ERF_LIMIT, x.compare(VectorOperators.LT, -GELU_ERF_LIMIT));
+    FloatVector xc = low.blend(GELU_ERF_LIMIT, low.compare(VectorOperators.GT, GELU_ERF_LIMIT));
     return xc.mul(normalDensity(g)).add(cdf);
   }
 

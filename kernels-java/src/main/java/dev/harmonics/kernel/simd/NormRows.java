@@ -67,6 +67,36 @@ final class NormRows {
     return LaneSum.sum(a0.add(a1));
   }
 
+  /**
+   * {@code sum(x - shift)} and {@code sum((x - shift)^2)} in one pass over a row of at most
+   * {@link #BLOCK} elements, packed by {@link SoftmaxRows#pack} (the plain sum high). The plain sum
+   * is added exactly as {@link #sumShifted} adds it, so it has the same bits.
+   */
+  static long sumAndSquaresShifted(MemorySegment x, long xo, int n, float shift) {
+    assert n <= BLOCK;
+    FloatVector a0 = FloatVector.zero(S);
+    FloatVector a1 = a0;
+    FloatVector q0 = a0;
+    FloatVector q1 = a0;
+    int i = 0;
+    for (; i <= n - 2 * L; i += 2 * L) {
+      long at = xo + 4L * i;
+      FloatVector d0 = fromMemorySegment(S, x, at, O).sub(shift);
+      FloatVector d1 = fromMemorySegment(S, x, at + 4L * L, O).sub(shift);
+      a0 = a0.add(d0);
+      a1 = a1.add(d1);
+      q0 = d0.fma(d0, q0);
+      q1 = d1.fma(d1, q1);
+    }
+    for (; i < n; i += L) {
+      VectorMask<Float> m = S.indexInRange(i, n);
+      FloatVector d = fromMemorySegment(S, x, xo + 4L * i, O, m).sub(shift);
+      a0 = a0.add(d, m);
+      q0 = q0.add(d.mul(d), m);
+    }
+    return SoftmaxRows.pack(LaneSum.sum(a0.add(a1)), LaneSum.sum(q0.add(q1)));
+  }
+
   /** {@code sum((x - mean)^2)}. */
   static float sumSquaredDeviation(MemorySegment x, long xo, int n, float mean) {
     if (n <= BLOCK) {

@@ -7,7 +7,6 @@ import static dev.harmonics.kernel.simd.OptimizerVectors.load;
 import static dev.harmonics.kernel.simd.OptimizerVectors.set;
 import static dev.harmonics.kernel.simd.OptimizerVectors.store;
 
-import dev.harmonics.concurrent.KernelPool;
 import dev.harmonics.kernel.AdamConfig;
 import dev.harmonics.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
@@ -20,59 +19,15 @@ import jdk.incubator.vector.FloatVector;
  * scalar tail repeats the vector lanes' exact float operations.
  *
  * <p>Tensors are read through their storage and byte offset rather than {@code data()} slices.
- * A small input runs on the caller, where the object does not escape and C2 removes it: such a
- * call allocates nothing.
+ * The scalars are locals handed to a static loop: a small input runs it on the caller and
+ * allocates nothing, a large one through a lambda over the pool. (An object holding them, removed
+ * by escape analysis when C2 inlined its {@code run}, still cost 112 bytes in some JIT runs.)
  */
-final class SimdAdam implements KernelPool.RangeBody {
+final class SimdAdam {
 
   private static Logs lastLogs;
 
-  private final MemorySegment param;
-  private final long paramBase;
-  private final MemorySegment grad;
-  private final long gradBase;
-  private final MemorySegment m;
-  private final long mBase;
-  private final MemorySegment v;
-  private final long vBase;
-  private final MemorySegment vMax;
-  private final long vMaxBase;
-  /** {@code 1 - lr * weightDecay} for AdamW, exactly 1 otherwise (a no-op multiply). */
-  private final float shrink;
-  private final boolean coupled;
-  private final float weightDecay;
-  private final float beta1;
-  private final float oneMinusBeta1;
-  private final float beta2;
-  private final float oneMinusBeta2;
-  private final float inverseRootCorrection2;
-  private final float eps;
-  private final float negativeStepSize;
-
-  private SimdAdam(AdamConfig c, long step, Tensor param, Tensor grad, Tensor m, Tensor v,
-      Tensor vMax) {
-    this.param = param.storage();
-    this.paramBase = param.byteOffset();
-    this.grad = grad.storage();
-    this.gradBase = grad.byteOffset();
-    this.m = m.storage();
-    this.mBase = m.byteOffset();
-    this.v = v.storage();
-    this.vBase = v.byteOffset();
-    this.vMax = vMax == null ? null : vMax.storage();
-    this.vMaxBase = vMax == null ? 0 : vMax.byteOffset();
-    this.shrink = c.decoupled() ? (float) (1 - c.lr() * c.weightDecay()) : 1f;
-    this.coupled = !c.decoupled() && c.weightDecay() != 0;
-    this.weightDecay = (float) c.weightDecay();
-    this.beta1 = (float) c.beta1();
-    this.oneMinusBeta1 = (float) (1 - c.beta1());
-    this.beta2 = (float) c.beta2();
-    this.oneMinusBeta2 = (float) (1 - c.beta2());
-    Logs logs = logs(c);
-    this.inverseRootCorrection2 = (float) (1 / Math.sqrt(1 - Math.exp(step * logs.lnBeta2)));
-    this.eps = (float) c.eps();
-    this.negativeStepSize = (float) (-c.lr() / (1 - Math.exp(step * logs.lnBeta1)));
-  }
+  private SimdAdam() {}
 
   /**
    * The logarithms of the betas, from the last call if its betas were the same (a run keeps them
@@ -97,23 +52,36 @@ final class SimdAdam implements KernelPool.RangeBody {
 
   static void update(AdamConfig c, long step, Tensor param, Tensor grad, Tensor m, Tensor v,
       Tensor vMax) {
+    MemorySegment p = param.storage();
+    long pb = param.byteOffset();
+    MemorySegment g = grad.storage();
+    long gb = grad.byteOffset();
+    MemorySegment ms = m.storage();
+    long mb = m.byteOffset();
+    MemorySegment vs = v.storage();
+    long vb = v.byteOffset();
+    MemorySegment xs = vMax == null ? null : vMax.storage();
+    long xb = vMax == null ? 0 : vMax.byteOffset();
+    // 1 - lr * weightDecay for AdamW, exactly 1 otherwise (a no-op multiply).
+    float shrink = c.decoupled() ? (float) (1 - c.lr() * c.weightDecay()) : 1f;
+    boolean coupled = !c.decoupled() && c.weightDecay() != 0;
+    float wd = (float) c.weightDecay();
+    float b1 = (float) c.beta1();
+    float c1 = (float) (1 - c.beta1());
+    float b2 = (float) c.beta2();
+    float c2 = (float) (1 - c.beta2());
+    Logs logs = logs(c);
+    float root2 = (float) (1 / Math.sqrt(1 - Math.exp(step * logs.lnBeta2)));
+    float eps = (float) c.eps();
+    float stepSize = (float) (-c.lr() / (1 - Math.exp(step * logs.lnBeta1)));
     int n = param.size();
     if (OptimizerBlocks.runsInline(n)) {
-      new SimdAdam(c, step, param, grad, m, v, vMax).run(0, n);
+      range(p, pb, g, gb, ms, mb, vs, vb, xs, xb, coupled, shrink, wd, b1, c1, b2, c2, root2, eps,
+          stepSize, 0, n);
     } else {
-      OptimizerBlocks.forEachRange(n, new SimdAdam(c, step, param, grad, m, v, vMax));
+      OptimizerBlocks.forEachRange(n, (from, to) -> range(p, pb, g, gb, ms, mb, vs, vb, xs, xb,
+          coupled, shrink, wd, b1, c1, b2, c2, root2, eps, stepSize, from, to));
     }
-  }
-
-  /**
-   * Hands the fields to {@link #range} as values. Kept this small so that C2 inlines it; on the
-   * caller's path the object is then never needed as an object, and escape analysis removes it.
-   */
-  @Override
-  public void run(int from, int to) {
-    range(param, paramBase, grad, gradBase, m, mBase, v, vBase, vMax, vMaxBase, coupled, shrink,
-        weightDecay, beta1, oneMinusBeta1, beta2, oneMinusBeta2, inverseRootCorrection2, eps,
-        negativeStepSize, from, to);
   }
 
   private static void range(MemorySegment p, long pb, MemorySegment g, long gb, MemorySegment ms,

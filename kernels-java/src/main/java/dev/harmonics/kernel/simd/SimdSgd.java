@@ -17,12 +17,20 @@ import jdk.incubator.vector.FloatVector;
  * One fused SGD pass: reads param, grad and (after step 1) the momentum buffer once, writes param
  * and the buffer once. The scalar tail repeats the vector lanes' exact float operations, so an
  * element's result does not depend on where a thread's range starts.
+ *
+ * <p>As in {@link SimdAdam}, tensors are read through their storage and byte offset (a {@code
+ * data()} slice per tensor cost a 64-element update 168 bytes), and a small input runs on the
+ * caller through {@link #run}, which only hands the fields to a static loop, so escape analysis
+ * removes the object and the call allocates nothing.
  */
 final class SimdSgd implements KernelPool.RangeBody {
 
   private final MemorySegment param;
+  private final long paramBase;
   private final MemorySegment grad;
+  private final long gradBase;
   private final MemorySegment buffer;
+  private final long bufferBase;
   private final boolean firstStep;
   private final boolean nesterov;
   private final boolean decay;
@@ -32,9 +40,12 @@ final class SimdSgd implements KernelPool.RangeBody {
   private final float negativeLr;
 
   private SimdSgd(SgdConfig c, long step, Tensor param, Tensor grad, Tensor buffer) {
-    this.param = param.data();
-    this.grad = grad.data();
-    this.buffer = buffer == null ? null : buffer.data();
+    this.param = param.storage();
+    this.paramBase = param.byteOffset();
+    this.grad = grad.storage();
+    this.gradBase = grad.byteOffset();
+    this.buffer = buffer == null ? null : buffer.storage();
+    this.bufferBase = buffer == null ? 0 : buffer.byteOffset();
     this.firstStep = step == 1;
     this.nesterov = c.nesterov();
     this.decay = c.weightDecay() != 0;
@@ -45,81 +56,76 @@ final class SimdSgd implements KernelPool.RangeBody {
   }
 
   static void update(SgdConfig c, long step, Tensor param, Tensor grad, Tensor buffer) {
-    OptimizerBlocks.forEachRange(param.size(), new SimdSgd(c, step, param, grad, buffer));
-  }
-
-  @Override
-  public void run(int from, int to) {
-    if (buffer == null) {
-      plain(from, to);
+    int n = param.size();
+    if (OptimizerBlocks.runsInline(n)) {
+      new SimdSgd(c, step, param, grad, buffer).run(0, n);
     } else {
-      withMomentum(from, to);
+      OptimizerBlocks.forEachRange(n, new SimdSgd(c, step, param, grad, buffer));
     }
   }
 
-  private void plain(int from, int to) {
-    MemorySegment p = param;
-    MemorySegment g = grad;
-    boolean decay = this.decay;
-    float wd = weightDecay;
-    float lr = negativeLr;
+  /** Hands the fields to the static loops as values; small, so that C2 inlines it. */
+  @Override
+  public void run(int from, int to) {
+    if (buffer == null) {
+      plain(param, paramBase, grad, gradBase, decay, weightDecay, negativeLr, from, to);
+    } else {
+      withMomentum(param, paramBase, grad, gradBase, buffer, bufferBase, decay, firstStep,
+          nesterov, weightDecay, momentum, oneMinusDampening, negativeLr, from, to);
+    }
+  }
+
+  private static void plain(MemorySegment p, long pb, MemorySegment g, long gb, boolean decay,
+      float wd, float lr, int from, int to) {
     FloatVector wdV = FloatVector.broadcast(FLOAT, wd);
     FloatVector lrV = FloatVector.broadcast(FLOAT, lr);
     int i = from;
     for (int bound = from + FLOAT.loopBound(to - from); i < bound; i += LANES) {
-      FloatVector pv = load(p, i);
-      FloatVector gv = load(g, i);
+      FloatVector pv = load(p, pb, i);
+      FloatVector gv = load(g, gb, i);
       if (decay) {
         gv = pv.fma(wdV, gv);
       }
-      store(gv.fma(lrV, pv), p, i);
+      store(gv.fma(lrV, pv), p, pb, i);
     }
     for (; i < to; i++) {
-      float pi = get(p, i);
-      float gi = get(g, i);
+      float pi = get(p, pb, i);
+      float gi = get(g, gb, i);
       if (decay) {
         gi = Math.fma(pi, wd, gi);
       }
-      set(p, i, Math.fma(gi, lr, pi));
+      set(p, pb, i, Math.fma(gi, lr, pi));
     }
   }
 
-  private void withMomentum(int from, int to) {
-    MemorySegment p = param;
-    MemorySegment g = grad;
-    MemorySegment b = buffer;
-    boolean decay = this.decay;
-    boolean first = firstStep;
-    boolean nesterov = this.nesterov;
-    float wd = weightDecay;
-    float mu = momentum;
-    float keep = oneMinusDampening;
-    float lr = negativeLr;
+  private static void withMomentum(MemorySegment p, long pb, MemorySegment g, long gb,
+      MemorySegment b, long bb, boolean decay, boolean first, boolean nesterov, float wd,
+      float mu, float keep, float lr, int from, int to) {
     FloatVector wdV = FloatVector.broadcast(FLOAT, wd);
     FloatVector muV = FloatVector.broadcast(FLOAT, mu);
     FloatVector lrV = FloatVector.broadcast(FLOAT, lr);
     int i = from;
     for (int bound = from + FLOAT.loopBound(to - from); i < bound; i += LANES) {
-      FloatVector pv = load(p, i);
-      FloatVector gv = load(g, i);
+      FloatVector pv = load(p, pb, i);
+      FloatVector gv = load(g, gb, i);
       if (decay) {
         gv = pv.fma(wdV, gv);
       }
-      FloatVector bv = first ? gv : load(b, i).fma(muV, gv.mul(keep));
-      store(bv, b, i);
+      FloatVector bv = first ? gv : load(b, bb, i).fma(muV, gv.mul(keep));
+      store(bv, b, bb, i);
       FloatVector direction = nesterov ? bv.fma(muV, gv) : bv;
-      store(direction.fma(lrV, pv), p, i);
+      store(direction.fma(lrV, pv), p, pb, i);
     }
     for (; i < to; i++) {
-      float pi = get(p, i);
-      float gi = get(g, i);
+      float pi = get(p, pb, i);
+      float gi = get(g, gb, i);
       if (decay) {
         gi = Math.fma(pi, wd, gi);
       }
-      float bi = first ? gi : Math.fma(get(b, i), mu, gi * keep);
-      set(b, i, bi);
+      float bi = first ? gi : Math.fma(get(b, bb, i), mu, gi * keep);
+      set(b, bb, i, bi);
       float direction = nesterov ? Math.fma(bi, mu, gi) : bi;
-      set(p, i, Math.fma(direction, lr, pi));
+      set(p, pb, i, Math.fma(direction, lr, pi));
     }
   }
 }

@@ -17,7 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The maximum is taken with compare-and-blend, which skips NaN instead of propagating it; that
  * is enough, because a NaN then turns {@code exp(x - max)} and the sum into NaN, which makes the
- * whole row NaN as documented, and it is cheaper than the NaN-propagating lane-wise max.
+ * whole row NaN as documented, and it is cheaper than the NaN-propagating lane-wise max. For the
+ * same reason the lanes are folded by {@link LaneMax} rather than {@code reduceLanes(MAX)}.
  *
  * <p>The exponentials of {@code x - max} take {@link SimdActivationMath#expNonPositive}: every
  * argument is {@code <= 0} (or NaN), so {@link SimdExp}'s overflow handling and its exact
@@ -67,7 +68,7 @@ final class SoftmaxRows {
     }
     m0 = m0.blend(m1, m1.compare(VectorOperators.GT, m0));
     m2 = m2.blend(m3, m3.compare(VectorOperators.GT, m2));
-    return m0.blend(m2, m2.compare(VectorOperators.GT, m0)).reduceLanes(VectorOperators.MAX);
+    return LaneMax.max(m0.blend(m2, m2.compare(VectorOperators.GT, m0)));
   }
 
   /** Writes {@code y = exp(x - shift)} and returns {@code sum(y)}. */
@@ -130,7 +131,7 @@ final class SoftmaxRows {
       e.intoMemorySegment(y, yo + at, O, m);
       s = s.add(e, m);
     }
-    return pack(LaneSum.sum(s), mx.reduceLanes(VectorOperators.MAX));
+    return pack(LaneSum.sum(s), LaneMax.max(mx));
   }
 
   /** Two floats in one long, so that a loop returns both without allocating. */

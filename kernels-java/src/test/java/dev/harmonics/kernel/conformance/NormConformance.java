@@ -386,6 +386,55 @@ public abstract class NormConformance extends KernelConformanceTest {
     assertClose(dbRef, db, SUM_ABS * sumScale, SUM_REL, what + ": dbeta");
   }
 
+  /**
+   * Short rows (up to 256 in the SIMD kernel) take the variance from the mean's pass unless that
+   * would cancel: rows around a vector's length whose first element is typical, an outlier (the
+   * one-pass variance would cancel), values whose squares overflow float from the first element
+   * but not from the mean, and a large mean with a small spread.
+   */
+  @Test
+  void layerNormOfShortRowsMatchesReferenceWhateverThePivot() {
+    for (int width : new int[] {1, 2, 15, 16, 17, 63, 64, 65, 255, 256, 257}) {
+      for (int kind = 0; kind < 4; kind++) {
+        float[] values = uniform(-1f, 3f, 3, width).toFloatArray();
+        for (int r = 0; r < 3; r++) {
+          int first = r * width;
+          switch (kind) {
+            case 1 -> values[first] = 500f;
+            case 2 -> {
+              // Squares of deviations from the mean sum to ~2.5e38, from the first element to
+              // twice that, past the float maximum.
+              float a = (float) Math.sqrt(2.5e38 / width);
+              for (int j = 0; j < width; j++) {
+                values[first + j] = (j % 2 == 0 ? -a : a) * (1 + j * 1e-4f);
+              }
+            }
+            case 3 -> {
+              for (int j = 0; j < width; j++) {
+                values[first + j] = 1000f + values[first + j] * 1e-2f;
+              }
+            }
+            default -> { }
+          }
+        }
+        Tensor x = of(values, 3, width);
+        Tensor gamma = uniform(0.5f, 1.5f, width);
+        Tensor beta = uniform(-1f, 1f, width);
+        Tensor y = zeros(3, width);
+        Tensor yRef = zeros(3, width);
+        Tensor rstd = zeros(3);
+        Tensor rstdRef = zeros(3);
+        oracle().layerNormForward(x, gamma, beta, EPS, yRef, null, rstdRef);
+        kernels().layerNormForward(x, gamma, beta, EPS, y, null, rstd);
+        String what = "layer norm of 3 rows of " + width + ", case " + kind;
+        // Near 1000 the inputs carry ~6e-5 of rounding each, amplified by the rstd of ~300.
+        double abs = kind == 3 ? 2e-2 : OUT_ABS;
+        assertClose(yRef, y, abs, OUT_REL, what + ": y");
+        assertClose(rstdRef, rstd, 0, kind == 3 ? 1e-3 : SUM_REL, what + ": rstd");
+      }
+    }
+  }
+
   @Test
   void layerNormGradientsMatchFiniteDifferences() {
     int[] shape = {3, 7};
