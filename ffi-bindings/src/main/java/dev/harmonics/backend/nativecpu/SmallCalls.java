@@ -25,7 +25,7 @@ final class SmallCalls {
     /** relu, leaky relu and PReLU with one slope, forward and backward. */
     RELU(4096),
     /** Sigmoid, tanh and GELU-tanh forward. */
-    SMOOTH_ACTIVATION(1024),
+    SMOOTH_ACTIVATION(128),
     /** Same-shape add. */
     ADD(16384),
     /** Softmax and log-softmax over the last axis. */

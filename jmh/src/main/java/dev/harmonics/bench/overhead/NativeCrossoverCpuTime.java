@@ -10,6 +10,7 @@ import dev.harmonics.kernel.SgdConfig;
 import dev.harmonics.tensor.Tensor;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -22,7 +23,8 @@ import java.util.Locale;
 public final class NativeCrossoverCpuTime {
 
   private static final int[] SIZES = {64, 256, 1024, 2048, 4096, 8192, 16384, 65536};
-  private static final String[] KERNELS = {"relu", "add", "softmax", "layerNorm", "sgd", "adam"};
+  private static final String[] KERNELS = {"relu", "sigmoid", "tanh", "geluTanh", "add", "softmax",
+      "layerNorm", "sgd", "adam"};
   private static final int ROUNDS = 5;
   private static final long ELEMENTS_PER_BURST = 20_000_000L;
 
@@ -31,13 +33,19 @@ public final class NativeCrossoverCpuTime {
 
   private NativeCrossoverCpuTime() {}
 
-  /** Runs the rounds; no arguments. */
+  /** Runs the rounds for every kernel, or for the kernels named in {@code args}. */
   public static void main(String[] args) {
     KernelProvider simd = KernelProviders.of(Backend.SIMD);
     KernelProvider nativeCpu = KernelProviders.of(Backend.NATIVE_CPU);
     ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     System.out.println(nativeCpu.description());
-    for (String kernel : KERNELS) {
+    List<String> known = List.of(KERNELS);
+    for (String name : args) {
+      if (!known.contains(name)) {
+        throw new IllegalArgumentException("kernel " + name + " (expected one of " + known + ")");
+      }
+    }
+    for (String kernel : args.length > 0 ? args : KERNELS) {
       for (int size : SIZES) {
         try (Inputs in = new Inputs(size)) {
           int calls = (int) Math.max(1000, ELEMENTS_PER_BURST / size);
@@ -99,6 +107,9 @@ public final class NativeCrossoverCpuTime {
     Tensor call(KernelProvider k, String kernel) {
       switch (kernel) {
         case "relu" -> k.activations().forward(Activation.RELU, 0f, x, out);
+        case "sigmoid" -> k.activations().forward(Activation.SIGMOID, 0f, x, out);
+        case "tanh" -> k.activations().forward(Activation.TANH, 0f, x, out);
+        case "geluTanh" -> k.activations().forward(Activation.GELU_TANH, 0f, x, out);
         case "add" -> k.elementwise().add(x, y, out);
         case "softmax" -> k.softmax().softmax(x, 1, out);
         case "layerNorm" -> k.norm().layerNormForward(x, gamma, beta, 1e-5f, out, null, null);
