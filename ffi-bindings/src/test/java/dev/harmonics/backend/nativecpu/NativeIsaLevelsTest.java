@@ -15,9 +15,6 @@ import dev.harmonics.tensor.DType;
 import dev.harmonics.tensor.Tensor;
 import dev.harmonics.testing.RandomTensors;
 import dev.harmonics.testing.TensorAssertions;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -41,24 +38,6 @@ class NativeIsaLevelsTest {
     nk = NativeKernels.load();
   }
 
-  /** Runs {@code check} once per ISA level up to the supported one, restoring the level after. */
-  private static void atEveryLevel(Consumer<Isa> check) {
-    Isa before = nk.activeIsa();
-    List<Isa> covered = new ArrayList<>();
-    try {
-      for (Isa isa : Isa.values()) {
-        if (isa.compareTo(nk.supportedIsa()) <= 0) {
-          nk.setIsa(isa);
-          check.accept(isa);
-          covered.add(isa);
-        }
-      }
-    } finally {
-      nk.setIsa(before);
-    }
-    assertTrue(covered.contains(Isa.GENERIC), "the portable path always runs: " + covered);
-  }
-
   @Test
   void theDescriptionNamesTheActiveLevel() {
     assertTrue(candidate.description().contains("ISA " + nk.activeIsa().id()),
@@ -72,7 +51,7 @@ class NativeIsaLevelsTest {
     // The last shape crosses every C block edge: M > 96 rows, K > 256, N > 1024 columns.
     int[][] shapes = {{1, 1, 1}, {5, 7, 3}, {13, 33, 65}, {97, 40, 300}, {130, 17, 9},
         {200, 1030, 260}};
-    atEveryLevel(isa -> {
+    IsaLevels.atEveryLevel(nk, isa -> {
       RandomTensors random = new RandomTensors(7);
       for (int[] s : shapes) {
         for (int t = 0; t < 4; t++) {
@@ -98,7 +77,7 @@ class NativeIsaLevelsTest {
   @Test
   void batchedMatmulOfManySmallEntriesMatchesTheReference() {
     // 64 entries of 16x20x24: small each, so whole entries are spread over the pool.
-    atEveryLevel(isa -> {
+    IsaLevels.atEveryLevel(nk, isa -> {
       RandomTensors random = new RandomTensors(5);
       try (Tensor a = random.uniform(64, 16, 20);
            Tensor b = random.uniform(64, 24, 20);
@@ -115,7 +94,7 @@ class NativeIsaLevelsTest {
   @Test
   void int8GemmIsExactAtEveryLevel() {
     int[][] shapes = {{1, 1, 1}, {3, 5, 2}, {9, 33, 7}, {17, 65, 130}, {64, 31, 256}};
-    atEveryLevel(isa -> {
+    IsaLevels.atEveryLevel(nk, isa -> {
       RandomTensors random = new RandomTensors(11);
       for (int[] s : shapes) {
         try (Tensor a = random.int8(s[0], s[2]);
@@ -137,7 +116,7 @@ class NativeIsaLevelsTest {
     int k = 140_000;
     byte[] lows = new byte[k];
     java.util.Arrays.fill(lows, (byte) -128);
-    atEveryLevel(isa -> {
+    IsaLevels.atEveryLevel(nk, isa -> {
       try (Tensor a = Tensor.ofBytes(lows, 1, k);
            Tensor b = Tensor.ofBytes(lows, k, 1);
            Tensor c = Tensor.allocate(DType.INT32, 1, 1)) {
@@ -156,7 +135,7 @@ class NativeIsaLevelsTest {
 
   @Test
   void pointwiseSoftmaxNormAndAdamMatchTheReferenceAtEveryLevel() {
-    atEveryLevel(isa -> {
+    IsaLevels.atEveryLevel(nk, isa -> {
       RandomTensors random = new RandomTensors(3);
       try (Tensor x = random.uniform(-8f, 8f, 7, 33);
            Tensor expected = Tensor.zeros(7, 33);
@@ -231,7 +210,7 @@ class NativeIsaLevelsTest {
   @Test
   void reluOfLargeTensorsMatchesTheReferenceBitForBitAtEveryLevel() {
     float[] values = largeValues(5);
-    atEveryLevel(isa -> {
+    IsaLevels.atEveryLevel(nk, isa -> {
       try (Tensor x = Tensor.of(values, LARGE);
            Tensor expected = Tensor.zeros(LARGE);
            Tensor actual = Tensor.zeros(LARGE)) {
@@ -246,7 +225,7 @@ class NativeIsaLevelsTest {
   void addOfLargeTensorsMatchesTheReferenceBitForBitAtEveryLevel() {
     float[] left = largeValues(6);
     float[] right = largeValues(9);
-    atEveryLevel(isa -> {
+    IsaLevels.atEveryLevel(nk, isa -> {
       try (Tensor a = Tensor.of(left, LARGE);
            Tensor b = Tensor.of(right, LARGE);
            Tensor expected = Tensor.zeros(LARGE);
