@@ -11,6 +11,13 @@ import java.util.Locale;
  */
 public final class Bursts {
 
+  /**
+   * Pause after each burst when several threads run: OpenBLAS's worker threads keep spinning for
+   * about 0.1 s after a call returns, and in the next burst they took a core from ours (two
+   * threads, 512³: 195 GFLOP/s in alternation against 226 alone).
+   */
+  private static final long SETTLE_MILLIS = 300;
+
   /** Column heads of {@link #printRow}, after the row label. */
   private static final String HEADS = "%9s %9s %7s %12s %12s %7s%n";
 
@@ -50,7 +57,9 @@ public final class Bursts {
     double[][] rates = new double[6][rounds];
     for (int r = 0; r < rounds; r++) {
       double[] mine = rates(ours, workPerCall, settings.burstNanos(), settings.oneThread());
+      settle(settings);
       double[] theirs = rates(reference, workPerCall, settings.burstNanos(), settings.oneThread());
+      settle(settings);
       for (int clock = 0; clock < 2; clock++) {
         rates[3 * clock][r] = mine[clock];
         rates[3 * clock + 1][r] = theirs[clock];
@@ -62,6 +71,18 @@ public final class Bursts {
       medians[i] = median(rates[i]);
     }
     return medians;
+  }
+
+  private static void settle(Settings settings) {
+    if (settings.oneThread()) {
+      return;
+    }
+    try {
+      Thread.sleep(SETTLE_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted between bursts", e);
+    }
   }
 
   /** Prints the column heads of a comparison whose reference is called {@code reference}. */
