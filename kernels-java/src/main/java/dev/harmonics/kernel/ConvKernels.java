@@ -166,6 +166,50 @@ public abstract class ConvKernels {
     }
   }
 
+  /**
+   * Runs {@code target}'s kernels on arguments this instance has already checked: a backend that
+   * implements some convolutions itself hands the others on without checking them twice.
+   */
+  protected static void forwardUnchecked(ConvKernels target, Tensor x, Tensor w, Tensor bias,
+      Conv2dParams params, Tensor y) {
+    target.forward(x, w, bias, params, y);
+  }
+
+  /** See {@link #forwardUnchecked}. */
+  protected static void backwardInputUnchecked(ConvKernels target, Tensor dy, Tensor w,
+      Conv2dParams params, Tensor dx) {
+    target.backwardInput(dy, w, params, dx);
+  }
+
+  /** See {@link #forwardUnchecked}. */
+  protected static void backwardWeightUnchecked(ConvKernels target, Tensor x, Tensor dy,
+      Conv2dParams params, Tensor dw) {
+    target.backwardWeight(x, dy, params, dw);
+  }
+
+  /** See {@link #forwardUnchecked}. */
+  protected static void biasGradientUnchecked(ConvKernels target, Tensor dy, Tensor dbias) {
+    target.biasGradient(dy, dbias);
+  }
+
+  /** See {@link #forwardUnchecked}. */
+  protected static void transposeForwardUnchecked(ConvKernels target, Tensor x, Tensor w,
+      Tensor bias, Conv2dParams params, Tensor y) {
+    target.transposeForward(x, w, bias, params, y);
+  }
+
+  /** See {@link #forwardUnchecked}. */
+  protected static void transposeBackwardInputUnchecked(ConvKernels target, Tensor dy, Tensor w,
+      Conv2dParams params, Tensor dx) {
+    target.transposeBackwardInput(dy, w, params, dx);
+  }
+
+  /** See {@link #forwardUnchecked}. */
+  protected static void transposeBackwardWeightUnchecked(ConvKernels target, Tensor x, Tensor dy,
+      Conv2dParams params, Tensor dw) {
+    target.transposeBackwardWeight(x, dy, params, dw);
+  }
+
   /** {@code y = conv(x, w) + bias}; shapes are checked. */
   protected abstract void forward(Tensor x, Tensor w, Tensor bias, Conv2dParams params, Tensor y);
 

@@ -24,7 +24,8 @@ import dev.harmonics.kernel.SoftmaxKernels;
  *
  * <p>In C: GEMM and batched matmul (with the bias and ReLU-family epilogue), int8 GEMM, ReLU /
  * leaky ReLU / scalar PReLU forward and backward, softmax and log-softmax over the last axis,
- * layer norm forward, SGD and Adam. Everything else, and every family not named, is the Java
+ * layer norm forward, SGD and Adam; a batch-1 1x1 convolution runs as one C GEMM ({@link
+ * NativeConv}). Everything else, and every family not named, is the Java
  * backend's, and so are the calls of those kernels too small to pay for a downcall ({@link
  * SmallCalls}). {@link #description()} says the same, with the ISA level in use.
  */
@@ -33,12 +34,13 @@ final class NativeCpuProvider extends KernelProvider {
   /** The kernels served in C, for {@link #description()} and the documentation. */
   static final String NATIVE_KERNELS = "gemm, batched matmul, int8 gemm, relu/leaky relu, "
       + "sigmoid/tanh/gelu-tanh forward, same-shape add, last-axis softmax, layer norm forward, "
-      + "sgd, adam";
+      + "sgd, adam, batch-1 1x1 conv (as one gemm)";
 
   private final NativeKernels nk;
   private final KernelProvider java;
   private final SmallCalls small;
   private final GemmKernels gemm;
+  private final ConvKernels conv;
   private final QuantKernels quant;
   private final ActivationKernels activations;
   private final ElementwiseKernels elementwise;
@@ -54,7 +56,9 @@ final class NativeCpuProvider extends KernelProvider {
     this.nk = nk;
     this.java = java;
     this.small = small;
-    this.gemm = new NativeGemm(nk, java);
+    NativeGemm nativeGemm = new NativeGemm(nk, java);
+    this.gemm = nativeGemm;
+    this.conv = new NativeConv(nativeGemm, java.conv());
     this.quant = new NativeQuant(nk, java);
     this.activations = new NativeActivations(nk, java, small);
     this.elementwise = new NativeElementwise(nk, java, small);
@@ -87,7 +91,7 @@ final class NativeCpuProvider extends KernelProvider {
 
   @Override
   public ConvKernels conv() {
-    return java.conv();
+    return conv;
   }
 
   @Override

@@ -104,6 +104,15 @@ final class NativeGemm extends GemmKernels {
     };
   }
 
+  /**
+   * {@code C = A·B + beta·C} on row-major segments ({@code A [m, k]}, {@code B [k, n]}, {@code C
+   * [m, n]}), split over the pool like any product of this backend.
+   */
+  void multiply(long m, long n, long k, MemorySegment a, MemorySegment b, float beta,
+      MemorySegment c) {
+    gemm(false, false, m, n, k, 1f, a, b, beta, c, MemorySegment.NULL, 0, 0f);
+  }
+
   private void gemm(boolean transA, boolean transB, long m, long n, long k, float alpha,
       MemorySegment as, MemorySegment bs, float beta, MemorySegment cs, MemorySegment bias,
       int code, float actAlpha) {
