@@ -1,5 +1,6 @@
 package dev.harmonics.bench.memory;
 
+import dev.harmonics.bench.Bursts;
 import dev.harmonics.concurrent.KernelPool;
 import dev.harmonics.kernel.Activation;
 import dev.harmonics.kernel.AdamConfig;
@@ -10,7 +11,6 @@ import dev.harmonics.kernel.SgdConfig;
 import dev.harmonics.tensor.Tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -51,11 +51,7 @@ public final class BandwidthRounds {
   /** Rounds run before measuring: C2 needs seconds of calls to compile the Vector API loops. */
   private static final int WARM_UP_ROUNDS = 5;
 
-  private interface Call {
-    void run();
-  }
-
-  private record Kernel(String name, long bytes, Call call) {}
+  private record Kernel(String name, long bytes, Runnable call) {}
 
   private BandwidthRounds() {}
 
@@ -156,28 +152,15 @@ public final class BandwidthRounds {
         "GB/s per CPU-s");
     for (Kernel kernel : kernels) {
       System.out.printf(Locale.ROOT, "%-10s %10.2f %10.2f %12.2f%n", kernel.name,
-          median(wall.get(kernel.name)), median(ratio.get(kernel.name)),
-          median(cpu.get(kernel.name)));
+          Bursts.median(wall.get(kernel.name)), Bursts.median(ratio.get(kernel.name)),
+          Bursts.median(cpu.get(kernel.name)));
     }
     arena.close();
   }
 
-  /** Calls the kernel for about {@code nanos}; returns {wall GB/s, GB/s per CPU-second}. */
+  /** {wall GB/s, GB/s per CPU-second of the whole process} over a burst of about {@code nanos}. */
   private static double[] burst(Kernel kernel, long nanos) {
-    var os = (com.sun.management.OperatingSystemMXBean)
-        ManagementFactory.getOperatingSystemMXBean();
-    long calls = 0;
-    long cpu0 = os.getProcessCpuTime();
-    long t0 = System.nanoTime();
-    long t;
-    do {
-      kernel.call.run();
-      calls++;
-      t = System.nanoTime();
-    } while (t - t0 < nanos);
-    long cpuNanos = Math.max(1, os.getProcessCpuTime() - cpu0);
-    double total = (double) calls * kernel.bytes;
-    return new double[] {total / (t - t0), total / cpuNanos};
+    return Bursts.rates(kernel.call, kernel.bytes, nanos, false);
   }
 
   private static void pooledCopy(MemorySegment src, MemorySegment dst, long bytes) {
@@ -208,12 +191,5 @@ public final class BandwidthRounds {
       values[i] = (float) random.nextDouble(lo, hi);
     }
     return Tensor.of(values, n);
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 }
