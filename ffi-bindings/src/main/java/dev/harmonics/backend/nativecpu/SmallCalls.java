@@ -10,9 +10,9 @@ package dev.harmonics.backend.nativecpu;
  * allocated per call), where the SIMD kernel takes 20 to 105 ns and allocates nothing. The
  * thresholds are the crossovers measured on the development machine (AVX-512, JDK 25, one
  * thread, {@code NativeCrossoverCpuTime} in the jmh module); docs/performance.md ("Small calls")
- * has the figures. Adam's C loop is not vectorised (scalar square root and division) and took 4.6
- * to 5.1 times the SIMD kernel's time at every size from 64 to 64k elements, so Adam stays in Java
- * at every size. {@value #PROPERTY} sets one threshold for every kernel on another machine
+ * has the figures. Adam's C loop took 4.6 to 5.1 times the SIMD kernel's time at every size from
+ * 64 to 64k elements (also when compiled to vector square roots and divisions, so that is not the
+ * cause), so Adam stays in Java at every size. {@value #PROPERTY} sets one threshold for every kernel on another machine
  * ({@code 0} sends every call to C).
  */
 final class SmallCalls {
