@@ -1,10 +1,5 @@
 package dev.harmonics.concurrent;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-
 /**
  * The shared worker pool every multithreaded kernel runs on.
  *
@@ -12,6 +7,12 @@ import java.util.concurrent.ForkJoinTask;
  * {@link #setParallelism(int)} at any time (for example 1 inside a Spark task that already owns one
  * core). The calling thread always does one share of the work itself, so a parallelism of {@code p}
  * keeps {@code p - 1} pool threads.
+ *
+ * <p>Idle pool threads spin for {@code harmonics.pool.spinMicros} microseconds (default {@value
+ * #DEFAULT_SPIN_MICROS}) before they park, so that back-to-back kernel calls find them awake; 0
+ * parks them at once, for machines where those cores are wanted by other work. One loop at a time
+ * runs on the pool threads: a loop started while another holds them (from a second thread, or
+ * from inside a loop's body) runs on its caller alone.
  */
 public final class KernelPool {
 
@@ -21,14 +22,18 @@ public final class KernelPool {
     void run(int from, int to);
   }
 
+  /** Default spin of an idle pool thread before it parks, in microseconds. */
+  public static final int DEFAULT_SPIN_MICROS = 100;
+
   private static volatile KernelPool shared = new KernelPool(defaultParallelism());
 
   private final int parallelism;
-  private final ForkJoinPool workers;
+  private final WorkerCrew workers;
 
   private KernelPool(int parallelism) {
     this.parallelism = parallelism;
-    this.workers = parallelism > 1 ? new ForkJoinPool(parallelism - 1) : null;
+    this.workers = parallelism > 1
+        ? new WorkerCrew(parallelism - 1, spinMicros() * 1000L) : null;
   }
 
   public static KernelPool shared() {
@@ -62,30 +67,19 @@ public final class KernelPool {
       return;
     }
     int chunks = chunks(count, grain);
-    if (chunks == 1 || workers == null || ForkJoinTask.inForkJoinPool()) {
+    if (chunks == 1 || workers == null || !workers.tryRun(count, chunks, body)) {
       body.run(0, count);
-      return;
-    }
-    List<ForkJoinTask<?>> forked = new ArrayList<>(chunks - 1);
-    for (int c = 1; c < chunks; c++) {
-      int from = (int) ((long) count * c / chunks);
-      int to = (int) ((long) count * (c + 1) / chunks);
-      forked.add(workers.submit(() -> body.run(from, to)));
-    }
-    body.run(0, (int) ((long) count / chunks));
-    for (ForkJoinTask<?> task : forked) {
-      task.join();
     }
   }
 
   /**
-   * Whether {@link #parallelFor} would run a loop of {@code count} iterations with this {@code
-   * grain} on the caller alone. Small-input paths test it to call their body directly, which spares
-   * them the capturing lambda (an allocation per call) that {@code parallelFor} needs.
+   * Whether {@link #parallelFor} will run a loop of {@code count} iterations with this {@code
+   * grain} on the caller alone whatever else is running. Small-input paths test it to call their
+   * body directly, which spares them the capturing lambda (an allocation per call) that {@code
+   * parallelFor} needs.
    */
   public boolean runsInline(int count, int grain) {
-    return count <= 0 || chunks(count, grain) == 1 || workers == null
-        || ForkJoinTask.inForkJoinPool();
+    return count <= 0 || chunks(count, grain) == 1 || workers == null;
   }
 
   private int chunks(int count, int grain) {
@@ -93,19 +87,27 @@ public final class KernelPool {
   }
 
   private static int defaultParallelism() {
-    String configured = System.getProperty("harmonics.threads");
+    return intProperty("harmonics.threads", Runtime.getRuntime().availableProcessors(), 1);
+  }
+
+  private static int spinMicros() {
+    return intProperty("harmonics.pool.spinMicros", DEFAULT_SPIN_MICROS, 0);
+  }
+
+  private static int intProperty(String name, int unset, int min) {
+    String configured = System.getProperty(name);
     if (configured == null || configured.isBlank()) {
-      return Runtime.getRuntime().availableProcessors();
+      return unset;
     }
     try {
-      int threads = Integer.parseInt(configured.trim());
-      if (threads >= 1) {
-        return threads;
+      int value = Integer.parseInt(configured.trim());
+      if (value >= min) {
+        return value;
       }
     } catch (NumberFormatException ignored) {
       // reported below with the value that was given
     }
     throw new IllegalArgumentException(
-        "harmonics.threads=" + configured + " (expected: a whole number >= 1)");
+        name + "=" + configured + " (expected: a whole number >= " + min + ")");
   }
 }
