@@ -112,9 +112,10 @@ static int matrix_ok(const void *p, int64_t rows, int64_t cols, int64_t ld) {
   return p != NULL || rows == 0 || cols == 0;
 }
 
-int32_t hn_sgemm(int32_t trans_a, int32_t trans_b, int64_t m, int64_t n, int64_t k, float alpha,
-                 const float *a, int64_t lda, const float *b, int64_t ldb, float beta, float *c,
-                 int64_t ldc, const float *bias, int32_t act, float act_alpha) {
+static int32_t sgemm_checked(int32_t trans_a, int32_t trans_b, int64_t m, int64_t n, int64_t k,
+                             float alpha, const float *a, int64_t lda, const float *b,
+                             int64_t ldb, float beta, float *c, int64_t ldc, const float *bias,
+                             int32_t bias_rows, int32_t act, float act_alpha) {
   if (m < 0 || n < 0 || k < 0 || !matrix_ok(c, m, n, ldc) ||
       !matrix_ok(a, trans_a ? k : m, trans_a ? m : k, lda) ||
       !matrix_ok(b, trans_b ? n : k, trans_b ? k : n, ldb)) {
@@ -123,7 +124,22 @@ int32_t hn_sgemm(int32_t trans_a, int32_t trans_b, int64_t m, int64_t n, int64_t
   if (act < HN_ACT_IDENTITY || act > HN_ACT_PRELU) return HN_ERR_UNSUPPORTED_ACTIVATION;
   if (m == 0 || n == 0) return HN_OK;
   return table()->sgemm(trans_a != 0, trans_b != 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
-                        bias, act, act_alpha);
+                        bias, bias_rows, act, act_alpha);
+}
+
+int32_t hn_sgemm(int32_t trans_a, int32_t trans_b, int64_t m, int64_t n, int64_t k, float alpha,
+                 const float *a, int64_t lda, const float *b, int64_t ldb, float beta, float *c,
+                 int64_t ldc, const float *bias, int32_t act, float act_alpha) {
+  return sgemm_checked(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias, 0,
+                       act, act_alpha);
+}
+
+int32_t hn_sgemm_row_bias(int32_t trans_a, int32_t trans_b, int64_t m, int64_t n, int64_t k,
+                          float alpha, const float *a, int64_t lda, const float *b, int64_t ldb,
+                          float beta, float *c, int64_t ldc, const float *bias, int32_t act,
+                          float act_alpha) {
+  return sgemm_checked(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias, 1,
+                       act, act_alpha);
 }
 
 int32_t hn_gemm_s8s8s32(int64_t m, int64_t n, int64_t k, const int8_t *a, int64_t lda,

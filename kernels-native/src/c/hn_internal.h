@@ -7,7 +7,8 @@
 typedef struct hn_table {
   int32_t (*sgemm)(int32_t trans_a, int32_t trans_b, int64_t m, int64_t n, int64_t k, float alpha,
                 const float *a, int64_t lda, const float *b, int64_t ldb, float beta, float *c,
-                int64_t ldc, const float *bias, int32_t act, float act_alpha);
+                int64_t ldc, const float *bias, int32_t bias_rows, int32_t act,
+                float act_alpha);
   int32_t (*gemm_s8)(int64_t m, int64_t n, int64_t k, const int8_t *a, int64_t lda,
                      const int8_t *b, int64_t ldb, int32_t *c, int64_t ldc);
   void (*relu_forward)(int64_t n, const float *x, float slope, int32_t leaky, float *y);

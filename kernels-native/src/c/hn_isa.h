@@ -28,7 +28,8 @@
 HN_HIDDEN int32_t HN_FN(hn_sgemm_impl)(int32_t trans_a, int32_t trans_b, int64_t m, int64_t n,
                                     int64_t k, float alpha, const float *a, int64_t lda,
                                     const float *b, int64_t ldb, float beta, float *c, int64_t ldc,
-                                    const float *bias, int32_t act, float act_alpha);
+                                    const float *bias, int32_t bias_rows, int32_t act,
+                                    float act_alpha);
 HN_HIDDEN int32_t HN_FN(hn_gemm_s8_impl)(int64_t m, int64_t n, int64_t k, const int8_t *a,
                                          int64_t lda, const int8_t *b, int64_t ldb, int32_t *c,
                                          int64_t ldc);

@@ -4,9 +4,11 @@
  * op(B) is packed per KC x NC block into NR-wide column strips, op(A) per MC x KC block into
  * MR-tall row strips with alpha folded in, so the micro-kernel reads both with unit stride. Edge
  * strips are zero-padded; the micro-kernel then computes a full MR x NR tile and only the valid
- * part is added to C. beta is applied to C once before the product (beta == 0 writes zeros without
- * reading C), and the bias and activation run over each MC x NC block right after its last K
- * block, while it is still in cache.
+ * part is added to C. beta == 0 has the first K block store its tiles into C instead of adding
+ * them (no pass of zeros first, C never read); any other beta scales C once before the product.
+ * The bias and activation run over each MC x NC block right after its last K block, while it is
+ * still in cache; a bias per row (hn_sgemm_row_bias) with beta == 0 is added as the first K
+ * block's tiles are stored instead, so C is written once and never read.
  */
 #include "hn_isa.h"
 
@@ -110,10 +112,19 @@ static void pack_b(int32_t trans, const float *b, int64_t ldb, int64_t p0, int64
   }
 }
 
-/* acc (MR x NR, row-major) is added to the rows x cols corner of C. */
-static inline void add_tile(const float *acc, float *c, int64_t ldc, int64_t rows, int64_t cols) {
+/*
+ * acc (MR x NR, row-major) is added to the rows x cols corner of C, or with store written over it
+ * plus row_bias[r] on row r (row_bias may be NULL).
+ */
+static inline void add_tile(const float *acc, float *c, int64_t ldc, int64_t rows, int64_t cols,
+                            int store, const float *row_bias) {
   for (int64_t r = 0; r < rows; r++) {
-    for (int64_t j = 0; j < cols; j++) c[r * ldc + j] += acc[r * NR + j];
+    if (store) {
+      float shift = row_bias != NULL ? row_bias[r] : 0.0f;
+      for (int64_t j = 0; j < cols; j++) c[r * ldc + j] = acc[r * NR + j] + shift;
+    } else {
+      for (int64_t j = 0; j < cols; j++) c[r * ldc + j] += acc[r * NR + j];
+    }
   }
 }
 
@@ -132,7 +143,7 @@ static inline void prefetch_tile(const float *c, int64_t ldc, int64_t rows) {
 #if defined(__AVX512F__)
 
 static void micro_kernel(int64_t kc, const float *ap, const float *bp, float *c, int64_t ldc,
-                         int64_t rows, int64_t cols) {
+                         int64_t rows, int64_t cols, int store, const float *row_bias) {
   __m512 c0[MR], c1[MR];
   prefetch_tile(c, ldc, rows);
 #pragma GCC unroll 12
@@ -156,8 +167,14 @@ static void micro_kernel(int64_t kc, const float *ap, const float *bp, float *c,
 #pragma GCC unroll 12
     for (int r = 0; r < MR; r++) {
       float *row = c + r * ldc;
-      _mm512_storeu_ps(row, _mm512_add_ps(_mm512_loadu_ps(row), c0[r]));
-      _mm512_storeu_ps(row + 16, _mm512_add_ps(_mm512_loadu_ps(row + 16), c1[r]));
+      if (store) {
+        __m512 shift = _mm512_set1_ps(row_bias != NULL ? row_bias[r] : 0.0f);
+        _mm512_storeu_ps(row, _mm512_add_ps(c0[r], shift));
+        _mm512_storeu_ps(row + 16, _mm512_add_ps(c1[r], shift));
+      } else {
+        _mm512_storeu_ps(row, _mm512_add_ps(_mm512_loadu_ps(row), c0[r]));
+        _mm512_storeu_ps(row + 16, _mm512_add_ps(_mm512_loadu_ps(row + 16), c1[r]));
+      }
     }
     return;
   }
@@ -166,13 +183,13 @@ static void micro_kernel(int64_t kc, const float *ap, const float *bp, float *c,
     _mm512_store_ps(acc + r * NR, c0[r]);
     _mm512_store_ps(acc + r * NR + 16, c1[r]);
   }
-  add_tile(acc, c, ldc, rows, cols);
+  add_tile(acc, c, ldc, rows, cols, store, row_bias);
 }
 
 #elif defined(__AVX2__)
 
 static void micro_kernel(int64_t kc, const float *ap, const float *bp, float *c, int64_t ldc,
-                         int64_t rows, int64_t cols) {
+                         int64_t rows, int64_t cols, int store, const float *row_bias) {
   __m256 c0[MR], c1[MR];
   prefetch_tile(c, ldc, rows);
 #pragma GCC unroll 6
@@ -196,8 +213,14 @@ static void micro_kernel(int64_t kc, const float *ap, const float *bp, float *c,
 #pragma GCC unroll 6
     for (int r = 0; r < MR; r++) {
       float *row = c + r * ldc;
-      _mm256_storeu_ps(row, _mm256_add_ps(_mm256_loadu_ps(row), c0[r]));
-      _mm256_storeu_ps(row + 8, _mm256_add_ps(_mm256_loadu_ps(row + 8), c1[r]));
+      if (store) {
+        __m256 shift = _mm256_set1_ps(row_bias != NULL ? row_bias[r] : 0.0f);
+        _mm256_storeu_ps(row, _mm256_add_ps(c0[r], shift));
+        _mm256_storeu_ps(row + 8, _mm256_add_ps(c1[r], shift));
+      } else {
+        _mm256_storeu_ps(row, _mm256_add_ps(_mm256_loadu_ps(row), c0[r]));
+        _mm256_storeu_ps(row + 8, _mm256_add_ps(_mm256_loadu_ps(row + 8), c1[r]));
+      }
     }
     return;
   }
@@ -206,14 +229,14 @@ static void micro_kernel(int64_t kc, const float *ap, const float *bp, float *c,
     _mm256_store_ps(acc + r * NR, c0[r]);
     _mm256_store_ps(acc + r * NR + 8, c1[r]);
   }
-  add_tile(acc, c, ldc, rows, cols);
+  add_tile(acc, c, ldc, rows, cols, store, row_bias);
 }
 
 #else
 
 /* Portable: plain loops the compiler vectorises for whatever the baseline target offers. */
 static void micro_kernel(int64_t kc, const float *ap, const float *bp, float *c, int64_t ldc,
-                         int64_t rows, int64_t cols) {
+                         int64_t rows, int64_t cols, int store, const float *row_bias) {
   float acc[MR * NR];
   memset(acc, 0, sizeof(acc));
   prefetch_tile(c, ldc, rows);
@@ -225,7 +248,7 @@ static void micro_kernel(int64_t kc, const float *ap, const float *bp, float *c,
     ap += MR;
     bp += NR;
   }
-  add_tile(acc, c, ldc, rows, cols);
+  add_tile(acc, c, ldc, rows, cols, store, row_bias);
 }
 
 #endif
@@ -242,13 +265,19 @@ static void scale_c(int64_t m, int64_t n, float beta, float *c, int64_t ldc) {
   }
 }
 
-/* Bias then activation over a block of C. NaN stays NaN: comparisons with NaN are false. */
+/*
+ * Bias (per column, and per row where the stores did not add it) then activation over a block of
+ * C. NaN stays NaN: comparisons with NaN are false.
+ */
 static void epilogue(int64_t rows, int64_t cols, float *c, int64_t ldc, const float *bias,
-                     int32_t act, float slope) {
+                     const float *row_bias, int32_t act, float slope) {
   for (int64_t i = 0; i < rows; i++) {
     float *row = c + i * ldc;
     if (bias != NULL) {
       for (int64_t j = 0; j < cols; j++) row[j] += bias[j];
+    }
+    if (row_bias != NULL) {
+      for (int64_t j = 0; j < cols; j++) row[j] += row_bias[i];
     }
     if (act == HN_ACT_RELU) {
       for (int64_t j = 0; j < cols; j++) {
@@ -267,15 +296,22 @@ static void epilogue(int64_t rows, int64_t cols, float *c, int64_t ldc, const fl
 int32_t HN_FN(hn_sgemm_impl)(int32_t trans_a, int32_t trans_b, int64_t m, int64_t n, int64_t k,
                              float alpha, const float *a, int64_t lda, const float *b,
                              int64_t ldb, float beta, float *c, int64_t ldc, const float *bias,
-                             int32_t act, float act_alpha) {
+                             int32_t bias_rows, int32_t act, float act_alpha) {
   int product = alpha != 0.0f && k > 0;
   scratch *s = product ? thread_scratch() : NULL;
   if (product && s == NULL) return HN_ERR_OUT_OF_MEMORY;
-  scale_c(m, n, beta, c, ldc);
+  const float *col_bias = bias_rows ? NULL : bias;
+  const float *row_bias = bias_rows ? bias : NULL;
+  /* With beta == 0 and a product, the first K block writes every element of C. */
+  int store_first = product && beta == 0.0f;
+  if (!store_first) scale_c(m, n, beta, c, ldc);
+  const float *stored_row_bias = store_first ? row_bias : NULL;
+  const float *late_row_bias = store_first ? NULL : row_bias;
   for (int64_t jc = 0; jc < n; jc += NC) {
     int64_t nc = n - jc < NC ? n - jc : NC;
     if (!product) {
-      epilogue(m, nc, c + jc, ldc, bias ? bias + jc : NULL, act, act_alpha);
+      epilogue(m, nc, c + jc, ldc, col_bias ? col_bias + jc : NULL, late_row_bias, act,
+               act_alpha);
       continue;
     }
     for (int64_t pc = 0; pc < k; pc += KC) {
@@ -291,11 +327,13 @@ int32_t HN_FN(hn_sgemm_impl)(int32_t trans_a, int32_t trans_b, int64_t m, int64_
           for (int64_t ir = 0; ir < mc; ir += MR) {
             int64_t rows = mc - ir < MR ? mc - ir : MR;
             micro_kernel(kc, s->a + ir * kc, bp, c + (ic + ir) * ldc + jc + jr, ldc, rows,
-                         cols);
+                         cols, store_first && pc == 0,
+                         stored_row_bias ? stored_row_bias + ic + ir : NULL);
           }
         }
         if (last) {
-          epilogue(mc, nc, c + ic * ldc + jc, ldc, bias ? bias + jc : NULL, act, act_alpha);
+          epilogue(mc, nc, c + ic * ldc + jc, ldc, col_bias ? col_bias + jc : NULL,
+                   late_row_bias ? late_row_bias + ic : NULL, act, act_alpha);
         }
       }
     }

@@ -15,7 +15,7 @@
 
 /* Bumped whenever a signature below changes; the Java binding refuses a library it does not
  * know. */
-#define HN_ABI_VERSION 3
+#define HN_ABI_VERSION 4
 
 #define HN_OK 0
 #define HN_ERR_INVALID_ARGUMENT (-1)
@@ -65,6 +65,14 @@ HN_API int32_t hn_sgemm(int32_t trans_a, int32_t trans_b, int64_t m, int64_t n, 
                         float alpha, const float *a, int64_t lda, const float *b, int64_t ldb,
                         float beta, float *c, int64_t ldc, const float *bias, int32_t act,
                         float act_alpha);
+/*
+ * As hn_sgemm, but bias (NULL for none) has m entries, one added to every element of its row of
+ * C: a convolution's bias over its output channels when C is [channels, pixels]. (ABI 4)
+ */
+HN_API int32_t hn_sgemm_row_bias(int32_t trans_a, int32_t trans_b, int64_t m, int64_t n,
+                                 int64_t k, float alpha, const float *a, int64_t lda,
+                                 const float *b, int64_t ldb, float beta, float *c, int64_t ldc,
+                                 const float *bias, int32_t act, float act_alpha);
 
 /* C = A * B over the integers, int8 x int8 -> int32, each sum exact then saturated to int32. */
 HN_API int32_t hn_gemm_s8s8s32(int64_t m, int64_t n, int64_t k, const int8_t *a, int64_t lda,

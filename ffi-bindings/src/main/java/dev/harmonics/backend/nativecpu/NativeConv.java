@@ -4,8 +4,6 @@ import dev.harmonics.kernel.Conv2dParams;
 import dev.harmonics.kernel.ConvKernels;
 import dev.harmonics.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.util.Arrays;
 
 /**
  * Convolution on the native CPU backend: a batch-1 1x1 convolution (stride 1, no padding, one
@@ -13,9 +11,9 @@ import java.util.Arrays;
  * every other convolution and every backward kernel runs on the Java backend.
  *
  * <p>Why: on one thread the C GEMM runs this 256 x 3136 x 64 product of a ResNet 1x1 layer at
- * about OpenBLAS's speed, the SIMD GEMM at 0.89-0.98 of it. The bias is written into the output
- * rows first and the product added to them ({@code beta = 1}): the C GEMM touches C once per K
- * block either way, so the bias costs no extra pass.
+ * about OpenBLAS's speed, the SIMD GEMM at 0.89-0.98 of it. The bias goes to the C GEMM as one
+ * value per row of the output ({@code hn_sgemm_row_bias}), which adds it as it stores the first
+ * K block's tiles: the output is written once and never read.
  */
 final class NativeConv extends ConvKernels {
 
@@ -43,18 +41,8 @@ final class NativeConv extends ConvKernels {
     int outChannels = w.dim(0);
     int inChannels = w.dim(1);
     int plane = x.dim(2) * x.dim(3);
-    MemorySegment out = y.data();
-    if (bias != null) {
-      float[] row = new float[plane];
-      float[] values = bias.toFloatArray();
-      for (int o = 0; o < outChannels; o++) {
-        Arrays.fill(row, values[o]);
-        MemorySegment.copy(row, 0, out, ValueLayout.JAVA_FLOAT, (long) o * plane * Float.BYTES,
-            plane);
-      }
-    }
-    gemm.multiply(outChannels, plane, inChannels, w.data(), x.data(), bias == null ? 0f : 1f,
-        out);
+    gemm.multiplyRowBias(outChannels, plane, inChannels, w.data(), x.data(),
+        bias == null ? MemorySegment.NULL : bias.data(), y.data());
   }
 
   @Override

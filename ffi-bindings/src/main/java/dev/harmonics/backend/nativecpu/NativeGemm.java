@@ -55,7 +55,7 @@ final class NativeGemm extends GemmKernels {
     }
     int code = epilogueCode(activation);
     MemorySegment biasData = bias == null ? MemorySegment.NULL : bias.data();
-    gemm(transA, transB, m, n, k, alpha, a.data(), b.data(), beta, c.data(), biasData,
+    gemm(transA, transB, m, n, k, alpha, a.data(), b.data(), beta, c.data(), biasData, false,
         Math.max(code, 0), activationAlpha);
     if (code < 0) {
       java.activations().forward(activation, activationAlpha, c, c);
@@ -77,7 +77,7 @@ final class NativeGemm extends GemmKernels {
       for (int i = 0; i < batch; i++) {
         gemm(transA, transB, m, n, k, 1f, as.asSlice(i * aBytes, aBytes),
             bs.asSlice(i * bBytes, 4L * k * n), 0f, cs.asSlice(i * cBytes, cBytes),
-            MemorySegment.NULL, 0, 0f);
+            MemorySegment.NULL, false, 0, 0f);
       }
       return;
     }
@@ -105,36 +105,54 @@ final class NativeGemm extends GemmKernels {
   }
 
   /**
-   * {@code C = A·B + beta·C} on row-major segments ({@code A [m, k]}, {@code B [k, n]}, {@code C
-   * [m, n]}), split over the pool like any product of this backend.
+   * {@code C = A·B + rowBias} on row-major segments ({@code A [m, k]}, {@code B [k, n]}, {@code C
+   * [m, n]}, {@code rowBias [m]} or {@link MemorySegment#NULL}), split over the pool like any
+   * product of this backend. C is written, never read.
    */
-  void multiply(long m, long n, long k, MemorySegment a, MemorySegment b, float beta,
-      MemorySegment c) {
-    gemm(false, false, m, n, k, 1f, a, b, beta, c, MemorySegment.NULL, 0, 0f);
+  void multiplyRowBias(long m, long n, long k, MemorySegment a, MemorySegment b,
+      MemorySegment rowBias, MemorySegment c) {
+    gemm(false, false, m, n, k, 1f, a, b, 0f, c, rowBias, true, 0, 0f);
   }
 
   private void gemm(boolean transA, boolean transB, long m, long n, long k, float alpha,
       MemorySegment as, MemorySegment bs, float beta, MemorySegment cs, MemorySegment bias,
-      int code, float actAlpha) {
+      boolean biasPerRow, int code, float actAlpha) {
     long lda = Math.max(1, transA ? m : k);
     long ldb = Math.max(1, transB ? k : n);
     long ldc = Math.max(1, n);
     long work = m * n * Math.max(k, 1);
     if (work < PARALLEL_MIN_MULTIPLY_ADDS) {
-      nk.sgemm(transA, transB, m, n, k, alpha, as, lda, bs, ldb, beta, cs, ldc, bias, code,
-          actAlpha);
+      sgemm(biasPerRow, transA, transB, m, n, k, alpha, as, lda, bs, ldb, beta, cs, ldc, bias,
+          code, actAlpha);
       return;
     }
     boolean shareable = Chunks.shareable(as, bs, cs, bias);
     if (m >= 2 * ROW_BLOCK) {
-      Chunks.split(m, ROW_BLOCK, work, shareable, (i0, i1) -> nk.sgemm(transA, transB, i1 - i0, n,
-          k, alpha, as.asSlice(4 * (transA ? i0 : i0 * lda)), lda, bs, ldb, beta,
-          cs.asSlice(4 * i0 * n), ldc, bias, code, actAlpha));
+      Chunks.split(m, ROW_BLOCK, work, shareable, (i0, i1) -> sgemm(biasPerRow, transA, transB,
+          i1 - i0, n, k, alpha, as.asSlice(4 * (transA ? i0 : i0 * lda)), lda, bs, ldb, beta,
+          cs.asSlice(4 * i0 * n), ldc, biasPerRow ? from(bias, i0) : bias, code, actAlpha));
     } else {
-      Chunks.split(n, COLUMN_BLOCK, work, shareable, (j0, j1) -> nk.sgemm(transA, transB, m,
-          j1 - j0, k, alpha, as, lda, bs.asSlice(4 * (transB ? j0 * ldb : j0)), ldb, beta,
-          cs.asSlice(4 * j0), ldc, bias.equals(MemorySegment.NULL) ? bias : bias.asSlice(4 * j0),
-          code, actAlpha));
+      Chunks.split(n, COLUMN_BLOCK, work, shareable, (j0, j1) -> sgemm(biasPerRow, transA, transB,
+          m, j1 - j0, k, alpha, as, lda, bs.asSlice(4 * (transB ? j0 * ldb : j0)), ldb, beta,
+          cs.asSlice(4 * j0), ldc, biasPerRow ? bias : from(bias, j0), code, actAlpha));
     }
+  }
+
+  /** {@code hn_sgemm}, or {@code hn_sgemm_row_bias} when the bias holds one value per row. */
+  private void sgemm(boolean biasPerRow, boolean transA, boolean transB, long m, long n, long k,
+      float alpha, MemorySegment a, long lda, MemorySegment b, long ldb, float beta,
+      MemorySegment c, long ldc, MemorySegment bias, int code, float actAlpha) {
+    if (biasPerRow) {
+      nk.sgemmRowBias(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias, code,
+          actAlpha);
+    } else {
+      nk.sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias, code,
+          actAlpha);
+    }
+  }
+
+  /** The bias from element {@code first} on; {@link MemorySegment#NULL} stays as it is. */
+  private static MemorySegment from(MemorySegment bias, long first) {
+    return bias.equals(MemorySegment.NULL) ? bias : bias.asSlice(4 * first);
   }
 }

@@ -39,7 +39,7 @@ public final class NativeKernels {
   /** The library file name. */
   public static final String LIBRARY = "libharmonics_native.so";
   /** The C ABI version this binding was written against ({@code HN_ABI_VERSION}). */
-  static final int ABI_VERSION = 3;
+  static final int ABI_VERSION = 4;
   /** {@code HN_ACT_GELU_TANH}, the ordinal of {@code Activation.GELU_TANH}. */
   public static final int ACTIVATION_GELU_TANH = 7;
   /** {@code HN_ACT_SIGMOID}, the ordinal of {@code Activation.SIGMOID}. */
@@ -59,6 +59,7 @@ public final class NativeKernels {
   private final MethodHandle statusName;
   private final Downcall noop;
   private final Downcall sgemm;
+  private final Downcall sgemmRowBias;
   private final Downcall gemmS8;
   private final Downcall reluForward;
   private final Downcall activationForward;
@@ -79,9 +80,11 @@ public final class NativeKernels {
     this.statusName = Downcall.bind(lookup, "hn_status_name",
         FunctionDescriptor.of(ADDRESS, JAVA_INT)).critical();
     this.noop = Downcall.bind(lookup, "hn_noop", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    this.sgemm = Downcall.bind(lookup, "hn_sgemm", FunctionDescriptor.of(JAVA_INT, JAVA_INT,
-        JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_FLOAT, ADDRESS, JAVA_LONG, ADDRESS,
-        JAVA_LONG, JAVA_FLOAT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_FLOAT));
+    FunctionDescriptor sgemmShape = FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT,
+        JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_FLOAT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG,
+        JAVA_FLOAT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_FLOAT);
+    this.sgemm = Downcall.bind(lookup, "hn_sgemm", sgemmShape);
+    this.sgemmRowBias = Downcall.bind(lookup, "hn_sgemm_row_bias", sgemmShape);
     this.gemmS8 = Downcall.bind(lookup, "hn_gemm_s8s8s32", FunctionDescriptor.of(JAVA_INT,
         JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS,
         JAVA_LONG));
@@ -192,13 +195,31 @@ public final class NativeKernels {
   public void sgemm(boolean transA, boolean transB, long m, long n, long k, float alpha,
       MemorySegment a, long lda, MemorySegment b, long ldb, float beta, MemorySegment c, long ldc,
       MemorySegment bias, int activation, float actAlpha) {
+    sgemm(sgemm, "hn_sgemm", n, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
+        bias, activation, actAlpha);
+  }
+
+  /**
+   * {@code hn_sgemm_row_bias}: as {@link #sgemm}, but {@code bias} holds {@code m} values, one
+   * added to every element of its row of C (a convolution's bias over its output channels).
+   */
+  public void sgemmRowBias(boolean transA, boolean transB, long m, long n, long k, float alpha,
+      MemorySegment a, long lda, MemorySegment b, long ldb, float beta, MemorySegment c, long ldc,
+      MemorySegment bias, int activation, float actAlpha) {
+    sgemm(sgemmRowBias, "hn_sgemm_row_bias", m, transA, transB, m, n, k, alpha, a, lda, b, ldb,
+        beta, c, ldc, bias, activation, actAlpha);
+  }
+
+  private void sgemm(Downcall call, String name, long biasLength, boolean transA, boolean transB,
+      long m, long n, long k, float alpha, MemorySegment a, long lda, MemorySegment b, long ldb,
+      float beta, MemorySegment c, long ldc, MemorySegment bias, int activation, float actAlpha) {
     requireMatrix("a", a, transA ? k : m, transA ? m : k, lda, Float.BYTES);
     requireMatrix("b", b, transB ? n : k, transB ? k : n, ldb, Float.BYTES);
     requireMatrix("c", c, m, n, ldc, Float.BYTES);
     if (!bias.equals(MemorySegment.NULL)) {
-      requireBytes("bias", bias, n * Float.BYTES);
+      requireBytes("bias", bias, biasLength * Float.BYTES);
     }
-    MethodHandle h = sgemm.choose(m * n * Math.max(k, 1) < SHORT_CALL_WORK, a, b, c, bias);
+    MethodHandle h = call.choose(m * n * Math.max(k, 1) < SHORT_CALL_WORK, a, b, c, bias);
     int status;
     try {
       status = (int) h.invokeExact(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb,
@@ -206,7 +227,7 @@ public final class NativeKernels {
     } catch (Throwable t) {
       throw rethrow(t);
     }
-    check("hn_sgemm", status);
+    check(name, status);
   }
 
   /** {@code hn_gemm_s8s8s32}: int8 {@code A [m, k]} times int8 {@code B [k, n]} into int32 C. */

@@ -32,8 +32,10 @@ class NativeConvTest {
 
   @Test
   void pointwiseProductsMatchTheReference() {
+    // The last two are large enough to be split over the pool: by rows (130 output channels,
+    // each task its slice of the bias) and by columns (40 channels, every task the whole bias).
     int[][] shapes = {{1, 1, 1, 1}, {3, 5, 7, 9}, {64, 33, 11, 13}, {17, 70, 1, 301},
-        {5, 129, 20, 20}};
+        {5, 129, 20, 20}, {64, 130, 33, 33}, {40, 40, 80, 80}};
     for (int[] s : shapes) {
       for (boolean withBias : new boolean[] {false, true}) {
         check(1, s[0], s[1], s[2], s[3], withBias, Conv2dParams.defaults());

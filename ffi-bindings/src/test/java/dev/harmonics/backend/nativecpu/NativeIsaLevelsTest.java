@@ -46,6 +46,10 @@ class NativeIsaLevelsTest {
         .contains(nk.activeIsa().id()));
   }
 
+  /**
+   * Both ways C is treated: beta = 0.25 scales it first; beta = 0 has the first K block write C
+   * without reading it, so C starts as NaN there and any element the kernel reads or misses shows.
+   */
   @Test
   void sgemmMatchesTheReferenceAtEveryLevel() {
     // The last shape crosses every C block edge: M > 96 rows, K > 256, N > 1024 columns.
@@ -54,20 +58,65 @@ class NativeIsaLevelsTest {
     IsaLevels.atEveryLevel(nk, isa -> {
       RandomTensors random = new RandomTensors(7);
       for (int[] s : shapes) {
-        for (int t = 0; t < 4; t++) {
+        for (int t = 0; t < 8; t++) {
           boolean ta = (t & 1) != 0;
           boolean tb = (t & 2) != 0;
+          float beta = (t & 4) != 0 ? 0f : 0.25f;
           try (Tensor a = random.uniform(ta ? new int[] {s[2], s[0]} : new int[] {s[0], s[2]});
                Tensor b = random.uniform(tb ? new int[] {s[1], s[2]} : new int[] {s[2], s[1]});
                Tensor bias = random.uniform(s[1]);
                Tensor expected = random.uniform(s[0], s[1]);
                Tensor actual = Tensor.zeros(s[0], s[1])) {
             expected.copyTo(actual);
-            reference.gemm().gemm(ta, tb, 0.5f, a, b, 0.25f, expected, bias, Activation.RELU, 0f);
-            candidate.gemm().gemm(ta, tb, 0.5f, a, b, 0.25f, actual, bias, Activation.RELU, 0f);
+            if (beta == 0f) {
+              actual.data().fill((byte) 0xFF);
+            }
+            reference.gemm().gemm(ta, tb, 0.5f, a, b, beta, expected, bias, Activation.RELU, 0f);
+            candidate.gemm().gemm(ta, tb, 0.5f, a, b, beta, actual, bias, Activation.RELU, 0f);
             TensorAssertions.assertClose(expected, actual, 0.5 * s[2] * 4 * 0x1p-23 + 1e-5, 1e-5,
                 isa.id() + " sgemm " + s[0] + "x" + s[2] + "x" + s[1] + " transA=" + ta
-                    + " transB=" + tb);
+                    + " transB=" + tb + " beta=" + beta);
+          }
+        }
+      }
+    });
+  }
+
+  /**
+   * {@code hn_sgemm_row_bias}: one bias value per row of C, added as the first K block is stored
+   * (beta = 0, C starting as NaN) or after the product (beta = 0.25), with ReLU after it; the
+   * expected values are the reference product plus the bias, then ReLU.
+   */
+  @Test
+  void sgemmWithABiasPerRowMatchesTheReferenceAtEveryLevel() {
+    int[][] shapes = {{1, 1, 1}, {5, 7, 3}, {13, 33, 65}, {97, 40, 300}, {200, 1030, 260}};
+    IsaLevels.atEveryLevel(nk, isa -> {
+      RandomTensors random = new RandomTensors(11);
+      for (int[] s : shapes) {
+        int m = s[0];
+        int n = s[1];
+        int k = s[2];
+        for (float beta : new float[] {0f, 0.25f}) {
+          try (Tensor a = random.uniform(m, k);
+               Tensor b = random.uniform(k, n);
+               Tensor rowBias = random.uniform(m);
+               Tensor expected = random.uniform(m, n);
+               Tensor actual = Tensor.zeros(m, n)) {
+            expected.copyTo(actual);
+            if (beta == 0f) {
+              actual.data().fill((byte) 0xFF);
+            }
+            reference.gemm().gemm(false, false, 0.5f, a, b, beta, expected);
+            for (int i = 0; i < m; i++) {
+              for (int j = 0; j < n; j++) {
+                float v = expected.getFlat((long) i * n + j) + rowBias.getFlat(i);
+                expected.setFlat((long) i * n + j, Math.max(v, 0f));
+              }
+            }
+            nk.sgemmRowBias(false, false, m, n, k, 0.5f, a.data(), k, b.data(), n, beta,
+                actual.data(), n, rowBias.data(), 1, 0f);
+            TensorAssertions.assertClose(expected, actual, 0.5 * k * 4 * 0x1p-23 + 1e-5, 1e-5,
+                isa.id() + " sgemm_row_bias " + m + "x" + k + "x" + n + " beta=" + beta);
           }
         }
       }
