@@ -113,9 +113,8 @@ final class DenseBatchNorm {
       if (!kept.allTrue()) {
         var = sumSquaredDeviation(x, xo, rowBytes, at, m, batch, mean).mul(perValues);
       }
-      FloatVector invStd = var.add(eps).sqrt();
-      invStd = FloatVector.broadcast(S, 1f).div(invStd);
-      FloatVector scale = fromMemorySegment(S, gamma, go + at, O, m).mul(invStd);
+      FloatVector std = var.add(eps).sqrt();
+      FloatVector scale = fromMemorySegment(S, gamma, go + at, O, m).div(std);
       FloatVector shift = fromMemorySegment(S, beta, bo + at, O, m);
       for (int r = 0; r < batch; r++) {
         long row = r * rowBytes + at;
@@ -131,7 +130,7 @@ final class DenseBatchNorm {
         mean.intoMemorySegment(saveMean, smo + at, O, m);
       }
       if (saveInvStd != null) {
-        invStd.intoMemorySegment(saveInvStd, sio + at, O, m);
+        FloatVector.broadcast(S, 1f).div(std).intoMemorySegment(saveInvStd, sio + at, O, m);
       }
     }
   }
