@@ -45,6 +45,14 @@ final class DenseBatchNorm {
   private static final ByteOrder O = ByteOrder.nativeOrder();
   private static final int BLOCK_ROWS = ColumnSums.BLOCK_ROWS;
   /**
+   * Per thread, the mean ({@code [0, L)}) and variance ({@code [L, 2L)}) of the channel group
+   * being worked on, handed from the statistics to the passes that use them. One method holding
+   * every pass (about fifty vector operations and eighteen arguments) made C1 give up ("out of
+   * virtual registers") in some JVMs, which then ran it without C2's vector code: 1.3-8 KB and
+   * about 2 us a call. Small methods that meet only through this array compile in every tier.
+   */
+  private static final ThreadLocal<float[]> STATS = ThreadLocal.withInitial(() -> new float[2 * L]);
+  /**
    * The one-pass variance {@code mean(d^2) - mean(d)^2} ({@code d = x - pivot}) is kept when
    * {@code mean(d)^2} is at most this fraction of {@code mean(d^2)}, as in {@link LayerNormRows}:
    * the subtraction then loses at most three bits. Otherwise (the first row far from the mean,
@@ -68,89 +76,127 @@ final class DenseBatchNorm {
       MemorySegment beta, long bo, MemorySegment runningMean, long rmo, MemorySegment runningVar,
       long rvo, float momentum, float eps, MemorySegment y, long yo, MemorySegment saveMean,
       long smo, MemorySegment saveInvStd, long sio, int batch, int channels) {
+    float[] stats = STATS.get();
     long rowBytes = 4L * channels;
-    float perValue = 1f / batch;
-    FloatVector perValues = FloatVector.broadcast(S, perValue);
-    float unbiased = (float) batch / (batch - 1);
-    FloatVector weight = FloatVector.broadcast(S, momentum);
-    float keep = 1f - momentum;
     for (int c = 0; c < channels; c += L) {
-      VectorMask<Float> m = S.indexInRange(c, channels);
       long at = 4L * c;
-      FloatVector pivot = fromMemorySegment(S, x, xo + at, O, m);
-      FloatVector sum = FloatVector.zero(S);
-      FloatVector squares = sum;
-      for (int r0 = 0; r0 < batch; r0 += BLOCK_ROWS) {
-        int r1 = Math.min(batch, r0 + BLOCK_ROWS);
-        FloatVector s0 = FloatVector.zero(S);
-        FloatVector s1 = s0;
-        FloatVector q0 = s0;
-        FloatVector q1 = s0;
-        int r = r0;
-        for (; r < r1 - 1; r += 2) {
-          long row = xo + r * rowBytes + at;
-          FloatVector d0 = fromMemorySegment(S, x, row, O, m).sub(pivot);
-          FloatVector d1 = fromMemorySegment(S, x, row + rowBytes, O, m).sub(pivot);
-          s0 = s0.add(d0);
-          s1 = s1.add(d1);
-          q0 = d0.fma(d0, q0);
-          q1 = d1.fma(d1, q1);
-        }
-        if (r < r1) {
-          FloatVector d0 = fromMemorySegment(S, x, xo + r * rowBytes + at, O, m).sub(pivot);
-          s0 = s0.add(d0);
-          q0 = d0.fma(d0, q0);
-        }
-        sum = sum.add(s0.add(s1));
-        squares = squares.add(q0.add(q1));
-      }
-      FloatVector offset = sum.mul(perValues);
-      FloatVector square = squares.mul(perValues);
-      FloatVector mean = offset.add(pivot);
-      FloatVector var = offset.neg().fma(offset, square);
-      VectorMask<Float> kept = offset.mul(offset).compare(VectorOperators.LE,
-          square.mul(CANCELLATION)).and(square.compare(VectorOperators.NE, Float.POSITIVE_INFINITY));
-      if (!kept.allTrue()) {
-        var = sumSquaredDeviation(x, xo, rowBytes, at, m, batch, mean).mul(perValues);
-      }
-      FloatVector std = var.add(eps).sqrt();
-      FloatVector scale = fromMemorySegment(S, gamma, go + at, O, m).div(std);
-      FloatVector shift = fromMemorySegment(S, beta, bo + at, O, m);
-      for (int r = 0; r < batch; r++) {
-        long row = r * rowBytes + at;
-        FloatVector d = fromMemorySegment(S, x, xo + row, O, m).sub(mean);
-        d.fma(scale, shift).intoMemorySegment(y, yo + row, O, m);
-      }
-      FloatVector oldMean = fromMemorySegment(S, runningMean, rmo + at, O, m);
-      mean.fma(weight, oldMean.mul(keep)).intoMemorySegment(runningMean, rmo + at, O, m);
-      FloatVector oldVar = fromMemorySegment(S, runningVar, rvo + at, O, m);
-      var.mul(unbiased).fma(weight, oldVar.mul(keep))
-          .intoMemorySegment(runningVar, rvo + at, O, m);
-      if (saveMean != null) {
-        mean.intoMemorySegment(saveMean, smo + at, O, m);
-      }
-      if (saveInvStd != null) {
-        FloatVector.broadcast(S, 1f).div(std).intoMemorySegment(saveInvStd, sio + at, O, m);
+      int left = channels - c;
+      statistics(x, xo + at, rowBytes, batch, left, stats);
+      normalize(x, xo + at, y, yo + at, gamma, go + at, beta, bo + at, rowBytes, batch, left, eps,
+          stats);
+      update(runningMean, rmo + at, runningVar, rvo + at, momentum, batch, left, stats);
+      if (saveMean != null || saveInvStd != null) {
+        save(saveMean, smo + at, saveInvStd, sio + at, eps, left, stats);
       }
     }
   }
 
   /**
-   * {@code sum((x - mean)^2)} over the rows of one group of channels: the two-pass variance, for
-   * groups where the one-pass form would cancel.
+   * The mean and variance of one group of channels (the first {@code left} lanes from {@code
+   * xo}) into {@code stats[0, L)} and {@code stats[L, 2L)}: the one-pass form, or the two-pass
+   * one where that would cancel.
    */
-  private static FloatVector sumSquaredDeviation(MemorySegment x, long xo, long rowBytes, long at,
-      VectorMask<Float> m, int batch, FloatVector mean) {
+  private static void statistics(MemorySegment x, long xo, long rowBytes, int batch, int left,
+      float[] stats) {
+    VectorMask<Float> m = S.indexInRange(0, left);
+    FloatVector pivot = fromMemorySegment(S, x, xo, O, m);
+    FloatVector sum = FloatVector.zero(S);
+    FloatVector squares = sum;
+    for (int r0 = 0; r0 < batch; r0 += BLOCK_ROWS) {
+      int r1 = Math.min(batch, r0 + BLOCK_ROWS);
+      FloatVector s0 = FloatVector.zero(S);
+      FloatVector s1 = s0;
+      FloatVector q0 = s0;
+      FloatVector q1 = s0;
+      int r = r0;
+      for (; r < r1 - 1; r += 2) {
+        long row = xo + r * rowBytes;
+        FloatVector d0 = fromMemorySegment(S, x, row, O, m).sub(pivot);
+        FloatVector d1 = fromMemorySegment(S, x, row + rowBytes, O, m).sub(pivot);
+        s0 = s0.add(d0);
+        s1 = s1.add(d1);
+        q0 = d0.fma(d0, q0);
+        q1 = d1.fma(d1, q1);
+      }
+      if (r < r1) {
+        FloatVector d0 = fromMemorySegment(S, x, xo + r * rowBytes, O, m).sub(pivot);
+        s0 = s0.add(d0);
+        q0 = d0.fma(d0, q0);
+      }
+      sum = sum.add(s0.add(s1));
+      squares = squares.add(q0.add(q1));
+    }
+    float perValue = 1f / batch;
+    FloatVector offset = sum.mul(perValue);
+    FloatVector square = squares.mul(perValue);
+    offset.add(pivot).intoArray(stats, 0);
+    VectorMask<Float> kept = offset.mul(offset).compare(VectorOperators.LE,
+        square.mul(CANCELLATION)).and(square.compare(VectorOperators.NE, Float.POSITIVE_INFINITY));
+    if (kept.allTrue()) {
+      offset.neg().fma(offset, square).intoArray(stats, L);
+    } else {
+      twoPassVariance(x, xo, rowBytes, batch, left, stats);
+    }
+  }
+
+  /** {@code stats[L, 2L) = mean((x - mean)^2)}, the mean read from {@code stats[0, L)}. */
+  private static void twoPassVariance(MemorySegment x, long xo, long rowBytes, int batch,
+      int left, float[] stats) {
+    VectorMask<Float> m = S.indexInRange(0, left);
+    FloatVector mean = FloatVector.fromArray(S, stats, 0);
     FloatVector squares = FloatVector.zero(S);
     for (int r0 = 0; r0 < batch; r0 += BLOCK_ROWS) {
       int r1 = Math.min(batch, r0 + BLOCK_ROWS);
       FloatVector block = FloatVector.zero(S);
       for (int r = r0; r < r1; r++) {
-        FloatVector d = fromMemorySegment(S, x, xo + r * rowBytes + at, O, m).sub(mean);
+        FloatVector d = fromMemorySegment(S, x, xo + r * rowBytes, O, m).sub(mean);
         block = d.fma(d, block);
       }
       squares = squares.add(block);
     }
-    return squares;
+    squares.mul(1f / batch).intoArray(stats, L);
+  }
+
+  /** {@code y = (x - mean) * gamma / sqrt(var + eps) + beta} for one group of channels. */
+  private static void normalize(MemorySegment x, long xo, MemorySegment y, long yo,
+      MemorySegment gamma, long go, MemorySegment beta, long bo, long rowBytes, int batch,
+      int left, float eps, float[] stats) {
+    VectorMask<Float> m = S.indexInRange(0, left);
+    FloatVector mean = FloatVector.fromArray(S, stats, 0);
+    FloatVector std = FloatVector.fromArray(S, stats, L).add(eps).sqrt();
+    FloatVector scale = fromMemorySegment(S, gamma, go, O, m).div(std);
+    FloatVector shift = fromMemorySegment(S, beta, bo, O, m);
+    for (int r = 0; r < batch; r++) {
+      long row = r * rowBytes;
+      FloatVector d = fromMemorySegment(S, x, xo + row, O, m).sub(mean);
+      d.fma(scale, shift).intoMemorySegment(y, yo + row, O, m);
+    }
+  }
+
+  /** The running statistics of one group: PyTorch's rule, the variance made unbiased. */
+  private static void update(MemorySegment runningMean, long rmo, MemorySegment runningVar,
+      long rvo, float momentum, int batch, int left, float[] stats) {
+    VectorMask<Float> m = S.indexInRange(0, left);
+    FloatVector weight = FloatVector.broadcast(S, momentum);
+    float keep = 1f - momentum;
+    FloatVector oldMean = fromMemorySegment(S, runningMean, rmo, O, m);
+    FloatVector.fromArray(S, stats, 0).fma(weight, oldMean.mul(keep))
+        .intoMemorySegment(runningMean, rmo, O, m);
+    FloatVector oldVar = fromMemorySegment(S, runningVar, rvo, O, m);
+    FloatVector.fromArray(S, stats, L).mul((float) batch / (batch - 1))
+        .fma(weight, oldVar.mul(keep)).intoMemorySegment(runningVar, rvo, O, m);
+  }
+
+  /** {@code saveMean = mean} and {@code saveInvStd = 1 / sqrt(var + eps)}, where not null. */
+  private static void save(MemorySegment saveMean, long smo, MemorySegment saveInvStd, long sio,
+      float eps, int left, float[] stats) {
+    VectorMask<Float> m = S.indexInRange(0, left);
+    if (saveMean != null) {
+      FloatVector.fromArray(S, stats, 0).intoMemorySegment(saveMean, smo, O, m);
+    }
+    if (saveInvStd != null) {
+      FloatVector std = FloatVector.fromArray(S, stats, L).add(eps).sqrt();
+      FloatVector.broadcast(S, 1f).div(std).intoMemorySegment(saveInvStd, sio, O, m);
+    }
   }
 }
