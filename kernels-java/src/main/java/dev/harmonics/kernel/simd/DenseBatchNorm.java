@@ -13,8 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  * Batch norm training forward of a small dense {@code [N, C]} input, vectorised across channels:
  * a row holds one value of every channel, so a vector of consecutive channels (masked at the end
  * of the row) takes its sums over the rows lane by lane. Each group of channels is finished in
- * three passes over its rows (shifted sum, squared deviations, normalise) before the next group
- * starts, with every statistic in a register: no arrays, no lambdas, no pool hand-off.
+ * two passes over its rows (the statistics, then the normalised output) before the next group
+ * starts: no allocation, no lambdas, no pool hand-off; the group's mean and variance go from one
+ * small method to the next through a per-thread array ({@link #STATS}).
  *
  * <p>The general column-sum path of {@link SimdNorm} allocated its column arrays, its row
  * operations and the slice totals on every call (1.6 KB on an [8, 8] input) and handed the work
@@ -34,7 +35,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class DenseBatchNorm {
 
   /**
-   * The largest input (in elements) taken here: 16 KB, which the three passes read from L1. Above
+   * The largest input (in elements) taken here: 16 KB, which the passes read from L1. Above
    * it the general path's fixed cost is small against the work and it can split the work over
    * the pool's threads.
    */
@@ -62,7 +63,7 @@ final class DenseBatchNorm {
 
   private DenseBatchNorm() {}
 
-  /** Whether an input of {@code batch} rows of {@code channels} values per spatial position fits. */
+  /** Whether an input of {@code batch} rows of {@code channels} channels and spatial size fits. */
   static boolean fits(int batch, int channels, int spatial) {
     return spatial == 1 && (long) batch * channels <= MAX_ELEMENTS;
   }

@@ -57,7 +57,8 @@ final class GeluErfPasses {
 
   /**
    * {@code e[j] = exp(-round(u^2) / 2)}, {@code u = min(|x|, GELU_ERF_LIMIT)}, for whole vectors
-   * of {@code x} from element {@code from}: the exponent {@code -u*u/2} then {@code expNonPositive}.
+   * of {@code x} from element {@code from}: the exponent {@code -u*u/2}, then {@code
+   * expNonPositive}.
    */
   static void exponentials(MemorySegment xs, long xo, int from, float[] e, int n) {
     for (int j = 0; j < n; j += LANES) {
