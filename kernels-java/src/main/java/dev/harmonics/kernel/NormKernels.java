@@ -242,6 +242,14 @@ public abstract class NormKernels {
     target.doRmsNormForward(x, gamma, eps, y, saveRrms, rows, width);
   }
 
+  /** Like {@link #layerNormForwardUnchecked}, for batch norm training forward. */
+  protected static void batchNormTrainingForwardUnchecked(NormKernels target, Tensor x,
+      Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float momentum, float eps,
+      Tensor y, Tensor saveMean, Tensor saveInvStd, int batch, int channels, int spatial) {
+    target.doBatchNormTrainingForward(x, gamma, beta, runningMean, runningVar, momentum, eps, y,
+        saveMean, saveInvStd, batch, channels, spatial);
+  }
+
   /** Arguments checked; {@code x} is {@code [rows, width]} in memory. */
   protected abstract void doLayerNormForward(Tensor x, Tensor gamma, Tensor beta, float eps,
       Tensor y, Tensor saveMean, Tensor saveRstd, int rows, int width);

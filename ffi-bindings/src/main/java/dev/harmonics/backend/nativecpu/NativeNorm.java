@@ -54,8 +54,8 @@ final class NativeNorm extends NormKernels {
   protected void doBatchNormTrainingForward(Tensor x, Tensor gamma, Tensor beta,
       Tensor runningMean, Tensor runningVar, float momentum, float eps, Tensor y, Tensor saveMean,
       Tensor saveInvStd, int batch, int channels, int spatial) {
-    java.norm().batchNormTrainingForward(x, gamma, beta, runningMean, runningVar, momentum, eps,
-        y, saveMean, saveInvStd);
+    batchNormTrainingForwardUnchecked(java.norm(), x, gamma, beta, runningMean, runningVar,
+        momentum, eps, y, saveMean, saveInvStd, batch, channels, spatial);
   }
 
   @Override

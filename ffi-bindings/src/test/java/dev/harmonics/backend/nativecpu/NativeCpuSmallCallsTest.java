@@ -16,6 +16,7 @@ import dev.harmonics.kernel.SgdConfig;
 import dev.harmonics.tensor.Tensor;
 import dev.harmonics.testing.RandomTensors;
 import dev.harmonics.testing.TensorAssertions;
+import java.util.Arrays;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -157,6 +158,36 @@ class NativeCpuSmallCallsTest {
       step.accept(k, in);
       out.copyFrom(in[0].toFloatArray());
     });
+  }
+
+  /**
+   * Batch norm training forward has no C kernel: the native backend hands it to the Java kernel
+   * without checking again, so every output and both running statistics are the Java backend's
+   * bits, on small dense inputs (the register path) and larger and spatial ones.
+   */
+  @Test
+  void batchNormTrainingForwardGivesTheJavaBits() {
+    int[][] shapes = {{8, 8}, {2, 1}, {5, 7}, {3, 17}, {40, 33}, {200, 30}, {2, 3, 4, 5}};
+    for (int[] shape : shapes) {
+      int c = shape[1];
+      float[][][] results = new float[2][][];
+      for (int i = 0; i < 2; i++) {
+        KernelProvider k = i == 0 ? routed : java;
+        RandomTensors random = new RandomTensors(c);
+        try (Tensor x = random.uniform(-2f, 3f, shape); Tensor y = Tensor.zeros(shape);
+            Tensor gamma = random.uniform(0.5f, 1.5f, c); Tensor beta = random.uniform(-1f, 1f, c);
+            Tensor mean = Tensor.zeros(c); Tensor var = Tensor.zeros(c).fill(1f);
+            Tensor save = Tensor.zeros(c); Tensor inv = Tensor.zeros(c)) {
+          k.norm().batchNormTrainingForward(x, gamma, beta, mean, var, 0.1f, 1e-5f, y, save, inv);
+          results[i] = new float[][] {y.toFloatArray(), mean.toFloatArray(), var.toFloatArray(),
+              save.toFloatArray(), inv.toFloatArray()};
+        }
+      }
+      for (int o = 0; o < results[0].length; o++) {
+        assertArrayEquals(results[1][o], results[0][o],
+            "batch norm " + Arrays.toString(shape) + ", output " + o);
+      }
+    }
   }
 
   @Test

@@ -155,7 +155,7 @@ final class ActivationBackwardLoops {
     float[] e = ActivationScratch.block();
     for (int b = from; b < bound; b += BLOCK) {
       int n = Math.min(BLOCK, bound - b);
-      ActivationPasses.expOfGaussian(xs, xo, b, e, n);
+      GeluErfPasses.exponentials(xs, xo, b, e, n);
       ActivationPasses.geluErfGradient(xs, xo, e, gs, go, ds, dO, b, n);
     }
     tail(Activation.GELU_ERF, alpha, xs, xo, gs, go, ds, dO, bound, to);

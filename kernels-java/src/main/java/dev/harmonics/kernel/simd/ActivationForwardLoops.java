@@ -124,8 +124,8 @@ final class ActivationForwardLoops {
     float[] e = ActivationScratch.block();
     for (int b = from; b < bound; b += BLOCK) {
       int n = Math.min(BLOCK, bound - b);
-      ActivationPasses.expOfGaussian(xs, xo, b, e, n);
-      ActivationPasses.geluErf(xs, xo, e, ys, yo, b, n);
+      GeluErfPasses.exponentials(xs, xo, b, e, n);
+      GeluErfPasses.finish(xs, xo, e, ys, yo, b, n);
     }
     tail(Activation.GELU_ERF, alpha, xs, xo, ys, yo, bound, to);
   }

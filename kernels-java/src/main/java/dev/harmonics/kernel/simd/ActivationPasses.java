@@ -5,7 +5,6 @@ import static dev.harmonics.kernel.simd.SimdActivationMath.GELU_TANH_LIMIT;
 import static dev.harmonics.kernel.simd.SimdActivationMath.expNonPositive;
 import static dev.harmonics.kernel.simd.SimdActivationMath.expm1;
 import static dev.harmonics.kernel.simd.SimdActivationMath.gaussianCorrection;
-import static dev.harmonics.kernel.simd.SimdActivationMath.gaussianExponent;
 import static dev.harmonics.kernel.simd.SimdActivationMath.geluTanhArgument;
 import static dev.harmonics.kernel.simd.SimdActivationMath.geluTanhDerivative;
 import static dev.harmonics.kernel.simd.SimdActivationMath.negativeAbs;
@@ -76,14 +75,6 @@ final class ActivationPasses {
       FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + 4L * (from + j), ORDER);
       FloatVector v = negativeAbs(geluTanhArgument(clampGeluTanh(x)));
       expNonPositive(v).intoArray(e, j);
-    }
-  }
-
-  /** e[j] = e^(-round(u^2)/2), u = min(|x|, 15), for GELU-erf; x from element {@code from}. */
-  static void expOfGaussian(MemorySegment xs, long xo, int from, float[] e, int n) {
-    for (int j = 0; j < n; j += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + 4L * (from + j), ORDER);
-      expNonPositive(gaussianExponent(x)).intoArray(e, j);
     }
   }
 
@@ -159,19 +150,6 @@ final class ActivationPasses {
     }
   }
 
-  /** y = x Phi(x); clamping x at -15, below which Phi(x) is 0, keeps -inf * 0 away. */
-  static void geluErf(MemorySegment xs, long xo, float[] e, MemorySegment ys, long yo, int from,
-      int n) {
-    for (int j = 0; j < n; j += LANES) {
-      long at = 4L * (from + j);
-      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + at, ORDER);
-      FloatVector v = FloatVector.fromArray(S, e, j);
-      FloatVector y = x.blend(-GELU_ERF_LIMIT, x.compare(VectorOperators.LT, -GELU_ERF_LIMIT))
-          .mul(geluErfCdf(x, v));
-      y.intoMemorySegment(ys, yo + at, ORDER);
-    }
-  }
-
   /** dx = dy sigmoid(x), the softplus backward. */
   static void sigmoidGradient(MemorySegment xs, long xo, float[] e, MemorySegment gs, long go,
       MemorySegment ds, long dO, int from, int n) {
@@ -212,13 +190,6 @@ final class ActivationPasses {
   private static FloatVector clampGeluTanh(FloatVector x) {
     FloatVector low = x.blend(-GELU_TANH_LIMIT, x.compare(VectorOperators.LT, -GELU_TANH_LIMIT));
     return low.blend(GELU_TANH_LIMIT, low.compare(VectorOperators.GT, GELU_TANH_LIMIT));
-  }
-
-  /** Phi(x) from {@code e = e^(-round(u^2)/2)}. */
-  private static FloatVector geluErfCdf(FloatVector x, FloatVector e) {
-    FloatVector a = x.abs();
-    FloatVector u = a.blend(GELU_ERF_LIMIT, a.compare(VectorOperators.GT, GELU_ERF_LIMIT));
-    return normalCdf(x, normalTail(u, gaussianCorrection(u, e)));
   }
 
   /** Phi(x) + x phi(x) from {@code e = e^(-round(u^2)/2)}, x clamped where phi(x) is 0. */

@@ -36,20 +36,20 @@ import jdk.incubator.vector.VectorOperators;
 final class SimdActivationMath {
 
   /** exp(x) for x below this is under the smallest normal float, and flushed to 0. */
-  private static final float EXP_MIN = -88f;
-  private static final float LOG2E = 1.44269504f;
+  static final float EXP_MIN = -88f;
+  static final float LOG2E = 1.44269504f;
   /** ln 2 split so that {@code n * LN2_HI} is exact for every n that occurs. */
-  private static final FloatVector MINUS_LN2_HI = c(-0.693359375f);
-  private static final FloatVector MINUS_LN2_LO = c(2.12194440e-4f);
+  static final FloatVector MINUS_LN2_HI = c(-0.693359375f);
+  static final FloatVector MINUS_LN2_LO = c(2.12194440e-4f);
   /** Adding 1.5 * 2^23 rounds a float of magnitude below 2^22 to an integer (in its low bits). */
-  private static final float ROUNDER = 12582912f;
+  static final float ROUNDER = 12582912f;
   /** The bits of ROUNDER less the exponent bias: (bits(t) - this) << 23 is the float 2^n. */
-  private static final int ROUNDER_BITS_UNBIASED = 0x4B400000 - 127;
-  private static final FloatVector EXP_C2 = c(4.999998808e-01f);
-  private static final FloatVector EXP_C3 = c(1.666651815e-01f);
-  private static final FloatVector EXP_C4 = c(4.166953266e-02f);
-  private static final FloatVector EXP_C5 = c(8.368915878e-03f);
-  private static final FloatVector EXP_C6 = c(1.375140739e-03f);
+  static final int ROUNDER_BITS_UNBIASED = 0x4B400000 - 127;
+  static final FloatVector EXP_C2 = c(4.999998808e-01f);
+  static final FloatVector EXP_C3 = c(1.666651815e-01f);
+  static final FloatVector EXP_C4 = c(4.166953266e-02f);
+  static final FloatVector EXP_C5 = c(8.368915878e-03f);
+  static final FloatVector EXP_C6 = c(1.375140739e-03f);
 
   private static final float EXPM1_SMALL = 0.5f;
   private static final FloatVector EXPM1_C2 = c(5.000000596e-01f);
@@ -78,16 +78,16 @@ final class SimdActivationMath {
 
   /** Beyond this |x| the GELU-erf tail is below the smallest normal float. */
   static final float GELU_ERF_LIMIT = 15f;
-  private static final FloatVector TAIL_P0 = c(0.5f);
-  private static final FloatVector TAIL_P1 = c(4.411834180e-01f);
-  private static final FloatVector TAIL_P2 = c(1.854601949e-01f);
-  private static final FloatVector TAIL_P3 = c(4.140787944e-02f);
-  private static final FloatVector TAIL_P4 = c(4.238564521e-03f);
-  private static final FloatVector TAIL_Q1 = c(1.680252194e+00f);
-  private static final FloatVector TAIL_Q2 = c(1.211560011e+00f);
-  private static final FloatVector TAIL_Q3 = c(4.753663540e-01f);
-  private static final FloatVector TAIL_Q4 = c(1.037999839e-01f);
-  private static final FloatVector TAIL_Q5 = c(1.062439941e-02f);
+  static final FloatVector TAIL_P0 = c(0.5f);
+  static final FloatVector TAIL_P1 = c(4.411834180e-01f);
+  static final FloatVector TAIL_P2 = c(1.854601949e-01f);
+  static final FloatVector TAIL_P3 = c(4.140787944e-02f);
+  static final FloatVector TAIL_P4 = c(4.238564521e-03f);
+  static final FloatVector TAIL_Q1 = c(1.680252194e+00f);
+  static final FloatVector TAIL_Q2 = c(1.211560011e+00f);
+  static final FloatVector TAIL_Q3 = c(4.753663540e-01f);
+  static final FloatVector TAIL_Q4 = c(1.037999839e-01f);
+  static final FloatVector TAIL_Q5 = c(1.062439941e-02f);
   private static final FloatVector INV_SQRT_2PI = c(0.398942280f);
 
   /** Beyond this |x| the GELU-tanh derivative is exactly 0 or 1 in float. */
@@ -98,7 +98,7 @@ final class SimdActivationMath {
   private static final FloatVector GELU_K2C3 =
       c((float) (6 * Activation.GELU_TANH_SCALE * Activation.GELU_TANH_CUBIC));
 
-  private static final FloatVector ONE = c(1f);
+  static final FloatVector ONE = c(1f);
 
   private SimdActivationMath() {}
 
@@ -193,16 +193,6 @@ final class SimdActivationMath {
     FloatVector slope = e.mul(r).mul(r);
     FloatVector inner = xc.mul(xc).fma(GELU_K2C3, GELU_K2);
     return xc.mul(inner).fma(slope, s);
-  }
-
-  /**
-   * The exponent of {@code e^(-u^2 / 2)} for u = min(|x|, {@link #GELU_ERF_LIMIT}): {@code
-   * -round(u^2) / 2}; {@link #gaussianCorrection} adds back the rounding error of u^2.
-   */
-  static FloatVector gaussianExponent(FloatVector x) {
-    FloatVector a = x.abs();
-    FloatVector u = a.blend(GELU_ERF_LIMIT, a.compare(VectorOperators.GT, GELU_ERF_LIMIT));
-    return u.mul(u).mul(-0.5f);
   }
 
   /**

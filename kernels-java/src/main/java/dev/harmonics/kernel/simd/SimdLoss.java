@@ -13,6 +13,10 @@ import java.lang.foreign.ValueLayout;
  * the logits are read twice, each exponential is computed once, and no probability row is
  * materialised anywhere else. (Smoothing, and probability targets, add one reduction pass.)
  *
+ * <p>Rows of at most one vector take {@link OneVectorCrossEntropy}, which keeps each row in a
+ * register. A call small enough for one slice runs its rows directly, with no lambda or parts
+ * array, so a small call allocates nothing.
+ *
  * <p>Rows (or, for MSE, chunks of elements) are split into slices that run in parallel; each slice
  * sums its losses in double and the slices are added in order, so the result depends on the pool
  * size but not on thread timing.
@@ -37,43 +41,67 @@ final class SimdLoss extends LossKernels {
     long lo = labels.byteOffset();
     MemorySegment ds = dlogits == null ? null : dlogits.storage();
     long dOff = dlogits == null ? 0 : dlogits.byteOffset();
-    double eps = labelSmoothing;
+    int grain = Math.max(1, GRAIN / classes);
+    boolean oneVector = OneVectorCrossEntropy.fits(classes);
+    double total;
+    if (slices(rows, grain) > 1) {
+      total = sliced(rows, grain, (from, to) -> oneVector
+          ? OneVectorCrossEntropy.rows(zs, zo, ls, lo, ds, dOff, classes, ignoreIndex,
+              labelSmoothing, counted, from, to)
+          : labelRows(zs, zo, ls, lo, ds, dOff, classes, ignoreIndex, labelSmoothing, counted,
+              from, to));
+    } else if (oneVector) {
+      total = OneVectorCrossEntropy.rows(zs, zo, ls, lo, ds, dOff, classes, ignoreIndex,
+          labelSmoothing, counted, 0, rows);
+    } else {
+      total = labelRows(zs, zo, ls, lo, ds, dOff, classes, ignoreIndex, labelSmoothing, counted, 0,
+          rows);
+    }
+    return (float) (total / counted);
+  }
+
+  /**
+   * The summed loss of label rows {@code [from, to)}, writing their gradient rows when {@code ds}
+   * is not null. A static method with every operand as an argument, so that a call small enough
+   * for one slice runs it directly, without the capturing lambda and the parts array of {@link
+   * #sliced}.
+   */
+  private static double labelRows(MemorySegment zs, long zo, MemorySegment ls, long lo,
+      MemorySegment ds, long dOff, int classes, int ignoreIndex, double eps, int counted,
+      int from, int to) {
     float smooth = (float) (-eps / ((double) classes * counted));
     float hit = (float) ((1 - eps) / counted);
-    double total = sliced(rows, Math.max(1, GRAIN / classes), (from, to) -> {
-      double part = 0;
-      for (int r = from; r < to; r++) {
-        long zr = zo + 4L * r * classes;
-        long dr = dOff + 4L * r * classes;
-        int labelIndex = ls.get(ValueLayout.JAVA_INT, lo + 4L * r);
-        if (labelIndex == ignoreIndex) {
-          if (ds != null) {
-            ds.asSlice(dr, 4L * classes).fill((byte) 0);
-          }
-          continue;
-        }
-        // everything read from the logits is read before the exponentials are stored, which
-        // may overwrite them (dlogits may be logits)
-        float max = SoftmaxRows.max(zs, zr, classes);
-        double labelLogit = (double) zs.get(ValueLayout.JAVA_FLOAT, zr + 4L * labelIndex) - max;
-        double mean = eps > 0 ? (double) NormRows.sumShifted(zs, zr, classes, max) / classes : 0;
-        float sum = ds != null
-            ? SoftmaxRows.expStore(zs, zr, ds, dr, classes, max)
-            : SoftmaxRows.expSum(zs, zr, classes, max);
-        double logSum = Math.log(sum);
-        part += (1 - eps) * (logSum - labelLogit);
-        if (eps > 0) {
-          part += eps * (logSum - mean);
-        }
+    double part = 0;
+    for (int r = from; r < to; r++) {
+      long zr = zo + 4L * r * classes;
+      long dr = dOff + 4L * r * classes;
+      int labelIndex = ls.get(ValueLayout.JAVA_INT, lo + 4L * r);
+      if (labelIndex == ignoreIndex) {
         if (ds != null) {
-          LossRows.scaleShift(ds, dr, classes, (float) (1.0 / ((double) sum * counted)), smooth);
-          long at = dr + 4L * labelIndex;
-          ds.set(ValueLayout.JAVA_FLOAT, at, ds.get(ValueLayout.JAVA_FLOAT, at) - hit);
+          ds.asSlice(dr, 4L * classes).fill((byte) 0);
         }
+        continue;
       }
-      return part;
-    });
-    return (float) (total / counted);
+      // everything read from the logits is read before the exponentials are stored, which
+      // may overwrite them (dlogits may be logits)
+      float max = SoftmaxRows.max(zs, zr, classes);
+      double labelLogit = (double) zs.get(ValueLayout.JAVA_FLOAT, zr + 4L * labelIndex) - max;
+      double mean = eps > 0 ? (double) NormRows.sumShifted(zs, zr, classes, max) / classes : 0;
+      float sum = ds != null
+          ? SoftmaxRows.expStore(zs, zr, ds, dr, classes, max)
+          : SoftmaxRows.expSum(zs, zr, classes, max);
+      double logSum = Math.log(sum);
+      part += (1 - eps) * (logSum - labelLogit);
+      if (eps > 0) {
+        part += eps * (logSum - mean);
+      }
+      if (ds != null) {
+        LossRows.scaleShift(ds, dr, classes, (float) (1.0 / ((double) sum * counted)), smooth);
+        long at = dr + 4L * labelIndex;
+        ds.set(ValueLayout.JAVA_FLOAT, at, ds.get(ValueLayout.JAVA_FLOAT, at) - hit);
+      }
+    }
+    return part;
   }
 
   @Override
@@ -143,13 +171,18 @@ final class SimdLoss extends LossKernels {
             to - from, scale));
   }
 
+  /** How many slices {@link #sliced} splits {@code count} items of this {@code grain} into. */
+  private static int slices(int count, int grain) {
+    return (int) Math.max(1, Math.min(KernelPool.shared().parallelism(),
+        (long) count / Math.max(1, grain)));
+  }
+
   /**
    * {@code body} summed over {@code [0, count)}: slices of at least {@code grain} items, one per
    * thread at most, run in parallel and their sums are added in order.
    */
   private static double sliced(int count, int grain, RangeSum body) {
-    int slices = (int) Math.max(1, Math.min(KernelPool.shared().parallelism(),
-        (long) count / Math.max(1, grain)));
+    int slices = slices(count, grain);
     double[] parts = new double[slices];
     KernelPool.shared().parallelFor(slices, 1, (from, to) -> {
       for (int s = from; s < to; s++) {

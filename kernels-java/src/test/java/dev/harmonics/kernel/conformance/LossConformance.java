@@ -23,6 +23,8 @@ public abstract class LossConformance extends KernelConformanceTest {
   /** Gradient entries are probabilities over N: relative float error of the row's sum. */
   private static final double GRAD_ABS = 1e-8;
   private static final double GRAD_REL = 2e-5;
+  /** Two float ulps of 1: the rounding of a probability near 1 in {@code p - 1}. */
+  private static final double SMALL_GRAD_ABS = 2.4e-7;
   /**
    * Finite differences of a loss returned as a float: its rounding (~1e-7 of the loss) over 2h,
    * plus the O(h^2) truncation.
@@ -231,6 +233,46 @@ public abstract class LossConformance extends KernelConformanceTest {
     assertTrue(Float.isNaN(none), "no counted row: 0 / 0");
     assertClose(new float[6], grad.toFloatArray(), 0, 0, "no counted row: zero gradient");
     assertTrue(Float.isNaN(kernels().mse(zeros(0), zeros(0))), "mse of nothing: 0 / 0");
+  }
+
+  /**
+   * Small inputs (rows of at most one vector, a few rows: the one-register path of the SIMD
+   * kernel), every class count around the 4-, 8- and 16-lane widths, over a gradient filled with
+   * NaN first, so that an element the kernel forgets to write fails the comparison. More than 32
+   * rows as well, where the one-register path takes a logarithm per group of rows; and logits
+   * beyond +-16, where that path shifts by the row maximum before the exponential. With two or
+   * three classes a probability near 1 is common, and its gradient {@code p - 1} keeps the float
+   * rounding of {@code p} (half an ulp of 1, 6e-8) as an absolute error, which {@link #GRAD_ABS}
+   * (sized for many classes) does not allow.
+   */
+  @Test
+  void crossEntropyOfSmallInputsMatchesReference() {
+    for (int rows : new int[] {1, 2, 5, 33, 70}) {
+      for (int classes : new int[] {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33}) {
+        // logits within +-16 take exp(z) unshifted; the wide ones need the shift by the maximum
+        float spread = rows == 5 ? 100f : 8f;
+        Tensor logits = uniform(-spread, spread, rows, classes);
+        for (boolean ignore : new boolean[] {false, true}) {
+          Tensor labels = randomLabels(rows, classes, ignore);
+          int ignoreIndex = ignore ? IGNORE : LossKernels.NO_IGNORE_INDEX;
+          for (float smoothing : new float[] {0f, 0.25f}) {
+            String what = "small " + rows + "x" + classes + " ignore " + ignore + " smoothing "
+                + smoothing;
+            Tensor grad = zeros(rows, classes).fill(Float.NaN);
+            Tensor gradRef = zeros(rows, classes);
+            float expected =
+                oracle().softmaxCrossEntropy(logits, labels, ignoreIndex, smoothing, gradRef);
+            float actual =
+                kernels().softmaxCrossEntropy(logits, labels, ignoreIndex, smoothing, grad);
+            assertLoss(expected, actual, what);
+            assertClose(gradRef, grad, SMALL_GRAD_ABS, GRAD_REL, what + ": dlogits");
+            assertLoss(expected,
+                kernels().softmaxCrossEntropy(logits, labels, ignoreIndex, smoothing, null),
+                what + ": without dlogits");
+          }
+        }
+      }
+    }
   }
 
   @Test

@@ -101,6 +101,67 @@ public abstract class NormConformance extends KernelConformanceTest {
     }
   }
 
+  /**
+   * Small dense {@code [N, C]} inputs (the SIMD kernel's register path across channels): channel
+   * counts on both sides of the 4-, 8- and 16-lane widths, batches with an odd row and past one
+   * block of 32 rows; outputs filled with NaN first, so an element left unwritten fails; and a
+   * first row far from the rest, whose one-pass variance would cancel.
+   */
+  @Test
+  void batchNormOfSmallDenseInputsMatchesReference() {
+    for (int n : new int[] {2, 3, 5, 8, 33, 70}) {
+      for (int c : new int[] {1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 33}) {
+        for (boolean outlier : new boolean[] {false, true}) {
+          String what = "batch norm training [" + n + ", " + c + "] outlier " + outlier;
+          Tensor x = uniform(-2f, 4f, n, c);
+          if (outlier) {
+            for (int j = 0; j < c; j++) {
+              x.set(x.get(0, j) + 1000f, 0, j);
+            }
+          }
+          Tensor gamma = uniform(0.5f, 1.5f, c);
+          Tensor beta = uniform(-1f, 1f, c);
+          Tensor runMean = uniform(-1f, 1f, c);
+          Tensor runVar = uniform(0.5f, 2f, c);
+          Tensor expectedMean = copy(runMean);
+          Tensor expectedVar = copy(runVar);
+          Tensor y = zeros(n, c).fill(Float.NaN);
+          Tensor yRef = zeros(n, c);
+          Tensor save = zeros(c).fill(Float.NaN);
+          Tensor saveRef = zeros(c);
+          Tensor inv = zeros(c).fill(Float.NaN);
+          Tensor invRef = zeros(c);
+          oracle().batchNormTrainingForward(x, gamma, beta, expectedMean, expectedVar, MOMENTUM,
+              EPS, yRef, saveRef, invRef);
+          kernels().batchNormTrainingForward(x, gamma, beta, runMean, runVar, MOMENTUM, EPS, y,
+              save, inv);
+          assertClose(yRef, y, OUT_ABS, OUT_REL, what + ": y");
+          assertClose(saveRef, save, SUM_ABS, SUM_REL, what + ": saveMean");
+          assertClose(invRef, inv, SUM_ABS, SUM_REL, what + ": saveInvStd");
+          assertClose(expectedMean, runMean, SUM_ABS, SUM_REL, what + ": runningMean");
+          assertClose(expectedVar, runVar, SUM_ABS, SUM_REL, what + ": runningVar");
+          Tensor inPlace = copy(x);
+          kernels().batchNormTrainingForward(inPlace, gamma, beta, zeros(c), zeros(c), MOMENTUM,
+              EPS, inPlace, null, null);
+          assertClose(yRef, inPlace, OUT_ABS, OUT_REL, what + ": in place");
+        }
+      }
+    }
+    Tensor dense = uniform(-1f, 1f, 5, 7);
+    dense.set(Float.NaN, 3, 2);
+    dense.set(Float.POSITIVE_INFINITY, 0, 4);
+    Tensor y = zeros(5, 7);
+    Tensor runMean = zeros(7);
+    kernels().batchNormTrainingForward(dense, of(new float[] {1, 1, 1, 1, 1, 1, 1}, 7), zeros(7),
+        runMean, zeros(7), MOMENTUM, EPS, y, null, null);
+    for (int n = 0; n < 5; n++) {
+      for (int j = 0; j < 7; j++) {
+        assertEquals(j == 2 || j == 4, Float.isNaN(y.get(n, j)), "y[" + n + ", " + j + "]");
+      }
+    }
+    assertTrue(Float.isNaN(runMean.getFlat(2)) && !Float.isNaN(runMean.getFlat(3)));
+  }
+
   @Test
   void normsAreStableForALargeMeanAndSmallSpread() {
     // The spread is ~300 float ulps of 1000, so even an exact mean rounded to float moves a
