@@ -24,11 +24,13 @@ final class NativeGemm extends GemmKernels {
   /** Rows per task: a multiple of every micro-kernel height (4, 6, 12). */
   private static final long ROW_BLOCK = 48;
   /**
-   * Below this many multiply-adds a product runs on the calling thread: each thread packs all of B
-   * for its rows, and waking a pool thread costs tens of microseconds. Two threads, 128 x 256 x 128
-   * (4.2 million): 83 GFLOP/s split, 117 on one thread; 256³ (16.8 million): 182 split, 136 on one.
+   * Below this many multiply-adds (128³) a product runs on the calling thread: each thread packs
+   * all of B for its rows. Two threads against one, wall clock, both cores free ({@code
+   * GemmSplitRounds 2 5 200 native-cpu} with no threshold): 64 x 128 x 128 0.97, 128³ 1.14, 128 x
+   * 256 x 128 1.43, 256³ 1.77. With the pool's earlier parked threads the line was at 8 million
+   * (128 x 256 x 128 split ran at 0.71 of one thread).
    */
-  private static final long PARALLEL_MIN_MULTIPLY_ADDS = 8L << 20;
+  private static final long PARALLEL_MIN_MULTIPLY_ADDS = 1L << 21;
   /** Columns per task when splitting by columns: a multiple of every panel width (16, 32). */
   private static final long COLUMN_BLOCK = 128;
 
