@@ -49,8 +49,8 @@ final class WorkerCrew {
    * Runs {@code body} over {@code [0, count)} in {@code chunks} contiguous chunks (at most one per
    * worker plus the caller's, which takes the first), or returns {@code false} at once, having run
    * nothing, when another loop holds the crew (which includes a loop started from inside one of
-   * its own chunks) or the crew is shut down. The first exception of any chunk
-   * is rethrown here once every chunk has finished, so no worker still touches the caller's memory.
+   * its own chunks) or the crew is shut down. The first exception of any chunk is rethrown here
+   * once every chunk has finished, so no worker still touches the caller's memory.
    */
   boolean tryRun(int count, int chunks, KernelPool.RangeBody body) {
     if (!busy.compareAndSet(false, true)) {
