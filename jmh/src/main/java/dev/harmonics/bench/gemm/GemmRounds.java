@@ -45,19 +45,40 @@ public final class GemmRounds {
     blas.setThreads(settings.threads());
     System.out.printf(Locale.ROOT, "threads=%d rounds=%d burst=%s ms ours=%s%n",
         settings.threads(), settings.rounds(), args[2], args[3]);
-    Bursts.printHeads("shape", LABEL_WIDTH, "openblas");
+    eachShape(args, settings, "openblas", (shape, a, b, c) -> new Calls(
+        () -> ours.gemm(false, false, 1f, a, b, 0f, c),
+        () -> blas.sgemm(false, false, shape.m(), shape.n(), shape.k(), 1f, a.data(), shape.k(),
+            b.data(), shape.n(), 0f, c.data(), shape.n())));
+  }
+
+  /** Our call and the reference's on one shape's operands. */
+  record Calls(Runnable ours, Runnable reference) {}
+
+  /** Makes the two calls of a round on {@code C = A·B} for {@code shape}. */
+  @FunctionalInterface
+  interface CallsOnOperands {
+    Calls on(GemmShape shape, Tensor a, Tensor b, Tensor c);
+  }
+
+  /**
+   * For every shape in {@code args[4..]}: random operands, a warm-up of each call in turn (C2
+   * compiles the Vector API loops in it), then the alternating rounds, printed as one row under
+   * the heads for {@code referenceName}.
+   */
+  static void eachShape(String[] args, Bursts.Settings settings, String referenceName,
+      CallsOnOperands callsOn) {
+    Bursts.printHeads("shape", LABEL_WIDTH, referenceName);
     for (int s = 4; s < args.length; s++) {
       GemmShape shape = GemmShape.parse(args[s]);
       BenchData random = new BenchData(42);
       try (Tensor a = random.uniform(shape.m(), shape.k());
           Tensor b = random.uniform(shape.k(), shape.n());
           Tensor c = Tensor.zeros(shape.m(), shape.n())) {
-        Runnable oursCall = () -> ours.gemm(false, false, 1f, a, b, 0f, c);
-        Runnable blasCall = () -> blas.sgemm(false, false, shape.m(), shape.n(), shape.k(), 1f,
-            a.data(), shape.k(), b.data(), shape.n(), 0f, c.data(), shape.n());
-        Bursts.warmUp(WARM_UP_NANOS, oursCall, blasCall);
+        Calls calls = callsOn.on(shape, a, b, c);
+        Bursts.warmUp(WARM_UP_NANOS / 2, calls.ours());
+        Bursts.warmUp(WARM_UP_NANOS / 2, calls.reference());
         Bursts.printRow(args[s], LABEL_WIDTH,
-            Bursts.compare(oursCall, blasCall, shape.flops(), settings));
+            Bursts.compare(calls.ours(), calls.reference(), shape.flops(), settings));
       }
     }
   }
