@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Fits the polynomial and rational coefficients of SimdActivationMath and of the native C kernels
-(kernels-native/src/c/hn_vec.h and hn_activation.c).
+"""Fits the polynomial and rational coefficients of SimdActivationMath and the exponentials of the
+native C kernels (kernels-native/src/c/hn_vec.h).
 
 Each fit is a least-squares fit in relative error on a dense grid (close to minimax for these
 smooth functions), evaluated against mpmath at 30 digits. Prints the float32 coefficients, highest
@@ -91,37 +91,6 @@ def gaussian_tail_rational():
     show("gaussian tail Q(u)", q, np.max(np.abs(got / g - 1)))
 
 
-def tanh_rational():
-    """tanh(x) / x = P(s) / Q(s), s = x^2, on 0 < x <= 9 (native C): degrees 4 and 4, Q(0) = 1.
-
-    Loeb's iteration, then Lawson's reweighting towards the minimax error. Beyond 9 tanh is 1 in
-    float, so the kernel clamps x there. Printed error: in float32 (Horner, a correctly rounded
-    division), relative and in units in the last place.
-    """
-    x = np.concatenate([np.linspace(1e-4, 1, 4000), np.linspace(1, 9, 8000)])
-    x = x.astype(F32).astype(np.float64)
-    g = np.array([float(mp.tanh(v) / v) for v in x])
-    s = x * x
-    n = m = 4
-    weight = 1 / g
-    for step in range(60):
-        cols = [s ** k for k in range(n + 1)] + [-g * s ** k for k in range(1, m + 1)]
-        sol = lstsq(cols, g, weight)
-        p, q = sol[:n + 1], np.concatenate([[1.0], sol[n + 1:]])
-        q_s = np.polyval(q[::-1], s)
-        err = np.polyval(p[::-1], s) / q_s / g - 1
-        weight = weight * np.sqrt(np.abs(err) + 1e-30) if step > 20 else 1 / (g * q_s)
-        weight /= weight.max()
-    x32 = np.linspace(0, 9, 900001)[1:].astype(F32)
-    s32 = (x32.astype(np.float64) ** 2).astype(F32)
-    numerator = (x32.astype(np.float64) * horner32(p, s32)).astype(F32)
-    got = (numerator.astype(np.float64) / horner32(q, s32)).astype(F32)
-    exact = np.tanh(x32.astype(np.float64))
-    ulps = np.max(np.abs(got - exact) / np.spacing(exact.astype(F32)))
-    show(f"tanh P(s) ({ulps:.1f} ulp)", p, np.max(np.abs(got / exact - 1)))
-    show(f"tanh Q(s) ({ulps:.1f} ulp)", q, np.max(np.abs(got / exact - 1)))
-
-
 if __name__ == "__main__":
     exp_poly()
     exp_poly(3)
@@ -129,4 +98,3 @@ if __name__ == "__main__":
     tanh_poly()
     log1p_poly()
     gaussian_tail_rational()
-    tanh_rational()

@@ -17,29 +17,20 @@
  */
 static inline vf sigmoid_lanes(vf x) { return vrecip_at_least_1(vexp_clamped(0.0f - x) + 1.0f); }
 
-/* Beyond this |x|, tanh is 1 in float: x is clamped here before the rational form. */
-#define TANH_LIMIT 9.0f
+/* Where e^(-2|x|) - 1 is above this (|x| < 0.55), tanh takes its near-zero form. */
+#define TANH_NEAR_ZERO (-0.667f)
 
 /*
- * tanh(x) = x P(x^2) / Q(x^2), a rational fit of degrees 4 and 4 on |x| <= 9
- * (kernels-java/tools/fit_activation_polynomials.py): at most 5.4 ulp (3.2e-7 relative), relative
- * near 0 too. One expression with no select: about 19 vector operations per vector against 33 for
- * the form built on e^(-2|x|) - 1 that it replaced, which left tanh short of the memory bandwidth
- * on two cores. The result is clamped to [-1, 1], which the float rounding near 9 would overshoot.
+ * tanh(|x|) from m = e^(-2|x|) - 1, then x's sign: near 0 as -m / (2 + m), accurate relative to
+ * the small result; farther out as 1 - 2 (m + 1) / (2 + m), whose rounding error shrinks towards
+ * 1 (the first form loses about 3 ulp there, which the backward pass's 1 - y^2 would amplify).
  */
 static inline vf tanh_lanes(vf x) {
-  vf xc = vclamp_abs(TANH_LIMIT, x);
-  vf s = xc * xc;
-  vf p = s * 1.335621036e-08f + 2.061021587e-05f;
-  p = p * s + 3.495657584e-03f;
-  p = p * s + 1.338108480e-01f;
-  p = p * s + 1.0f;
-  vf q = s * 7.777196629e-07f + 3.285747953e-04f;
-  q = q * s + 2.587724663e-02f;
-  q = q * s + 4.671440125e-01f;
-  q = q * s + 1.0f;
-  vf y = xc * p * vrecip_at_least_1(q);
-  return vclamp_abs(1.0f, y);
+  vf m = vexpm1_nonpositive(vneg_abs(x) * 2.0f);
+  vf r = vrecip_at_least_1(m + 2.0f);
+  vf near_zero = m * r;
+  vf far = 1.0f - (m * 2.0f + 2.0f) * r;
+  return vcopysign(vselect(m > TANH_NEAR_ZERO, near_zero, far), x);
 }
 
 /* 2 sqrt(2/pi) and 2 sqrt(2/pi) 0.044715, as in dev.harmonics.kernel.Activation. */

@@ -97,8 +97,9 @@ static inline int64_t vstream_head(int64_t total_bytes, int64_t n, const float *
 }
 
 /*
- * 1 / d for d >= 1 (up to about 330 for tanh; up to 1.6e38 for sigmoid, where the result may be
- * 0). AVX-512 has a 14-bit estimate that one Newton step takes to about one ulp, at a fraction of a division's throughput cost (the division unit handles one zmm every ten
+ * 1 / d for d >= 1 (d in [1, 2] for tanh; up to 1.6e38 for sigmoid, where the result may be 0).
+ * AVX-512 has a 14-bit estimate that one Newton step takes to about one
+ * ulp, at a fraction of a division's throughput cost (the division unit handles one zmm every ten
  * cycles or so, which alone would use most of the memory time of sixteen elements).
  */
 static inline vf vrecip_at_least_1(vf d) {
@@ -174,10 +175,17 @@ static inline vf vexp_reduced(vf r) {
 }
 
 /*
- * e^r on |r| <= ln2 / 2 to degree 5 (same tool): 1.2e-7 relative, about two ulp, one multiply-add
- * less. For GELU-tanh, whose tolerance is 1e-5 and which was a few percent short of the memory
- * bandwidth.
+ * The coarse exponential of GELU-tanh, whose tolerance is 1e-5 and which was a few percent short
+ * of the memory bandwidth: x = n ln2 + r with ln2 in one float (r off by at most 2.4e-7 for the
+ * |n| <= 127 that occur), and e^r to degree 5 (same tool, 1.2e-7 relative). Two multiply-adds
+ * fewer than vexp_reduce with vexp_reduced; together under 4e-7 relative.
  */
+static inline vf vexp_reduce_coarse(vf x, vf *n, vf *t) {
+  *t = x * HN_LOG2E + HN_ROUNDER;
+  *n = *t - HN_ROUNDER;
+  return x - *n * 0.693147182f;
+}
+
 static inline vf vexp_reduced_coarse(vf r) {
   vf p = r * 8.333837613e-03f + 4.189857841e-02f;
   p = p * r + 1.666688621e-01f;
@@ -216,42 +224,51 @@ static inline vf vmin_keep_nan(float hi, vf x) {
 #endif
 }
 
-/*
- * x clamped to [-limit, limit] (limit > 0), NaN kept. AVX-512 does it in one instruction: vrangeps
- * takes the smaller magnitude of x and limit, with x's sign.
- */
-static inline vf vclamp_abs(float limit, vf x) {
-#if defined(__AVX512F__)
-  return (vf)_mm512_range_ps((__m512)x, _mm512_set1_ps(limit), 0x02);
-#else
-  return vmin_keep_nan(limit, vmax_keep_nan(-limit, x));
-#endif
-}
-
 /* Above this, e^x is clamped to about 1.6e38, below the largest float. */
 #define HN_EXP_HIGHEST 88.0f
 
 /*
- * e^x for any x, with x clamped to [-HN_EXP_HIGHEST, HN_EXP_HIGHEST]: finite and positive for
+ * e^x for any x, as vexp_nonpositive but with x clamped at HN_EXP_HIGHEST above: finite for
  * every finite or infinite x, so 1 / (1 + e^x) needs no branch or select (+inf gives a large
- * finite value, whose reciprocal is 0 or subnormal; below -88, 1 + e^x is 1 in float anyway).
- * The polynomial on the reduced argument is the caller's choice.
+ * finite value, whose reciprocal is 0 or subnormal). With coarse (a constant at every call), the
+ * coarse reduction and polynomial above.
  */
-static inline __attribute__((always_inline)) vf vexp_clamped_with(vf x, vf (*reduced)(vf)) {
+static inline __attribute__((always_inline)) vf vexp_clamped_with(vf x, int coarse) {
   vf n, t;
 #if defined(__AVX512F__)
-  vf r = vexp_reduce(vclamp_abs(HN_EXP_HIGHEST, x), &n, &t);
-  return (vf)_mm512_scalef_ps((__m512)reduced(r), (__m512)n);
+  vf xc = vmin_keep_nan(HN_EXP_HIGHEST, vmax_keep_nan(-104.0f, x));
+  vf r = coarse ? vexp_reduce_coarse(xc, &n, &t) : vexp_reduce(xc, &n, &t);
+  vf p = coarse ? vexp_reduced_coarse(r) : vexp_reduced(r);
+  return (vf)_mm512_scalef_ps((__m512)p, (__m512)n);
 #else
   vi below = x < HN_EXP_LOWEST;
-  vf r = vexp_reduce(vselect(below, (vf){0}, vmin_keep_nan(HN_EXP_HIGHEST, x)), &n, &t);
-  return (vf)((vi)(reduced(r) * vpow2_of(t)) & ~below);
+  vf xc = vselect(below, (vf){0}, vmin_keep_nan(HN_EXP_HIGHEST, x));
+  vf r = coarse ? vexp_reduce_coarse(xc, &n, &t) : vexp_reduce(xc, &n, &t);
+  vf p = coarse ? vexp_reduced_coarse(r) : vexp_reduced(r);
+  return (vf)((vi)(p * vpow2_of(t)) & ~below);
 #endif
 }
 
-static inline vf vexp_clamped(vf x) { return vexp_clamped_with(x, vexp_reduced); }
+static inline vf vexp_clamped(vf x) { return vexp_clamped_with(x, 0); }
 
-/* vexp_clamped with the degree-5 polynomial (vexp_reduced_coarse). */
-static inline vf vexp_clamped_coarse(vf x) { return vexp_clamped_with(x, vexp_reduced_coarse); }
+static inline vf vexp_clamped_coarse(vf x) { return vexp_clamped_with(x, 1); }
+
+/*
+ * e^x - 1 for x <= 0 without the cancellation of e^x - 1 near 0: 2^n (e^r - 1) + (2^n - 1), with
+ * e^r - 1 as its Taylor series to degree 7 (truncation below 2e-8 relative on |r| <= ln2 / 2).
+ * x is clamped at HN_EXP_LOWEST, where the result is -1 in float; NaN gives NaN.
+ */
+static inline vf vexpm1_nonpositive(vf x) {
+  vf n, t;
+  vf r = vexp_reduce(vmax_keep_nan(HN_EXP_LOWEST, x), &n, &t);
+  vf q = r * (1.0f / 5040) + (1.0f / 720);
+  q = q * r + (1.0f / 120);
+  q = q * r + (1.0f / 24);
+  q = q * r + (1.0f / 6);
+  q = q * r + 0.5f;
+  vf em1 = (r * r) * q + r;
+  vf scale = vpow2_of(t);
+  return scale * em1 + (scale - 1.0f);
+}
 
 #endif
