@@ -175,10 +175,10 @@ static inline vf vexp_reduced(vf r) {
 }
 
 /*
- * The coarse exponential of GELU-tanh, whose tolerance is 1e-5 and which was a few percent short
- * of the memory bandwidth: x = n ln2 + r with ln2 in one float (r off by at most 2.4e-7 for the
- * |n| <= 127 that occur), and e^r to degree 5 (same tool, 1.2e-7 relative). Two multiply-adds
- * fewer than vexp_reduce with vexp_reduced; together under 4e-7 relative.
+ * The coarse exponential, for GELU-tanh (tolerance 1e-5) and softmax (2e-5), which were a few
+ * percent short of the memory bandwidth: x = n ln2 + r with ln2 in one float (r off by at most
+ * 2.9e-7 for |n| <= 150), and e^r to degree 5 (same tool, 1.2e-7 relative). Two multiply-adds
+ * fewer than vexp_reduce with vexp_reduced; together under 5e-7 relative.
  */
 static inline vf vexp_reduce_coarse(vf x, vf *n, vf *t) {
   *t = x * HN_LOG2E + HN_ROUNDER;
@@ -199,19 +199,28 @@ static inline vf vexp_reduced_coarse(vf r) {
  * at every ISA level by NativeIsaLevelsTest through the activations); NaN gives NaN, -inf 0. On
  * AVX-512, vscalefps applies 2^n with correct underflow (subnormal results, then 0), so x only
  * needs clamping at -104; elsewhere 2^n is built from its bits and results below the smallest
- * normal float (x < HN_EXP_LOWEST) are flushed to 0.
+ * normal float (x < HN_EXP_LOWEST) are flushed to 0. With coarse (a constant at every call), the
+ * coarse reduction and polynomial above.
  */
-static inline vf vexp_nonpositive(vf x) {
+static inline __attribute__((always_inline)) vf vexp_nonpositive_with(vf x, int coarse) {
   vf n, t;
 #if defined(__AVX512F__)
-  vf r = vexp_reduce(vmax_keep_nan(-104.0f, x), &n, &t);
-  return (vf)_mm512_scalef_ps((__m512)vexp_reduced(r), (__m512)n);
+  vf xc = vmax_keep_nan(-104.0f, x);
+  vf r = coarse ? vexp_reduce_coarse(xc, &n, &t) : vexp_reduce(xc, &n, &t);
+  vf p = coarse ? vexp_reduced_coarse(r) : vexp_reduced(r);
+  return (vf)_mm512_scalef_ps((__m512)p, (__m512)n);
 #else
   vi below = x < HN_EXP_LOWEST;
-  vf r = vexp_reduce(vselect(below, (vf){0}, x), &n, &t);
-  return (vf)((vi)(vexp_reduced(r) * vpow2_of(t)) & ~below);
+  vf xc = vselect(below, (vf){0}, x);
+  vf r = coarse ? vexp_reduce_coarse(xc, &n, &t) : vexp_reduce(xc, &n, &t);
+  vf p = coarse ? vexp_reduced_coarse(r) : vexp_reduced(r);
+  return (vf)((vi)(p * vpow2_of(t)) & ~below);
 #endif
 }
+
+static inline vf vexp_nonpositive(vf x) { return vexp_nonpositive_with(x, 0); }
+
+static inline vf vexp_nonpositive_coarse(vf x) { return vexp_nonpositive_with(x, 1); }
 
 /* min(hi, x) with NaN in x kept, as vmax_keep_nan. */
 static inline vf vmin_keep_nan(float hi, vf x) {
