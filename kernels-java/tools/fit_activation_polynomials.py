@@ -44,13 +44,13 @@ def exp_poly(degree=4):
     show(f"exp P(r), degree {degree}", c, err)
 
 
-def expm1_poly():
-    """expm1(x) = x + x^2 Q(x) on |x| <= 0.5, Q of degree 5."""
-    x = np.concatenate([np.linspace(-0.5, -1e-4, 3000), np.linspace(1e-4, 0.5, 3000)])
+def expm1_poly(half_width=0.5, degree=5):
+    """expm1(x) = x + x^2 Q(x) on |x| <= 0.5, Q of degree 5 (native tanh: |x| <= ln2/2, degree 4)."""
+    x = np.concatenate([np.linspace(-half_width, -1e-4, 3000), np.linspace(1e-4, half_width, 3000)])
     target = np.array([float((mp.expm1(v) - v) / v ** 2) for v in x])
-    c = lstsq([x ** k for k in range(6)], target, x * x / np.expm1(x))
+    c = lstsq([x ** k for k in range(degree + 1)], target, x * x / np.expm1(x))
     err = np.max(np.abs((x + x * x * np.polyval(c[::-1], x)) / np.expm1(x) - 1))
-    show("expm1 Q(x)", c, err)
+    show(f"expm1 Q(x) on |x| <= {half_width:.4f}, degree {degree}", c, err)
 
 
 def tanh_poly():
@@ -95,6 +95,7 @@ if __name__ == "__main__":
     exp_poly()
     exp_poly(3)
     expm1_poly()
+    expm1_poly(float(mp.log(2) / 2), 4)
     tanh_poly()
     log1p_poly()
     gaussian_tail_rational()

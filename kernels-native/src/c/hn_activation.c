@@ -30,7 +30,13 @@ static inline vf tanh_lanes(vf x) {
   vf r = vrecip_at_least_1(m + 2.0f);
   vf near_zero = m * r;
   vf far = 1.0f - (m * 2.0f + 2.0f) * r;
+#if defined(__AVX512F__)
+  /* A mask register and one blend, where the portable select takes three operations. */
+  __mmask16 near = _mm512_cmp_ps_mask((__m512)m, _mm512_set1_ps(TANH_NEAR_ZERO), _CMP_GT_OQ);
+  return vcopysign((vf)_mm512_mask_blend_ps(near, (__m512)far, (__m512)near_zero), x);
+#else
   return vcopysign(vselect(m > TANH_NEAR_ZERO, near_zero, far), x);
+#endif
 }
 
 /* 2 sqrt(2/pi) and 2 sqrt(2/pi) 0.044715, as in dev.harmonics.kernel.Activation. */
