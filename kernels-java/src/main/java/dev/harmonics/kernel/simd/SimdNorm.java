@@ -17,7 +17,7 @@ import java.lang.foreign.ValueLayout;
  * column by column, vectorised across the columns, with the rows split into slices that each keep
  * partial column sums ({@link ColumnSums}). Small dense inputs ({@code [N, C]}, at most {@link
  * DenseBatchNorm#MAX_ELEMENTS} values) skip that machinery: {@link DenseBatchNorm} sums across
- * channels in registers ({@link NarrowBatchNorm} on half-width vectors when the channels fit one).
+ * channels in registers ({@link NarrowBatchNorm} when a row is exactly half a vector).
  *
  * <p>Layer norm and RMS norm work row by row (a row is the normalised shape), split by rows; their
  * parameter gradients are column sums over the rows, again through {@link ColumnSums}.

@@ -206,6 +206,20 @@ public abstract class NormConformance extends KernelConformanceTest {
           }
         }
       }
+      // a NaN and an infinity make their channels NaN and leave the others alone
+      if (c >= 2) {
+        x.set(Float.NaN, n - 1, c - 1);
+        x.set(Float.POSITIVE_INFINITY, 0, 1);
+        Tensor y = zeros(n, c);
+        Tensor yRef = zeros(n, c);
+        oracle().batchNormTrainingForward(x, gamma, beta, zeros(c), zeros(c), MOMENTUM, 1e-5f,
+            yRef, null, null);
+        kernels().batchNormTrainingForward(x, gamma, beta, zeros(c), zeros(c), MOMENTUM, 1e-5f,
+            y, null, null);
+        assertClose(yRef, y, OUT_ABS, OUT_REL,
+            "batch norm training " + Arrays.toString(shape) + " with NaN and infinity");
+        assertTrue(Float.isNaN(y.get(0, c - 1)) && Float.isNaN(y.get(n - 1, 1)));
+      }
     }
   }
 
