@@ -233,6 +233,11 @@ public abstract class LossConformance extends KernelConformanceTest {
     assertTrue(Float.isNaN(none), "no counted row: 0 / 0");
     assertClose(new float[6], grad.toFloatArray(), 0, 0, "no counted row: zero gradient");
     assertTrue(Float.isNaN(kernels().mse(zeros(0), zeros(0))), "mse of nothing: 0 / 0");
+    // an ignore index that is also a class: rows with that label are ignored, not counted
+    float inRange = kernels().softmaxCrossEntropy(logits, labels(0, 1, 1), 1, 0f, grad);
+    assertEquals(Math.log(2), inRange, 1e-6, "ignore index 1: the mean is over row 0");
+    assertClose(new float[] {-0.5f, 0.5f, 0, 0, 0, 0}, grad.toFloatArray(), 1e-7, 0,
+        "ignore index 1: rows 1 and 2 get zero gradient");
   }
 
   /**
