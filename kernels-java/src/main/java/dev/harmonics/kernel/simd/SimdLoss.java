@@ -44,7 +44,8 @@ final class SimdLoss extends LossKernels {
     int grain = Math.max(1, GRAIN / classes);
     boolean oneVector = OneVectorCrossEntropy.fits(classes);
     double total;
-    if (slices(rows, grain) > 1) {
+    // a call smaller than one grain is one slice: no divisions to find out
+    if ((long) rows * classes > GRAIN && slices(rows, grain) > 1) {
       total = sliced(rows, grain, (from, to) -> oneVector
           ? OneVectorCrossEntropy.rows(zs, zo, ls, lo, ds, dOff, classes, ignoreIndex,
               labelSmoothing, counted, from, to)

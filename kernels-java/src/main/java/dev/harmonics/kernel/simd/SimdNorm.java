@@ -17,7 +17,7 @@ import java.lang.foreign.ValueLayout;
  * column by column, vectorised across the columns, with the rows split into slices that each keep
  * partial column sums ({@link ColumnSums}). Small dense inputs ({@code [N, C]}, at most {@link
  * DenseBatchNorm#MAX_ELEMENTS} values) skip that machinery: {@link DenseBatchNorm} sums across
- * channels in registers.
+ * channels in registers ({@link NarrowBatchNorm} when a row is exactly half a vector).
  *
  * <p>Layer norm and RMS norm work row by row (a row is the normalised shape), split by rows; their
  * parameter gradients are column sums over the rows, again through {@link ColumnSums}.
@@ -44,6 +44,16 @@ final class SimdNorm extends NormKernels {
   protected void doBatchNormTrainingForward(Tensor x, Tensor gamma, Tensor beta,
       Tensor runningMean, Tensor runningVar, float momentum, float eps, Tensor y, Tensor saveMean,
       Tensor saveInvStd, int batch, int channels, int spatial) {
+    if (NarrowBatchNorm.fits(batch, channels, spatial)) {
+      NarrowBatchNorm.trainingForward(x.storage(), x.byteOffset(), gamma.storage(),
+          gamma.byteOffset(), beta.storage(), beta.byteOffset(), runningMean.storage(),
+          runningMean.byteOffset(), runningVar.storage(), runningVar.byteOffset(), momentum, eps,
+          y.storage(), y.byteOffset(), saveMean == null ? null : saveMean.storage(),
+          saveMean == null ? 0 : saveMean.byteOffset(),
+          saveInvStd == null ? null : saveInvStd.storage(),
+          saveInvStd == null ? 0 : saveInvStd.byteOffset(), batch, channels);
+      return;
+    }
     if (DenseBatchNorm.fits(batch, channels, spatial)) {
       DenseBatchNorm.trainingForward(x.storage(), x.byteOffset(), gamma.storage(),
           gamma.byteOffset(), beta.storage(), beta.byteOffset(), runningMean.storage(),

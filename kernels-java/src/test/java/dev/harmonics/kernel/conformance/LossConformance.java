@@ -233,6 +233,11 @@ public abstract class LossConformance extends KernelConformanceTest {
     assertTrue(Float.isNaN(none), "no counted row: 0 / 0");
     assertClose(new float[6], grad.toFloatArray(), 0, 0, "no counted row: zero gradient");
     assertTrue(Float.isNaN(kernels().mse(zeros(0), zeros(0))), "mse of nothing: 0 / 0");
+    // an ignore index that is also a class: rows with that label are ignored, not counted
+    float inRange = kernels().softmaxCrossEntropy(logits, labels(0, 1, 1), 1, 0f, grad);
+    assertEquals(Math.log(2), inRange, 1e-6, "ignore index 1: the mean is over row 0");
+    assertClose(new float[] {-0.5f, 0.5f, 0, 0, 0, 0}, grad.toFloatArray(), 1e-7, 0,
+        "ignore index 1: rows 1 and 2 get zero gradient");
   }
 
   /**
@@ -271,6 +276,51 @@ public abstract class LossConformance extends KernelConformanceTest {
                 what + ": without dlogits");
           }
         }
+      }
+    }
+  }
+
+  /**
+   * Rows of exactly one vector (4, 8 or 16 classes: whichever matches the lanes takes the SIMD
+   * kernel's unmasked path) at the edges of its unshifted-exponential range (a maximum of exactly
+   * 16 or -16, just outside, far outside, +-1e30), with -inf in classes other than the label and
+   * the label at the last index, in place and not; then a NaN and a +inf logit.
+   */
+  @Test
+  void crossEntropyOfWholeVectorRowsAtTheEdgesMatchesReference() {
+    float inf = Float.POSITIVE_INFINITY;
+    for (int classes : new int[] {4, 8, 16}) {
+      Tensor logits = uniform(-8f, 8f, 7, classes);
+      int last = classes - 1;
+      logits.set(16f, 0, 1);
+      logits.set(16.5f, 1, 0);
+      for (int j = 0; j < classes; j++) {
+        logits.set(-17f - 3 * j, 2, j);
+        logits.set(j == 2 ? -16f : -30f, 3, j);
+        logits.set(j % 2 == 0 ? 1e30f : -1e30f, 4, j);
+      }
+      logits.set(-inf, 5, 0);
+      logits.set(-inf, 5, 2);
+      logits.set(-inf, 6, last);
+      Tensor labels = labels(last, last, 0, last, 2, last, 1);
+      for (boolean inPlace : new boolean[] {false, true}) {
+        String what = "whole rows of " + classes + (inPlace ? ", in place" : "");
+        Tensor gradRef = zeros(7, classes);
+        float expected = oracle().softmaxCrossEntropy(logits, labels, gradRef);
+        Tensor input = inPlace ? of(logits.toFloatArray(), 7, classes) : logits;
+        Tensor grad = inPlace ? input : zeros(7, classes);
+        assertLoss(expected, kernels().softmaxCrossEntropy(input, labels, grad), what);
+        assertClose(gradRef, grad, SMALL_GRAD_ABS, GRAD_REL, what + ": dlogits");
+      }
+      for (float special : new float[] {Float.NaN, inf}) {
+        Tensor odd = of(logits.toFloatArray(), 7, classes);
+        odd.set(special, 3, last);
+        Tensor grad = zeros(7, classes);
+        Tensor gradRef = zeros(7, classes);
+        float expected = oracle().softmaxCrossEntropy(odd, labels, gradRef);
+        float actual = kernels().softmaxCrossEntropy(odd, labels, grad);
+        assertTrue(Float.isNaN(expected) && Float.isNaN(actual), special + " logit: loss NaN");
+        assertClose(gradRef, grad, SMALL_GRAD_ABS, GRAD_REL, special + " logit: dlogits");
       }
     }
   }

@@ -162,6 +162,67 @@ public abstract class NormConformance extends KernelConformanceTest {
     assertTrue(Float.isNaN(runMean.getFlat(2)) && !Float.isNaN(runMean.getFlat(3)));
   }
 
+  /**
+   * Small dense inputs (the SIMD kernel's register paths, half-width vectors up to half a vector
+   * of channels) with constant channels, whose variance is exactly 0 so that eps alone sets the
+   * scale, next to varying ones, for eps from 0 (a constant channel is then 0 / 0, NaN in both)
+   * to large.
+   */
+  @Test
+  void batchNormOfSmallDenseInputsWithConstantChannelsMatchesReference() {
+    for (int[] shape : new int[][] {{2, 1}, {8, 8}, {5, 3}, {3, 4}, {16, 8}, {7, 5}, {9, 16}}) {
+      int n = shape[0];
+      int c = shape[1];
+      Tensor x = uniform(-3f, 3f, n, c);
+      for (int j = 0; j < c; j += 2) {
+        float constant = j % 4 == 0 ? 1000.5f : -0.25f * j;
+        for (int r = 0; r < n; r++) {
+          x.set(constant, r, j);
+        }
+      }
+      Tensor gamma = uniform(0.5f, 1.5f, c);
+      Tensor beta = uniform(-1f, 1f, c);
+      for (float eps : new float[] {0f, 1e-5f, 0.5f, 100f}) {
+        String what = "batch norm training " + Arrays.toString(shape) + " eps " + eps;
+        Tensor runMean = uniform(-1f, 1f, c);
+        Tensor runVar = uniform(0.5f, 2f, c);
+        Tensor expectedMean = copy(runMean);
+        Tensor expectedVar = copy(runVar);
+        Tensor y = zeros(n, c);
+        Tensor yRef = zeros(n, c);
+        Tensor inv = zeros(c);
+        Tensor invRef = zeros(c);
+        oracle().batchNormTrainingForward(x, gamma, beta, expectedMean, expectedVar, MOMENTUM,
+            eps, yRef, null, invRef);
+        kernels().batchNormTrainingForward(x, gamma, beta, runMean, runVar, MOMENTUM, eps, y,
+            null, inv);
+        assertClose(yRef, y, OUT_ABS, OUT_REL, what + ": y");
+        assertClose(invRef, inv, SUM_ABS, SUM_REL, what + ": saveInvStd");
+        assertClose(expectedMean, runMean, SUM_ABS, SUM_REL, what + ": runningMean");
+        assertClose(expectedVar, runVar, SUM_ABS, SUM_REL, what + ": runningVar");
+        if (eps > 0) {
+          for (int r = 0; r < n; r++) {
+            assertEquals(beta.getFlat(0), y.get(r, 0), 1e-6f, what + ": constant channel 0");
+          }
+        }
+      }
+      // a NaN and an infinity make their channels NaN and leave the others alone
+      if (c >= 2) {
+        x.set(Float.NaN, n - 1, c - 1);
+        x.set(Float.POSITIVE_INFINITY, 0, 1);
+        Tensor y = zeros(n, c);
+        Tensor yRef = zeros(n, c);
+        oracle().batchNormTrainingForward(x, gamma, beta, zeros(c), zeros(c), MOMENTUM, 1e-5f,
+            yRef, null, null);
+        kernels().batchNormTrainingForward(x, gamma, beta, zeros(c), zeros(c), MOMENTUM, 1e-5f,
+            y, null, null);
+        assertClose(yRef, y, OUT_ABS, OUT_REL,
+            "batch norm training " + Arrays.toString(shape) + " with NaN and infinity");
+        assertTrue(Float.isNaN(y.get(0, c - 1)) && Float.isNaN(y.get(n - 1, 1)));
+      }
+    }
+  }
+
   @Test
   void normsAreStableForALargeMeanAndSmallSpread() {
     // The spread is ~300 float ulps of 1000, so even an exact mean rounded to float moves a
