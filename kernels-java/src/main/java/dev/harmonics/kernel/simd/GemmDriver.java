@@ -4,6 +4,7 @@ import static dev.harmonics.kernel.simd.GemmMicroKernel.MR;
 import static dev.harmonics.kernel.simd.GemmMicroKernel.NR;
 
 import dev.harmonics.concurrent.KernelPool;
+import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
@@ -128,7 +129,7 @@ final class GemmDriver {
       int jc = column * ncMax;
       int nc = Math.min(ncMax, n - jc);
       GemmScratch scratch = GemmScratch.get();
-      float[] packedB = scratch.packedB(ncMax * k);
+      MemorySegment packedB = scratch.packedB((long) ncMax * k);
       if (!scratch.holdsPackedB(call, column)) {
         packB(b, 0, k, kcMax, jc, nc, ncMax, packedB, scratch);
         scratch.rememberPackedB(call, column);
@@ -160,7 +161,7 @@ final class GemmDriver {
       GemmScratch scratch = GemmScratch.get();
       int jc = column * ncMax;
       int nc = Math.min(ncMax, n - jc);
-      float[] packedB = scratch.packedB(ncMax * k);
+      MemorySegment packedB = scratch.packedB((long) ncMax * k);
       packB(b, 0, k, kcMax, jc, nc, ncMax, packedB, scratch);
       for (int step = 0; step < rowBlocks; step++) {
         int block = (column + step) % rowBlocks;
@@ -262,7 +263,7 @@ final class GemmDriver {
       int kcMax = balanced(depth, KC, 1);
       int mcMax = balanced(i1 - i0, budget(A_BLOCK_FLOATS, depth, MR, MC), MR);
       int ncMax = balanced(j1 - j0, budget(B_BLOCK_FLOATS, depth, NR, NC), NR);
-      float[] packedB = scratch.packedB(ncMax * depth);
+      MemorySegment packedB = scratch.packedB((long) ncMax * depth);
       float[] packedA = scratch.packedA(mcMax * depth);
       for (int jc = j0; jc < j1; jc += ncMax) {
         int nc = Math.min(ncMax, j1 - jc);
@@ -279,10 +280,10 @@ final class GemmDriver {
 
   /** Packs op(B) rows {@code [ks, ks + depth)}, columns {@code [jc, jc + nc)}, chunk by chunk. */
   private static void packB(GemmOperand b, int ks, int depth, int kcMax, int jc, int nc,
-      int ncMax, float[] packedB, GemmScratch scratch) {
+      int ncMax, MemorySegment packedB, GemmScratch scratch) {
     for (int pc = 0; pc < depth; pc += kcMax) {
-      GemmPacking.packB(b, ks + pc, Math.min(kcMax, depth - pc), jc, nc, packedB, pc * ncMax,
-          scratch);
+      GemmPacking.packB(b, ks + pc, Math.min(kcMax, depth - pc), jc, nc, packedB,
+          (long) pc * ncMax, scratch);
     }
   }
 
@@ -303,14 +304,14 @@ final class GemmDriver {
    * strip by strip, handing each finished tile to the sink.
    */
   private static void multiplyPacked(float[] packedA, int aAt, int ic, int mc, int mcMax, int jc,
-      int nc, int ncMax, float[] packedB, int depth, int kcMax, TileSink sink, boolean first,
+      int nc, int ncMax, MemorySegment packedB, int depth, int kcMax, TileSink sink, boolean first,
       boolean last, GemmScratch scratch) {
     float[] strip = scratch.strip(mcMax * NR);
     for (int jr = 0; jr < nc; jr += NR) {
       for (int pc = 0; pc < depth; pc += kcMax) {
         int kc = Math.min(kcMax, depth - pc);
         int chunkA = aAt + pc * mcMax;
-        int bAt = pc * ncMax + jr * kc;
+        long bAt = ((long) pc * ncMax + (long) jr * kc) * Float.BYTES;
         for (int ir = 0; ir < mc; ir += MR) {
           GemmMicroKernel.multiply(packedA, chunkA + ir * kc, packedB, bAt, kc, strip, ir * NR,
               pc > 0);

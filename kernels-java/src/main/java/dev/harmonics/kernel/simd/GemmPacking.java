@@ -3,6 +3,9 @@ package dev.harmonics.kernel.simd;
 import static dev.harmonics.kernel.simd.GemmMicroKernel.MR;
 import static dev.harmonics.kernel.simd.GemmMicroKernel.NR;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -26,6 +29,7 @@ final class GemmPacking {
 
   private static final VectorSpecies<Float> S = SimdSpecies.FLOAT;
   private static final int L = SimdSpecies.LANES;
+  private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
   /** Floats of B rows staged at once (16 KB, within L1 beside the panels being written). */
   private static final int B_STAGING_FLOATS = 4096;
@@ -66,9 +70,10 @@ final class GemmPacking {
 
   /**
    * Packs op(B) rows {@code [p0, p0 + kc)}, columns {@code [j0, j0 + nc)} as consecutive panels of
-   * NR columns: panel {@code q} starts at {@code at + q * NR * kc} and holds {@code [p][j]}.
+   * NR columns: panel {@code q} starts at float {@code at + q * NR * kc} of {@code dst} and holds
+   * {@code [p][j]}.
    */
-  static void packB(GemmOperand b, int p0, int kc, int j0, int nc, float[] dst, int at,
+  static void packB(GemmOperand b, int p0, int kc, int j0, int nc, MemorySegment dst, long at,
       GemmScratch scratch) {
     if (!b.transposed) {
       int padded = GemmDriver.ceilDiv(nc, NR) * NR;
@@ -81,14 +86,17 @@ final class GemmPacking {
           Arrays.fill(staged, p * padded + nc, (p + 1) * padded, 0f);
         }
         for (int q = 0; q < nc; q += NR) {
-          for (int p = 0, d = at + q * kc + g * NR; p < rows; p++, d += NR) {
-            FloatVector.fromArray(S, staged, p * padded + q).intoArray(dst, d);
-            FloatVector.fromArray(S, staged, p * padded + q + L).intoArray(dst, d + L);
+          long d = (at + (long) q * kc + g * NR) * Float.BYTES;
+          for (int p = 0; p < rows; p++, d += NR * Float.BYTES) {
+            FloatVector.fromArray(S, staged, p * padded + q).intoMemorySegment(dst, d, ORDER);
+            FloatVector.fromArray(S, staged, p * padded + q + L)
+                .intoMemorySegment(dst, d + L * Float.BYTES, ORDER);
           }
         }
       }
     } else {
       float[] rows = scratch.staging(NR * kc);
+      float[] panel = scratch.panel(NR * kc);
       Interleave order = scratch.interleave(NR, kc, 1);
       for (int q = 0; q < nc; q += NR) {
         int filled = Math.min(NR, nc - q);
@@ -96,7 +104,9 @@ final class GemmPacking {
           b.read((long) (j0 + q + j) * b.ld + p0, rows, j * kc, kc, scratch);
         }
         Arrays.fill(rows, filled * kc, NR * kc, 0f);
-        order.apply(rows, 0, kc, dst, at + q * kc);
+        order.apply(rows, 0, kc, panel, 0);
+        long d = (at + (long) q * kc) * Float.BYTES;
+        MemorySegment.copy(panel, 0, dst, ValueLayout.JAVA_FLOAT, d, NR * kc);
       }
     }
   }
