@@ -257,6 +257,26 @@ public abstract class GemmConformance extends KernelConformanceTest {
   }
 
   /**
+   * Products of growing, then shrinking size on one thread, B stored both ways: a kernel that keeps
+   * packed buffers between calls must regrow them and must not reuse a stale packing.
+   */
+  @Test
+  void packedBuffersAcrossCallsOfChangingSize() {
+    int before = KernelPool.shared().parallelism();
+    KernelPool.setParallelism(1);
+    try {
+      for (boolean transB : new boolean[] {false, true}) {
+        check(false, transB, 7, 33, 5, 1f, 0f, false, Activation.IDENTITY);
+        check(false, transB, 70, 130, 300, 1f, 0f, false, Activation.IDENTITY);
+        check(false, transB, 13, 65, 17, 1f, 0.5f, false, Activation.IDENTITY);
+        check(true, transB, 70, 130, 300, 1f, 0f, false, Activation.IDENTITY);
+      }
+    } finally {
+      KernelPool.setParallelism(before);
+    }
+  }
+
+  /**
    * Every threaded path (split by rows, column blocks over shared row blocks of A, fixed rectangles
    * for deep K,
    * few-row column chunks, batches spread over matrices) with an odd thread count, so splits are
