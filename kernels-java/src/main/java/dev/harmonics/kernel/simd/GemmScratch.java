@@ -26,6 +26,7 @@ final class GemmScratch {
   private float[] panel = new float[0];
   private float[] rows = new float[0];
   private float[] strip = new float[0];
+  private float[] blockSums = new float[0];
   private byte[] bytes = new byte[0];
   private int[] ints = new int[0];
   private Object packedBCall;
@@ -79,6 +80,12 @@ final class GemmScratch {
   float[] panel(int size) {
     panel = atLeast(panel, size);
     return panel;
+  }
+
+  /** Partial sums of a whole block of C tiles, carried across K chunks when K is deep. */
+  float[] blockSums(int size) {
+    blockSums = atLeast(blockSums, size);
+    return blockSums;
   }
 
   float[] staging(int size) {
