@@ -15,19 +15,19 @@ import jdk.incubator.vector.VectorSpecies;
  * Copies blocks of op(A) and op(B) into the panel order the micro-kernel streams through, zero
  * padding partial panels so the kernel never needs an edge case.
  *
- * <p>Operands are read in runs along their stored rows (one bulk copy each) into a staging array,
- * then rearranged array to array. B stored {@code [K, N]} already runs along its panel rows: it is
- * copied sixteen rows at a time, panel by panel, a run of sixteen K steps into each, with vector
- * loads straight from the operand when it holds floats (staging each row with a bulk copy first
- * cost 4-13% of a call more: 128 x 784 x 256, 512³, 64 x 4096 x 4096); writing one row across all
- * panels sent sixteen writes 32 KB apart into the same L1 sets, and loading a whole panel's K
- * steps before the next panel walked B across rows and lost 15% at 64 x 4096 x 4096. The other
- * three cases need a
- * transposition into {@code [p][r]} order: A stored {@code [M, K]} is staged a panel's rows at a
- * time and transposed with lane selects ({@link PanelTranspose}); B stored {@code [N, K]} (staged
- * a panel's rows at a time) and A stored {@code [K, M]} (a block at a time) with gathers a vector
- * at a time ({@link Interleave}). On cache-resident blocks the scalar scatters and short copies
- * this replaced cost 0.3 to 0.75 ns per element.
+ * <p>Float32 operands stored along the panel's K steps or rows are loaded as vectors straight
+ * from their segment; the rest are first staged in an array (one bulk copy per stored row), as
+ * are int8 operands, which are widened on the way. B stored {@code [K, N]} already runs along its
+ * panel rows: it is copied sixteen rows at a time, panel by panel, a run of sixteen K steps into
+ * each (staging each row first cost 4-13% of a call more at 128 x 784 x 256, 512³ and 64 x 4096 x
+ * 4096; writing one row across all panels sent sixteen writes 32 KB apart into the same L1 sets;
+ * loading a whole panel's K steps before the next panel walked B across rows and lost 15% at 64 x
+ * 4096 x 4096). The other three cases need a transposition into {@code [p][r]} order: A stored
+ * {@code [M, K]} six rows at a time with lane selects ({@link PanelTranspose}), straight from the
+ * operand for a full float panel; B stored {@code [N, K]} (staged a panel's rows at a time) and A
+ * stored {@code [K, M]} (a block at a time) with gathers a vector at a time ({@link Interleave}).
+ * On cache-resident blocks the scalar scatters and short copies this replaced cost 0.3 to 0.75 ns
+ * per element.
  */
 final class GemmPacking {
 
@@ -50,8 +50,14 @@ final class GemmPacking {
       GemmScratch scratch) {
     if (!a.transposed) {
       float[] rows = scratch.staging(MR * kc);
+      long rowBytes = (long) a.ld * Float.BYTES;
       for (int q = 0; q < mc; q += MR) {
         int filled = Math.min(MR, mc - q);
+        if (filled == MR && a.holdsFloats()) {
+          long start = (a.base + (long) (i0 + q) * a.ld + p0) * Float.BYTES;
+          PanelTranspose.apply(a.segment, start, rowBytes, kc, dst, at + q * kc);
+          continue;
+        }
         for (int r = 0; r < filled; r++) {
           a.read((long) (i0 + q + r) * a.ld + p0, rows, r * kc, kc, scratch);
         }
