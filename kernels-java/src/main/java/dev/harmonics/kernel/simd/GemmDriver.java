@@ -43,7 +43,10 @@ final class GemmDriver {
   private static final int MC = 32 * MR;
   /** Most columns of a B block. */
   private static final int NC = 64 * NR;
-  /** Floats of a packed A block: 768 KB, within L2. */
+  /**
+   * Floats of a packed A block up to {@link #DEEP_K}: 768 KB, within L2. Deeper, a block of
+   * {@link #MC} rows is larger (up to 3 MB at K = 4096) and only one K chunk of it stays in L2.
+   */
   private static final int A_BLOCK_FLOATS = 192 * 1024;
   /** Floats of a packed B block: 4 MB, within L2 plus L3. */
   private static final int B_BLOCK_FLOATS = 1024 * 1024;
