@@ -38,8 +38,8 @@ class PanelBlockTransposeTest {
           filled, kc, panel, at);
       for (int p = 0; p < kc; p++) {
         for (int j = 0; j < nr; j++) {
-          float expected =
-              j < filled ? matrix.getAtIndex(ValueLayout.JAVA_FLOAT, (long) j * ld + first + p) : 0f;
+          long source = (long) j * ld + first + p;
+          float expected = j < filled ? matrix.getAtIndex(ValueLayout.JAVA_FLOAT, source) : 0f;
           float actual = panel.get(ValueLayout.JAVA_FLOAT, at + ((long) p * nr + j) * Float.BYTES);
           assertEquals(expected, actual, "K step " + p + ", row " + j);
         }
