@@ -1,5 +1,7 @@
 package dev.harmonics.kernel.simd;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -17,11 +19,20 @@ import jdk.incubator.vector.VectorSpecies;
  * of through the small tile array) made it lose the register tile entirely (about 17 GFLOP/s). The
  * tile therefore goes to an array afterwards, and is reloaded from it to continue the sum over the
  * next K chunk; the epilogue reads it from L1.
+ *
+ * <p>B comes from a 64-byte aligned off-heap segment rather than a {@code float[]}: a Java array's
+ * elements start 16 bytes past its (8-byte aligned) header, so every 64-byte load of a B row from
+ * an array straddled two cache lines. Aligned, the loop nest over packed panels ran 5-6% faster
+ * (2048³ 145 -> 152 GFLOP/s, 512³ 152 -> 160).
  */
 final class GemmMicroKernel {
 
   private static final VectorSpecies<Float> S = SimdSpecies.FLOAT;
   private static final int L = SimdSpecies.LANES;
+  private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+  /** Bytes of one K step of a B micro-panel. */
+  private static final long B_STEP_BYTES = (long) 2 * L * Float.BYTES;
+  private static final long HALF_STEP_BYTES = (long) L * Float.BYTES;
 
   /** Columns of a tile: two vectors of the species, so the shape follows the vector width. */
   static final int NR = 2 * L;
@@ -32,11 +43,12 @@ final class GemmMicroKernel {
   private GemmMicroKernel() {}
 
   /**
-   * {@code acc[accOff + r * NR + j] (+)= sum over p < kc of a[aOff + p * MR + r] * b[bOff + p * NR
-   * + j]}: starts from zero, or from the values in {@code acc} when {@code accumulate}.
+   * {@code acc[accOff + r * NR + j] (+)= sum over p < kc of a[aOff + p * MR + r] * B(p, j)}, where
+   * {@code B(p, j)} is the float at byte {@code bAt + (p * NR + j) * 4} of {@code b}: starts from
+   * zero, or from the values in {@code acc} when {@code accumulate}.
    */
-  static void multiply(float[] a, int aOff, float[] b, int bOff, int kc, float[] acc, int accOff,
-      boolean accumulate) {
+  static void multiply(float[] a, int aOff, MemorySegment b, long bAt, int kc, float[] acc,
+      int accOff, boolean accumulate) {
     FloatVector c00;
     FloatVector c01;
     FloatVector c10;
@@ -78,9 +90,9 @@ final class GemmMicroKernel {
     }
     for (int p = 0; p < kc; p++) {
       int ai = aOff + p * MR;
-      int bi = bOff + p * NR;
-      FloatVector b0 = FloatVector.fromArray(S, b, bi);
-      FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+      long bi = bAt + p * B_STEP_BYTES;
+      FloatVector b0 = FloatVector.fromMemorySegment(S, b, bi, ORDER);
+      FloatVector b1 = FloatVector.fromMemorySegment(S, b, bi + HALF_STEP_BYTES, ORDER);
       FloatVector x = FloatVector.broadcast(S, a[ai]);
       c00 = b0.fma(x, c00);
       c01 = b1.fma(x, c01);

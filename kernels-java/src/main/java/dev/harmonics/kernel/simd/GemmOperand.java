@@ -34,12 +34,20 @@ abstract sealed class GemmOperand {
     return new Bytes(segment, base, ld, transposed);
   }
 
+  /** Whether the elements are float32, so that packing may load them as vectors in place. */
+  abstract boolean holdsFloats();
+
   /** Copies stored elements {@code [index, index + n)} (from {@link #base}) to {@code dst}. */
   abstract void read(long index, float[] dst, int dstOff, int n, GemmScratch scratch);
 
   private static final class Floats extends GemmOperand {
     Floats(MemorySegment segment, long base, int ld, boolean transposed) {
       super(segment, base, ld, transposed);
+    }
+
+    @Override
+    boolean holdsFloats() {
+      return true;
     }
 
     @Override
@@ -52,6 +60,11 @@ abstract sealed class GemmOperand {
   private static final class Bytes extends GemmOperand {
     Bytes(MemorySegment segment, long base, int ld, boolean transposed) {
       super(segment, base, ld, transposed);
+    }
+
+    @Override
+    boolean holdsFloats() {
+      return false;
     }
 
     @Override

@@ -3,29 +3,39 @@ package dev.harmonics.kernel.simd;
 import static dev.harmonics.kernel.simd.GemmMicroKernel.MR;
 import static dev.harmonics.kernel.simd.GemmMicroKernel.NR;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Copies blocks of op(A) and op(B) into the panel order the micro-kernel streams through, zero
  * padding partial panels so the kernel never needs an edge case.
  *
- * <p>Operands are read in runs along their stored rows (one bulk copy each) into a staging array,
- * then rearranged array to array. B stored {@code [K, N]} already runs along its panel rows: a few
- * rows are staged at a time (bulk copies stream from memory faster than vector loads of short
- * pieces) and written panel by panel, a run of K steps into each; writing one row across all
- * panels sent sixteen writes 32 KB apart into the same L1 sets. The other three cases need a
- * transposition into {@code [p][r]} order: A stored {@code [M, K]} is staged a panel's rows at a
- * time and transposed with lane selects ({@link PanelTranspose}); B stored {@code [N, K]} (staged
- * a panel's rows at a time) and A stored {@code [K, M]} (a block at a time) with gathers a vector
- * at a time ({@link Interleave}). On cache-resident blocks the scalar scatters and short copies
- * this replaced cost 0.3 to 0.75 ns per element.
+ * <p>Float32 operands stored along the panel's K steps or rows are loaded as vectors straight
+ * from their segment; the rest are first staged in an array (one bulk copy per stored row), as
+ * are int8 operands, which are widened on the way. B stored {@code [K, N]} already runs along its
+ * panel rows: it is copied sixteen rows at a time, panel by panel, a run of sixteen K steps into
+ * each (staging each row first cost 4-13% of a call more at 128 x 784 x 256, 512³ and 64 x 4096 x
+ * 4096; writing one row across all panels sent sixteen writes 32 KB apart into the same L1 sets;
+ * loading a whole panel's K steps before the next panel walked B across rows and lost 15% at 64 x
+ * 4096 x 4096). The other three cases need a transposition into {@code [p][r]} order: A stored
+ * {@code [M, K]} six rows at a time with lane selects ({@link PanelTranspose}), straight from the
+ * operand for a full float panel; B stored {@code [N, K]} in 16 x 16 blocks transposed in
+ * registers straight from the operand when vectors have 16 lanes ({@link PanelBlockTranspose}),
+ * otherwise staged a panel's rows at a time, and A stored {@code [K, M]} (a block at a time), with
+ * gathers a vector at a time ({@link Interleave}).
+ * On cache-resident blocks the scalar scatters and short copies this replaced cost 0.3 to 0.75 ns
+ * per element.
  */
 final class GemmPacking {
 
   private static final VectorSpecies<Float> S = SimdSpecies.FLOAT;
   private static final int L = SimdSpecies.LANES;
+  private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
   /** Floats of B rows staged at once (16 KB, within L1 beside the panels being written). */
   private static final int B_STAGING_FLOATS = 4096;
@@ -42,8 +52,14 @@ final class GemmPacking {
       GemmScratch scratch) {
     if (!a.transposed) {
       float[] rows = scratch.staging(MR * kc);
+      long rowBytes = (long) a.ld * Float.BYTES;
       for (int q = 0; q < mc; q += MR) {
         int filled = Math.min(MR, mc - q);
+        if (filled == MR && a.holdsFloats()) {
+          long start = (a.base + (long) (i0 + q) * a.ld + p0) * Float.BYTES;
+          PanelTranspose.apply(a.segment, start, rowBytes, kc, dst, at + q * kc);
+          continue;
+        }
         for (int r = 0; r < filled; r++) {
           a.read((long) (i0 + q + r) * a.ld + p0, rows, r * kc, kc, scratch);
         }
@@ -66,11 +82,14 @@ final class GemmPacking {
 
   /**
    * Packs op(B) rows {@code [p0, p0 + kc)}, columns {@code [j0, j0 + nc)} as consecutive panels of
-   * NR columns: panel {@code q} starts at {@code at + q * NR * kc} and holds {@code [p][j]}.
+   * NR columns: panel {@code q} starts at float {@code at + q * NR * kc} of {@code dst} and holds
+   * {@code [p][j]}.
    */
-  static void packB(GemmOperand b, int p0, int kc, int j0, int nc, float[] dst, int at,
+  static void packB(GemmOperand b, int p0, int kc, int j0, int nc, MemorySegment dst, long at,
       GemmScratch scratch) {
-    if (!b.transposed) {
+    if (!b.transposed && b.holdsFloats()) {
+      copyRows(b, p0, kc, j0, nc, dst, at);
+    } else if (!b.transposed) {
       int padded = GemmDriver.ceilDiv(nc, NR) * NR;
       int group = Math.clamp(B_STAGING_FLOATS / padded, 1, B_STAGED_ROWS);
       float[] staged = scratch.staging(group * padded);
@@ -81,14 +100,24 @@ final class GemmPacking {
           Arrays.fill(staged, p * padded + nc, (p + 1) * padded, 0f);
         }
         for (int q = 0; q < nc; q += NR) {
-          for (int p = 0, d = at + q * kc + g * NR; p < rows; p++, d += NR) {
-            FloatVector.fromArray(S, staged, p * padded + q).intoArray(dst, d);
-            FloatVector.fromArray(S, staged, p * padded + q + L).intoArray(dst, d + L);
+          long d = (at + (long) q * kc + g * NR) * Float.BYTES;
+          for (int p = 0; p < rows; p++, d += NR * Float.BYTES) {
+            FloatVector.fromArray(S, staged, p * padded + q).intoMemorySegment(dst, d, ORDER);
+            FloatVector.fromArray(S, staged, p * padded + q + L)
+                .intoMemorySegment(dst, d + L * Float.BYTES, ORDER);
           }
         }
       }
+    } else if (b.holdsFloats() && PanelBlockTranspose.applies()) {
+      long rowBytes = (long) b.ld * Float.BYTES;
+      for (int q = 0; q < nc; q += NR) {
+        long start = (b.base + (long) (j0 + q) * b.ld + p0) * Float.BYTES;
+        PanelBlockTranspose.panel(b.segment, start, rowBytes, Math.min(NR, nc - q), kc, dst,
+            (at + (long) q * kc) * Float.BYTES);
+      }
     } else {
       float[] rows = scratch.staging(NR * kc);
+      float[] panel = scratch.panel(NR * kc);
       Interleave order = scratch.interleave(NR, kc, 1);
       for (int q = 0; q < nc; q += NR) {
         int filled = Math.min(NR, nc - q);
@@ -96,7 +125,43 @@ final class GemmPacking {
           b.read((long) (j0 + q + j) * b.ld + p0, rows, j * kc, kc, scratch);
         }
         Arrays.fill(rows, filled * kc, NR * kc, 0f);
-        order.apply(rows, 0, kc, dst, at + q * kc);
+        order.apply(rows, 0, kc, panel, 0);
+        long d = (at + (long) q * kc) * Float.BYTES;
+        MemorySegment.copy(panel, 0, dst, ValueLayout.JAVA_FLOAT, d, NR * kc);
+      }
+    }
+  }
+
+  /**
+   * {@link #packB} for float32 B stored {@code [K, N]}: vector loads straight from the operand,
+   * {@link #B_STAGED_ROWS} rows by one panel at a time; the lanes of a partial panel past column
+   * {@code nc} are masked off, which loads them as the zeros the padding needs.
+   */
+  private static void copyRows(GemmOperand b, int p0, int kc, int j0, int nc, MemorySegment dst,
+      long at) {
+    MemorySegment src = b.segment;
+    long rowBytes = (long) b.ld * Float.BYTES;
+    for (int g = 0; g < kc; g += B_STAGED_ROWS) {
+      int rows = Math.min(B_STAGED_ROWS, kc - g);
+      for (int q = 0; q < nc; q += NR) {
+        long from = (b.base + (long) (p0 + g) * b.ld + j0 + q) * Float.BYTES;
+        long d = (at + (long) q * kc + (long) g * NR) * Float.BYTES;
+        if (q + NR <= nc) {
+          for (int p = 0; p < rows; p++, from += rowBytes, d += NR * Float.BYTES) {
+            FloatVector.fromMemorySegment(S, src, from, ORDER).intoMemorySegment(dst, d, ORDER);
+            FloatVector.fromMemorySegment(S, src, from + L * Float.BYTES, ORDER)
+                .intoMemorySegment(dst, d + L * Float.BYTES, ORDER);
+          }
+        } else {
+          VectorMask<Float> low = S.indexInRange(q, nc);
+          VectorMask<Float> high = S.indexInRange(q + L, nc);
+          for (int p = 0; p < rows; p++, from += rowBytes, d += NR * Float.BYTES) {
+            FloatVector.fromMemorySegment(S, src, from, ORDER, low)
+                .intoMemorySegment(dst, d, ORDER);
+            FloatVector.fromMemorySegment(S, src, from + L * Float.BYTES, ORDER, high)
+                .intoMemorySegment(dst, d + L * Float.BYTES, ORDER);
+          }
+        }
       }
     }
   }

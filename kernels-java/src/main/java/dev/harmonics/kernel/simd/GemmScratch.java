@@ -1,11 +1,17 @@
 package dev.harmonics.kernel.simd;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
 /**
  * Per-thread working memory of the GEMM kernels: packed A and B blocks, staged rows, the strip of
- * partial sums and gather indices. Arrays grow on demand and are kept, so repeated calls allocate
- * nothing; the block budgets of {@link GemmDriver} bound them to about 5 MB per thread, plus
- * {@code 4 * K} floats of A rows after a few-row product. A thread never uses its scratch for two
- * products at once because a GEMM never calls back into user code.
+ * partial sums and gather indices. Packed B is off-heap and aligned to a cache line, so that the
+ * micro-kernel's vector loads of it never straddle two lines ({@link GemmMicroKernel}); its memory
+ * is freed when the scratch drops it for a larger one. Buffers grow on demand and are kept, so
+ * repeated calls allocate nothing; the block budgets of {@link GemmDriver} bound them to about 5 MB
+ * per thread up to K = 1024 and 8 MB beyond (a 192-row A block of up to 4096 K steps and the
+ * block's partial sums), plus {@code 4 * K} floats of A rows after a few-row product. A thread
+ * never uses its scratch for two products at once because a GEMM never calls back into user code.
  */
 final class GemmScratch {
 
@@ -13,10 +19,15 @@ final class GemmScratch {
       ThreadLocal.withInitial(GemmScratch::new);
 
   private float[] packedA = new float[0];
-  private float[] packedB = new float[0];
+  /** Alignment of packed B: a cache line, and a multiple of every vector width. */
+  private static final long B_ALIGNMENT = 64;
+
+  private MemorySegment packedB = MemorySegment.NULL;
   private float[] staging = new float[0];
+  private float[] panel = new float[0];
   private float[] rows = new float[0];
   private float[] strip = new float[0];
+  private float[] blockSums = new float[0];
   private byte[] bytes = new byte[0];
   private int[] ints = new int[0];
   private Object packedBCall;
@@ -35,9 +46,11 @@ final class GemmScratch {
     return packedA;
   }
 
-  float[] packedB(int size) {
-    if (packedB.length < size) {
-      packedB = new float[size];
+  /** A segment of at least {@code floats} floats for packed B, aligned to a cache line. */
+  MemorySegment packedB(long floats) {
+    long bytes = floats * Float.BYTES;
+    if (packedB.byteSize() < bytes) {
+      packedB = Arena.ofAuto().allocate(bytes, B_ALIGNMENT);
       forgetPackedB();
     }
     return packedB;
@@ -62,6 +75,18 @@ final class GemmScratch {
   float[] strip(int size) {
     strip = atLeast(strip, size);
     return strip;
+  }
+
+  /** One packed panel, assembled in an array before it is copied to packed B. */
+  float[] panel(int size) {
+    panel = atLeast(panel, size);
+    return panel;
+  }
+
+  /** Partial sums of a whole block of C tiles, carried across K chunks when K is deep. */
+  float[] blockSums(int size) {
+    blockSums = atLeast(blockSums, size);
+    return blockSums;
   }
 
   float[] staging(int size) {

@@ -257,6 +257,48 @@ public abstract class GemmConformance extends KernelConformanceTest {
   }
 
   /**
+   * K deeper than a whole A block of 192 rows fits the A budget (1024), where the SIMD driver walks
+   * K chunks outermost over a block of partial sums: partial tiles and strips, every transpose,
+   * beta, across depth slices, and split between threads by rows and by fixed rectangles.
+   */
+  @Test
+  void deepKOverManyRows() {
+    assumeNotTheReference();
+    int before = KernelPool.shared().parallelism();
+    try {
+      KernelPool.setParallelism(1);
+      check(false, false, 200, 70, 1100, 1f, 0.5f, true, Activation.RELU);
+      check(true, true, 97, 45, 2100, -0.5f, 0f, false, Activation.IDENTITY);
+      check(false, true, 200, 40, 5000, 1f, 1f, true, Activation.IDENTITY);
+      KernelPool.setParallelism(3);
+      check(false, false, 400, 150, 1300, 1f, 0f, true, Activation.IDENTITY);
+      check(true, false, 250, 50, 4500, 1f, 0.5f, false, Activation.IDENTITY);
+    } finally {
+      KernelPool.setParallelism(before);
+    }
+  }
+
+  /**
+   * Products of growing, then shrinking size on one thread, B stored both ways: a kernel that keeps
+   * packed buffers between calls must regrow them and must not reuse a stale packing.
+   */
+  @Test
+  void packedBuffersAcrossCallsOfChangingSize() {
+    int before = KernelPool.shared().parallelism();
+    KernelPool.setParallelism(1);
+    try {
+      for (boolean transB : new boolean[] {false, true}) {
+        check(false, transB, 7, 33, 5, 1f, 0f, false, Activation.IDENTITY);
+        check(false, transB, 70, 130, 300, 1f, 0f, false, Activation.IDENTITY);
+        check(false, transB, 13, 65, 17, 1f, 0.5f, false, Activation.IDENTITY);
+        check(true, transB, 70, 130, 300, 1f, 0f, false, Activation.IDENTITY);
+      }
+    } finally {
+      KernelPool.setParallelism(before);
+    }
+  }
+
+  /**
    * Every threaded path (split by rows, column blocks over shared row blocks of A, fixed rectangles
    * for deep K,
    * few-row column chunks, batches spread over matrices) with an odd thread count, so splits are
