@@ -194,15 +194,29 @@ static inline vf vexp_reduced_coarse(vf r) {
   return p * r + 1.0f;
 }
 
+/* min(hi, x) with NaN in x kept, as vmax_keep_nan. */
+static inline vf vmin_keep_nan(float hi, vf x) {
+#if defined(__AVX512F__)
+  return (vf)_mm512_min_ps(_mm512_set1_ps(hi), (__m512)x);
+#elif defined(__AVX2__)
+  return (vf)_mm256_min_ps(_mm256_set1_ps(hi), (__m256)x);
+#else
+  return vselect(x > hi, (vf){0} + hi, x);
+#endif
+}
+
+/* The largest x for which the exponentials below hold, e^x about 1.6e38. */
+#define HN_EXP_HIGHEST 88.0f
+
 /*
- * e^x for x <= 0, branch-free, under a few ulp down to the smallest normal float (accuracy checked
- * at every ISA level by NativeIsaLevelsTest through the activations); NaN gives NaN, -inf 0. On
- * AVX-512, vscalefps applies 2^n with correct underflow (subnormal results, then 0), so x only
- * needs clamping at -104; elsewhere 2^n is built from its bits and results below the smallest
- * normal float (x < HN_EXP_LOWEST) are flushed to 0. With coarse (a constant at every call), the
- * coarse reduction and polynomial above.
+ * e^x for x <= HN_EXP_HIGHEST, branch-free, under a few ulp down to the smallest normal float
+ * (accuracy checked at every ISA level by NativeIsaLevelsTest through the activations); NaN gives
+ * NaN, -inf 0. On AVX-512, vscalefps applies 2^n with correct underflow (subnormal results, then
+ * 0), so x only needs clamping at -104; elsewhere 2^n is built from its bits and results below
+ * the smallest normal float (x < HN_EXP_LOWEST) are flushed to 0. With coarse (a constant at
+ * every call), the coarse reduction and polynomial above.
  */
-static inline __attribute__((always_inline)) vf vexp_nonpositive_with(vf x, int coarse) {
+static inline __attribute__((always_inline)) vf vexp_bounded_with(vf x, int coarse) {
   vf n, t;
 #if defined(__AVX512F__)
   vf xc = vmax_keep_nan(-104.0f, x);
@@ -218,49 +232,17 @@ static inline __attribute__((always_inline)) vf vexp_nonpositive_with(vf x, int 
 #endif
 }
 
-static inline vf vexp_nonpositive(vf x) { return vexp_nonpositive_with(x, 0); }
+/* e^x for x <= 0 (softmax's x - max). */
+static inline vf vexp_nonpositive(vf x) { return vexp_bounded_with(x, 0); }
 
-static inline vf vexp_nonpositive_coarse(vf x) { return vexp_nonpositive_with(x, 1); }
-
-/* min(hi, x) with NaN in x kept, as vmax_keep_nan. */
-static inline vf vmin_keep_nan(float hi, vf x) {
-#if defined(__AVX512F__)
-  return (vf)_mm512_min_ps(_mm512_set1_ps(hi), (__m512)x);
-#elif defined(__AVX2__)
-  return (vf)_mm256_min_ps(_mm256_set1_ps(hi), (__m256)x);
-#else
-  return vselect(x > hi, (vf){0} + hi, x);
-#endif
-}
-
-/* Above this, e^x is clamped to about 1.6e38, below the largest float. */
-#define HN_EXP_HIGHEST 88.0f
+static inline vf vexp_nonpositive_coarse(vf x) { return vexp_bounded_with(x, 1); }
 
 /*
- * e^x for any x, as vexp_nonpositive but with x clamped at HN_EXP_HIGHEST above: finite for
- * every finite or infinite x, so 1 / (1 + e^x) needs no branch or select (+inf gives a large
- * finite value, whose reciprocal is 0 or subnormal). With coarse (a constant at every call), the
- * coarse reduction and polynomial above.
+ * e^x for any x, clamped at HN_EXP_HIGHEST above: finite for every finite or infinite x, so
+ * 1 / (1 + e^x) needs no branch or select (+inf gives a large finite value, whose reciprocal is 0
+ * or subnormal).
  */
-static inline __attribute__((always_inline)) vf vexp_clamped_with(vf x, int coarse) {
-  vf n, t;
-#if defined(__AVX512F__)
-  vf xc = vmin_keep_nan(HN_EXP_HIGHEST, vmax_keep_nan(-104.0f, x));
-  vf r = coarse ? vexp_reduce_coarse(xc, &n, &t) : vexp_reduce(xc, &n, &t);
-  vf p = coarse ? vexp_reduced_coarse(r) : vexp_reduced(r);
-  return (vf)_mm512_scalef_ps((__m512)p, (__m512)n);
-#else
-  vi below = x < HN_EXP_LOWEST;
-  vf xc = vselect(below, (vf){0}, vmin_keep_nan(HN_EXP_HIGHEST, x));
-  vf r = coarse ? vexp_reduce_coarse(xc, &n, &t) : vexp_reduce(xc, &n, &t);
-  vf p = coarse ? vexp_reduced_coarse(r) : vexp_reduced(r);
-  return (vf)((vi)(p * vpow2_of(t)) & ~below);
-#endif
-}
-
-static inline vf vexp_clamped(vf x) { return vexp_clamped_with(x, 0); }
-
-static inline vf vexp_clamped_coarse(vf x) { return vexp_clamped_with(x, 1); }
+static inline vf vexp_clamped(vf x) { return vexp_bounded_with(vmin_keep_nan(HN_EXP_HIGHEST, x), 0); }
 
 /*
  * e^x - 1 for x <= 0 without the cancellation of e^x - 1 near 0: 2^n (e^r - 1) + (2^n - 1), with
