@@ -165,14 +165,27 @@ final class GemmDriver {
     int ncMax = columnBlockLimit(n, k, threads);
     int columnBlocks = ceilDiv(n, ncMax);
     long blockFloats = (long) mcMax * k;
-    SharedRowBlocks shared = columnBlocks > 1 && rowBlocks * blockFloats <= SHARED_A_FLOATS
+    boolean privateA = rowBlocks == 1 && threads > 1 && columnBlocks > 1;
+    SharedRowBlocks shared = !privateA && columnBlocks > 1
+        && rowBlocks * blockFloats <= SHARED_A_FLOATS
         ? SharedRowBlocks.allocate(rowBlocks, blockFloats) : null;
+    Object call = new Object();
     forEachShared(columnBlocks, threads, column -> {
       GemmScratch scratch = GemmScratch.get();
       int jc = column * ncMax;
       int nc = Math.min(ncMax, n - jc);
       MemorySegment packedB = scratch.packedB((long) ncMax * k);
       packB(b, 0, k, kcMax, jc, nc, ncMax, packedB, scratch);
+      if (privateA) {
+        float[] panelsA = scratch.packedA(mcMax * k);
+        if (!scratch.holdsPackedA(call)) {
+          packA(a, 0, m, mcMax, 0, k, kcMax, panelsA, 0, scratch);
+          scratch.rememberPackedA(call);
+        }
+        multiplyPacked(panelsA, 0, 0, m, mcMax, jc, nc, ncMax, packedB, k, kcMax, sink, true,
+            true, scratch);
+        return;
+      }
       for (int step = 0; step < rowBlocks; step++) {
         int block = (column + step) % rowBlocks;
         int ic = block * mcMax;
