@@ -63,6 +63,14 @@ final class GemmDriver {
   private static final int COLUMN_BLOCKS_PER_THREAD = 4;
   /** Most floats of op(A) packed once and shared by all column blocks (24 MB). */
   private static final long SHARED_A_FLOATS = 6L << 20;
+  /**
+   * Most floats of a single row block of A that every thread packs for itself (256 KB) rather
+   * than share: reading a block another core packed moves every line of it between the cores'
+   * caches, which cost more than packing it again (128x256x128 on two threads: 1.05-1.12 of
+   * OpenBLAS against 0.80-0.81). A larger block (64x4096x4096: 1 MB) stays shared, since there
+   * packing it twice measured no better.
+   */
+  private static final long PRIVATE_A_FLOATS = 64L << 10;
   /** Below this many flops a fork-join costs more than it saves. */
   static final long PARALLEL_MIN_FLOPS = 1L << 22;
 
@@ -165,7 +173,8 @@ final class GemmDriver {
     int ncMax = columnBlockLimit(n, k, threads);
     int columnBlocks = ceilDiv(n, ncMax);
     long blockFloats = (long) mcMax * k;
-    boolean privateA = rowBlocks == 1 && threads > 1 && columnBlocks > 1;
+    boolean privateA = rowBlocks == 1 && threads > 1 && columnBlocks > 1
+        && blockFloats <= PRIVATE_A_FLOATS;
     SharedRowBlocks shared = !privateA && columnBlocks > 1
         && rowBlocks * blockFloats <= SHARED_A_FLOATS
         ? SharedRowBlocks.allocate(rowBlocks, blockFloats) : null;
