@@ -31,8 +31,9 @@ import java.util.function.IntConsumer;
  * are packed once and shared ({@link SharedRowBlocks}), except a single small row block, which
  * every thread packs for itself ({@link #PRIVATE_A_FLOATS}). Otherwise it is split by rows, each
  * thread packing the B block it works on, since re-reading a large A from L3 for every column
- * block cost more than packing B once per thread ({@link #splitByRows}). When K spans several depth slices,
- * each C tile must see its slices in order, so threads then own fixed rectangles instead.
+ * block cost more than packing B once per thread ({@link #splitByRows}). When K spans several
+ * depth slices, each C tile must see its slices in order, so threads then own fixed rectangles
+ * instead.
  */
 final class GemmDriver {
 
