@@ -28,10 +28,12 @@ import java.util.function.IntConsumer;
  * <p>Threads take blocks of C from a shared counter, so that a thread the OS deschedules simply
  * takes fewer. A product is split by columns when A fits one L2 block or B is much larger than A
  * (a 64-row product): each thread packs only its own column blocks of B, and the row blocks of A
- * are packed once and shared ({@link SharedRowBlocks}). Otherwise it is split by rows, each thread
- * packing the B block it works on, since re-reading a large A from L3 for every column block cost
- * more than packing B once per thread ({@link #splitByRows}). When K spans several depth slices,
- * each C tile must see its slices in order, so threads then own fixed rectangles instead.
+ * are packed once and shared ({@link SharedRowBlocks}), except a single small row block, which
+ * every thread packs for itself ({@link #PRIVATE_A_FLOATS}). Otherwise it is split by rows, each
+ * thread packing the B block it works on, since re-reading a large A from L3 for every column
+ * block cost more than packing B once per thread ({@link #splitByRows}). When K spans several
+ * depth slices, each C tile must see its slices in order, so threads then own fixed rectangles
+ * instead.
  */
 final class GemmDriver {
 
@@ -63,6 +65,14 @@ final class GemmDriver {
   private static final int COLUMN_BLOCKS_PER_THREAD = 4;
   /** Most floats of op(A) packed once and shared by all column blocks (24 MB). */
   private static final long SHARED_A_FLOATS = 6L << 20;
+  /**
+   * Most floats of a single row block of A that every thread packs for itself (256 KB) rather
+   * than share: reading a block another core packed moves every line of it between the cores'
+   * caches, which cost more than packing it again (128x256x128 on two threads: 1.05-1.12 of
+   * OpenBLAS against 0.80-0.81). A larger block (64x4096x4096: 1 MB) stays shared, since there
+   * packing it twice measured no better.
+   */
+  private static final long PRIVATE_A_FLOATS = 64L << 10;
   /** Below this many flops a fork-join costs more than it saves. */
   static final long PARALLEL_MIN_FLOPS = 1L << 22;
 
@@ -165,14 +175,28 @@ final class GemmDriver {
     int ncMax = columnBlockLimit(n, k, threads);
     int columnBlocks = ceilDiv(n, ncMax);
     long blockFloats = (long) mcMax * k;
-    SharedRowBlocks shared = columnBlocks > 1 && rowBlocks * blockFloats <= SHARED_A_FLOATS
+    boolean privateA = rowBlocks == 1 && threads > 1 && columnBlocks > 1
+        && blockFloats <= PRIVATE_A_FLOATS;
+    SharedRowBlocks shared = !privateA && columnBlocks > 1
+        && rowBlocks * blockFloats <= SHARED_A_FLOATS
         ? SharedRowBlocks.allocate(rowBlocks, blockFloats) : null;
+    Object call = new Object();
     forEachShared(columnBlocks, threads, column -> {
       GemmScratch scratch = GemmScratch.get();
       int jc = column * ncMax;
       int nc = Math.min(ncMax, n - jc);
       MemorySegment packedB = scratch.packedB((long) ncMax * k);
       packB(b, 0, k, kcMax, jc, nc, ncMax, packedB, scratch);
+      if (privateA) {
+        float[] panelsA = scratch.packedA(mcMax * k);
+        if (!scratch.holdsPackedA(call)) {
+          packA(a, 0, m, mcMax, 0, k, kcMax, panelsA, 0, scratch);
+          scratch.rememberPackedA(call);
+        }
+        multiplyPacked(panelsA, 0, 0, m, mcMax, jc, nc, ncMax, packedB, k, kcMax, sink, true,
+            true, scratch);
+        return;
+      }
       for (int step = 0; step < rowBlocks; step++) {
         int block = (column + step) % rowBlocks;
         int ic = block * mcMax;

@@ -31,6 +31,7 @@ final class GemmScratch {
   private byte[] bytes = new byte[0];
   private int[] ints = new int[0];
   private Object packedBCall;
+  private Object packedACall;
   private int packedBBlock = -1;
   private GemmPacking.Interleave interleaveA;
   private GemmPacking.Interleave interleaveB;
@@ -57,6 +58,15 @@ final class GemmScratch {
   }
 
   /** Whether {@link #packedB} still holds column block {@code block} packed for {@code call}. */
+  /** Whether {@link #packedA} holds the whole A of product {@code call}, packed by this thread. */
+  boolean holdsPackedA(Object call) {
+    return packedACall == call;
+  }
+
+  void rememberPackedA(Object call) {
+    packedACall = call;
+  }
+
   boolean holdsPackedB(Object call, int block) {
     return packedBCall == call && packedBBlock == block;
   }

@@ -330,6 +330,30 @@ public abstract class GemmConformance extends KernelConformanceTest {
   }
 
   /**
+   * One row block of A and several column blocks of B on two and three threads, where each thread
+   * packs A for itself and keeps it across its column blocks: odd sizes, partial panels and
+   * strips, transposes, beta, bias, and the same shape twice with new data (a thread must not
+   * reuse the previous product's packing).
+   */
+  @Test
+  void privatePackedAPerThread() {
+    assumeNotTheReference();
+    int before = KernelPool.shared().parallelism();
+    try {
+      for (int threads : new int[] {2, 3}) {
+        KernelPool.setParallelism(threads);
+        check(false, false, 128, 256, 128, 1f, 0f, false, Activation.IDENTITY);
+        check(false, false, 128, 256, 128, 1f, 0f, false, Activation.IDENTITY);
+        check(true, false, 97, 301, 77, 1f, 0.5f, true, Activation.RELU);
+        check(false, true, 61, 509, 250, -1f, 0f, true, Activation.IDENTITY);
+        check(true, true, 133, 300, 100, 1f, 1f, false, Activation.IDENTITY);
+      }
+    } finally {
+      KernelPool.setParallelism(before);
+    }
+  }
+
+  /**
    * Backward through the public API: for {@code C = op(A)·op(B)} and {@code loss = sum(C ⊙ G)},
    * dA and dB are products with transposes, checked against float64 finite differences.
    */
