@@ -57,7 +57,6 @@ final class GemmScratch {
     return packedB;
   }
 
-  /** Whether {@link #packedB} still holds column block {@code block} packed for {@code call}. */
   /** Whether {@link #packedA} holds the whole A of product {@code call}, packed by this thread. */
   boolean holdsPackedA(Object call) {
     return packedACall == call;
@@ -67,6 +66,7 @@ final class GemmScratch {
     packedACall = call;
   }
 
+  /** Whether {@link #packedB} still holds column block {@code block} packed for {@code call}. */
   boolean holdsPackedB(Object call, int block) {
     return packedBCall == call && packedBBlock == block;
   }
