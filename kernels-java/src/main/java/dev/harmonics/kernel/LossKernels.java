@@ -69,7 +69,7 @@ public abstract class LossKernels {
     int rows = logits.dim(0);
     int classes = logits.dim(1);
     requireTensor("labels", labels, DType.INT32);
-    if (labels.rank() != 1 || labels.dim(0) != rows) {
+    if (!labels.hasShape(rows)) {
       throw new IllegalArgumentException("labels: " + labels.describe() + " (expected: [" + rows
           + "] to match logits: " + logits.describe() + ")");
     }
@@ -219,7 +219,7 @@ public abstract class LossKernels {
   private static void checkOptionalOutput(String name, Tensor t, Tensor like) {
     if (t != null) {
       requireTensor(name, t, DType.FLOAT32);
-      if (t.rank() != 2 || t.dim(0) != like.dim(0) || t.dim(1) != like.dim(1)) {
+      if (!t.hasShape(like.dim(0), like.dim(1))) {
         requireSameShape(name, t, "logits", like);
       }
     }

@@ -223,6 +223,19 @@ public final class Tensor implements AutoCloseable {
   }
 
   /**
+   * Whether the shape is exactly {@code [d0]}: the same test without a varargs array, for the
+   * argument checks of small calls.
+   */
+  public boolean hasShape(int d0) {
+    return shape.length == 1 && shape[0] == d0;
+  }
+
+  /** Whether the shape is exactly {@code [d0, d1]}, as {@link #hasShape(int)}. */
+  public boolean hasShape(int d0, int d1) {
+    return shape.length == 2 && shape[0] == d0 && shape[1] == d1;
+  }
+
+  /**
    * True when the memory spans of the two tensors (from their lowest to their highest element)
    * share a byte. Conservative for strided views: interleaved views that touch no common element
    * still count as overlapping. Kernels use it to refuse outputs that alias their inputs.

@@ -13,6 +13,20 @@ import org.junit.jupiter.api.Test;
 class TensorTest {
 
   @Test
+  void hasShapeOfOneOrTwoDimensionsAgreesWithTheVarargsForm() {
+    try (Tensor vector = Tensor.zeros(4); Tensor matrix = Tensor.zeros(4, 16)) {
+      assertTrue(vector.hasShape(4));
+      assertFalse(vector.hasShape(5));
+      assertFalse(vector.hasShape(4, 1));
+      assertTrue(matrix.hasShape(4, 16));
+      assertFalse(matrix.hasShape(16, 4));
+      assertFalse(matrix.hasShape(4));
+      assertTrue(matrix.hasShape(new int[] {4, 16}));
+      assertFalse(matrix.hasShape(4, 16, 1));
+    }
+  }
+
+  @Test
   void allocatesOffHeapZeroedRowMajor() {
     try (Tensor t = Tensor.zeros(2, 3, 4)) {
       assertTrue(t.isNative());

@@ -17,11 +17,10 @@ final class GemmScratch {
 
   private static final ThreadLocal<GemmScratch> PER_THREAD =
       ThreadLocal.withInitial(GemmScratch::new);
-
-  private float[] packedA = new float[0];
   /** Alignment of packed B: a cache line, and a multiple of every vector width. */
   private static final long B_ALIGNMENT = 64;
 
+  private float[] packedA = new float[0];
   private MemorySegment packedB = MemorySegment.NULL;
   private float[] staging = new float[0];
   private float[] panel = new float[0];
@@ -43,7 +42,10 @@ final class GemmScratch {
   }
 
   float[] packedA(int size) {
-    packedA = atLeast(packedA, size);
+    if (packedA.length < size) {
+      packedA = new float[size];
+      packedACall = null;
+    }
     return packedA;
   }
 
