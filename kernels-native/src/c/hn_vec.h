@@ -233,9 +233,7 @@ static inline __attribute__((always_inline)) vf vexp_bounded_with(vf x, int coar
 #endif
 }
 
-/* e^x for x <= 0 (softmax's x - max). */
-static inline vf vexp_nonpositive(vf x) { return vexp_bounded_with(x, 0); }
-
+/* The coarse e^x for x <= 0 (softmax's x - max). */
 static inline vf vexp_nonpositive_coarse(vf x) { return vexp_bounded_with(x, 1); }
 
 /*
