@@ -127,25 +127,23 @@ final class GemmDriver {
   /**
    * One depth slice split by rows: threads pull rectangles (row block by column block) from a
    * counter, column block by column block, and keep their packed B block between rectangles, so
-   * each thread packs each column block of B once and each row block of A is packed once.
+   * each thread packs each column block of B once and each row block of A is packed once. The
+   * row blocks share A's micro-panels out evenly ({@link #splitRowsEvenly}).
    */
   private static void multiplyByRows(GemmOperand a, GemmOperand b, int m, int n, int k,
       TileSink sink, int threads) {
     int ncMax = balanced(n, budget(B_BLOCK_FLOATS, k, NR, NC), NR);
     int columnBlocks = ceilDiv(n, ncMax);
-    int mcLimit = rowBlockLimit(k);
-    while (mcLimit > MIN_SHARED_MC
-        && (long) ceilDiv(m, mcLimit) * columnBlocks < (long) RECTANGLES_PER_THREAD * threads) {
-      mcLimit = Math.max(MIN_SHARED_MC, ceilDiv(mcLimit / 2, MR) * MR);
-    }
-    int mcMax = balanced(m, mcLimit, MR);
-    int rowBlocks = ceilDiv(m, mcMax);
+    int panels = ceilDiv(m, MR);
+    int rowBlocks = splitRowsEvenly(panels, ceilDiv(m, rowBlockLimit(k)), columnBlocks, threads);
+    int mcMax = ceilDiv(panels, rowBlocks) * MR;
     int kcMax = balanced(k, KC, 1);
     Object call = new Object();
     forEachShared(rowBlocks * columnBlocks, threads, rectangle -> {
       int column = rectangle / rowBlocks;
-      int ic = rectangle % rowBlocks * mcMax;
-      int mc = Math.min(mcMax, m - ic);
+      int block = rectangle % rowBlocks;
+      int ic = (int) ((long) panels * block / rowBlocks) * MR;
+      int mc = Math.min(m, (int) ((long) panels * (block + 1) / rowBlocks) * MR) - ic;
       int jc = column * ncMax;
       int nc = Math.min(ncMax, n - jc);
       GemmScratch scratch = GemmScratch.get();
@@ -159,6 +157,25 @@ final class GemmDriver {
       multiplyPacked(packedA, 0, ic, mc, mcMax, jc, nc, ncMax, packedB, k, kcMax, sink, true, true,
           scratch);
     });
+  }
+
+  /**
+   * How many row blocks a split by rows cuts {@code panels} micro-panels of A into: at least
+   * {@code fewest} (the A budget), enough for {@link #RECTANGLES_PER_THREAD} rectangles per
+   * thread, and, where blocks of at least {@link #MIN_SHARED_MC} rows allow it, a count that
+   * gives every thread the same number of rectangles. Block {@code i} then takes panels {@code
+   * [panels * i / blocks, panels * (i + 1) / blocks)}, so blocks differ by at most one panel.
+   * Cutting 1024 rows into 11 blocks of 96 rows and one remainder (the earlier rule) left one
+   * thread with 544 rows to the other's 480 on two threads.
+   */
+  static int splitRowsEvenly(int panels, int fewest, int columnBlocks, int threads) {
+    int most = Math.max(fewest, panels / (MIN_SHARED_MC / MR));
+    int blocks = fewest;
+    while (blocks < most && ((long) blocks * columnBlocks < (long) RECTANGLES_PER_THREAD * threads
+        || (long) blocks * columnBlocks % threads != 0)) {
+      blocks++;
+    }
+    return blocks;
   }
 
   /**
