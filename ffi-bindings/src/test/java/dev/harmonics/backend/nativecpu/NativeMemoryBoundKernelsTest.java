@@ -223,6 +223,48 @@ class NativeMemoryBoundKernelsTest {
     }
   }
 
+  /**
+   * Rows whose statistics the native kernel cannot take in one pass around the mean of their first
+   * block: sorted rows, a first block far above the rest, a large offset with a small spread, and
+   * a row of one repeated value. Each against the reference, at every ISA level, beside rows of
+   * random values in the same call.
+   */
+  @Test
+  void layerNormOfRowsWhoseFirstBlockIsFarFromTheMean() {
+    int rows = 6;
+    int width = 1000;
+    float[] values = values(rows * width, width);
+    for (int j = 0; j < width; j++) {
+      values[j] = j;
+      values[width + j] = j < 64 ? 1e4f : (j % 7) - 3f;
+      values[2 * width + j] = 100f + (j % 5) * 0.5f;
+      values[3 * width + j] = -2.5f;
+      values[4 * width + j] = Math.abs(values[4 * width + j]) < 1e3f ? values[4 * width + j] : 1f;
+      values[5 * width + j] = width - j;
+    }
+    try (Tensor x = Tensor.of(values, rows, width);
+         Tensor gamma = Tensor.of(values(width, 3), width);
+         Tensor beta = Tensor.of(values(width, 4), width);
+         Tensor expected = Tensor.zeros(rows, width);
+         Tensor mean = Tensor.zeros(rows);
+         Tensor rstd = Tensor.zeros(rows)) {
+      sanitise(gamma);
+      sanitise(beta);
+      reference.norm().layerNormForward(x, gamma, beta, 1e-5f, expected, mean, rstd);
+      IsaLevels.atEveryLevel(nk, isa -> {
+        try (Tensor y = Tensor.zeros(rows, width);
+             Tensor actualMean = Tensor.zeros(rows);
+             Tensor actualRstd = Tensor.zeros(rows)) {
+          candidate.norm().layerNormForward(x, gamma, beta, 1e-5f, y, actualMean, actualRstd);
+          String what = isa.id() + " layer norm, far first blocks";
+          TensorAssertions.assertClose(expected, y, NORM_TOL, NORM_TOL, what);
+          TensorAssertions.assertClose(mean, actualMean, NORM_TOL, NORM_TOL, what + " mean");
+          TensorAssertions.assertClose(rstd, actualRstd, NORM_TOL, NORM_TOL, what + " rstd");
+        }
+      });
+    }
+  }
+
   /** Gamma and beta of modest finite values: the specials belong in x. */
   private static void sanitise(Tensor t) {
     for (int i = 0; i < t.size(); i++) {
