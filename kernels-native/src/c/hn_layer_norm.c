@@ -7,14 +7,15 @@
  * m2 / 2, that is while p lies within one standard deviation of the mean, which the first
  * block's mean does for rows that are not sorted or skewed; for the other rows (and any row with
  * NaN, infinities or squares beyond float) the variance is a second pass over (x - mean)^2, as
- * the Java kernels always take it. The normalising pass reads the row from L1. While it writes a
- * row, the next row is prefetched into L2 one cache line per line written, so the next
- * statistics pass finds it in cache. Large outputs are written with streaming stores (hn_vec.h).
+ * the Java kernels take it for rows longer than 256. The normalising pass reads the row from L1.
+ * While it writes a row, the next row is prefetched into L2 one cache line per line written, so
+ * the next statistics pass finds it in cache. Large outputs are written with streaming stores
+ * (hn_vec.h).
  *
  * Why one pass: memory is idle while a core computes a row's statistics, and busy only while it
  * normalises (reads of the next row and streaming writes together), so the statistics' time adds
- * to the row's. With two passes over the row for them, 16M elements on two threads ran at 0.75 of
- * the copy; with one, 0.79-0.82.
+ * to the row's. With two passes over the row for them, 16M elements on two threads ran at
+ * 0.72-0.76 of the copy; with one, 0.80-0.83 (docs/performance.md).
  */
 #include "hn_vec.h"
 
