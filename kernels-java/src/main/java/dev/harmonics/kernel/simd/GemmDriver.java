@@ -165,8 +165,8 @@ final class GemmDriver {
    * thread, and, where blocks of at least {@link #MIN_SHARED_MC} rows allow it, a count that
    * gives every thread the same number of rectangles. Block {@code i} then takes panels {@code
    * [panels * i / blocks, panels * (i + 1) / blocks)}, so blocks differ by at most one panel.
-   * Cutting 1024 rows into 11 blocks of 96 rows and one remainder (the earlier rule) left one
-   * thread with 544 rows to the other's 480 on two threads.
+   * The earlier rule cut 1024 rows into ten blocks of 96 and one of 64, which left one of two
+   * threads with 544 rows to the other's 480.
    */
   static int splitRowsEvenly(int panels, int fewest, int columnBlocks, int threads) {
     int most = Math.max(fewest, panels / (MIN_SHARED_MC / MR));
