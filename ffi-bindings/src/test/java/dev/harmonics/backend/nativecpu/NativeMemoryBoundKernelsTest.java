@@ -225,22 +225,23 @@ class NativeMemoryBoundKernelsTest {
 
   /**
    * Rows whose statistics the native kernel cannot take in one pass around the mean of their first
-   * block: sorted rows, a first block far above the rest, a large offset with a small spread, and
-   * a row of one repeated value. Each against the reference, at every ISA level, beside rows of
-   * random values in the same call.
+   * block, beside rows it can, at every ISA level: a sorted row and a first block far above a row
+   * of small values (where the one-pass variance would lose about three decimal digits, so a
+   * missing second pass fails the comparison), a large offset with a small spread, a constant
+   * row, random values, and a constant row of 1e37, whose first block's sum overflows float.
    */
   @Test
   void layerNormOfRowsWhoseFirstBlockIsFarFromTheMean() {
     int rows = 6;
-    int width = 1000;
+    int width = 20_000;
     float[] values = values(rows * width, width);
     for (int j = 0; j < width; j++) {
       values[j] = j;
-      values[width + j] = j < 64 ? 1e4f : (j % 7) - 3f;
+      values[width + j] = j < 64 ? 1e3f : (j % 7) * 0.25f - 0.75f;
       values[2 * width + j] = 100f + (j % 5) * 0.5f;
       values[3 * width + j] = -2.5f;
       values[4 * width + j] = Math.abs(values[4 * width + j]) < 1e3f ? values[4 * width + j] : 1f;
-      values[5 * width + j] = width - j;
+      values[5 * width + j] = 1e37f;
     }
     try (Tensor x = Tensor.of(values, rows, width);
          Tensor gamma = Tensor.of(values(width, 3), width);
