@@ -127,7 +127,7 @@ final class GemmDriver {
   /**
    * One depth slice split by rows: threads pull rectangles (row block by column block) from a
    * counter, column block by column block, and keep their packed B block between rectangles, so
-   * each thread packs each column block of B once and each row block of A is packed once. The
+   * each thread packs each column block of B once; each rectangle packs its own rows of A. The
    * row blocks share A's micro-panels out evenly ({@link #splitRowsEvenly}).
    */
   private static void multiplyByRows(GemmOperand a, GemmOperand b, int m, int n, int k,
@@ -161,21 +161,29 @@ final class GemmDriver {
 
   /**
    * How many row blocks a split by rows cuts {@code panels} micro-panels of A into: at least
-   * {@code fewest} (the A budget), enough for {@link #RECTANGLES_PER_THREAD} rectangles per
-   * thread, and, where blocks of at least {@link #MIN_SHARED_MC} rows allow it, a count that
-   * gives every thread the same number of rectangles. Block {@code i} then takes panels {@code
-   * [panels * i / blocks, panels * (i + 1) / blocks)}, so blocks differ by at most one panel.
-   * The earlier rule cut 1024 rows into ten blocks of 96 and one of 64, which left one of two
-   * threads with 544 rows to the other's 480.
+   * {@code fewest} (the A budget) and at most one per four panels ({@link #MIN_SHARED_MC} rows);
+   * within that, the fewest that give {@link #RECTANGLES_PER_THREAD} rectangles per thread in a
+   * count every thread shares equally, else the most that share equally, else as many as allowed
+   * up to that number of rectangles. Block {@code i} then takes panels {@code [panels * i /
+   * blocks, panels * (i + 1) / blocks)}, so blocks differ by at most one panel. The earlier rule
+   * cut 1024 rows into ten blocks of 96 and one of 64, which left one of two threads with 544
+   * rows to the other's 480.
    */
   static int splitRowsEvenly(int panels, int fewest, int columnBlocks, int threads) {
     int most = Math.max(fewest, panels / (MIN_SHARED_MC / MR));
-    int blocks = fewest;
-    while (blocks < most && ((long) blocks * columnBlocks < (long) RECTANGLES_PER_THREAD * threads
-        || (long) blocks * columnBlocks % threads != 0)) {
-      blocks++;
+    int enough = Math.min(most,
+        Math.max(fewest, ceilDiv(RECTANGLES_PER_THREAD * threads, columnBlocks)));
+    for (int blocks = enough; blocks <= most; blocks++) {
+      if ((long) blocks * columnBlocks % threads == 0) {
+        return blocks;
+      }
     }
-    return blocks;
+    for (int blocks = enough - 1; blocks >= fewest; blocks--) {
+      if ((long) blocks * columnBlocks % threads == 0) {
+        return blocks;
+      }
+    }
+    return enough;
   }
 
   /**

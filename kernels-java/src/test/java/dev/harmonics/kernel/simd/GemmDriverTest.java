@@ -18,10 +18,14 @@ class GemmDriverTest {
     assertEquals(12, GemmDriver.splitRowsEvenly(342, 11, 4, 3));
   }
 
-  /** Blocks keep at least four panels, even where that leaves the threads uneven shares. */
+  /**
+   * Blocks keep at least four panels: fewer rectangles then, in a count the threads share equally
+   * where there is one (256 rows on three threads: 9 blocks, not 10), else as many as allowed.
+   */
   @Test
   void blocksKeepFourPanels() {
-    assertEquals(3, GemmDriver.splitRowsEvenly(13, 1, 1, 2));
+    assertEquals(9, GemmDriver.splitRowsEvenly(43, 2, 1, 3));
+    assertEquals(2, GemmDriver.splitRowsEvenly(13, 1, 1, 2));
     assertEquals(2, GemmDriver.splitRowsEvenly(8, 1, 1, 3));
     assertEquals(1, GemmDriver.splitRowsEvenly(3, 1, 1, 2));
     assertEquals(5, GemmDriver.splitRowsEvenly(6, 5, 1, 2));
