@@ -15,7 +15,7 @@
  * Why one pass: memory is idle while a core computes a row's statistics, and busy only while it
  * normalises (reads of the next row and streaming writes together), so the statistics' time adds
  * to the row's. With two passes over the row for them, 16M elements on two threads ran at
- * 0.72-0.76 of the copy (0.81 once in eight runs); with one, 0.80-0.84 (docs/performance.md).
+ * 0.71-0.82 of the copy (median 0.73-0.75); with one, 0.75-0.84 (docs/performance.md).
  */
 #include "hn_vec.h"
 
