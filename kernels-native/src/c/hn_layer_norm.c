@@ -73,25 +73,6 @@ static void sums_shifted(const float *x, int64_t n, float shift, float *sum, flo
   *squares = q;
 }
 
-/* sum((x - shift)^2) over n elements. */
-static float sum_squares(const float *x, int64_t n, float shift) {
-  vf a = {0}, b = {0}, c = {0}, d = {0};
-  int64_t i = 0;
-  for (; i + 4 * HN_LANES <= n; i += 4 * HN_LANES) {
-    vf da = vload(x + i) - shift;
-    vf db = vload(x + i + HN_LANES) - shift;
-    vf dc = vload(x + i + 2 * HN_LANES) - shift;
-    vf dd = vload(x + i + 3 * HN_LANES) - shift;
-    a += da * da;
-    b += db * db;
-    c += dc * dc;
-    d += dd * dd;
-  }
-  float sum = lanes_sum(a, b, c, d);
-  for (; i < n; i++) sum += (x[i] - shift) * (x[i] - shift);
-  return sum;
-}
-
 /*
  * y = (x - mu) * rs * gamma + beta over a row, streamed when stream is set; y may be x. When
  * streaming, each store is paired with a prefetch of the same column of the next row (next), so
@@ -131,8 +112,12 @@ void HN_FN(hn_layer_norm_forward_impl)(int64_t rows, int64_t len, const float *x
     float m1 = sum / (float)len;
     float m2 = squares / (float)len;
     float mu = shift + m1;
-    int near = m1 * m1 <= 0.5f * m2 && m2 <= FLT_MAX;
-    float var = near ? m2 - m1 * m1 : sum_squares(xr, len, mu) / (float)len;
+    float var = m2 - m1 * m1;
+    if (!(m1 * m1 <= 0.5f * m2 && m2 <= FLT_MAX)) {
+      /* The second pass: the same sums around the mean, whose squares are then the variance. */
+      sums_shifted(xr, len, mu, &sum, &squares);
+      var = squares / (float)len;
+    }
     float rs = (float)(1.0 / sqrt((double)var + eps));
     normalise(xr, gamma, beta, mu, rs, yr, len, stream, r + 1 < rows ? xr + len : NULL);
     if (mean != NULL) mean[r] = mu;

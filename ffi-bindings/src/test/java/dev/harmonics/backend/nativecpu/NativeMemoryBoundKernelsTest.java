@@ -194,32 +194,7 @@ class NativeMemoryBoundKernelsTest {
       for (int i = 0; i < n; i++) {
         values[i] = Math.abs(values[i]) < 1e3f ? values[i] + 100f : 1f;
       }
-      try (Tensor x = Tensor.of(values, s[0], s[1]);
-           Tensor gamma = Tensor.of(values(s[1], 3), s[1]);
-           Tensor beta = Tensor.of(values(s[1], 4), s[1]);
-           Tensor expected = Tensor.zeros(s[0], s[1]);
-           Tensor mean = Tensor.zeros(s[0]);
-           Tensor rstd = Tensor.zeros(s[0])) {
-        sanitise(gamma);
-        sanitise(beta);
-        reference.norm().layerNormForward(x, gamma, beta, 1e-5f, expected, mean, rstd);
-        IsaLevels.atEveryLevel(nk, isa -> {
-          String what = isa.id() + " layer norm " + s[0] + "x" + s[1];
-          try (Arena arena = Arena.ofShared()) {
-            Tensor xs = unaligned(arena, values, 1).reshape(s[0], s[1]);
-            Tensor ys = unaligned(arena, new float[n], 2).reshape(s[0], s[1]);
-            Tensor actualMean = Tensor.allocate(arena, DType.FLOAT32, s[0]);
-            Tensor actualRstd = Tensor.allocate(arena, DType.FLOAT32, s[0]);
-            candidate.norm().layerNormForward(xs, gamma, beta, 1e-5f, ys, actualMean,
-                actualRstd);
-            TensorAssertions.assertClose(expected, ys, NORM_TOL, NORM_TOL, what);
-            TensorAssertions.assertClose(mean, actualMean, NORM_TOL, NORM_TOL, what + " mean");
-            TensorAssertions.assertClose(rstd, actualRstd, NORM_TOL, NORM_TOL, what + " rstd");
-            candidate.norm().layerNormForward(xs, gamma, beta, 1e-5f, xs, null, null);
-            TensorAssertions.assertClose(expected, xs, NORM_TOL, NORM_TOL, what + " in place");
-          }
-        });
-      }
+      assertLayerNormAtEveryLevel(values, s[0], s[1], s[0] + "x" + s[1]);
     }
   }
 
@@ -243,6 +218,16 @@ class NativeMemoryBoundKernelsTest {
       values[4 * width + j] = Math.abs(values[4 * width + j]) < 1e3f ? values[4 * width + j] : 1f;
       values[5 * width + j] = 1e37f;
     }
+    assertLayerNormAtEveryLevel(values, rows, width, "far first blocks");
+  }
+
+  /**
+   * Layer norm of {@code values} as {@code [rows, width]} against the reference at every ISA
+   * level: from unaligned input into unaligned output with the mean and rstd, then in place.
+   */
+  private static void assertLayerNormAtEveryLevel(float[] values, int rows, int width,
+      String name) {
+    int n = rows * width;
     try (Tensor x = Tensor.of(values, rows, width);
          Tensor gamma = Tensor.of(values(width, 3), width);
          Tensor beta = Tensor.of(values(width, 4), width);
@@ -253,14 +238,18 @@ class NativeMemoryBoundKernelsTest {
       sanitise(beta);
       reference.norm().layerNormForward(x, gamma, beta, 1e-5f, expected, mean, rstd);
       IsaLevels.atEveryLevel(nk, isa -> {
-        try (Tensor y = Tensor.zeros(rows, width);
-             Tensor actualMean = Tensor.zeros(rows);
-             Tensor actualRstd = Tensor.zeros(rows)) {
-          candidate.norm().layerNormForward(x, gamma, beta, 1e-5f, y, actualMean, actualRstd);
-          String what = isa.id() + " layer norm, far first blocks";
-          TensorAssertions.assertClose(expected, y, NORM_TOL, NORM_TOL, what);
+        String what = isa.id() + " layer norm " + name;
+        try (Arena arena = Arena.ofShared()) {
+          Tensor xs = unaligned(arena, values, 1).reshape(rows, width);
+          Tensor ys = unaligned(arena, new float[n], 2).reshape(rows, width);
+          Tensor actualMean = Tensor.allocate(arena, DType.FLOAT32, rows);
+          Tensor actualRstd = Tensor.allocate(arena, DType.FLOAT32, rows);
+          candidate.norm().layerNormForward(xs, gamma, beta, 1e-5f, ys, actualMean, actualRstd);
+          TensorAssertions.assertClose(expected, ys, NORM_TOL, NORM_TOL, what);
           TensorAssertions.assertClose(mean, actualMean, NORM_TOL, NORM_TOL, what + " mean");
           TensorAssertions.assertClose(rstd, actualRstd, NORM_TOL, NORM_TOL, what + " rstd");
+          candidate.norm().layerNormForward(xs, gamma, beta, 1e-5f, xs, null, null);
+          TensorAssertions.assertClose(expected, xs, NORM_TOL, NORM_TOL, what + " in place");
         }
       });
     }
