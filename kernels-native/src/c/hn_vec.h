@@ -96,21 +96,6 @@ static inline int64_t vstream_head(int64_t total_bytes, int64_t n, const float *
 #endif
 }
 
-/*
- * 1 / d for d >= 1 (d in [1, 2] for tanh; up to 1.6e38 for sigmoid, where the result may be 0).
- * AVX-512 has a 14-bit estimate that one Newton step takes to about one
- * ulp, at a fraction of a division's throughput cost (the division unit handles one zmm every ten
- * cycles or so, which alone would use most of the memory time of sixteen elements).
- */
-static inline vf vrecip_at_least_1(vf d) {
-#if defined(__AVX512F__)
-  vf r = (vf)_mm512_rcp14_ps((__m512)d);
-  return r + r * (1.0f - d * r);
-#else
-  return 1.0f / d;
-#endif
-}
-
 /* 1.5 * 2^23: adding it rounds a float of magnitude below 2^22 to an integer in its low bits. */
 #define HN_ROUNDER 12582912.0f
 /* The bits of HN_ROUNDER less the exponent bias: (bits(t) - this) << 23 is the float 2^n. */
@@ -178,7 +163,7 @@ static inline vf vexp_reduced(vf r) {
  * The coarse exponential, for GELU-tanh (tolerance 1e-5) and softmax (2e-5), which were a few
  * percent short of the memory bandwidth: x = n ln2 + r with ln2 in one float (r off by at most
  * 2.9e-7 for |n| <= 150), and e^r to degree 5 (same tool, 1.2e-7 relative). Two multiply-adds
- * fewer than vexp_reduce with vexp_reduced; together under 5e-7 relative. Tanh's e^x - 1 takes
+ * fewer than vexp_reduce with vexp_reduced; together under 5e-7 relative. Tanh's e^2a - 1 takes
  * this reduction too, for the reason given there.
  */
 static inline vf vexp_reduce_coarse(vf x, vf *n, vf *t) {
@@ -244,28 +229,47 @@ static inline vf vexp_nonpositive_coarse(vf x) { return vexp_bounded_with(x, 1);
 static inline vf vexp_clamped(vf x) { return vexp_bounded_with(vmin_keep_nan(HN_EXP_HIGHEST, x), 0); }
 
 /*
- * e^x - 1 for x <= 0 without the cancellation of e^x - 1 near 0: 2^n (e^r - 1) + (2^n - 1), with
- * e^r - 1 = r + r^2 Q(r), Q the degree-4 fit of the activation fit tool (2.8e-8 relative on |r| <=
- * ln2 / 2, as close as the Taylor series to degree 7 it replaced, one multiply-add shorter).
- * The argument is reduced with ln2 in one float: r is off by |n| 1.9e-9, which is nothing where
- * n is small, and where it is large e^x is so small beside 1 that its own error does not reach the
- * result's last bit. x is clamped at HN_EXP_LOWEST, where the result is -1 in float; NaN gives
- * NaN.
+ * -min(|x|, limit) for limit > 0. On AVX-512 one vrangeps (absolute minimum, sign set), which
+ * returns limit's lane for a quiet NaN in x: callers that must pass NaN through restore it.
+ * Elsewhere NaN stays NaN.
  */
-static inline vf vexpm1_nonpositive(vf x) {
-  vf n, t;
-  vf r = vexp_reduce_coarse(vmax_keep_nan(HN_EXP_LOWEST, x), &n, &t);
-  vf q = r * 1.385583077e-03f + 8.363635279e-03f;
-  q = q * r + 4.166748747e-02f;
-  q = q * r + 1.666656584e-01f;
-  q = q * r + 4.999999702e-01f;
-  vf em1 = (r * r) * q + r;
+static inline vf vneg_abs_at_most(float limit, vf x) {
 #if defined(__AVX512F__)
-  vf scale = (vf)_mm512_scalef_ps(_mm512_set1_ps(1.0f), (__m512)n);
+  return (vf)_mm512_range_ps((__m512)x, _mm512_set1_ps(limit), 0x0E);
 #else
-  vf scale = vpow2_of(t);
+  return vmax_keep_nan(-limit, vneg_abs(x));
 #endif
-  return scale * em1 + (scale - 1.0f);
+}
+
+/* The largest |a| vexpm1_twice takes: 2a is then at least HN_EXP_LOWEST. */
+#define HN_EXPM1_TWICE_LIMIT (HN_EXP_LOWEST * -0.5f)
+
+/*
+ * e^(2a) - 1 for a in [-HN_EXPM1_TWICE_LIMIT, 0], without the cancellation of e^x - 1 near 0:
+ * 2^n (e^r - 1) + (2^n - 1) for 2a = n ln2 + r, with e^r - 1 = r + r^2 Q(r), Q the degree-4 fit
+ * of the activation fit tool (2.8e-8 relative on |r| <= ln2 / 2, as close as the Taylor series to
+ * degree 7 it replaced, one multiply-add shorter). The doubling of a is folded into the constants:
+ * each is the fit's times a power of two, so the reduction gives n and r / 2, the polynomial
+ * (e^r - 1) / 2, and the result has the bits it would have for the argument 2a, one multiply
+ * fewer. The argument is reduced with ln2 in one float: r is off by |n| 1.9e-9, which is nothing
+ * where n is small, and where it is large e^2a is so small beside 1 that its own error does not
+ * reach the result's last bit. At the limit the result is -1 in float.
+ */
+static inline vf vexpm1_twice(vf a) {
+  vf t = a * (2.0f * HN_LOG2E) + HN_ROUNDER;
+  vf n = t - HN_ROUNDER;
+  vf h = a - n * (0.693147182f * 0.5f);
+  vf q = h * (1.385583077e-03f * 32.0f) + 8.363635279e-03f * 16.0f;
+  q = q * h + 4.166748747e-02f * 8.0f;
+  q = q * h + 1.666656584e-01f * 4.0f;
+  q = q * h + 4.999999702e-01f * 2.0f;
+  vf half_em1 = (h * h) * q + h;
+#if defined(__AVX512F__)
+  vf twice_scale = (vf)_mm512_scalef_ps(_mm512_set1_ps(2.0f), (__m512)n);
+#else
+  vf twice_scale = vpow2_of(t) * 2.0f;
+#endif
+  return twice_scale * half_em1 + (twice_scale * 0.5f - 1.0f);
 }
 
 #endif
