@@ -163,8 +163,8 @@ static inline vf vexp_reduced(vf r) {
  * The coarse exponential, for GELU-tanh (tolerance 1e-5) and softmax (2e-5), which were a few
  * percent short of the memory bandwidth: x = n ln2 + r with ln2 in one float (r off by at most
  * 2.9e-7 for |n| <= 150), and e^r to degree 5 (same tool, 1.2e-7 relative). Two multiply-adds
- * fewer than vexp_reduce with vexp_reduced; together under 5e-7 relative. Tanh's e^2a - 1 takes
- * this reduction too, for the reason given there.
+ * fewer than vexp_reduce with vexp_reduced; together under 5e-7 relative. Tanh's e^2a - 1
+ * (vexpm1_twice) reduces with the same one-float ln2, for the reason given there.
  */
 static inline vf vexp_reduce_coarse(vf x, vf *n, vf *t) {
   *t = x * HN_LOG2E + HN_ROUNDER;
@@ -230,8 +230,8 @@ static inline vf vexp_clamped(vf x) { return vexp_bounded_with(vmin_keep_nan(HN_
 
 /*
  * -min(|x|, limit) for limit > 0. On AVX-512 one vrangeps (absolute minimum, sign set), which
- * returns limit's lane for a quiet NaN in x: callers that must pass NaN through restore it.
- * Elsewhere NaN stays NaN.
+ * gives -limit for a quiet NaN in x: callers that must pass NaN through restore it. Elsewhere
+ * NaN stays NaN.
  */
 static inline vf vneg_abs_at_most(float limit, vf x) {
 #if defined(__AVX512F__)
@@ -267,7 +267,8 @@ static inline vf vexpm1_twice(vf a) {
 #if defined(__AVX512F__)
   vf twice_scale = (vf)_mm512_scalef_ps(_mm512_set1_ps(2.0f), (__m512)n);
 #else
-  vf twice_scale = vpow2_of(t) * 2.0f;
+  /* 2^(n + 1) from its bits, as vpow2_of builds 2^n; n + 1 <= 1 here. */
+  vf twice_scale = (vf)(((vi)t - (HN_ROUNDER_BITS_UNBIASED - 1)) << 23);
 #endif
   return twice_scale * half_em1 + (twice_scale * 0.5f - 1.0f);
 }

@@ -64,9 +64,10 @@ class NativeMemoryBoundKernelsTest {
   }
 
   /**
-   * Uniform in [-12, 12], with the special values at the ends, the middle and the tail. A special
-   * never overwrites an earlier one, so NaN, the first, is in every array (where n is too small
-   * for all of them, the later ones are left out).
+   * Uniform in [-12, 12], with the special values at the ends, the middle and the tail: NaN first
+   * (at index 0, in every array), a negative NaN with a payload in the middle, so that a NaN also
+   * sits in another vector lane. A special whose place is taken moves to the next free index, so
+   * every array holds as many of them as it has room for, in order.
    */
   private static float[] values(int n, long seed) {
     Random random = new Random(seed);
@@ -74,17 +75,18 @@ class NativeMemoryBoundKernelsTest {
     for (int i = 0; i < n; i++) {
       values[i] = random.nextFloat() * 24f - 12f;
     }
-    float[] specials = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f,
-        1e-30f, -1e-30f, 1e-6f, -1e-6f, 0.3f, -0.3f, 20f, -20f, 88.8f, -88.8f, 100f, -100f, 3e38f,
-        -3e38f, Float.MIN_VALUE, -Float.MIN_VALUE};
+    float[] specials = {Float.NaN, Float.intBitsToFloat(0xffc00123), Float.POSITIVE_INFINITY,
+        Float.NEGATIVE_INFINITY, 0f, -0f, 1e-30f, -1e-30f, 1e-6f, -1e-6f, 0.3f, -0.3f, 20f, -20f,
+        88.8f, -88.8f, 100f, -100f, 3e38f, -3e38f, Float.MIN_VALUE, -Float.MIN_VALUE};
     int[] at = {0, n / 2, n - 1, n / 3, n - 17};
     boolean[] special = new boolean[n];
-    for (int k = 0; k < specials.length; k++) {
+    for (int k = 0; k < Math.min(specials.length, n); k++) {
       int i = Math.floorMod(at[k % at.length] + k / at.length, n);
-      if (!special[i]) {
-        special[i] = true;
-        values[i] = specials[k];
+      while (special[i]) {
+        i = (i + 1) % n;
       }
+      special[i] = true;
+      values[i] = specials[k];
     }
     return values;
   }
