@@ -104,6 +104,8 @@ static inline int64_t vstream_head(int64_t total_bytes, int64_t n, const float *
 /* ln 2 in two parts, n * HN_LN2_HI exact for every n that occurs. */
 #define HN_LN2_HI 0.693359375f
 #define HN_LN2_LO (-2.12194440e-4f)
+/* ln 2 in one float, for the coarse reduction. */
+#define HN_LN2_COARSE 0.693147182f
 /* Below this, e^x is under the smallest normal float. */
 #define HN_EXP_LOWEST (-87.3f)
 
@@ -145,8 +147,10 @@ static inline vf vexp_reduce(vf x, vf *n, vf *t) {
   return r - *n * HN_LN2_LO;
 }
 
-/* 2^n from the t of vexp_reduce, for n in [-126, 127] (a normal float). */
-static inline vf vpow2_of(vf t) { return (vf)(((vi)t - HN_ROUNDER_BITS_UNBIASED) << 23); }
+/* 2^(n + extra) from the t of vexp_reduce, for n + extra in [-126, 127] (a normal float). */
+static inline vf vpow2_of(vf t, int extra) {
+  return (vf)(((vi)t - (HN_ROUNDER_BITS_UNBIASED - extra)) << 23);
+}
 
 /* e^r on |r| <= ln2 / 2, Horner: the degree-6 fit the SIMD Java kernels use
  * (kernels-java/tools/fit_activation_polynomials.py), under one ulp. */
@@ -160,6 +164,17 @@ static inline vf vexp_reduced(vf r) {
 }
 
 /*
+ * The coarse reduction of s x for a power of two s: s x = n ln2 + r with ln2 in one float,
+ * returning r / s. With s folded into the constants each rounding is that of the reduction of
+ * s x scaled by 1 / s, so the caller gets those bits without computing s x.
+ */
+static inline vf vexp_reduce_coarse_scaled(vf x, float s, vf *n, vf *t) {
+  *t = x * (s * HN_LOG2E) + HN_ROUNDER;
+  *n = *t - HN_ROUNDER;
+  return x - *n * (HN_LN2_COARSE / s);
+}
+
+/*
  * The coarse exponential, for GELU-tanh (tolerance 1e-5) and softmax (2e-5), which were a few
  * percent short of the memory bandwidth: x = n ln2 + r with ln2 in one float (r off by at most
  * 2.9e-7 for |n| <= 150), and e^r to degree 5 (same tool, 1.2e-7 relative). Two multiply-adds
@@ -167,9 +182,7 @@ static inline vf vexp_reduced(vf r) {
  * (vexpm1_twice) reduces with the same one-float ln2, for the reason given there.
  */
 static inline vf vexp_reduce_coarse(vf x, vf *n, vf *t) {
-  *t = x * HN_LOG2E + HN_ROUNDER;
-  *n = *t - HN_ROUNDER;
-  return x - *n * 0.693147182f;
+  return vexp_reduce_coarse_scaled(x, 1.0f, n, t);
 }
 
 static inline vf vexp_reduced_coarse(vf r) {
@@ -214,7 +227,7 @@ static inline __attribute__((always_inline)) vf vexp_bounded_with(vf x, int coar
   vf xc = vselect(below, (vf){0}, x);
   vf r = coarse ? vexp_reduce_coarse(xc, &n, &t) : vexp_reduce(xc, &n, &t);
   vf p = coarse ? vexp_reduced_coarse(r) : vexp_reduced(r);
-  return (vf)((vi)(p * vpow2_of(t)) & ~below);
+  return (vf)((vi)(p * vpow2_of(t, 0)) & ~below);
 #endif
 }
 
@@ -256,9 +269,8 @@ static inline vf vneg_abs_at_most(float limit, vf x) {
  * reach the result's last bit. At the limit the result is -1 in float.
  */
 static inline vf vexpm1_twice(vf a) {
-  vf t = a * (2.0f * HN_LOG2E) + HN_ROUNDER;
-  vf n = t - HN_ROUNDER;
-  vf h = a - n * (0.693147182f * 0.5f);
+  vf n, t;
+  vf h = vexp_reduce_coarse_scaled(a, 2.0f, &n, &t);
   vf q = h * (1.385583077e-03f * 32.0f) + 8.363635279e-03f * 16.0f;
   q = q * h + 4.166748747e-02f * 8.0f;
   q = q * h + 1.666656584e-01f * 4.0f;
@@ -267,8 +279,7 @@ static inline vf vexpm1_twice(vf a) {
 #if defined(__AVX512F__)
   vf twice_scale = (vf)_mm512_scalef_ps(_mm512_set1_ps(2.0f), (__m512)n);
 #else
-  /* 2^(n + 1) from its bits, as vpow2_of builds 2^n; n + 1 <= 1 here. */
-  vf twice_scale = (vf)(((vi)t - (HN_ROUNDER_BITS_UNBIASED - 1)) << 23);
+  vf twice_scale = vpow2_of(t, 1);
 #endif
   return twice_scale * half_em1 + (twice_scale * 0.5f - 1.0f);
 }

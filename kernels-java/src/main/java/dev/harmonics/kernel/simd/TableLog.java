@@ -8,9 +8,9 @@ package dev.harmonics.kernel.simd;
  *
  * <p>{@code x = 2^k m} with {@code m} in {@code [1, 2)}; {@code m} is rounded to the nearest
  * {@code c = 1 + j / 128} and {@code log x = k ln2 + log c + log1p(r)} with {@code r = m / c - 1},
- * {@code |r| <= 2^-8}, where a degree-5 series leaves at most {@code r^6 / 6}, 6e-16. Centres on that grid
- * make {@code log(2^k)} one rounding of {@code k ln2}, and {@code log(1)} exactly 0. The table is
- * filled with {@link StrictMath#log} and the steps are plain double arithmetic and {@link
+ * {@code |r| <= 2^-8}, where a degree-5 series leaves at most {@code r^6 / 6}, 6e-16. Centres on
+ * that grid make {@code log(2^k)} one rounding of {@code k ln2}, and {@code log(1)} exactly 0. The
+ * table is filled with {@link StrictMath#log} and the steps are plain double arithmetic and {@link
  * Math#fma}, so the result is the same interpreted and compiled. Zero, negatives, subnormals,
  * infinities and NaN go to {@link Math#log}.
  */
