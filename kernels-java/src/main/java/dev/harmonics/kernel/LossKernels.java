@@ -53,7 +53,8 @@ public abstract class LossKernels {
    * its gradient {@code (softmax(logits[n]) - q) / count}. Rows whose label is {@code ignoreIndex}
    * contribute nothing: no loss, a zero gradient row, and they are not counted, so the mean is over
    * the {@code count} other rows. With no row counted the loss is NaN (0 / 0, as in PyTorch) and
-   * the gradient is zero.
+   * the gradient is zero. Every label is checked before anything is written, so a bad one leaves
+   * {@code dlogits} (and, in place, the logits) as they were.
    *
    * @param logits {@code [N, C]} with {@code C >= 1}
    * @param labels int32 {@code [N]}, each in {@code [0, C)} or equal to {@code ignoreIndex}

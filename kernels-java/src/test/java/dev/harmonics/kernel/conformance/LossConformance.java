@@ -1,6 +1,7 @@
 package dev.harmonics.kernel.conformance;
 
 import static dev.harmonics.testing.TensorAssertions.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -392,6 +393,43 @@ public abstract class LossConformance extends KernelConformanceTest {
         "dprediction: float32[2]");
     expectError(() -> kernels().mse(track(Tensor.allocate(DType.INT32, 3)), zeros(3)),
         "prediction: int32[3]");
+  }
+
+  /**
+   * A bad label in the last row is found before any row is written: the gradient keeps what it
+   * held and, when it is the logits themselves, the logits survive. Shapes cover rows of one
+   * vector, longer rows, and a call large enough to be split into slices.
+   */
+  @Test
+  void badLabelLeavesGradientAndLogitsUntouched() {
+    for (int[] shape : new int[][] {{4, 16}, {3, 5}, {5, 40}, {2000, 37}}) {
+      int rows = shape[0];
+      int classes = shape[1];
+      Tensor logits = uniform(-3f, 3f, rows, classes);
+      float[] logitValues = logits.toFloatArray();
+      int[] values = new int[rows];
+      for (int n = 0; n < rows - 1; n++) {
+        values[n] = random.between(0, classes - 1);
+      }
+      values[rows - 1] = classes;
+      Tensor labels = labels(values);
+      String what = "[" + rows + ", " + classes + "]";
+
+      Tensor grad = uniform(-1f, 1f, rows, classes);
+      float[] gradValues = grad.toFloatArray();
+      expectError(() -> kernels().softmaxCrossEntropy(logits, labels, grad),
+          "labels[" + (rows - 1) + "]: " + classes);
+      assertArrayEquals(gradValues, grad.toFloatArray(), what + ": dlogits after a bad label");
+      expectError(() -> kernels().softmaxCrossEntropy(logits, labels, IGNORE, 0.1f, grad),
+          "labels[" + (rows - 1) + "]: " + classes);
+      assertArrayEquals(gradValues, grad.toFloatArray(),
+          what + ": dlogits after a bad label, smoothing");
+
+      expectError(() -> kernels().softmaxCrossEntropy(logits, labels, logits),
+          "labels[" + (rows - 1) + "]: " + classes);
+      assertArrayEquals(logitValues, logits.toFloatArray(),
+          what + ": logits in place after a bad label");
+    }
   }
 
   private static void assertLoss(float expected, float actual, String what) {
