@@ -407,26 +407,21 @@ public abstract class LossConformance extends KernelConformanceTest {
       int classes = shape[1];
       Tensor logits = uniform(-3f, 3f, rows, classes);
       float[] logitValues = logits.toFloatArray();
-      int[] values = new int[rows];
-      for (int n = 0; n < rows - 1; n++) {
-        values[n] = random.between(0, classes - 1);
-      }
-      values[rows - 1] = classes;
-      Tensor labels = labels(values);
+      Tensor labels = randomLabels(rows, classes, false);
+      labels.setIntFlat(rows - 1, classes);
+      String badLabel = "labels[" + (rows - 1) + "]: " + classes;
       String what = "[" + rows + ", " + classes + "]";
 
       Tensor grad = uniform(-1f, 1f, rows, classes);
       float[] gradValues = grad.toFloatArray();
-      expectError(() -> kernels().softmaxCrossEntropy(logits, labels, grad),
-          "labels[" + (rows - 1) + "]: " + classes);
+      expectError(() -> kernels().softmaxCrossEntropy(logits, labels, grad), badLabel);
       assertArrayEquals(gradValues, grad.toFloatArray(), what + ": dlogits after a bad label");
       expectError(() -> kernels().softmaxCrossEntropy(logits, labels, IGNORE, 0.1f, grad),
-          "labels[" + (rows - 1) + "]: " + classes);
+          badLabel);
       assertArrayEquals(gradValues, grad.toFloatArray(),
           what + ": dlogits after a bad label, smoothing");
 
-      expectError(() -> kernels().softmaxCrossEntropy(logits, labels, logits),
-          "labels[" + (rows - 1) + "]: " + classes);
+      expectError(() -> kernels().softmaxCrossEntropy(logits, labels, logits), badLabel);
       assertArrayEquals(logitValues, logits.toFloatArray(),
           what + ": logits in place after a bad label");
     }
