@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The C sigmoid, tanh and GELU-tanh forward, softmax and layer norm at every instruction set level
  * against the reference: awkward lengths, special values, in place, outputs large enough for the
- * streaming stores (over 4 MB per pool thread) starting at unaligned addresses, rows longer than
- * the softmax's stack buffer. The conformance suites cover only the level chosen at start-up.
+ * streaming stores (over 4 MB per pool thread) starting at unaligned addresses (and, for softmax,
+ * at aligned ones), rows longer than the softmax's stack buffer. The conformance suites cover only
+ * the level chosen at start-up.
  */
 class NativeMemoryBoundKernelsTest {
 
@@ -46,6 +47,9 @@ class NativeMemoryBoundKernelsTest {
   /** Softmax and layer norm rows: odd, so row starts fall at every alignment. */
   private static final int WIDTH = 4099;
   private static final int ROWS = 2 * (1 << 20) / WIDTH + 31;
+  /** Rows of whole 512-bit vectors, over 4 MB per pool thread. */
+  private static final int ALIGNED_WIDTH = 4096;
+  private static final int ALIGNED_ROWS = 2 * (1 << 20) / ALIGNED_WIDTH + 3;
 
   private static KernelProvider candidate;
   private static KernelProvider reference;
@@ -92,7 +96,7 @@ class NativeMemoryBoundKernelsTest {
   }
 
   /** A contiguous view of the values starting {@code offset} floats into a tensor of arena. */
-  private static Tensor unaligned(Arena arena, float[] values, int offset) {
+  private static Tensor atOffset(Arena arena, float[] values, int offset) {
     Tensor base = Tensor.allocate(arena, DType.FLOAT32, values.length + offset);
     Tensor view = base.slice(0, offset, offset + values.length);
     view.copyFrom(values);
@@ -129,8 +133,8 @@ class NativeMemoryBoundKernelsTest {
         IsaLevels.atEveryLevel(nk, isa -> {
           String what = isa.id() + " " + f + " large";
           try (Arena arena = Arena.ofShared()) {
-            Tensor xs = unaligned(arena, values, 3);
-            Tensor ys = unaligned(arena, new float[LARGE], 1);
+            Tensor xs = atOffset(arena, values, 3);
+            Tensor ys = atOffset(arena, new float[LARGE], 1);
             candidate.activations().forward(f, 0f, xs, ys);
             TensorAssertions.assertClose(expected, ys, TAIL_ABS, rel(f), what + ", unaligned");
             candidate.activations().forward(f, 0f, xs, xs);
@@ -168,8 +172,12 @@ class NativeMemoryBoundKernelsTest {
 
   @Test
   void softmaxMatchesTheReferenceAtEveryLevel() {
-    // Large rows x odd width streams; 3 x 10007 is longer than the C stack buffer.
-    int[][] shapes = {{ROWS, WIDTH}, {3, 10_007}, {7, 33}, {5, 1}, {6, 16}};
+    // Rows, width, and the offsets in floats of x and y. The large rows stream, at odd widths
+    // from unaligned starts (every row at a different lane) and at a width of whole vectors from
+    // aligned ones; 3 x 10007 is longer than the C stack buffer.
+    int[][] shapes = {
+        {ROWS, WIDTH, 1, 2}, {ALIGNED_ROWS, ALIGNED_WIDTH, 0, 0}, {3, 10_007, 1, 2},
+        {7, 33, 1, 2}, {5, 1, 1, 2}, {6, 16, 1, 2}};
     for (int[] s : shapes) {
       float[] values = rows(s[0], s[1], s[1]);
       int n = s[0] * s[1];
@@ -181,8 +189,8 @@ class NativeMemoryBoundKernelsTest {
         IsaLevels.atEveryLevel(nk, isa -> {
           String what = isa.id() + " softmax " + s[0] + "x" + s[1];
           try (Arena arena = Arena.ofShared()) {
-            Tensor xs = unaligned(arena, values, 1).reshape(s[0], s[1]);
-            Tensor ys = unaligned(arena, new float[n], 2).reshape(s[0], s[1]);
+            Tensor xs = atOffset(arena, values, s[2]).reshape(s[0], s[1]);
+            Tensor ys = atOffset(arena, new float[n], s[3]).reshape(s[0], s[1]);
             candidate.softmax().softmax(xs, -1, ys);
             TensorAssertions.assertClose(probabilities, ys, PROB_ABS, PROB_REL, what);
             candidate.softmax().logSoftmax(xs, -1, ys);
@@ -251,8 +259,8 @@ class NativeMemoryBoundKernelsTest {
       IsaLevels.atEveryLevel(nk, isa -> {
         String what = isa.id() + " layer norm " + name;
         try (Arena arena = Arena.ofShared()) {
-          Tensor xs = unaligned(arena, values, 1).reshape(rows, width);
-          Tensor ys = unaligned(arena, new float[n], 2).reshape(rows, width);
+          Tensor xs = atOffset(arena, values, 1).reshape(rows, width);
+          Tensor ys = atOffset(arena, new float[n], 2).reshape(rows, width);
           Tensor actualMean = Tensor.allocate(arena, DType.FLOAT32, rows);
           Tensor actualRstd = Tensor.allocate(arena, DType.FLOAT32, rows);
           candidate.norm().layerNormForward(xs, gamma, beta, 1e-5f, ys, actualMean, actualRstd);
