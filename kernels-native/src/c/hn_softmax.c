@@ -4,9 +4,10 @@
  * Per row: (1) the maximum, the one pass that reads the row from memory;
  * (2) e^(x - max) and its sum, kept in a stack buffer that stays in L1 (the exponential is the
  * coarse branch-free polynomial of hn_vec.h, 5e-7 relative against the 2e-5 softmax is held to,
- * whose domain x - max <= 0 this is); (3) the exponentials times 1 / sum, written out. While (2)
- * computes, it prefetches the next row one cache line per vector, so that row's pass (1) finds it
- * in cache and the memory reads overlap the arithmetic instead of alternating with it.
+ * with what would come out subnormal flushed to 0: softmax_exp); (3) the exponentials times
+ * 1 / sum, written out. While (2) computes, it prefetches the next row one cache line per vector,
+ * so that row's pass (1) finds it in cache and the memory reads overlap the arithmetic instead of
+ * alternating with it.
  *
  * Large outputs are streamed (non-temporal stores), and there (3) runs one row behind, inside the
  * next row's pass (2): the buffer still holds row r - 1's exponentials when row r's are computed,
@@ -27,6 +28,32 @@
 #define BLOCK 1024
 /* Rows up to this long keep their exponentials in the stack buffer (32 KB, within L1). */
 #define BUFFERED 8192
+
+/*
+ * Below this x - max an exponential counts as 0, so that every exponential and probability is a
+ * normal float (e^-64 = 1.6e-28, which times 1 / sum >= 2^-31 stays above 2^-126). A subnormal
+ * result or operand costs an x86 core a microcode assist of about a hundred cycles: rows with
+ * masked (-inf or far negative) entries ran ten times slower, and every row ending in a partial
+ * vector (padded with -inf) paid for one. A probability under 1.6e-28 / sum is lost, far below
+ * softmax's tolerances (2e-5 relative, 1e-9 absolute).
+ */
+#define NEGLIGIBLE (-64.0f)
+
+/* e^d for d = x - max <= 0 (NaN gives NaN, d < NEGLIGIBLE 0): the coarse exponential of hn_vec.h. */
+static inline vf softmax_exp(vf d) {
+  vf n, t;
+#if defined(__AVX512F__)
+  /* No clamp: the lanes that drop out (among them -inf, whose reduction is NaN) are zeroed by the
+   * mask of the last step. */
+  __mmask16 keep = _mm512_cmp_ps_mask((__m512)d, _mm512_set1_ps(NEGLIGIBLE), _CMP_NLT_UQ);
+  vf p = vexp_reduced_coarse(vexp_reduce_coarse(d, &n, &t));
+  return (vf)_mm512_maskz_scalef_ps(keep, (__m512)p, (__m512)n);
+#else
+  vi below = d < NEGLIGIBLE;
+  vf p = vexp_reduced_coarse(vexp_reduce_coarse(vselect(below, (vf){0}, d), &n, &t));
+  return (vf)((vi)(p * vpow2_of(t, 0)) & ~below);
+#endif
+}
 
 /*
  * A row whose exponentials wait in the buffer to be scaled and streamed out while the next row's
@@ -83,11 +110,9 @@ static float row_max(const float *x, int64_t len) {
     c = vmax(vload(x + i + 2 * HN_LANES), c);
     d = vmax(vload(x + i + 3 * HN_LANES), d);
   }
-  vf best = vmax(vmax(a, b), vmax(c, d));
-  float max = -INFINITY;
-  for (int l = 0; l < HN_LANES; l++) max = best[l] > max ? best[l] : max;
-  for (; i < len; i++) max = x[i] > max ? x[i] : max;
-  return max;
+  for (; i + HN_LANES <= len; i += HN_LANES) a = vmax(vload(x + i), a);
+  if (i < len) b = vmax(vload_part(x + i, len - i, -INFINITY), b);
+  return vmax_lanes(vmax(vmax(a, b), vmax(c, d)));
 }
 
 /*
@@ -111,8 +136,8 @@ static float exp_sum(const float *x, float *e, int64_t n, float max, const float
       __builtin_prefetch(next + i, 0, 3);
       __builtin_prefetch(next + i + HN_LANES, 0, 3);
     }
-    vf v = vexp_nonpositive_coarse(vload(x + i) - max);
-    vf w = vexp_nonpositive_coarse(vload(x + i + HN_LANES) - max);
+    vf v = softmax_exp(vload(x + i) - max);
+    vf w = softmax_exp(vload(x + i + HN_LANES) - max);
     if (pending != NULL) pending_write_before(&out, at + i + 2 * HN_LANES);
     if (e != NULL) {
       vstore(e + i, v);
@@ -127,21 +152,17 @@ static float exp_sum(const float *x, float *e, int64_t n, float max, const float
     *pending = out;
   }
   for (; i + HN_LANES <= n; i += HN_LANES) {
-    vf v = vexp_nonpositive_coarse(vload(x + i) - max);
+    vf v = softmax_exp(vload(x + i) - max);
     if (e != NULL) vstore(e + i, v);
     acc += v;
   }
   if (i < n) {
     /* The tail padded with -inf, whose exponential is 0. */
-    float tail[HN_LANES];
-    for (int l = 0; l < HN_LANES; l++) tail[l] = i + l < n ? x[i + l] : -INFINITY;
-    vf v = vexp_nonpositive_coarse(vload(tail) - max);
-    if (e != NULL) memcpy(e + i, &v, sizeof(float) * (size_t)(n - i));
+    vf v = softmax_exp(vload_part(x + i, n - i, -INFINITY) - max);
+    if (e != NULL) vstore_part(e + i, v, n - i);
     acc += v;
   }
-  float sum = 0.0f;
-  for (int l = 0; l < HN_LANES; l++) sum += acc[l];
-  return sum;
+  return vsum_lanes(acc);
 }
 
 /* The sum of the row's exponentials in double over float blocks (see BLOCK). */

@@ -54,6 +54,36 @@ static inline vf vload(const float *p) {
 
 static inline void vstore(float *p, vf v) { memcpy(p, &v, sizeof(v)); }
 
+/*
+ * The first n (0 < n < HN_LANES) floats at p, the other lanes fill, and the first n lanes of v
+ * stored at p: one masked load or store where the ISA has them, reading and writing nothing
+ * beyond p + n. Filling a stack vector lane by lane and loading it whole would stall on store
+ * forwarding, which on rows of a few vectors costs more than the arithmetic.
+ */
+static inline vf vload_part(const float *p, int64_t n, float fill) {
+#if defined(__AVX512F__)
+  return (vf)_mm512_mask_loadu_ps(_mm512_set1_ps(fill), (__mmask16)((1u << n) - 1), p);
+#elif defined(__AVX2__)
+  __m256i in = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  return (vf)_mm256_blendv_ps(_mm256_set1_ps(fill), _mm256_maskload_ps(p, in), _mm256_castsi256_ps(in));
+#else
+  float lanes[HN_LANES];
+  for (int l = 0; l < HN_LANES; l++) lanes[l] = l < n ? p[l] : fill;
+  return vload(lanes);
+#endif
+}
+
+static inline void vstore_part(float *p, vf v, int64_t n) {
+#if defined(__AVX512F__)
+  _mm512_mask_storeu_ps(p, (__mmask16)((1u << n) - 1), (__m512)v);
+#elif defined(__AVX2__)
+  __m256i in = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  _mm256_maskstore_ps(p, in, (__m256)v);
+#else
+  memcpy(p, &v, sizeof(float) * (size_t)n);
+#endif
+}
+
 /* A non-temporal store; p must be aligned to the vector size. */
 static inline void vstream(float *p, vf v) {
 #if defined(__AVX512F__)
@@ -129,6 +159,29 @@ static inline vf vmax(vf a, vf b) {
 #else
   return vselect(a > b, a, b);
 #endif
+}
+
+/*
+ * The sum and the maximum of v's lanes, folded in halves: log2(lanes) dependent steps instead of
+ * one per lane, which is most of a short row's fixed cost. The maximum expects no NaN lanes (the
+ * callers' vmax keeps NaN out of them).
+ */
+static inline float vsum_lanes(vf v) {
+  float a[HN_LANES];
+  memcpy(a, &v, sizeof(v));
+  for (int width = HN_LANES / 2; width > 0; width /= 2) {
+    for (int l = 0; l < width; l++) a[l] += a[l + width];
+  }
+  return a[0];
+}
+
+static inline float vmax_lanes(vf v) {
+  float a[HN_LANES];
+  memcpy(a, &v, sizeof(v));
+  for (int width = HN_LANES / 2; width > 0; width /= 2) {
+    for (int l = 0; l < width; l++) a[l] = a[l + width] > a[l] ? a[l + width] : a[l];
+  }
+  return a[0];
 }
 
 /* |a| with the sign of b (one bitwise select; NaN stays NaN). */
@@ -230,9 +283,6 @@ static inline __attribute__((always_inline)) vf vexp_bounded_with(vf x, int coar
   return (vf)((vi)(p * vpow2_of(t, 0)) & ~below);
 #endif
 }
-
-/* The coarse e^x for x <= 0 (softmax's x - max). */
-static inline vf vexp_nonpositive_coarse(vf x) { return vexp_bounded_with(x, 1); }
 
 /*
  * e^x for any x, clamped at HN_EXP_HIGHEST above: finite for every finite or infinite x, so
