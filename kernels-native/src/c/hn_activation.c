@@ -6,8 +6,8 @@
  *
  * NaN in gives NaN out; infinities give the limits (sigmoid 1, tanh -1 and 1, GELU +inf), except
  * that the far negative tails of sigmoid and GELU-tanh stop at tiny values instead of 0 (sigmoid
- * of -inf is at most 6.1e-39, GELU-tanh below -10 is -1.2e-37): e^-x is kept below overflow so
- * that 1 / (1 + e^-x) needs no select.
+ * of -inf is at most 1.7e-38, GELU-tanh below -10 is -1.2e-37): e^-x is kept below overflow so
+ * that 1 / (1 + e^-x) needs no select, and the tails stay normal floats (hn_vec.h, on subnormals).
  */
 #include "hn_vec.h"
 
@@ -70,7 +70,7 @@ static inline vf tanh_lanes(vf x) {
 static inline vf gelu_tanh_lanes(vf x) {
   vf xc = vmax_keep_nan(GELU_LOW, x);
   vf u2 = (xc * xc * GELU_K2C + GELU_K2) * xc;
-  return xc / (vexp_bounded_with(0.0f - u2, 1) + 1.0f);
+  return xc / (vexp_bounded_with(0.0f - u2, 1, HN_EXP_LOWEST) + 1.0f);
 }
 
 typedef vf (*lanes_fn)(vf);

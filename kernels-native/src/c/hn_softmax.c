@@ -30,30 +30,16 @@
 #define BUFFERED 8192
 
 /*
- * Below this x - max an exponential counts as 0, so that every exponential and probability is a
- * normal float (e^-64 = 1.6e-28, which times 1 / sum >= 2^-31 stays above 2^-126). A subnormal
- * result or operand costs an x86 core a microcode assist of about a hundred cycles: rows with
- * masked (-inf or far negative) entries ran ten times slower, and every row ending in a partial
- * vector (padded with -inf) paid for one. A probability under 1.6e-28 / sum is lost, far below
- * softmax's tolerances (2e-5 relative, 1e-9 absolute).
+ * Below this x - max an exponential counts as 0: e^-64 = 1.6e-28, which times 1 / sum >= 2^-31
+ * stays above 2^-126, so no probability is subnormal either (hn_vec.h says why that matters;
+ * here masked rows ran ten times slower, and every row ending in a partial vector, padded with
+ * -inf, paid an assist). A probability under 1.6e-28 / sum is lost, far below softmax's
+ * tolerances (2e-5 relative, 1e-9 absolute).
  */
 #define NEGLIGIBLE (-64.0f)
 
-/* e^d for d = x - max <= 0 (NaN gives NaN, d < NEGLIGIBLE 0): the coarse exponential of hn_vec.h. */
-static inline vf softmax_exp(vf d) {
-  vf n, t;
-#if defined(__AVX512F__)
-  /* No clamp: the lanes that drop out (among them -inf, whose reduction is NaN) are zeroed by the
-   * mask of the last step. */
-  __mmask16 keep = _mm512_cmp_ps_mask((__m512)d, _mm512_set1_ps(NEGLIGIBLE), _CMP_NLT_UQ);
-  vf p = vexp_reduced_coarse(vexp_reduce_coarse(d, &n, &t));
-  return (vf)_mm512_maskz_scalef_ps(keep, (__m512)p, (__m512)n);
-#else
-  vi below = d < NEGLIGIBLE;
-  vf p = vexp_reduced_coarse(vexp_reduce_coarse(vselect(below, (vf){0}, d), &n, &t));
-  return (vf)((vi)(p * vpow2_of(t, 0)) & ~below);
-#endif
-}
+/* e^d for d = x - max <= 0 (NaN gives NaN, d < NEGLIGIBLE 0): the coarse exponential. */
+static inline vf softmax_exp(vf d) { return vexp_bounded_with(d, 1, NEGLIGIBLE); }
 
 /*
  * A row whose exponentials wait in the buffer to be scaled and streamed out while the next row's

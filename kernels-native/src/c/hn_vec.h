@@ -257,26 +257,32 @@ static inline vf vmin_keep_nan(float hi, vf x) {
 #endif
 }
 
-/* The largest x for which the exponentials below hold, e^x about 1.6e38. */
-#define HN_EXP_HIGHEST 88.0f
+/*
+ * The largest x for which the exponentials below hold, e^x about 6.1e37: 1 / (1 + e^x) is then
+ * at least 1.6e-38, a normal float.
+ */
+#define HN_EXP_HIGHEST 87.0f
 
 /*
- * e^x for x <= HN_EXP_HIGHEST, branch-free, under a few ulp down to the smallest normal float
- * (accuracy checked at every ISA level by NativeIsaLevelsTest through the activations); NaN gives
- * NaN, -inf 0. On AVX-512, vscalefps applies 2^n with correct underflow (subnormal results, then
- * 0), so x only needs clamping at -104; elsewhere 2^n is built from its bits and results below
- * the smallest normal float (x < HN_EXP_LOWEST) are flushed to 0. With coarse (a constant at
- * every call), the coarse reduction and polynomial above.
+ * e^x for lowest <= x <= HN_EXP_HIGHEST (lowest >= HN_EXP_LOWEST, a constant at every call),
+ * 0 below, branch-free, under a few ulp (accuracy checked at every ISA level by
+ * NativeIsaLevelsTest through the activations); NaN gives NaN, -inf 0. No result is subnormal: a
+ * subnormal result or operand costs an x86 core a microcode assist of about a hundred cycles,
+ * which made GELU-tanh of any x above 10 and sigmoid beyond +-87 run 15-20 times slower, and
+ * softmax's masked rows ten times slower. On AVX-512 the lanes below lowest (-inf among them,
+ * whose reduction is NaN) are zeroed by the write mask of the last step, vscalefps; elsewhere
+ * they are replaced by 0 before the reduction and cleared after it, and 2^n is built from its
+ * bits. With coarse (a constant at every call), the coarse reduction and polynomial above.
  */
-static inline __attribute__((always_inline)) vf vexp_bounded_with(vf x, int coarse) {
+static inline __attribute__((always_inline)) vf vexp_bounded_with(vf x, int coarse, float lowest) {
   vf n, t;
 #if defined(__AVX512F__)
-  vf xc = vmax_keep_nan(-104.0f, x);
-  vf r = coarse ? vexp_reduce_coarse(xc, &n, &t) : vexp_reduce(xc, &n, &t);
+  __mmask16 keep = _mm512_cmp_ps_mask((__m512)x, _mm512_set1_ps(lowest), _CMP_NLT_UQ);
+  vf r = coarse ? vexp_reduce_coarse(x, &n, &t) : vexp_reduce(x, &n, &t);
   vf p = coarse ? vexp_reduced_coarse(r) : vexp_reduced(r);
-  return (vf)_mm512_scalef_ps((__m512)p, (__m512)n);
+  return (vf)_mm512_maskz_scalef_ps(keep, (__m512)p, (__m512)n);
 #else
-  vi below = x < HN_EXP_LOWEST;
+  vi below = x < lowest;
   vf xc = vselect(below, (vf){0}, x);
   vf r = coarse ? vexp_reduce_coarse(xc, &n, &t) : vexp_reduce(xc, &n, &t);
   vf p = coarse ? vexp_reduced_coarse(r) : vexp_reduced(r);
@@ -286,10 +292,12 @@ static inline __attribute__((always_inline)) vf vexp_bounded_with(vf x, int coar
 
 /*
  * e^x for any x, clamped at HN_EXP_HIGHEST above: finite for every finite or infinite x, so
- * 1 / (1 + e^x) needs no branch or select (+inf gives a large finite value, whose reciprocal is 0
- * or subnormal).
+ * 1 / (1 + e^x) needs no branch or select (+inf gives a large finite value, whose reciprocal is
+ * small but normal).
  */
-static inline vf vexp_clamped(vf x) { return vexp_bounded_with(vmin_keep_nan(HN_EXP_HIGHEST, x), 0); }
+static inline vf vexp_clamped(vf x) {
+  return vexp_bounded_with(vmin_keep_nan(HN_EXP_HIGHEST, x), 0, HN_EXP_LOWEST);
+}
 
 /*
  * -min(|x|, limit) for limit > 0. On AVX-512 one vrangeps (absolute minimum, sign set), which

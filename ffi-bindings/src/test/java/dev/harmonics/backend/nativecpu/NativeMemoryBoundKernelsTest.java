@@ -205,6 +205,40 @@ class NativeMemoryBoundKernelsTest {
   }
 
   /**
+   * Inputs far out in both tails give no subnormal output (sigmoid of -90 was 6.1e-39): a
+   * subnormal costs the C kernels a microcode assist per vector. Within the tolerances at the
+   * same time, in calls long enough to stream and short ones with a partial vector.
+   */
+  @Test
+  void activationTailsAreNeverSubnormal() {
+    float[] far = {-1e30f, -200f, -90f, -88f, -87f, -20f, 20f, 87f, 88f, 90f, 200f, 1e30f,
+        Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
+    for (int n : new int[] {LARGE, 37}) {
+      float[] values = new float[n];
+      for (int i = 0; i < n; i++) {
+        values[i] = far[i % far.length];
+      }
+      for (Activation f : FUNCTIONS) {
+        try (Tensor x = Tensor.of(values, n); Tensor expected = Tensor.zeros(n)) {
+          reference.activations().forward(f, 0f, x, expected);
+          IsaLevels.atEveryLevel(nk, isa -> {
+            String what = isa.id() + " " + f + " tails, " + n;
+            try (Tensor y = Tensor.zeros(n)) {
+              candidate.activations().forward(f, 0f, x, y);
+              TensorAssertions.assertClose(expected, y, TAIL_ABS, rel(f), what);
+              float[] out = y.toFloatArray();
+              for (int i = 0; i < n; i++) {
+                assertTrue(out[i] == 0f || !(Math.abs(out[i]) < Float.MIN_NORMAL),
+                    what + ": f(" + values[i] + ") is subnormal: " + out[i]);
+              }
+            }
+          });
+        }
+      }
+    }
+  }
+
+  /**
    * Entries far below their row's maximum (masked ones at -inf or -1e30, and those whose
    * probability would be subnormal) come out exactly 0, and no probability is subnormal: a
    * subnormal costs the C kernel a microcode assist per vector, which made masked rows run ten
