@@ -5,6 +5,7 @@ import static dev.harmonics.kernel.simd.SimdActivationMath.EXP_C3;
 import static dev.harmonics.kernel.simd.SimdActivationMath.EXP_C4;
 import static dev.harmonics.kernel.simd.SimdActivationMath.EXP_C5;
 import static dev.harmonics.kernel.simd.SimdActivationMath.EXP_C6;
+import static dev.harmonics.kernel.simd.SimdActivationMath.EXP_FLUSH;
 import static dev.harmonics.kernel.simd.SimdActivationMath.EXP_MIN;
 import static dev.harmonics.kernel.simd.SimdActivationMath.GELU_ERF_LIMIT;
 import static dev.harmonics.kernel.simd.SimdActivationMath.LOG2E;
@@ -66,7 +67,7 @@ final class GeluErfPasses {
       FloatVector a = x.abs();
       FloatVector u = a.blend(GELU_ERF_LIMIT, a.compare(VectorOperators.GT, GELU_ERF_LIMIT));
       FloatVector t = u.mul(u).mul(-0.5f);
-      FloatVector low = t.blend(EXP_MIN, t.compare(VectorOperators.LT, EXP_MIN));
+      FloatVector low = t.blend(EXP_MIN, t.compare(VectorOperators.LT, EXP_FLUSH));
       FloatVector tc = low.blend(0f, low.compare(VectorOperators.GT, 0f));
       FloatVector rounded = tc.fma(LOG2E, ROUNDER);
       FloatVector k = rounded.sub(ROUNDER);

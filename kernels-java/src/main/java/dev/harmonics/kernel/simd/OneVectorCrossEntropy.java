@@ -5,6 +5,7 @@ import static dev.harmonics.kernel.simd.SimdActivationMath.EXP_C3;
 import static dev.harmonics.kernel.simd.SimdActivationMath.EXP_C4;
 import static dev.harmonics.kernel.simd.SimdActivationMath.EXP_C5;
 import static dev.harmonics.kernel.simd.SimdActivationMath.EXP_C6;
+import static dev.harmonics.kernel.simd.SimdActivationMath.EXP_FLUSH;
 import static dev.harmonics.kernel.simd.SimdActivationMath.EXP_MIN;
 import static dev.harmonics.kernel.simd.SimdActivationMath.LOG2E;
 import static dev.harmonics.kernel.simd.SimdActivationMath.MINUS_LN2_HI;
@@ -125,7 +126,7 @@ final class OneVectorCrossEntropy {
       // read before the gradient is stored, which may overwrite it (dlogits may be logits)
       double labelLogit = (double) zs.get(ValueLayout.JAVA_FLOAT, zr + 4L * labelIndex) - shift;
       FloatVector shifted = z.sub(shift);
-      FloatVector low = shifted.blend(EXP_MIN, shifted.compare(VectorOperators.LT, EXP_MIN));
+      FloatVector low = shifted.blend(EXP_MIN, shifted.compare(VectorOperators.LT, EXP_FLUSH));
       FloatVector rounded = low.fma(LOG2E, ROUNDER);
       FloatVector k = rounded.sub(ROUNDER);
       FloatVector rr = k.fma(MINUS_LN2_HI, low);
