@@ -23,12 +23,7 @@
 #include <math.h>
 
 /* Four accumulators: the adds of one vector do not wait for the previous vector's. */
-static inline float lanes_sum(vf a, vf b, vf c, vf d) {
-  vf s = (a + b) + (c + d);
-  float sum = 0.0f;
-  for (int l = 0; l < HN_LANES; l++) sum += s[l];
-  return sum;
-}
+static inline float lanes_sum(vf a, vf b, vf c, vf d) { return vsum_lanes((a + b) + (c + d)); }
 
 /*
  * The mean of the row's first block of four vectors, or its first element in a shorter row or

@@ -70,8 +70,9 @@ static pending_row pending_start(const float *buffer, float *y, int64_t len, flo
   p.next = p.shift == 0 ? 0 : HN_LANES;
   int64_t whole_end = (p.shift + len) / HN_LANES * HN_LANES;
   p.end = whole_end > p.next ? whole_end : p.next;
-  for (int64_t k = p.shift; k < p.next && k < p.shift + len; k++) y[k - p.shift] = buffer[k] * scale;
-  for (int64_t k = p.end; k < p.shift + len; k++) y[k - p.shift] = buffer[k] * scale;
+  int64_t row_end = p.shift + len;
+  for (int64_t k = p.shift; k < p.next && k < row_end; k++) y[k - p.shift] = buffer[k] * scale;
+  for (int64_t k = p.end; k < row_end; k++) y[k - p.shift] = buffer[k] * scale;
   return p;
 }
 

@@ -54,6 +54,13 @@ static inline vf vload(const float *p) {
 
 static inline void vstore(float *p, vf v) { memcpy(p, &v, sizeof(v)); }
 
+#if defined(__AVX2__) && !defined(__AVX512F__)
+/* All ones in the lanes below n. */
+static inline __m256i vlanes_below(int64_t n) {
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+#endif
+
 /*
  * The first n (0 < n < HN_LANES) floats at p, the other lanes fill, and the first n lanes of v
  * stored at p: one masked load or store where the ISA has them, reading and writing nothing
@@ -64,8 +71,9 @@ static inline vf vload_part(const float *p, int64_t n, float fill) {
 #if defined(__AVX512F__)
   return (vf)_mm512_mask_loadu_ps(_mm512_set1_ps(fill), (__mmask16)((1u << n) - 1), p);
 #elif defined(__AVX2__)
-  __m256i in = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-  return (vf)_mm256_blendv_ps(_mm256_set1_ps(fill), _mm256_maskload_ps(p, in), _mm256_castsi256_ps(in));
+  __m256i in = vlanes_below(n);
+  return (vf)_mm256_blendv_ps(_mm256_set1_ps(fill), _mm256_maskload_ps(p, in),
+                              _mm256_castsi256_ps(in));
 #else
   float lanes[HN_LANES];
   for (int l = 0; l < HN_LANES; l++) lanes[l] = l < n ? p[l] : fill;
@@ -77,8 +85,7 @@ static inline void vstore_part(float *p, vf v, int64_t n) {
 #if defined(__AVX512F__)
   _mm512_mask_storeu_ps(p, (__mmask16)((1u << n) - 1), (__m512)v);
 #elif defined(__AVX2__)
-  __m256i in = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-  _mm256_maskstore_ps(p, in, (__m256)v);
+  _mm256_maskstore_ps(p, vlanes_below(n), (__m256)v);
 #else
   memcpy(p, &v, sizeof(float) * (size_t)n);
 #endif
