@@ -1,5 +1,6 @@
 package dev.harmonics.kernel;
 
+import static dev.harmonics.kernel.PointwiseChecks.requireSameOrDisjoint;
 import static dev.harmonics.kernel.TensorChecks.requireSameShape;
 import static dev.harmonics.kernel.TensorChecks.requireFloat;
 
@@ -19,9 +20,11 @@ import dev.harmonics.tensor.Tensor;
  * +inf} or NaN anywhere in a line makes the whole line NaN. The backward kernels propagate NaN the
  * same way.
  *
- * <p>Tensors must be float32 and contiguous; outputs are caller-allocated and overwritten. The
- * public methods validate and throw {@link IllegalArgumentException} naming the bad argument;
- * implementations only assert.
+ * <p>Tensors must be float32 and contiguous; outputs are caller-allocated and overwritten, and
+ * either are the very tensor they may replace or share no memory with the inputs (a partial
+ * overlap would make the result depend on the order rows are visited). The public methods
+ * validate and throw {@link IllegalArgumentException} naming the bad argument, before anything is
+ * written; implementations only assert.
  */
 public abstract class SoftmaxKernels {
 
@@ -105,6 +108,7 @@ public abstract class SoftmaxKernels {
     int a = checkAxis(axis, x, "x");
     requireFloat("y", y);
     requireSameShape("y", y, "x", x);
+    requireSameOrDisjoint("y", y, "x", x);
     return a;
   }
 
@@ -115,6 +119,8 @@ public abstract class SoftmaxKernels {
     requireSameShape("dy", dy, "y", y);
     requireFloat("dx", dx);
     requireSameShape("dx", dx, "y", y);
+    requireSameOrDisjoint("dx", dx, "dy", dy);
+    requireSameOrDisjoint("dx", dx, "y", y);
     return a;
   }
 

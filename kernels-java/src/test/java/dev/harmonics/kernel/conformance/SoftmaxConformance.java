@@ -274,4 +274,23 @@ public abstract class SoftmaxConformance extends KernelConformanceTest {
         "dy: float32[2, 4]");
     expectError(() -> kernels().logSoftmaxBackward(x, x, 1, zeros(6)), "dx: float32[6]");
   }
+
+  /** An output partly on its input's memory is refused before anything is written. */
+  @Test
+  void rejectsPartlyOverlappingOutputs() {
+    Tensor buffer = uniform(-5f, 5f, 5, 8);
+    float[] before = buffer.toFloatArray();
+    Tensor upper = buffer.slice(0, 0, 4);
+    Tensor lower = buffer.slice(0, 1, 5);
+    expectError(() -> kernels().softmax(upper, 1, lower), "y: float32[4, 8]", "partly overlaps x");
+    expectError(() -> kernels().logSoftmax(lower, -1, upper), "y: float32[4, 8]",
+        "partly overlaps x");
+    Tensor y = zeros(4, 8);
+    expectError(() -> kernels().softmaxBackward(y, upper, 1, lower), "dx: float32[4, 8]",
+        "partly overlaps dy");
+    expectError(() -> kernels().logSoftmaxBackward(upper, y, 1, lower), "dx: float32[4, 8]",
+        "partly overlaps y");
+    assertEquals(Arrays.toString(before), Arrays.toString(buffer.toFloatArray()),
+        "the tensors after the refused calls");
+  }
 }
