@@ -57,13 +57,19 @@ static void sums_shifted(const float *x, int64_t n, float shift, float *sum, flo
     qc += dc * dc;
     qd += dd * dd;
   }
+  for (; i + HN_LANES <= n; i += HN_LANES) {
+    vf da = vload(x + i) - shift;
+    a += da;
+    qa += da * da;
+  }
+  if (i < n) {
+    /* The tail's missing lanes read as the shift itself, so they add 0 to both sums. */
+    vf db = vload_part(x + i, n - i, shift) - shift;
+    b += db;
+    qb += db * db;
+  }
   float s = lanes_sum(a, b, c, d);
   float q = lanes_sum(qa, qb, qc, qd);
-  for (; i < n; i++) {
-    float t = x[i] - shift;
-    s += t;
-    q += t * t;
-  }
   *sum = s;
   *squares = q;
 }
@@ -91,7 +97,11 @@ static void normalise(const float *x, const float *gamma, const float *beta, flo
       vstore(y + i, (vload(x + i) - mu) * rs * vload(gamma + i) + vload(beta + i));
     }
   }
-  for (; i < len; i++) y[i] = (x[i] - mu) * rs * gamma[i] + beta[i];
+  if (i < len) {
+    int64_t n = len - i;
+    vf xs = vload_part(x + i, n, 0.0f), g = vload_part(gamma + i, n, 0.0f);
+    vstore_part(y + i, (xs - mu) * rs * g + vload_part(beta + i, n, 0.0f), n);
+  }
 }
 
 void HN_FN(hn_layer_norm_forward_impl)(int64_t rows, int64_t len, const float *x,
