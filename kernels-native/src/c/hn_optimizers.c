@@ -12,6 +12,7 @@
  */
 #include "hn_vec.h"
 
+#include <float.h>
 #include <math.h>
 
 static inline float max_nan(float a, float b) {
@@ -19,6 +20,13 @@ static inline float max_nan(float a, float b) {
   m = a != a ? a : m;
   return b != b ? b : m;
 }
+
+/*
+ * State below the smallest normal float, as 0, as the Java kernels store it: a parameter whose
+ * gradient stays 0 would have its moments subnormal within a few hundred steps, and every step on
+ * them would then cost microcode assists (SGD with momentum measured 7.5 times slower).
+ */
+static inline float flushed(float state) { return fabsf(state) < FLT_MIN ? 0.0f : state; }
 
 /* Floats per span: 2 KB of each array. */
 #define SPAN 512
@@ -50,8 +58,8 @@ static inline __attribute__((always_inline)) void adam_span(
     float p = param[i] * shrink;
     float g = grad[i];
     if (coupled) g = fmaf(p, weight_decay, g);
-    float mi = fmaf(m[i], beta1, g * one_minus_beta1);
-    float vi = fmaf(v[i], beta2, g * one_minus_beta2 * g);
+    float mi = flushed(fmaf(m[i], beta1, g * one_minus_beta1));
+    float vi = flushed(fmaf(v[i], beta2, g * one_minus_beta2 * g));
     m[i] = mi;
     v[i] = vi;
     if (max_v != NULL) {
@@ -89,7 +97,7 @@ static inline __attribute__((always_inline)) void sgd_span(
     float g = grad[i];
     if (decay) g = fmaf(p, weight_decay, g);
     if (buf != NULL) {
-      float b = first ? g : fmaf(buf[i], momentum, g * keep);
+      float b = flushed(first ? g : fmaf(buf[i], momentum, g * keep));
       buf[i] = b;
       g = nesterov ? fmaf(b, momentum, g) : b;
     }

@@ -1,8 +1,10 @@
 package dev.harmonics.backend.nativecpu;
 
 import dev.harmonics.kernel.KernelProvider;
+import dev.harmonics.kernel.conformance.DecayedOptimizerState;
 import dev.harmonics.kernel.conformance.OptimizerConformance;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 class NativeCpuOptimizerTest extends OptimizerConformance {
   @BeforeAll
@@ -13,5 +15,11 @@ class NativeCpuOptimizerTest extends OptimizerConformance {
   @Override
   protected KernelProvider candidate() {
     return NativeCpuBackend.provider();
+  }
+
+  /** Decayed state is stored as 0, not as subnormals. */
+  @Test
+  void decayedStateIsStoredAsZero() {
+    DecayedOptimizerState.check(candidate().optimizers());
   }
 }

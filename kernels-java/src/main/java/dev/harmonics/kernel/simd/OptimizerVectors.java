@@ -54,6 +54,21 @@ final class OptimizerVectors {
     s.set(F, base + (long) i * Float.BYTES, value);
   }
 
+  /**
+   * Optimizer state below the smallest normal float, as 0. A parameter whose gradient stays 0 has
+   * its moments multiplied by beta every step and would have them subnormal within a few hundred
+   * steps, after which every step on them costs an x86 core a microcode assist per vector (Adam
+   * measured 23 times slower). What is dropped is under 1.2e-38; the reference kernels keep it.
+   */
+  static FloatVector flushed(FloatVector state) {
+    return state.blend(0f, state.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
+  }
+
+  /** The scalar tails' {@link #flushed(FloatVector)}. */
+  static float flushed(float state) {
+    return Math.abs(state) < Float.MIN_NORMAL ? 0f : state;
+  }
+
   static float get(MemorySegment s, int i) {
     return s.getAtIndex(F, i);
   }

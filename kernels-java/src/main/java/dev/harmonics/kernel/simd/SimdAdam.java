@@ -2,6 +2,7 @@ package dev.harmonics.kernel.simd;
 
 import static dev.harmonics.kernel.simd.OptimizerVectors.FLOAT;
 import static dev.harmonics.kernel.simd.OptimizerVectors.LANES;
+import static dev.harmonics.kernel.simd.OptimizerVectors.flushed;
 import static dev.harmonics.kernel.simd.OptimizerVectors.get;
 import static dev.harmonics.kernel.simd.OptimizerVectors.load;
 import static dev.harmonics.kernel.simd.OptimizerVectors.set;
@@ -100,8 +101,8 @@ final class SimdAdam {
       if (coupled) {
         gv = pv.fma(wdV, gv);
       }
-      FloatVector mv = load(ms, mb, i).fma(b1V, gv.mul(c1));
-      FloatVector vv = load(vs, vb, i).fma(b2V, gv.mul(c2).mul(gv));
+      FloatVector mv = flushed(load(ms, mb, i).fma(b1V, gv.mul(c1)));
+      FloatVector vv = flushed(load(vs, vb, i).fma(b2V, gv.mul(c2).mul(gv)));
       store(mv, ms, mb, i);
       store(vv, vs, vb, i);
       if (amsgrad) {
@@ -117,8 +118,8 @@ final class SimdAdam {
       if (coupled) {
         gi = Math.fma(pi, wd, gi);
       }
-      float mi = Math.fma(get(ms, mb, i), b1, gi * c1);
-      float vi = Math.fma(get(vs, vb, i), b2, gi * c2 * gi);
+      float mi = flushed(Math.fma(get(ms, mb, i), b1, gi * c1));
+      float vi = flushed(Math.fma(get(vs, vb, i), b2, gi * c2 * gi));
       set(ms, mb, i, mi);
       set(vs, vb, i, vi);
       if (amsgrad) {

@@ -3,6 +3,7 @@ package dev.harmonics.kernel.simd;
 import static dev.harmonics.kernel.simd.OptimizerVectors.DOUBLE;
 import static dev.harmonics.kernel.simd.OptimizerVectors.FLOAT;
 import static dev.harmonics.kernel.simd.OptimizerVectors.LANES;
+import static dev.harmonics.kernel.simd.OptimizerVectors.flushed;
 import static dev.harmonics.kernel.simd.OptimizerVectors.addHighSquares;
 import static dev.harmonics.kernel.simd.OptimizerVectors.addLowSquares;
 import static dev.harmonics.kernel.simd.OptimizerVectors.get;
@@ -85,8 +86,8 @@ final class SimdLamb {
     int i = from;
     for (int bound = from + FLOAT.loopBound(to - from); i < bound; i += LANES) {
       FloatVector gv = load(g, i);
-      FloatVector mv = load(ms, i).fma(b1V, gv.mul(c1));
-      FloatVector vv = load(vs, i).fma(b2V, gv.mul(c2).mul(gv));
+      FloatVector mv = flushed(load(ms, i).fma(b1V, gv.mul(c1)));
+      FloatVector vv = flushed(load(vs, i).fma(b2V, gv.mul(c2).mul(gv)));
       store(mv, ms, i);
       store(vv, vs, i);
       FloatVector pv = load(p, i);
@@ -100,8 +101,8 @@ final class SimdLamb {
     double updateSquares = sumLanes(uLow) + sumLanes(uHigh);
     for (; i < to; i++) {
       float gi = get(g, i);
-      float mi = Math.fma(get(ms, i), b1, gi * c1);
-      float vi = Math.fma(get(vs, i), b2, gi * c2 * gi);
+      float mi = flushed(Math.fma(get(ms, i), b1, gi * c1));
+      float vi = flushed(Math.fma(get(vs, i), b2, gi * c2 * gi));
       set(ms, i, mi);
       set(vs, i, vi);
       float pi = get(p, i);

@@ -2,6 +2,7 @@ package dev.harmonics.kernel.simd;
 
 import static dev.harmonics.kernel.simd.OptimizerVectors.FLOAT;
 import static dev.harmonics.kernel.simd.OptimizerVectors.LANES;
+import static dev.harmonics.kernel.simd.OptimizerVectors.flushed;
 import static dev.harmonics.kernel.simd.OptimizerVectors.get;
 import static dev.harmonics.kernel.simd.OptimizerVectors.load;
 import static dev.harmonics.kernel.simd.OptimizerVectors.set;
@@ -82,17 +83,17 @@ final class SimdRmsProp implements KernelPool.RangeBody {
       if (decay) {
         gv = pv.fma(wdV, gv);
       }
-      FloatVector sv = load(s, i).fma(alphaV, gv.mul(c).mul(gv));
+      FloatVector sv = flushed(load(s, i).fma(alphaV, gv.mul(c).mul(gv)));
       store(sv, s, i);
       FloatVector variance = sv;
       if (centered) {
-        FloatVector av = load(a, i).fma(alphaV, gv.mul(c));
+        FloatVector av = flushed(load(a, i).fma(alphaV, gv.mul(c)));
         store(av, a, i);
         variance = av.neg().fma(av, sv);
       }
       FloatVector step = gv.div(variance.sqrt().add(eps));
       if (withMomentum) {
-        step = load(b, i).fma(muV, step);
+        step = flushed(load(b, i).fma(muV, step));
         store(step, b, i);
       }
       store(step.fma(lrV, pv), p, i);
@@ -103,17 +104,17 @@ final class SimdRmsProp implements KernelPool.RangeBody {
       if (decay) {
         gi = Math.fma(pi, wd, gi);
       }
-      float si = Math.fma(get(s, i), al, gi * c * gi);
+      float si = flushed(Math.fma(get(s, i), al, gi * c * gi));
       set(s, i, si);
       float variance = si;
       if (centered) {
-        float ai = Math.fma(get(a, i), al, gi * c);
+        float ai = flushed(Math.fma(get(a, i), al, gi * c));
         set(a, i, ai);
         variance = Math.fma(-ai, ai, si);
       }
       float step = gi / ((float) Math.sqrt(variance) + eps);
       if (withMomentum) {
-        step = Math.fma(get(b, i), mu, step);
+        step = flushed(Math.fma(get(b, i), mu, step));
         set(b, i, step);
       }
       set(p, i, Math.fma(step, lr, pi));

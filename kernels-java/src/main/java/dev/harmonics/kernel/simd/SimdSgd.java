@@ -2,6 +2,7 @@ package dev.harmonics.kernel.simd;
 
 import static dev.harmonics.kernel.simd.OptimizerVectors.FLOAT;
 import static dev.harmonics.kernel.simd.OptimizerVectors.LANES;
+import static dev.harmonics.kernel.simd.OptimizerVectors.flushed;
 import static dev.harmonics.kernel.simd.OptimizerVectors.get;
 import static dev.harmonics.kernel.simd.OptimizerVectors.load;
 import static dev.harmonics.kernel.simd.OptimizerVectors.set;
@@ -111,7 +112,7 @@ final class SimdSgd implements KernelPool.RangeBody {
       if (decay) {
         gv = pv.fma(wdV, gv);
       }
-      FloatVector bv = first ? gv : load(b, bb, i).fma(muV, gv.mul(keep));
+      FloatVector bv = flushed(first ? gv : load(b, bb, i).fma(muV, gv.mul(keep)));
       store(bv, b, bb, i);
       FloatVector direction = nesterov ? bv.fma(muV, gv) : bv;
       store(direction.fma(lrV, pv), p, pb, i);
@@ -122,7 +123,7 @@ final class SimdSgd implements KernelPool.RangeBody {
       if (decay) {
         gi = Math.fma(pi, wd, gi);
       }
-      float bi = first ? gi : Math.fma(get(b, bb, i), mu, gi * keep);
+      float bi = flushed(first ? gi : Math.fma(get(b, bb, i), mu, gi * keep));
       set(b, bb, i, bi);
       float direction = nesterov ? Math.fma(bi, mu, gi) : bi;
       set(p, pb, i, Math.fma(direction, lr, pi));
