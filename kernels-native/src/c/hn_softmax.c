@@ -18,7 +18,8 @@
  * and (3) writes (x - max) - log(sum).
  *
  * Rows holding NaN or +inf, or only -inf, come out all NaN, as in PyTorch: there x - max is NaN
- * somewhere, the exponential passes NaN through and the sum is NaN, which is the one check.
+ * somewhere, the exponential passes NaN through and the sum is NaN, which is the one check (the
+ * streamed rows need none: their factor 1 / sum is NaN, which makes every output NaN).
  */
 #include "hn_vec.h"
 
@@ -26,7 +27,7 @@
 
 /* Sums are taken in float over blocks of this many elements and the blocks added in double. */
 #define BLOCK 1024
-/* Rows up to this long keep their exponentials in the stack buffer (32 KB, within L1). */
+/* Rows up to this long keep their exponentials in the stack buffer (32 KB and a vector, in L1). */
 #define BUFFERED 8192
 
 /*
@@ -49,29 +50,24 @@ static inline vf softmax_exp(vf d) { return vexp_bounded_with(d, 1, NEGLIGIBLE);
  */
 typedef struct {
   const float *buffer;
-  float *y;      /* buffer[k] * scale goes to y[k - shift] */
+  float *y;           /* buffer[k] * scale goes to y[k - shift] */
   int64_t shift;
-  float scale;   /* 1 / sum, NaN for a NaN row, which makes the whole row NaN */
-  int64_t next;  /* the first vector of the buffer not yet written out */
-  int64_t end;   /* the end of the row's whole vectors in the buffer */
+  float scale;        /* 1 / sum, NaN for a NaN row, which makes the whole row NaN */
+  int64_t unwritten;  /* the first vector of the buffer not yet written out */
+  int64_t end;        /* the end of the row's whole vectors in the buffer */
 } pending_row;
 
-/* The lanes between a vector boundary and p. */
-static int64_t lane_shift(const float *p) {
-  return (int64_t)(((uintptr_t)p / sizeof(float)) % HN_LANES);
-}
-
 /*
- * Makes the row at buffer + lane_shift(y) pending and writes its partial vectors at both ends
+ * Makes the row at buffer + vlane_offset(y) pending and writes its partial vectors at both ends
  * at once, so that only whole vectors are left to stream.
  */
 static pending_row pending_start(const float *buffer, float *y, int64_t len, float scale) {
-  pending_row p = {buffer, y, lane_shift(y), scale, 0, 0};
-  p.next = p.shift == 0 ? 0 : HN_LANES;
+  pending_row p = {buffer, y, vlane_offset(y), scale, 0, 0};
+  p.unwritten = p.shift == 0 ? 0 : HN_LANES;
   int64_t whole_end = (p.shift + len) / HN_LANES * HN_LANES;
-  p.end = whole_end > p.next ? whole_end : p.next;
+  p.end = whole_end > p.unwritten ? whole_end : p.unwritten;
   int64_t row_end = p.shift + len;
-  for (int64_t k = p.shift; k < p.next && k < row_end; k++) y[k - p.shift] = buffer[k] * scale;
+  for (int64_t k = p.shift; k < p.unwritten && k < row_end; k++) y[k - p.shift] = buffer[k] * scale;
   for (int64_t k = p.end; k < row_end; k++) y[k - p.shift] = buffer[k] * scale;
   return p;
 }
@@ -79,8 +75,8 @@ static pending_row pending_start(const float *buffer, float *y, int64_t len, flo
 /* Streams out the pending row's vectors that start before buffer position limit. */
 static inline void pending_write_before(pending_row *p, int64_t limit) {
   int64_t end = limit < p->end ? limit : p->end;
-  for (; p->next < end; p->next += HN_LANES) {
-    vstream(p->y + (p->next - p->shift), vload(p->buffer + p->next) * p->scale);
+  for (; p->unwritten < end; p->unwritten += HN_LANES) {
+    vstream(p->y + (p->unwritten - p->shift), vload(p->buffer + p->unwritten) * p->scale);
   }
 }
 
@@ -170,13 +166,13 @@ static double row_exp_sum(const float *x, float *e, int64_t len, float max, cons
  */
 static void softmax_rows_streamed(int64_t rows, int64_t len, const float *x, float *y,
                                   float *buffer) {
-  pending_row pending;
+  pending_row pending = {0};
   for (int64_t r = 0; r < rows; r++) {
     const float *xr = x + r * len;
     const float *next = r + 1 < rows ? xr + len : NULL;
     float *yr = y + r * len;
     float max = row_max(xr, len);
-    double total = row_exp_sum(xr, buffer + lane_shift(yr), len, max, next,
+    double total = row_exp_sum(xr, buffer + vlane_offset(yr), len, max, next,
                                r == 0 ? NULL : &pending);
     if (r > 0) pending_write_before(&pending, INT64_MAX);
     pending = pending_start(buffer, yr, len, (float)(1.0 / total));
@@ -207,7 +203,8 @@ static void log_row(const float *x, float *y, int64_t len, float max, float log_
 void HN_FN(hn_softmax_rows_impl)(int64_t rows, int64_t len, const float *x, float *y,
                                  int32_t take_log) {
   _Alignas(64) float buffer[BUFFERED + HN_LANES];
-  int stream = (int64_t)sizeof(float) * rows * len >= HN_STREAM_BYTES;
+  /* Whether the output is streamed: large enough, and an ISA with streaming stores. */
+  int stream = vstream_head((int64_t)sizeof(float) * rows * len, 1, y) >= 0;
   if (stream && !take_log && len <= BUFFERED) {
     softmax_rows_streamed(rows, len, x, y, buffer);
     vstream_fence();

@@ -115,6 +115,11 @@ static inline vf vselect(vi mask, vf a, vf b) { return (vf)(((vi)a & mask) | ((v
 /* -|x|, by setting the sign bit (NaN stays NaN). */
 static inline vf vneg_abs(vf x) { return (vf)((vi)x | HN_SIGN_BIT); }
 
+/* The lanes between the vector boundary at or below p and p. */
+static inline int64_t vlane_offset(const float *p) {
+  return (int64_t)(((uintptr_t)p / sizeof(float)) % HN_LANES);
+}
+
 /*
  * Whether an output of total_bytes is streamed (and the ISA can), and if so how many of the n
  * elements at y come first, one by one, until y is aligned for vstream; -1 when not streamed.
@@ -122,7 +127,7 @@ static inline vf vneg_abs(vf x) { return (vf)((vi)x | HN_SIGN_BIT); }
 static inline int64_t vstream_head(int64_t total_bytes, int64_t n, const float *y) {
 #ifdef HN_STREAMS
   if (total_bytes < HN_STREAM_BYTES) return -1;
-  int64_t misaligned = (int64_t)(((uintptr_t)y / sizeof(float)) % HN_LANES);
+  int64_t misaligned = vlane_offset(y);
   int64_t head = misaligned == 0 ? 0 : HN_LANES - misaligned;
   return head < n ? head : n;
 #else
@@ -138,7 +143,7 @@ static inline int64_t vstream_head(int64_t total_bytes, int64_t n, const float *
 /* The bits of HN_ROUNDER less the exponent bias: (bits(t) - this) << 23 is the float 2^n. */
 #define HN_ROUNDER_BITS_UNBIASED (0x4B400000 - 127)
 #define HN_LOG2E 1.44269504f
-/* ln 2 in two parts, n * HN_LN2_HI exact for every n that occurs. */
+/* ln 2 in two parts, n * HN_LN2_HI exact for every n of a lane the exponentials keep. */
 #define HN_LN2_HI 0.693359375f
 #define HN_LN2_LO (-2.12194440e-4f)
 /* ln 2 in one float, for the coarse reduction. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.harmonics.concurrent.KernelPool;
 import dev.harmonics.ffi.nativekernels.NativeKernelException;
 import dev.harmonics.ffi.nativekernels.NativeKernels;
 import dev.harmonics.kernel.Activation;
@@ -16,6 +17,7 @@ import dev.harmonics.testing.TensorAssertions;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -47,20 +49,38 @@ class NativeMemoryBoundKernelsTest {
   /** Softmax and layer norm rows: odd, so row starts fall at every alignment. */
   private static final int WIDTH = 4099;
   private static final int ROWS = 2 * (1 << 20) / WIDTH + 31;
-  /** Rows of whole 512-bit vectors, over 4 MB per pool thread. */
+  /** Rows of whole 512-bit vectors, 6 MB per pool thread (their blocks may split unevenly). */
   private static final int ALIGNED_WIDTH = 4096;
-  private static final int ALIGNED_ROWS = 2 * (1 << 20) / ALIGNED_WIDTH + 3;
+  private static final int ALIGNED_ROWS = 3 * (1 << 20) / ALIGNED_WIDTH + 3;
+  /** Rows of 10, 6 MB per pool thread. */
+  private static final int SHORT_ROWS = 3 * (1 << 20) / 10 + 7;
 
   private static KernelProvider candidate;
   private static KernelProvider reference;
   private static NativeKernels nk;
 
+  private static int parallelism;
+
+  /**
+   * The large shapes give each of two pool threads more than the 4 MB at which the C kernels
+   * stream; with more threads their calls would be too small to stream, so the pool is set to two
+   * for this class.
+   */
   @BeforeAll
   static void setUp() {
     NativeCpuBackend.assumeAvailable();
+    parallelism = KernelPool.shared().parallelism();
+    KernelPool.setParallelism(2);
     candidate = NativeCpuBackend.provider();
     reference = KernelProviders.of(Backend.REFERENCE);
     nk = NativeKernels.load();
+  }
+
+  @AfterAll
+  static void restorePool() {
+    if (parallelism > 0) {
+      KernelPool.setParallelism(parallelism);
+    }
   }
 
   private static double rel(Activation f) {
@@ -173,11 +193,12 @@ class NativeMemoryBoundKernelsTest {
   @Test
   void softmaxMatchesTheReferenceAtEveryLevel() {
     // Rows, width, and the offsets in floats of x and y. The large rows stream, at odd widths
-    // from unaligned starts (every row at a different lane) and at a width of whole vectors from
-    // aligned ones; 3 x 10007 is longer than the C stack buffer.
+    // from unaligned starts (every row at a different lane), at a width of whole vectors from
+    // aligned ones, and in rows shorter than a vector; 3 x 10007 is longer than the C stack
+    // buffer.
     int[][] shapes = {
-        {ROWS, WIDTH, 1, 2}, {ALIGNED_ROWS, ALIGNED_WIDTH, 0, 0}, {3, 10_007, 1, 2},
-        {7, 33, 1, 2}, {5, 1, 1, 2}, {6, 16, 1, 2}};
+        {ROWS, WIDTH, 1, 2}, {ALIGNED_ROWS, ALIGNED_WIDTH, 0, 0}, {SHORT_ROWS, 10, 1, 2},
+        {3, 10_007, 1, 2}, {7, 33, 1, 2}, {5, 1, 1, 2}, {6, 16, 1, 2}};
     for (int[] s : shapes) {
       float[] values = rows(s[0], s[1], s[1]);
       int n = s[0] * s[1];

@@ -114,11 +114,12 @@ final class SimdActivationMath {
    * result would be subnormal, e^0 = 1 for positive x, NaN for NaN. Range reduction x = n ln2 + r,
    * |r| <= ln2/2, a degree-6 polynomial for e^r, and 2^n made directly from the bits of n.
    *
-   * <p>The clamp to [EXP_MIN, 0] is a compare and a blend per side rather than {@code max} and
-   * {@code min}, which C2 compiles into several instructions each to order NaN and signed zeros
-   * as {@link Math#max} does. The values are the same (NaN fails both compares and stays NaN; a
-   * zero keeps its sign, as {@code min(x, 0)} does for -0 and +0), and the clamp sits at the head
-   * of every exponential's chain: on a 64-element softmax it took about 6 ns of about 90.
+   * <p>x below EXP_FLUSH becomes EXP_MIN (whose result is +0) and x above 0 becomes 0, each by a
+   * compare and a blend rather than {@code max} and {@code min}, which C2 compiles into several
+   * instructions each to order NaN and signed zeros as {@link Math#max} does. NaN fails both
+   * compares and stays NaN; a zero keeps its sign, as {@code min(x, 0)} does for -0 and +0. The
+   * two blends sit at the head of every exponential's chain: on a 64-element softmax they took
+   * about 6 ns of about 90.
    */
   static FloatVector expNonPositive(FloatVector x) {
     FloatVector low = x.blend(EXP_MIN, x.compare(VectorOperators.LT, EXP_FLUSH));

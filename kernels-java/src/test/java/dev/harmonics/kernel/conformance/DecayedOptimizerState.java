@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  * the subnormals, so this is not part of the shared conformance suite). Each optimizer takes one
  * step with a zero gradient from state at 5e-39, already subnormal, so that beta times it is too;
  * every state element must come out exactly 0 and the parameters unchanged. The length has whole
- * vectors and a tail, and is long enough for native-cpu's C SGD (256 elements and up).
+ * vectors, whole spans of the C loops, and a tail.
  */
 public final class DecayedOptimizerState {
 

@@ -121,7 +121,8 @@ class SimdActivationMathTest {
       xs[i] = -88.5f + 2f * i / xs.length;
     }
     assertNoSubnormal("exp", xs, exp(xs));
-    for (Activation f : new Activation[] {Activation.SIGMOID, Activation.SOFTPLUS, Activation.ELU}) {
+    Activation[] functions = {Activation.SIGMOID, Activation.SOFTPLUS, Activation.ELU};
+    for (Activation f : functions) {
       assertNoSubnormal(f.toString(), xs, forward(f).apply(xs));
     }
   }
