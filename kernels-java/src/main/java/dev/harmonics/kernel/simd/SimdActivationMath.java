@@ -122,7 +122,12 @@ final class SimdActivationMath {
    * about 6 ns of about 90.
    */
   static FloatVector expNonPositive(FloatVector x) {
-    FloatVector low = x.blend(EXP_MIN, x.compare(VectorOperators.LT, EXP_FLUSH));
+    return expNonPositive(x, EXP_FLUSH);
+  }
+
+  /** {@link #expNonPositive(FloatVector)} with 0 below {@code flushBelow} (at least EXP_FLUSH). */
+  static FloatVector expNonPositive(FloatVector x, float flushBelow) {
+    FloatVector low = x.blend(EXP_MIN, x.compare(VectorOperators.LT, flushBelow));
     FloatVector xc = low.blend(0f, low.compare(VectorOperators.GT, 0f));
     FloatVector t = xc.fma(LOG2E, ROUNDER);
     FloatVector n = t.sub(ROUNDER);

@@ -22,8 +22,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The exponentials of {@code x - max} take {@link SimdActivationMath#expNonPositive}: every
  * argument is {@code <= 0} (or NaN), so {@link SimdExp}'s overflow handling and its exact
- * subnormal results are not needed; a result below the smallest normal float becomes 0, which
- * moves a probability by less than 1.2e-38. That saves five of its twenty-odd vector operations.
+ * subnormal results are not needed; a result below e^-64 becomes 0 ({@link #NEGLIGIBLE}), which
+ * moves a probability by less than 1.6e-28. That saves five of its twenty-odd vector operations.
  * The exp loops keep one accumulator and one exp per iteration: the exp is long enough that the
  * add chain never waits, and a second inlined exp made the method so large that C2 stopped
  * inlining {@link LaneSum#sum}, which then boxed its vector argument (96 bytes a call).
@@ -40,8 +40,19 @@ final class SoftmaxRows {
    * conversions and the loop took about 8 ns of a 64-element softmax or layer norm.
    */
   static final int BLOCK = 4096;
+  /**
+   * Below this x - max an exponential counts as 0, as in the C kernel: e^-64 = 1.6e-28, which
+   * times 1 / sum stays a normal float, so no probability is subnormal (a subnormal costs a
+   * microcode assist per vector). A probability under 1.6e-28 / sum is lost.
+   */
+  private static final float NEGLIGIBLE = -64f;
 
   private SoftmaxRows() {}
+
+  /** e^d for d = x - max (NaN gives NaN), 0 below {@link #NEGLIGIBLE}. */
+  private static FloatVector softmaxExp(FloatVector d) {
+    return expNonPositive(d, NEGLIGIBLE);
+  }
 
   /** {@code max(x)} ignoring NaN; {@code -inf} for a row of NaN or {@code -inf}. */
   static float max(MemorySegment x, long xo, int n) {
@@ -90,14 +101,14 @@ final class SoftmaxRows {
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
-      FloatVector e = expNonPositive(fromMemorySegment(S, x, xo + at, O).sub(shift));
+      FloatVector e = softmaxExp(fromMemorySegment(S, x, xo + at, O).sub(shift));
       e.intoMemorySegment(y, yo + at, O);
       s = s.add(e);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
-      FloatVector e = expNonPositive(fromMemorySegment(S, x, xo + at, O, m).sub(shift));
+      FloatVector e = softmaxExp(fromMemorySegment(S, x, xo + at, O, m).sub(shift));
       e.intoMemorySegment(y, yo + at, O, m);
       s = s.add(e, m);
     }
@@ -118,7 +129,7 @@ final class SoftmaxRows {
       long at = 4L * i;
       FloatVector v = fromMemorySegment(S, x, nextO + at, O);
       mx = mx.blend(v, v.compare(VectorOperators.GT, mx));
-      FloatVector e = expNonPositive(fromMemorySegment(S, x, xo + at, O).sub(shift));
+      FloatVector e = softmaxExp(fromMemorySegment(S, x, xo + at, O).sub(shift));
       e.intoMemorySegment(y, yo + at, O);
       s = s.add(e);
     }
@@ -127,7 +138,7 @@ final class SoftmaxRows {
       long at = 4L * i;
       FloatVector v = fromMemorySegment(S, x, nextO + at, O, m);
       mx = mx.blend(v, v.compare(VectorOperators.GT, mx).and(m));
-      FloatVector e = expNonPositive(fromMemorySegment(S, x, xo + at, O, m).sub(shift));
+      FloatVector e = softmaxExp(fromMemorySegment(S, x, xo + at, O, m).sub(shift));
       e.intoMemorySegment(y, yo + at, O, m);
       s = s.add(e, m);
     }
@@ -164,11 +175,11 @@ final class SoftmaxRows {
     FloatVector s = FloatVector.zero(S);
     int i = 0;
     for (; i <= n - L; i += L) {
-      s = s.add(expNonPositive(fromMemorySegment(S, x, xo + 4L * i, O).sub(shift)));
+      s = s.add(softmaxExp(fromMemorySegment(S, x, xo + 4L * i, O).sub(shift)));
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      s = s.add(expNonPositive(fromMemorySegment(S, x, xo + 4L * i, O, m).sub(shift)), m);
+      s = s.add(softmaxExp(fromMemorySegment(S, x, xo + 4L * i, O, m).sub(shift)), m);
     }
     return LaneSum.sum(s);
   }
