@@ -166,15 +166,15 @@ static double row_exp_sum(const float *x, float *e, int64_t len, float max, cons
  */
 static void softmax_rows_streamed(int64_t rows, int64_t len, const float *x, float *y,
                                   float *buffer) {
-  pending_row pending = {0};
+  /* Before the first row, an empty one: no whole vectors (end 0), nothing to write. */
+  pending_row pending = {buffer, y, 0, 0.0f, 0, 0};
   for (int64_t r = 0; r < rows; r++) {
     const float *xr = x + r * len;
     const float *next = r + 1 < rows ? xr + len : NULL;
     float *yr = y + r * len;
     float max = row_max(xr, len);
-    double total = row_exp_sum(xr, buffer + vlane_offset(yr), len, max, next,
-                               r == 0 ? NULL : &pending);
-    if (r > 0) pending_write_before(&pending, INT64_MAX);
+    double total = row_exp_sum(xr, buffer + vlane_offset(yr), len, max, next, &pending);
+    pending_write_before(&pending, INT64_MAX);
     pending = pending_start(buffer, yr, len, (float)(1.0 / total));
   }
   pending_write_before(&pending, INT64_MAX);

@@ -1,5 +1,6 @@
 package dev.harmonics.kernel.simd;
 
+import static dev.harmonics.kernel.simd.SimdActivationMath.EXP_FLUSH;
 import static dev.harmonics.kernel.simd.SimdActivationMath.GELU_ERF_LIMIT;
 import static dev.harmonics.kernel.simd.SimdActivationMath.GELU_TANH_LIMIT;
 import static dev.harmonics.kernel.simd.SimdActivationMath.expNonPositive;
@@ -54,7 +55,7 @@ final class ActivationPasses {
   static void expOfX(MemorySegment xs, long xo, int from, float[] e, int n) {
     for (int j = 0; j < n; j += LANES) {
       FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + 4L * (from + j), ORDER);
-      expNonPositive(x).intoArray(e, j);
+      expNonPositive(x, EXP_FLUSH).intoArray(e, j);
     }
   }
 
@@ -62,7 +63,7 @@ final class ActivationPasses {
   static void expOfNegativeAbs(MemorySegment xs, long xo, int from, float[] e, int n) {
     for (int j = 0; j < n; j += LANES) {
       FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + 4L * (from + j), ORDER);
-      expNonPositive(negativeAbs(x)).intoArray(e, j);
+      expNonPositive(negativeAbs(x), EXP_FLUSH).intoArray(e, j);
     }
   }
 
@@ -74,7 +75,7 @@ final class ActivationPasses {
     for (int j = 0; j < n; j += LANES) {
       FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + 4L * (from + j), ORDER);
       FloatVector v = negativeAbs(geluTanhArgument(clampGeluTanh(x)));
-      expNonPositive(v).intoArray(e, j);
+      expNonPositive(v, EXP_FLUSH).intoArray(e, j);
     }
   }
 
@@ -107,7 +108,7 @@ final class ActivationPasses {
     for (int j = 0; j < n; j += LANES) {
       long at = 4L * (from + j);
       FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + at, ORDER);
-      FloatVector e = expNonPositive(negativeAbs(x));
+      FloatVector e = expNonPositive(negativeAbs(x), EXP_FLUSH);
       SimdActivationMath.sigmoid(x, e).intoMemorySegment(ys, yo + at, ORDER);
     }
   }
@@ -122,7 +123,7 @@ final class ActivationPasses {
       long at = 4L * (from + j);
       FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + at, ORDER);
       FloatVector u = geluTanhArgument(x);
-      FloatVector e = expNonPositive(negativeAbs(u));
+      FloatVector e = expNonPositive(negativeAbs(u), EXP_FLUSH);
       FloatVector xc = x.blend(-20f, x.compare(VectorOperators.LT, -20f));
       FloatVector y = xc.mul(SimdActivationMath.sigmoid(u, e));
       y.intoMemorySegment(ys, yo + at, ORDER);
@@ -134,7 +135,7 @@ final class ActivationPasses {
     for (int j = 0; j < n; j += LANES) {
       long at = 4L * (from + j);
       FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + at, ORDER);
-      FloatVector e = expNonPositive(negativeAbs(x).mul(2f));
+      FloatVector e = expNonPositive(negativeAbs(x).mul(2f), EXP_FLUSH);
       SimdActivationMath.tanh(x, e).intoMemorySegment(ys, yo + at, ORDER);
     }
   }

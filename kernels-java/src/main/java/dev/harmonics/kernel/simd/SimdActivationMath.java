@@ -110,22 +110,20 @@ final class SimdActivationMath {
   private SimdActivationMath() {}
 
   /**
-   * e^x for x <= 0: under one ulp from the correctly rounded value, 0 below x = -87.33 where the
-   * result would be subnormal, e^0 = 1 for positive x, NaN for NaN. Range reduction x = n ln2 + r,
+   * e^x for x <= 0: under one ulp from the correctly rounded value, 0 below {@code flushBelow}
+   * (EXP_FLUSH, where the result would be subnormal, or a higher bound: softmax's), e^0 = 1 for
+   * positive x, NaN for NaN. The bound is a parameter rather than a second method, so that callers
+   * inline one method of ours, not two (see {@link GeluErfPasses} on what a callee of ours left
+   * to C2 can cost). Range reduction x = n ln2 + r,
    * |r| <= ln2/2, a degree-6 polynomial for e^r, and 2^n made directly from the bits of n.
    *
-   * <p>x below EXP_FLUSH becomes EXP_MIN (whose result is +0) and x above 0 becomes 0, each by a
+   * <p>x below the bound becomes EXP_MIN (whose result is +0) and x above 0 becomes 0, each by a
    * compare and a blend rather than {@code max} and {@code min}, which C2 compiles into several
    * instructions each to order NaN and signed zeros as {@link Math#max} does. NaN fails both
    * compares and stays NaN; a zero keeps its sign, as {@code min(x, 0)} does for -0 and +0. The
    * two blends sit at the head of every exponential's chain: on a 64-element softmax they took
    * about 6 ns of about 90.
    */
-  static FloatVector expNonPositive(FloatVector x) {
-    return expNonPositive(x, EXP_FLUSH);
-  }
-
-  /** {@link #expNonPositive(FloatVector)} with 0 below {@code flushBelow} (at least EXP_FLUSH). */
   static FloatVector expNonPositive(FloatVector x, float flushBelow) {
     FloatVector low = x.blend(EXP_MIN, x.compare(VectorOperators.LT, flushBelow));
     FloatVector xc = low.blend(0f, low.compare(VectorOperators.GT, 0f));

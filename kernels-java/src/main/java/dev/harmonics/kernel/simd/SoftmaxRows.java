@@ -49,11 +49,6 @@ final class SoftmaxRows {
 
   private SoftmaxRows() {}
 
-  /** e^d for d = x - max (NaN gives NaN), 0 below {@link #NEGLIGIBLE}. */
-  private static FloatVector softmaxExp(FloatVector d) {
-    return expNonPositive(d, NEGLIGIBLE);
-  }
-
   /** {@code max(x)} ignoring NaN; {@code -inf} for a row of NaN or {@code -inf}. */
   static float max(MemorySegment x, long xo, int n) {
     FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
@@ -101,14 +96,16 @@ final class SoftmaxRows {
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
-      FloatVector e = softmaxExp(fromMemorySegment(S, x, xo + at, O).sub(shift));
+      FloatVector d = fromMemorySegment(S, x, xo + at, O).sub(shift);
+      FloatVector e = expNonPositive(d, NEGLIGIBLE);
       e.intoMemorySegment(y, yo + at, O);
       s = s.add(e);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
-      FloatVector e = softmaxExp(fromMemorySegment(S, x, xo + at, O, m).sub(shift));
+      FloatVector d = fromMemorySegment(S, x, xo + at, O, m).sub(shift);
+      FloatVector e = expNonPositive(d, NEGLIGIBLE);
       e.intoMemorySegment(y, yo + at, O, m);
       s = s.add(e, m);
     }
@@ -129,7 +126,8 @@ final class SoftmaxRows {
       long at = 4L * i;
       FloatVector v = fromMemorySegment(S, x, nextO + at, O);
       mx = mx.blend(v, v.compare(VectorOperators.GT, mx));
-      FloatVector e = softmaxExp(fromMemorySegment(S, x, xo + at, O).sub(shift));
+      FloatVector d = fromMemorySegment(S, x, xo + at, O).sub(shift);
+      FloatVector e = expNonPositive(d, NEGLIGIBLE);
       e.intoMemorySegment(y, yo + at, O);
       s = s.add(e);
     }
@@ -138,7 +136,8 @@ final class SoftmaxRows {
       long at = 4L * i;
       FloatVector v = fromMemorySegment(S, x, nextO + at, O, m);
       mx = mx.blend(v, v.compare(VectorOperators.GT, mx).and(m));
-      FloatVector e = softmaxExp(fromMemorySegment(S, x, xo + at, O, m).sub(shift));
+      FloatVector d = fromMemorySegment(S, x, xo + at, O, m).sub(shift);
+      FloatVector e = expNonPositive(d, NEGLIGIBLE);
       e.intoMemorySegment(y, yo + at, O, m);
       s = s.add(e, m);
     }
@@ -175,11 +174,13 @@ final class SoftmaxRows {
     FloatVector s = FloatVector.zero(S);
     int i = 0;
     for (; i <= n - L; i += L) {
-      s = s.add(softmaxExp(fromMemorySegment(S, x, xo + 4L * i, O).sub(shift)));
+      FloatVector d = fromMemorySegment(S, x, xo + 4L * i, O).sub(shift);
+      s = s.add(expNonPositive(d, NEGLIGIBLE));
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      s = s.add(softmaxExp(fromMemorySegment(S, x, xo + 4L * i, O, m).sub(shift)), m);
+      FloatVector d = fromMemorySegment(S, x, xo + 4L * i, O, m).sub(shift);
+      s = s.add(expNonPositive(d, NEGLIGIBLE), m);
     }
     return LaneSum.sum(s);
   }
