@@ -248,11 +248,7 @@ class NativeMemoryBoundKernelsTest {
             try (Tensor y = Tensor.zeros(n)) {
               candidate.activations().forward(f, 0f, x, y);
               TensorAssertions.assertClose(expected, y, TAIL_ABS, rel(f), what);
-              float[] out = y.toFloatArray();
-              for (int i = 0; i < n; i++) {
-                assertTrue(out[i] == 0f || !(Math.abs(out[i]) < Float.MIN_NORMAL),
-                    what + ": f(" + values[i] + ") is subnormal: " + out[i]);
-              }
+              TensorAssertions.assertNoSubnormal(what + ": f", values, y.toFloatArray());
             }
           });
         }

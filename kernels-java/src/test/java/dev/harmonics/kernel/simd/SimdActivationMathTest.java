@@ -1,5 +1,6 @@
 package dev.harmonics.kernel.simd;
 
+import static dev.harmonics.testing.TensorAssertions.assertNoSubnormal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -124,14 +125,6 @@ class SimdActivationMathTest {
     Activation[] functions = {Activation.SIGMOID, Activation.SOFTPLUS, Activation.ELU};
     for (Activation f : functions) {
       assertNoSubnormal(f.toString(), xs, forward(f).apply(xs));
-    }
-  }
-
-  private static void assertNoSubnormal(String what, float[] xs, float[] ys) {
-    for (int i = 0; i < ys.length; i++) {
-      float y = ys[i];
-      assertTrue(y == 0f || !(Math.abs(y) < Float.MIN_NORMAL),
-          what + "(" + xs[i] + ") is subnormal: " + y);
     }
   }
 
