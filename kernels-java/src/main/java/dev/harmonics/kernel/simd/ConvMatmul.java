@@ -21,8 +21,13 @@ final class ConvMatmul {
   private static final int L = F.length();
   private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
 
-  /** Rows of a full tile: 8 rows of 2 vectors is 16 accumulators, half the AVX-512 registers. */
-  static final int MR = 8;
+  /**
+   * Rows of a full tile: 8 rows of 2 vectors is 16 accumulators, half the AVX-512 registers. With
+   * 16 registers (AVX2) C2 spilled that tile, and 4 rows take its place ({@link GemmMicroKernel}
+   * explains the count): the ResNet 3x3 layers on a Zen 3 core ran at 0.53-0.70 of im2col +
+   * OpenBLAS with 8 rows.
+   */
+  static final int MR = SimdSpecies.VECTOR_REGISTERS >= 32 ? 8 : 4;
   /** Columns of a tile. */
   static final int NR = 2 * L;
   /**
@@ -83,8 +88,13 @@ final class ConvMatmul {
       int k = Math.min(KC, taps - k0);
       boolean accumulate = k0 > 0;
       for (int r0 = 0; r0 < full; r0 += MR) {
-        tile8(a, packedRow(r0, taps) + k0 * MR, k, panel, k0 * NR, accumulate, c,
-            cOff + r0 * ldc, ldc);
+        if (MR == 8) {
+          tile8(a, packedRow(r0, taps) + k0 * MR, k, panel, k0 * NR, accumulate, c,
+              cOff + r0 * ldc, ldc);
+        } else {
+          tile4(a, packedRow(r0, taps) + k0 * MR, k, panel, k0 * NR, accumulate, c,
+              cOff + r0 * ldc, ldc);
+        }
       }
       for (int r = full; r < rows; r++) {
         tile1(a, packedRow(r, taps) + k0, k, panel, k0 * NR, accumulate, c, cOff + r * ldc);
@@ -154,6 +164,42 @@ final class ConvMatmul {
     c61.intoArray(c, cOff + 6 * ldc + L);
     c70.intoArray(c, cOff + 7 * ldc);
     c71.intoArray(c, cOff + 7 * ldc + L);
+  }
+
+  private static void tile4(float[] a, int aOff, int taps, float[] panel, int pOff,
+      boolean accumulate, float[] c, int cOff, int ldc) {
+    FloatVector c00 = start(accumulate, c, cOff);
+    FloatVector c01 = start(accumulate, c, cOff + L);
+    FloatVector c10 = start(accumulate, c, cOff + ldc);
+    FloatVector c11 = start(accumulate, c, cOff + ldc + L);
+    FloatVector c20 = start(accumulate, c, cOff + 2 * ldc);
+    FloatVector c21 = start(accumulate, c, cOff + 2 * ldc + L);
+    FloatVector c30 = start(accumulate, c, cOff + 3 * ldc);
+    FloatVector c31 = start(accumulate, c, cOff + 3 * ldc + L);
+    for (int t = 0, ao = aOff, bo = pOff; t < taps; t++, ao += MR, bo += NR) {
+      FloatVector b0 = FloatVector.fromArray(F, panel, bo);
+      FloatVector b1 = FloatVector.fromArray(F, panel, bo + L);
+      FloatVector w = FloatVector.broadcast(F, a[ao]);
+      c00 = w.fma(b0, c00);
+      c01 = w.fma(b1, c01);
+      w = FloatVector.broadcast(F, a[ao + 1]);
+      c10 = w.fma(b0, c10);
+      c11 = w.fma(b1, c11);
+      w = FloatVector.broadcast(F, a[ao + 2]);
+      c20 = w.fma(b0, c20);
+      c21 = w.fma(b1, c21);
+      w = FloatVector.broadcast(F, a[ao + 3]);
+      c30 = w.fma(b0, c30);
+      c31 = w.fma(b1, c31);
+    }
+    c00.intoArray(c, cOff);
+    c01.intoArray(c, cOff + L);
+    c10.intoArray(c, cOff + ldc);
+    c11.intoArray(c, cOff + ldc + L);
+    c20.intoArray(c, cOff + 2 * ldc);
+    c21.intoArray(c, cOff + 2 * ldc + L);
+    c30.intoArray(c, cOff + 3 * ldc);
+    c31.intoArray(c, cOff + 3 * ldc + L);
   }
 
   private static void tile1(float[] a, int aOff, int taps, float[] panel, int pOff,

@@ -20,7 +20,7 @@ import java.util.function.IntConsumer;
  * on AVX-512: with the classic order (K chunks outside the row blocks) re-reading C from memory
  * cost a third of the kernel time at 1024 x 1024 x 1024.
  *
- * <p>Block sizes follow cache budgets: the packed A block about 768 KB (L2), the packed B block
+ * <p>Block sizes follow cache budgets: the packed A block three eighths of L2, the packed B block
  * about 4 MB (L2/L3); deeper K means fewer rows and columns per block. Beyond {@link #DEEP_K} the
  * A block keeps {@link #MC} rows and K chunks become the outer loop of the block, with the whole
  * block's partial sums in an L2-resident array ({@link #multiplyChunks}).
@@ -46,10 +46,13 @@ final class GemmDriver {
   /** Most columns of a B block. */
   private static final int NC = 64 * NR;
   /**
-   * Floats of a packed A block up to {@link #DEEP_K}: 768 KB, within L2. Deeper, a block of
-   * {@link #MC} rows is larger (up to 3 MB at K = 4096) and only one K chunk of it stays in L2.
+   * Floats of a packed A block up to {@link #DEEP_K}: three eighths of the core's L2 (768 KB of 2
+   * MB, where the blocks were tuned; 192 KB of a Zen 3 core's 512 KB, where the 768 KB block
+   * overflowed L2 and 512³ ran at 0.59-0.64 of OpenBLAS). Deeper, a block of {@link #MC} rows is
+   * larger (up to 3 MB at K = 4096) and only one K chunk of it stays in L2.
    */
-  private static final int A_BLOCK_FLOATS = 192 * 1024;
+  private static final int A_BLOCK_FLOATS =
+      (int) Math.clamp(CacheSizes.L2_BYTES * 3 / 8 / Float.BYTES, 16 * 1024, 1024 * 1024);
   /** Floats of a packed B block: 4 MB, within L2 plus L3. */
   private static final int B_BLOCK_FLOATS = 1024 * 1024;
   /**

@@ -10,14 +10,20 @@ import jdk.incubator.vector.VectorSpecies;
  * over {@code kc} steps from an A micro-panel ({@code [kc][MR]}) and a B micro-panel ({@code
  * [kc][NR]}).
  *
- * <p>The tile is 6 rows by two vectors at every width (NR = 2 · LANES: 32, 16 or 8 floats), so it
- * takes 12 accumulators plus two B vectors and a broadcast: 15 registers, which fits the 16 vector
- * registers of AVX2 and SSE as well as AVX-512's 32. The row count is measured, not guessed (C2 on
- * JDK 25, AVX-512 machine, best of repeated runs, kc = 256): at 512 bits 6 rows gave about 160
- * GFLOP/s on one core, 4 rows 146 and 8 rows 128; at 256 bits 84, 77 and 52; at 128 bits 47, 42 and
- * 25. With 16 accumulators C2 starts spilling, and writing C straight from the registers (instead
- * of through the small tile array) made it lose the register tile entirely (about 17 GFLOP/s). The
- * tile therefore goes to an array afterwards, and is reloaded from it to continue the sum over the
+ * <p>The tile is two vectors wide at every width (NR = 2 · LANES: 32, 16 or 8 floats) and {@link
+ * #MR} rows tall: 6 where the JIT has 32 vector registers, 4 where it has 16 ({@link
+ * SimdSpecies#VECTOR_REGISTERS}). C2 on JDK 25 schedules every broadcast of A in a K step ahead
+ * of the FMAs that use it, so a step holds all its broadcasts at once: 6 rows take 12 accumulators,
+ * two B vectors and six broadcasts, 20 registers. On an AVX2 machine (AMD Zen 3, 16 registers) it
+ * spilled an accumulator to the stack every step and ran at 35-42 GFLOP/s on one core in L1,
+ * 5 rows (17 registers) at 34, against 74-84 for 4 rows (14 registers) and 98 for the FMA units'
+ * peak; whole products ran at 0.41-0.47 of OpenBLAS, whose own AVX2 tile is also 8 accumulators
+ * (16 x 4). With 32 registers the rows are measured, not guessed (AVX-512 machine, best of
+ * repeated runs, kc = 256): at 512 bits 6 rows gave about 160 GFLOP/s on one core, 4 rows 146
+ * and 8 rows 128; at 256 bits 84, 77 and 52; at 128 bits 47, 42 and 25. With 16 accumulators C2
+ * starts spilling there too, and writing C straight from the registers (instead of through the
+ * small tile array) made it lose the register tile entirely (about 17 GFLOP/s). The tile
+ * therefore goes to an array afterwards, and is reloaded from it to continue the sum over the
  * next K chunk; the epilogue reads it from L1.
  *
  * <p>B comes from a 64-byte aligned off-heap segment rather than a {@code float[]}: a Java array's
@@ -37,8 +43,8 @@ final class GemmMicroKernel {
   /** Columns of a tile: two vectors of the species, so the shape follows the vector width. */
   static final int NR = 2 * L;
 
-  /** Rows of a tile. */
-  static final int MR = 6;
+  /** Rows of a tile: as many as the vector registers hold without spilling. */
+  static final int MR = SimdSpecies.VECTOR_REGISTERS >= 32 ? 6 : 4;
 
   private GemmMicroKernel() {}
 
@@ -49,6 +55,10 @@ final class GemmMicroKernel {
    */
   static void multiply(float[] a, int aOff, MemorySegment b, long bAt, int kc, float[] acc,
       int accOff, boolean accumulate) {
+    if (MR == 4) {
+      multiplyFourRows(a, aOff, b, bAt, kc, acc, accOff, accumulate);
+      return;
+    }
     FloatVector c00;
     FloatVector c01;
     FloatVector c10;
@@ -124,5 +134,63 @@ final class GemmMicroKernel {
     c41.intoArray(acc, accOff + 4 * NR + L);
     c50.intoArray(acc, accOff + 5 * NR);
     c51.intoArray(acc, accOff + 5 * NR + L);
+  }
+
+  /** {@link #multiply} for a tile of four rows. */
+  private static void multiplyFourRows(float[] a, int aOff, MemorySegment b, long bAt, int kc,
+      float[] acc, int accOff, boolean accumulate) {
+    FloatVector c00;
+    FloatVector c01;
+    FloatVector c10;
+    FloatVector c11;
+    FloatVector c20;
+    FloatVector c21;
+    FloatVector c30;
+    FloatVector c31;
+    if (accumulate) {
+      c00 = FloatVector.fromArray(S, acc, accOff);
+      c01 = FloatVector.fromArray(S, acc, accOff + L);
+      c10 = FloatVector.fromArray(S, acc, accOff + NR);
+      c11 = FloatVector.fromArray(S, acc, accOff + NR + L);
+      c20 = FloatVector.fromArray(S, acc, accOff + 2 * NR);
+      c21 = FloatVector.fromArray(S, acc, accOff + 2 * NR + L);
+      c30 = FloatVector.fromArray(S, acc, accOff + 3 * NR);
+      c31 = FloatVector.fromArray(S, acc, accOff + 3 * NR + L);
+    } else {
+      c00 = FloatVector.zero(S);
+      c01 = c00;
+      c10 = c00;
+      c11 = c00;
+      c20 = c00;
+      c21 = c00;
+      c30 = c00;
+      c31 = c00;
+    }
+    for (int p = 0; p < kc; p++) {
+      int ai = aOff + p * 4;
+      long bi = bAt + p * B_STEP_BYTES;
+      FloatVector b0 = FloatVector.fromMemorySegment(S, b, bi, ORDER);
+      FloatVector b1 = FloatVector.fromMemorySegment(S, b, bi + HALF_STEP_BYTES, ORDER);
+      FloatVector x = FloatVector.broadcast(S, a[ai]);
+      c00 = b0.fma(x, c00);
+      c01 = b1.fma(x, c01);
+      x = FloatVector.broadcast(S, a[ai + 1]);
+      c10 = b0.fma(x, c10);
+      c11 = b1.fma(x, c11);
+      x = FloatVector.broadcast(S, a[ai + 2]);
+      c20 = b0.fma(x, c20);
+      c21 = b1.fma(x, c21);
+      x = FloatVector.broadcast(S, a[ai + 3]);
+      c30 = b0.fma(x, c30);
+      c31 = b1.fma(x, c31);
+    }
+    c00.intoArray(acc, accOff);
+    c01.intoArray(acc, accOff + L);
+    c10.intoArray(acc, accOff + NR);
+    c11.intoArray(acc, accOff + NR + L);
+    c20.intoArray(acc, accOff + 2 * NR);
+    c21.intoArray(acc, accOff + 2 * NR + L);
+    c30.intoArray(acc, accOff + 3 * NR);
+    c31.intoArray(acc, accOff + 3 * NR + L);
   }
 }

@@ -9,14 +9,15 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Transposes {@code MR} (six) staged rows of A into the {@code [p][r]} order of an A panel with
- * two-source lane selects instead of gathers: a gather of 16 lanes costs about as much as sixteen
- * loads, a two-source select one shuffle.
+ * Transposes {@code MR} (six or four) staged rows of A into the {@code [p][r]} order of an A panel
+ * with two-source lane selects instead of gathers: a gather of 16 lanes costs about as much as
+ * sixteen loads, a two-source select one shuffle.
  *
  * <p>{@code LANES} K steps of the six rows make six output vectors. First the rows are paired
  * (rows 0-1, 2-3, 4-5), each pair interleaved into two vectors, one per half of the K steps; an
  * output vector then lies in one half and draws from its three pair vectors, two selects each.
- * Eighteen selects per {@code 6 · LANES} floats; the lane indices are computed once.
+ * Eighteen selects per {@code 6 · LANES} floats; the lane indices are computed once. Four rows
+ * make two pairs, and each output vector is one select of its two pair vectors.
  */
 final class PanelTranspose {
 
@@ -56,6 +57,10 @@ final class PanelTranspose {
    * from {@code at} as {@code dst[at + p * MR + r]}.
    */
   static void apply(float[] rows, int kc, float[] dst, int at) {
+    if (MR == 4) {
+      applyFourRows(rows, kc, dst, at);
+      return;
+    }
     FloatVector pairLow = FloatVector.fromArray(S, PAIR, 0);
     FloatVector pairHigh = FloatVector.fromArray(S, PAIR, L);
     int bulk = kc - kc % L;
@@ -95,6 +100,10 @@ final class PanelTranspose {
    * a sixth of the whole product at 128 x 784 x 256.
    */
   static void apply(MemorySegment src, long start, long rowBytes, int kc, float[] dst, int at) {
+    if (MR == 4) {
+      applyFourRows(src, start, rowBytes, kc, dst, at);
+      return;
+    }
     FloatVector pairLow = FloatVector.fromArray(S, PAIR, 0);
     FloatVector pairHigh = FloatVector.fromArray(S, PAIR, L);
     int bulk = kc - kc % L;
@@ -133,5 +142,58 @@ final class PanelTranspose {
     FloatVector first = FloatVector.fromArray(S, OUTPUT, (v * 2) * L).selectFrom(pair0, pair1);
     FloatVector.fromArray(S, OUTPUT, (v * 2 + 1) * L).selectFrom(first, pair2)
         .intoArray(dst, d + v * L);
+  }
+
+  private static void applyFourRows(float[] rows, int kc, float[] dst, int at) {
+    FloatVector pairLow = FloatVector.fromArray(S, PAIR, 0);
+    FloatVector pairHigh = FloatVector.fromArray(S, PAIR, L);
+    int bulk = kc - kc % L;
+    for (int p = 0; p < bulk; p += L) {
+      FloatVector r0 = FloatVector.fromArray(S, rows, p);
+      FloatVector r1 = FloatVector.fromArray(S, rows, kc + p);
+      FloatVector r2 = FloatVector.fromArray(S, rows, 2 * kc + p);
+      FloatVector r3 = FloatVector.fromArray(S, rows, 3 * kc + p);
+      storeFourRows(pairLow.selectFrom(r0, r1), pairLow.selectFrom(r2, r3),
+          pairHigh.selectFrom(r0, r1), pairHigh.selectFrom(r2, r3), dst, at + p * MR);
+    }
+    for (int p = bulk; p < kc; p++) {
+      for (int r = 0; r < MR; r++) {
+        dst[at + p * MR + r] = rows[r * kc + p];
+      }
+    }
+  }
+
+  private static void applyFourRows(MemorySegment src, long start, long rowBytes, int kc,
+      float[] dst, int at) {
+    FloatVector pairLow = FloatVector.fromArray(S, PAIR, 0);
+    FloatVector pairHigh = FloatVector.fromArray(S, PAIR, L);
+    int bulk = kc - kc % L;
+    for (int p = 0; p < bulk; p += L) {
+      long from = start + (long) p * Float.BYTES;
+      FloatVector r0 = FloatVector.fromMemorySegment(S, src, from, ORDER);
+      FloatVector r1 = FloatVector.fromMemorySegment(S, src, from + rowBytes, ORDER);
+      FloatVector r2 = FloatVector.fromMemorySegment(S, src, from + 2 * rowBytes, ORDER);
+      FloatVector r3 = FloatVector.fromMemorySegment(S, src, from + 3 * rowBytes, ORDER);
+      storeFourRows(pairLow.selectFrom(r0, r1), pairLow.selectFrom(r2, r3),
+          pairHigh.selectFrom(r0, r1), pairHigh.selectFrom(r2, r3), dst, at + p * MR);
+    }
+    for (int p = bulk; p < kc; p++) {
+      for (int r = 0; r < MR; r++) {
+        dst[at + p * MR + r] = src.get(ValueLayout.JAVA_FLOAT_UNALIGNED,
+            start + r * rowBytes + (long) p * Float.BYTES);
+      }
+    }
+  }
+
+  /** The four output vectors of four rows' pair vectors, two per half of the K steps. */
+  private static void storeFourRows(FloatVector pair0Low, FloatVector pair1Low,
+      FloatVector pair0High, FloatVector pair1High, float[] dst, int d) {
+    FloatVector.fromArray(S, OUTPUT, 0).selectFrom(pair0Low, pair1Low).intoArray(dst, d);
+    FloatVector.fromArray(S, OUTPUT, 2 * L).selectFrom(pair0Low, pair1Low)
+        .intoArray(dst, d + L);
+    FloatVector.fromArray(S, OUTPUT, 4 * L).selectFrom(pair0High, pair1High)
+        .intoArray(dst, d + 2 * L);
+    FloatVector.fromArray(S, OUTPUT, 6 * L).selectFrom(pair0High, pair1High)
+        .intoArray(dst, d + 3 * L);
   }
 }

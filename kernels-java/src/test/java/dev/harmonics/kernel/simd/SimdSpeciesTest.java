@@ -15,4 +15,15 @@ class SimdSpeciesTest {
     assertEquals(expected, SimdSpecies.FLOAT.vectorBitSize());
     assertEquals(expected / Float.SIZE, SimdSpecies.LANES);
   }
+
+  @Test
+  void plansForTheForcedRegisterCountOrTheMachinesOne() {
+    String forced = System.getProperty("harmonics.simd.registers");
+    boolean wide = "aarch64".equals(System.getProperty("os.arch"))
+        || FloatVector.SPECIES_PREFERRED.vectorBitSize() == 512;
+    int expected = forced != null ? Integer.parseInt(forced) : wide ? 32 : 16;
+    assertEquals(expected, SimdSpecies.VECTOR_REGISTERS);
+    assertEquals(expected == 32 ? 6 : 4, GemmMicroKernel.MR);
+    assertEquals(expected == 32 ? 8 : 4, ConvMatmul.MR);
+  }
 }
