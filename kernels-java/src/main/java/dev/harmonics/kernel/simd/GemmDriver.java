@@ -47,9 +47,9 @@ final class GemmDriver {
   private static final int NC = 64 * NR;
   /**
    * Floats of a packed A block up to {@link #DEEP_K}: three eighths of the core's L2 (768 KB of 2
-   * MB, where the blocks were tuned; 192 KB of a Zen 3 core's 512 KB, where the 768 KB block
-   * overflowed L2 and 512³ ran at 0.59-0.64 of OpenBLAS). Deeper, a block of {@link #MC} rows is
-   * larger (up to 3 MB at K = 4096) and only one K chunk of it stays in L2.
+   * MB, where the blocks were tuned; 192 KB of a Zen 3 core's 512 KB, which the 768 KB block
+   * overflowed). Deeper, a block of {@link #MC} rows is larger (up to 3 MB at K = 4096) and only
+   * one K chunk of it stays in L2.
    */
   private static final int A_BLOCK_FLOATS =
       (int) Math.clamp(CacheSizes.L2_BYTES * 3 / 8 / Float.BYTES, 16 * 1024, 1024 * 1024);

@@ -16,9 +16,9 @@ import jdk.incubator.vector.VectorSpecies;
  * of the FMAs that use it, so a step holds all its broadcasts at once: 6 rows take 12 accumulators,
  * two B vectors and six broadcasts, 20 registers. On an AVX2 machine (AMD Zen 3, 16 registers) it
  * spilled an accumulator to the stack every step and ran at 35-42 GFLOP/s on one core in L1,
- * 5 rows (17 registers) at 34, against 74-84 for 4 rows (14 registers) and 98 for the FMA units'
- * peak; whole products ran at 0.41-0.47 of OpenBLAS, whose own AVX2 tile is also 8 accumulators
- * (16 x 4). With 32 registers the rows are measured, not guessed (AVX-512 machine, best of
+ * 5 rows (17 registers) at 34, against 53-84 (74-84 in most runs) for 4 rows (14 registers) and
+ * 95-100 for the FMA units' peak; whole products ran at 0.44-0.49 of OpenBLAS, whose own AVX2
+ * tile is also 8 accumulators (16 x 4). With 32 registers the rows are measured, not guessed (AVX-512 machine, best of
  * repeated runs, kc = 256): at 512 bits 6 rows gave about 160 GFLOP/s on one core, 4 rows 146
  * and 8 rows 128; at 256 bits 84, 77 and 52; at 128 bits 47, 42 and 25. With 16 accumulators C2
  * starts spilling there too, and writing C straight from the registers (instead of through the
