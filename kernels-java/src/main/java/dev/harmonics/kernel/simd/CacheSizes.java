@@ -62,8 +62,8 @@ final class CacheSizes {
     String digits = unit == 1 ? size : size.substring(0, size.length() - 1);
     long bytes;
     try {
-      bytes = Long.parseLong(digits) * unit;
-    } catch (NumberFormatException notANumber) {
+      bytes = Math.multiplyExact(Long.parseLong(digits), unit);
+    } catch (NumberFormatException | ArithmeticException notASize) {
       bytes = -1;
     }
     if (bytes <= 0) {

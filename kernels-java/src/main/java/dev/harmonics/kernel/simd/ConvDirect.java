@@ -25,7 +25,10 @@ final class ConvDirect {
   private static final ByteOrder ORDER = ByteOrder.nativeOrder();
   private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
 
-  /** Output channels per block: 8 rows of 2 vectors is 16 accumulators, as in the GEMM tile. */
+  /**
+   * Output channels per block: 8 rows of 2 vectors is 16 accumulators, as in the convolution tile
+   * of {@link ConvMatmul} with 32 vector registers; the plan takes this path only then.
+   */
   static final int OB = 8;
 
   private ConvDirect() {}

@@ -18,7 +18,8 @@ import java.util.Arrays;
  *   <li>{@link Algorithm#DIRECT}: at most {@link #DIRECT_MAX_TAPS} taps per output (one or three
  *       input channels) and at least {@link ConvDirect#OB} output channels per group (its block;
  *       fewer would leave most of it idle, as in a depthwise layer): the packing and panel copies
- *       of a GEMM cost as much as the short reduction itself.
+ *       of a GEMM cost as much as the short reduction itself. Only with 32 vector registers,
+ *       which its 16-accumulator block needs ({@link #DIRECT_PAYS}).
  *   <li>{@link Algorithm#IMPLICIT_GEMM} otherwise ({@link ConvForward}), the fastest on the
  *       ResNet 3x3 layers and on small maps with a few dozen channels (the Fashion-MNIST 32 to 64
  *       layer on 14x14), where an explicit im2col into a scratch buffer plus one GEMM over the

@@ -22,10 +22,10 @@ final class ConvMatmul {
   private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
 
   /**
-   * Rows of a full tile: 8 rows of 2 vectors is 16 accumulators, half the AVX-512 registers. With
-   * 16 registers (AVX2) C2 spilled that tile, and 4 rows take its place ({@link GemmMicroKernel}
-   * explains the count): the ResNet 3x3 layers on a Zen 3 core ran at 0.53-0.70 of im2col +
-   * OpenBLAS with 8 rows.
+   * Rows of a full tile: 8 rows of 2 vectors is 16 accumulators, 26 registers with the broadcasts
+   * of a tap ({@link GemmMicroKernel} explains the count), within AVX-512's 32. With 16 registers
+   * (AVX2) C2 spilled that tile, and 4 rows take its place: the ResNet 3x3 layers on a Zen 3 core
+   * ran at 0.53-0.70 of im2col + OpenBLAS with 8 rows.
    */
   static final int MR = SimdSpecies.VECTOR_REGISTERS >= 32 ? 8 : 4;
   /** Columns of a tile. */

@@ -48,8 +48,8 @@ final class GemmDriver {
   /**
    * Floats of a packed A block up to {@link #DEEP_K}: three eighths of the core's L2 (768 KB of 2
    * MB, where the blocks were tuned; 192 KB of a Zen 3 core's 512 KB, which the 768 KB block
-   * overflowed). Deeper, a block of {@link #MC} rows is larger (up to 3 MB at K = 4096) and only
-   * one K chunk of it stays in L2.
+   * overflowed). Deeper, a block of {@link #MC} rows is larger (up to 3 MB at K = 4096 with 6-row
+   * tiles) and only one K chunk of it stays in L2.
    */
   private static final int A_BLOCK_FLOATS =
       (int) Math.clamp(CacheSizes.L2_BYTES * 3 / 8 / Float.BYTES, 16 * 1024, 1024 * 1024);
@@ -402,8 +402,8 @@ final class GemmDriver {
 
   /**
    * The deep-K order: for each K chunk, every strip and tile of the block, the partial sums of
-   * the whole block ({@code mc x nc}, a few hundred KB) kept in an L2-resident array between
-   * chunks. Strip by strip, the whole A block must stay in L2, so at K = 2048 it held only 96
+   * the whole block ({@code mc x nc}, up to 1.5 MB with 6-row tiles, 512 KB with 4) kept in an
+   * L2-resident array between chunks (on a 512 KB L2 it is not). Strip by strip, the whole A block must stay in L2, so at K = 2048 it held only 96
    * rows and each B chunk, fetched from L3, served 16 tiles; here only one A chunk ({@code mc x
    * KC}) must, so the block has {@link #MC} rows and each B chunk serves 32 tiles. Measured at
    * 2048³ on one thread against OpenBLAS: 0.90 against 0.86 with the two orders alternating in one

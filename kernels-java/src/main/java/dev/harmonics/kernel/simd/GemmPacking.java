@@ -23,7 +23,7 @@ import jdk.incubator.vector.VectorSpecies;
  * 4096; writing one row across all panels sent sixteen writes 32 KB apart into the same L1 sets;
  * loading a whole panel's K steps before the next panel walked B across rows and lost 15% at 64 x
  * 4096 x 4096). The other three cases need a transposition into {@code [p][r]} order: A stored
- * {@code [M, K]} six rows at a time with lane selects ({@link PanelTranspose}), straight from the
+ * {@code [M, K]} MR rows at a time with lane selects ({@link PanelTranspose}), straight from the
  * operand for a full float panel; B stored {@code [N, K]} in 16 x 16 blocks transposed in
  * registers straight from the operand when vectors have 16 lanes ({@link PanelBlockTranspose}),
  * otherwise staged a panel's rows at a time, and A stored {@code [K, M]} (a block at a time), with

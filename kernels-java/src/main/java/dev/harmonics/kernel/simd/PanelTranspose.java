@@ -27,7 +27,10 @@ final class PanelTranspose {
   /** Stage 1, per half: lane {@code l} takes K step {@code l / 2} of the half from row pair
    *  member {@code l % 2}. */
   private static final float[] PAIR = new float[2 * L];
-  /** Stage 2, per output vector, two steps: from pair vectors 0 and 1, then adding pair 2. */
+  /**
+   * Stage 2, per output vector, two steps: from pair vectors 0 and 1, then adding pair 2 (the
+   * second step is the identity with four rows, and unused).
+   */
   private static final float[] OUTPUT = new float[MR * 2 * L];
 
   static {
@@ -93,10 +96,10 @@ final class PanelTranspose {
   }
 
   /**
-   * The same for six rows read straight from a segment: element {@code (r, p)} is the float at
+   * The same for MR rows read straight from a segment: element {@code (r, p)} is the float at
    * byte {@code start + r * rowBytes + p * 4}, so no row is staged by a bulk copy first (one
    * thread against OpenBLAS: 256³ 0.95 against 0.93, 512³ 0.95-0.98 against 0.95). The body is
-   * not shared with the array version through a helper taking the six vectors: that version lost
+   * not shared with the array version through a helper taking the row vectors: that version lost
    * a sixth of the whole product at 128 x 784 x 256.
    */
   static void apply(MemorySegment src, long start, long rowBytes, int kc, float[] dst, int at) {

@@ -257,8 +257,9 @@ public abstract class GemmConformance extends KernelConformanceTest {
   }
 
   /**
-   * K deeper than a whole A block of 192 rows fits the A budget (1024), where the SIMD driver walks
-   * K chunks outermost over a block of partial sums: partial tiles and strips, every transpose,
+   * K deeper than a whole A block of 32 tiles' rows fits the A budget (the SIMD driver's {@code
+   * DEEP_K}: 1024 with 6-row tiles and 2 MB of L2, 1536 with 4-row tiles, 384 with 4-row tiles
+   * and 512 KB), where the SIMD driver walks K chunks outermost over a block of partial sums: partial tiles and strips, every transpose,
    * beta, across depth slices, and split between threads by rows and by fixed rectangles.
    */
   @Test
@@ -271,7 +272,7 @@ public abstract class GemmConformance extends KernelConformanceTest {
       check(true, true, 97, 45, 2100, -0.5f, 0f, false, Activation.IDENTITY);
       check(false, true, 200, 40, 5000, 1f, 1f, true, Activation.IDENTITY);
       KernelPool.setParallelism(3);
-      check(false, false, 400, 150, 1300, 1f, 0f, true, Activation.IDENTITY);
+      check(false, false, 400, 150, 1700, 1f, 0f, true, Activation.IDENTITY);
       check(true, false, 250, 50, 4500, 1f, 0.5f, false, Activation.IDENTITY);
     } finally {
       KernelPool.setParallelism(before);

@@ -17,7 +17,7 @@ class CacheSizesTest {
 
   @Test
   void rejectsWhatIsNotASize() {
-    for (String bad : new String[] {"", "K", "-1M", "0", "two", "1.5M", "4G"}) {
+    for (String bad : new String[] {"", "K", "-1M", "0", "two", "1.5M", "4G", "9223372036854775807K"}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> CacheSizes.parseSize(bad, "harmonics.cache.l2"));
       assertTrue(e.getMessage().startsWith("harmonics.cache.l2="), e.getMessage());

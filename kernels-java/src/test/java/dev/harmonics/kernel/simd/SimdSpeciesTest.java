@@ -21,7 +21,8 @@ class SimdSpeciesTest {
     String forced = System.getProperty("harmonics.simd.registers");
     boolean wide = "aarch64".equals(System.getProperty("os.arch"))
         || FloatVector.SPECIES_PREFERRED.vectorBitSize() == 512;
-    int expected = forced != null ? Integer.parseInt(forced) : wide ? 32 : 16;
+    int expected = forced != null && !forced.isBlank() ? Integer.parseInt(forced.trim())
+        : wide ? 32 : 16;
     assertEquals(expected, SimdSpecies.VECTOR_REGISTERS);
     assertEquals(expected == 32 ? 6 : 4, GemmMicroKernel.MR);
     assertEquals(expected == 32 ? 8 : 4, ConvMatmul.MR);
