@@ -14,8 +14,8 @@ import java.lang.foreign.ValueLayout;
  * materialised anywhere else. (Smoothing, and probability targets, add one reduction pass.)
  *
  * <p>Rows of at most one vector take {@link OneVectorCrossEntropy}, which keeps each row in a
- * register. A call small enough for one slice runs its rows directly, with no lambda or parts
- * array, so a small call allocates nothing.
+ * register, and rows of at most two {@link TwoVectorCrossEntropy}. A call small enough for one
+ * slice runs its rows directly, with no lambda or parts array, so a small call allocates nothing.
  *
  * <p>Rows (or, for MSE, chunks of elements) are split into slices that run in parallel; each slice
  * sums its losses in double and the slices are added in order, so the result depends on the pool
@@ -42,24 +42,35 @@ final class SimdLoss extends LossKernels {
     MemorySegment ds = dlogits == null ? null : dlogits.storage();
     long dOff = dlogits == null ? 0 : dlogits.byteOffset();
     int grain = Math.max(1, GRAIN / classes);
-    boolean oneVector = OneVectorCrossEntropy.fits(classes);
     double total;
     // a call smaller than one grain is one slice: no divisions to find out
     if ((long) rows * classes > GRAIN && slices(rows, grain) > 1) {
-      total = sliced(rows, grain, (from, to) -> oneVector
-          ? OneVectorCrossEntropy.rows(zs, zo, ls, lo, ds, dOff, classes, ignoreIndex,
-              labelSmoothing, counted, from, to)
-          : labelRows(zs, zo, ls, lo, ds, dOff, classes, ignoreIndex, labelSmoothing, counted,
-              from, to));
-    } else if (oneVector) {
-      total = OneVectorCrossEntropy.rows(zs, zo, ls, lo, ds, dOff, classes, ignoreIndex,
-          labelSmoothing, counted, 0, rows);
+      total = sliced(rows, grain, (from, to) -> labelRowsByWidth(zs, zo, ls, lo, ds, dOff,
+          classes, ignoreIndex, labelSmoothing, counted, from, to));
     } else {
-      total = labelRows(zs, zo, ls, lo, ds, dOff, classes, ignoreIndex, labelSmoothing, counted, 0,
-          rows);
+      total = labelRowsByWidth(zs, zo, ls, lo, ds, dOff, classes, ignoreIndex, labelSmoothing,
+          counted, 0, rows);
     }
     // a multiply: on a small call the division would be the last link of the chain
     return (float) (total * (1.0 / counted));
+  }
+
+  /**
+   * {@link #labelRows} by the path for the row width: rows of one vector or of two kept in
+   * registers, others by the general loops.
+   */
+  private static double labelRowsByWidth(MemorySegment zs, long zo, MemorySegment ls, long lo,
+      MemorySegment ds, long dOff, int classes, int ignoreIndex, double eps, int counted,
+      int from, int to) {
+    if (OneVectorCrossEntropy.fits(classes)) {
+      return OneVectorCrossEntropy.rows(zs, zo, ls, lo, ds, dOff, classes, ignoreIndex, eps,
+          counted, from, to);
+    }
+    if (TwoVectorCrossEntropy.fits(classes)) {
+      return TwoVectorCrossEntropy.rows(zs, zo, ls, lo, ds, dOff, classes, ignoreIndex, eps,
+          counted, from, to);
+    }
+    return labelRows(zs, zo, ls, lo, ds, dOff, classes, ignoreIndex, eps, counted, from, to);
   }
 
   /**

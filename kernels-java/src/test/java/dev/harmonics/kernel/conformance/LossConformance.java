@@ -283,14 +283,15 @@ public abstract class LossConformance extends KernelConformanceTest {
 
   /**
    * Rows of exactly one vector (4, 8 or 16 classes: whichever matches the lanes takes the SIMD
-   * kernel's unmasked path) at the edges of its unshifted-exponential range (a maximum of exactly
+   * kernel's unmasked path), and of one and a half and two vectors (the two-vector path, masked and
+   * unmasked) at the edges of its unshifted-exponential range (a maximum of exactly
    * 16 or -16, just outside, far outside, +-1e30), with -inf in classes other than the label and
    * the label at the last index, in place and not; then a NaN and a +inf logit.
    */
   @Test
   void crossEntropyOfWholeVectorRowsAtTheEdgesMatchesReference() {
     float inf = Float.POSITIVE_INFINITY;
-    for (int classes : new int[] {4, 8, 16}) {
+    for (int classes : new int[] {4, 6, 8, 12, 16, 24, 32}) {
       Tensor logits = uniform(-8f, 8f, 7, classes);
       int last = classes - 1;
       logits.set(16f, 0, 1);
@@ -305,7 +306,7 @@ public abstract class LossConformance extends KernelConformanceTest {
       logits.set(-inf, 6, last);
       Tensor labels = labels(last, last, 0, last, 2, last, 1);
       for (boolean inPlace : new boolean[] {false, true}) {
-        String what = "whole rows of " + classes + (inPlace ? ", in place" : "");
+        String what = "rows of " + classes + (inPlace ? ", in place" : "");
         Tensor gradRef = zeros(7, classes);
         float expected = oracle().softmaxCrossEntropy(logits, labels, gradRef);
         Tensor input = inPlace ? of(logits.toFloatArray(), 7, classes) : logits;
