@@ -14,11 +14,11 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>It is computed transposed, as {@code dw^T[t, o]}: a band's output gradients are laid out
  * position-major ({@code [p][o]}, a cheap transpose done once per band for all taps), so a tile of
- * 8 taps by 2 vectors of output channels broadcasts one image value per tap and loads two vectors
- * of gradients per position: the same register tile as the forward product, with the reduction
- * running along the positions and never across lanes. Only real output positions are visited, so
- * the virtual columns of the image layout (real input values a tap never meets there) take no part
- * and cannot turn {@code 0 * inf} into NaN.
+ * {@link #TAPS} taps by 2 vectors of output channels broadcasts one image value per tap and loads
+ * two vectors of gradients per position: the same register tile as the forward product, with the
+ * reduction running along the positions and never across lanes. Only real output positions are
+ * visited, so the virtual columns of the image layout (real input values a tap never meets there)
+ * take no part and cannot turn {@code 0 * inf} into NaN.
  *
  * <p>Tasks are (group, image, band) triples; each thread sums its tasks into its own copy of the
  * gradient, and the copies are added at the end (the gradient is small next to the work).
@@ -31,8 +31,11 @@ final class ConvBackwardWeight {
 
   /** Floats of band image, and of band gradients: both stay in the L2 cache. */
   private static final int BAND_FLOATS = 1 << 16;
-  /** Taps per tile. */
-  private static final int TAPS = 8;
+  /**
+   * Taps per tile: 8 by 2 vectors is 16 accumulators, and 4 where the JIT has 16 vector registers,
+   * for the reason given in {@link ConvMatmul#MR}.
+   */
+  private static final int TAPS = SimdSpecies.VECTOR_REGISTERS >= 32 ? 8 : 4;
 
   private ConvBackwardWeight() {}
 
@@ -133,10 +136,18 @@ final class ConvBackwardWeight {
     for (int t = 0; t < tapsPad; t += TAPS) {
       int o = 0;
       for (; o + 2 * L <= ld; o += 2 * L) {
-        tile8x2(image, koff, t, grads, ld, o, rows, ow, width, sum, at + t * ld + o);
+        if (TAPS == 8) {
+          tile8x2(image, koff, t, grads, ld, o, rows, ow, width, sum, at + t * ld + o);
+        } else {
+          tile4x2(image, koff, t, grads, ld, o, rows, ow, width, sum, at + t * ld + o);
+        }
       }
       if (o < ld) {
-        tile8x1(image, koff, t, grads, ld, o, rows, ow, width, sum, at + t * ld + o);
+        if (TAPS == 8) {
+          tile8x1(image, koff, t, grads, ld, o, rows, ow, width, sum, at + t * ld + o);
+        } else {
+          tile4x1(image, koff, t, grads, ld, o, rows, ow, width, sum, at + t * ld + o);
+        }
       }
     }
   }
@@ -259,6 +270,75 @@ final class ConvBackwardWeight {
     c5.intoArray(c, cOff + 5 * ld);
     c6.intoArray(c, cOff + 6 * ld);
     c7.intoArray(c, cOff + 7 * ld);
+  }
+
+  /** Like {@link #tile8x2} for taps {@code t .. t + 3}. */
+  private static void tile4x2(float[] s, int[] koff, int t, float[] g, int ld, int o, int rows,
+      int ow, int width, float[] c, int cOff) {
+    FloatVector c00 = FloatVector.fromArray(F, c, cOff);
+    FloatVector c01 = FloatVector.fromArray(F, c, cOff + L);
+    FloatVector c10 = FloatVector.fromArray(F, c, cOff + ld);
+    FloatVector c11 = FloatVector.fromArray(F, c, cOff + ld + L);
+    FloatVector c20 = FloatVector.fromArray(F, c, cOff + 2 * ld);
+    FloatVector c21 = FloatVector.fromArray(F, c, cOff + 2 * ld + L);
+    FloatVector c30 = FloatVector.fromArray(F, c, cOff + 3 * ld);
+    FloatVector c31 = FloatVector.fromArray(F, c, cOff + 3 * ld + L);
+    int k0 = koff[t];
+    int k1 = koff[t + 1];
+    int k2 = koff[t + 2];
+    int k3 = koff[t + 3];
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0, q = i * width, at = i * ow * ld + o; j < ow; j++, q++, at += ld) {
+        FloatVector b0 = FloatVector.fromArray(F, g, at);
+        FloatVector b1 = FloatVector.fromArray(F, g, at + L);
+        FloatVector a = FloatVector.broadcast(F, s[k0 + q]);
+        c00 = a.fma(b0, c00);
+        c01 = a.fma(b1, c01);
+        a = FloatVector.broadcast(F, s[k1 + q]);
+        c10 = a.fma(b0, c10);
+        c11 = a.fma(b1, c11);
+        a = FloatVector.broadcast(F, s[k2 + q]);
+        c20 = a.fma(b0, c20);
+        c21 = a.fma(b1, c21);
+        a = FloatVector.broadcast(F, s[k3 + q]);
+        c30 = a.fma(b0, c30);
+        c31 = a.fma(b1, c31);
+      }
+    }
+    c00.intoArray(c, cOff);
+    c01.intoArray(c, cOff + L);
+    c10.intoArray(c, cOff + ld);
+    c11.intoArray(c, cOff + ld + L);
+    c20.intoArray(c, cOff + 2 * ld);
+    c21.intoArray(c, cOff + 2 * ld + L);
+    c30.intoArray(c, cOff + 3 * ld);
+    c31.intoArray(c, cOff + 3 * ld + L);
+  }
+
+  /** Like {@link #tile4x2} for the last vector of output channels. */
+  private static void tile4x1(float[] s, int[] koff, int t, float[] g, int ld, int o, int rows,
+      int ow, int width, float[] c, int cOff) {
+    FloatVector c0 = FloatVector.fromArray(F, c, cOff);
+    FloatVector c1 = FloatVector.fromArray(F, c, cOff + ld);
+    FloatVector c2 = FloatVector.fromArray(F, c, cOff + 2 * ld);
+    FloatVector c3 = FloatVector.fromArray(F, c, cOff + 3 * ld);
+    int k0 = koff[t];
+    int k1 = koff[t + 1];
+    int k2 = koff[t + 2];
+    int k3 = koff[t + 3];
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0, q = i * width, at = i * ow * ld + o; j < ow; j++, q++, at += ld) {
+        FloatVector b = FloatVector.fromArray(F, g, at);
+        c0 = FloatVector.broadcast(F, s[k0 + q]).fma(b, c0);
+        c1 = FloatVector.broadcast(F, s[k1 + q]).fma(b, c1);
+        c2 = FloatVector.broadcast(F, s[k2 + q]).fma(b, c2);
+        c3 = FloatVector.broadcast(F, s[k3 + q]).fma(b, c3);
+      }
+    }
+    c0.intoArray(c, cOff);
+    c1.intoArray(c, cOff + ld);
+    c2.intoArray(c, cOff + 2 * ld);
+    c3.intoArray(c, cOff + 3 * ld);
   }
 
   /** The element-wise sum of the threads' gradient copies (absent ones are skipped). */
