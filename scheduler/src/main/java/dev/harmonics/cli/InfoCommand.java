@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
     description = "Prints the JDK, cores, kernel threads, kernel backends and native libraries.")
 public final class InfoCommand implements Callable<Integer> {
 
-  private static final Pattern SPECIES = Pattern.compile("(\\d+)-bit vectors, (\\d+) float lanes");
+  private static final Pattern SPECIES =
+      Pattern.compile("(\\d+)-bit vectors, (\\d+) float lanes, (\\d+) vector registers");
   private static final String ROW = "  %-16s %s%n";
   private static final String BACKEND_ROW = "  %-12s %-11s %s%n";
 
@@ -84,14 +85,19 @@ public final class InfoCommand implements Callable<Integer> {
     }
   }
 
-  /** Bits and lanes, as the SIMD provider describes its species. */
+  /**
+   * Bits, lanes and the vector registers its register tiles are sized for, as the SIMD provider
+   * describes its species.
+   */
   static String simdSpecies() {
     Availability simd = KernelProviders.availability(Backend.SIMD);
     if (!simd.available()) {
       return "none (the simd backend is unavailable)";
     }
     Matcher m = SPECIES.matcher(simd.reason());
-    return m.find() ? m.group(1) + " bits, " + m.group(2) + " float lanes" : simd.reason();
+    return m.find()
+        ? m.group(1) + " bits, " + m.group(2) + " float lanes, " + m.group(3) + " vector registers"
+        : simd.reason();
   }
 
   private static void section(PrintWriter out, String title, List<Supplier<BackendReport>> rows) {
