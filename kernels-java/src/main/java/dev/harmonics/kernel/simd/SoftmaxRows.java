@@ -45,7 +45,7 @@ final class SoftmaxRows {
    * times 1 / sum stays a normal float, so no probability is subnormal (a subnormal costs a
    * microcode assist per vector). A probability under 1.6e-28 / sum is lost.
    */
-  private static final float NEGLIGIBLE = -64f;
+  static final float NEGLIGIBLE = -64f;
 
   private SoftmaxRows() {}
 

@@ -1,6 +1,6 @@
 package dev.harmonics.kernel.simd;
 
-import static dev.harmonics.kernel.simd.SimdActivationMath.EXP_FLUSH;
+import static dev.harmonics.kernel.simd.SoftmaxRows.NEGLIGIBLE;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -15,11 +15,13 @@ import jdk.incubator.vector.VectorSpecies;
  * lanes < classes <= 2 lanes}): each row is loaded once into two registers and its exponentials,
  * sum and gradient stay there, as in {@link OneVectorCrossEntropy}. On an AVX2 machine (8 lanes)
  * this is where [4, 16] logits land, which the general path of {@link SimdLoss} (four helper loops
- * per row) ran at 330-380 ns a call.
+ * per row) ran at 347-404 ns a call.
  *
  * <p>Unlike the one-vector path every row is shifted by its maximum, so the exponential is the
- * shared {@link SimdActivationMath#expNonPositive} and each sum lies in {@code [1, classes]}: the
- * logarithm is taken of the product of {@link #LOG_EVERY} rows' sums, at most {@code 64^16}. The
+ * shared {@link SimdActivationMath#expNonPositive}, flushing below {@code x - max = -64} as the
+ * softmax does ({@link SoftmaxRows#NEGLIGIBLE}), so no gradient entry is subnormal; each sum lies
+ * in {@code [1, classes]}, and the logarithm is taken of the product of {@link #LOG_EVERY} rows'
+ * sums, at most {@code 32^16}. The
  * maximum skips NaN lanes, and a NaN or {@code +inf} logit makes its row's sum, loss and gradient
  * NaN, as on the general path. The second vector's lanes past the row are masked off at load and
  * store and zeroed before the sum.
@@ -29,7 +31,7 @@ import jdk.incubator.vector.VectorSpecies;
  * compilation passed C2's node budget for inlining (NodeCountInliningCutoff) before the second
  * exponential or the sum, which then ran as calls on boxed vectors (768 bytes and 330-340 ns a
  * call on [4, 16] logits at 8 lanes). The lane reductions are therefore {@code reduceLanes}, one
- * intrinsic each, and the second vector is always masked: 0 bytes and 155-220 ns a call in the
+ * intrinsic each, and the second vector is always masked: 0 bytes and 155-221 ns a call in the
  * same runs, against 347-404 ns for the general path.
  */
 final class TwoVectorCrossEntropy {
@@ -38,6 +40,7 @@ final class TwoVectorCrossEntropy {
   private static final int L = SimdSpecies.LANES;
   private static final long SECOND_BYTES = (long) L * Float.BYTES;
   private static final ByteOrder O = ByteOrder.nativeOrder();
+  private static final FloatVector ZERO = FloatVector.zero(S);
   private static final FloatVector NEGATIVE_INFINITY =
       FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
   /** Lane {@code i} holds {@code i}, and of the second vector {@code L + i}. */
@@ -81,8 +84,8 @@ final class TwoVectorCrossEntropy {
       int labelIndex = ls.get(ValueLayout.JAVA_INT, lo + 4L * r);
       if (labelIndex == ignoreIndex) {
         if (ds != null) {
-          FloatVector.zero(S).intoMemorySegment(ds, dr, O);
-          FloatVector.zero(S).intoMemorySegment(ds, dr + SECOND_BYTES, O, inSecond);
+          ZERO.intoMemorySegment(ds, dr, O);
+          ZERO.intoMemorySegment(ds, dr + SECOND_BYTES, O, inSecond);
         }
         continue;
       }
@@ -95,10 +98,10 @@ final class TwoVectorCrossEntropy {
       // read before the gradient is stored, which may overwrite it (dlogits may be logits)
       double labelLogit = (double) zs.get(ValueLayout.JAVA_FLOAT, zr + 4L * labelIndex) - shift;
       FloatVector shifted0 = z0.sub(shift);
-      FloatVector shifted1 = FloatVector.zero(S).add(z1.sub(shift), inSecond);
-      FloatVector e0 = SimdActivationMath.expNonPositive(shifted0, EXP_FLUSH);
-      FloatVector e1 = FloatVector.zero(S)
-          .add(SimdActivationMath.expNonPositive(shifted1, EXP_FLUSH), inSecond);
+      FloatVector shifted1 = ZERO.add(z1.sub(shift), inSecond);
+      FloatVector e0 = SimdActivationMath.expNonPositive(shifted0, NEGLIGIBLE);
+      FloatVector e1 = ZERO
+          .add(SimdActivationMath.expNonPositive(shifted1, NEGLIGIBLE), inSecond);
       float sum = e0.add(e1).reduceLanes(VectorOperators.ADD);
       part -= (1 - eps) * labelLogit;
       if (eps > 0) {

@@ -81,6 +81,9 @@ public abstract class LossConformance extends KernelConformanceTest {
     }
     shapes.add(new int[] {1, 1});
     shapes.add(new int[] {2000, 37});
+    // rows of one and a half and two vectors at 8 lanes, split across the pool's threads
+    shapes.add(new int[] {2000, 12});
+    shapes.add(new int[] {1000, 32});
     shapes.add(new int[] {random.between(1, 64), random.between(1, 300)});
     return shapes;
   }
@@ -242,8 +245,8 @@ public abstract class LossConformance extends KernelConformanceTest {
   }
 
   /**
-   * Small inputs (rows of at most one vector, a few rows: the one-register path of the SIMD
-   * kernel), every class count around the 4-, 8- and 16-lane widths, over a gradient filled with
+   * Small inputs (rows of at most two vectors, a few rows: the register paths of the SIMD kernel),
+   * every class count around the 4-, 8- and 16-lane widths, over a gradient filled with
    * NaN first, so that an element the kernel forgets to write fails the comparison. More than 32
    * rows as well, where the one-register path takes a logarithm per group of rows; and logits
    * beyond +-16, where that path shifts by the row maximum before the exponential. With two or
@@ -283,10 +286,11 @@ public abstract class LossConformance extends KernelConformanceTest {
 
   /**
    * Rows of exactly one vector (4, 8 or 16 classes: whichever matches the lanes takes the SIMD
-   * kernel's unmasked path), and of one and a half and two vectors (the two-vector path, masked and
-   * unmasked) at the edges of its unshifted-exponential range (a maximum of exactly
+   * kernel's unmasked path) at the edges of its unshifted-exponential range (a maximum of exactly
    * 16 or -16, just outside, far outside, +-1e30), with -inf in classes other than the label and
-   * the label at the last index, in place and not; then a NaN and a +inf logit.
+   * the label at the last index, in place and not; then a NaN and a +inf logit. Rows of one and a
+   * half and two vectors (the two-vector path, which always shifts by the maximum) take the same
+   * values.
    */
   @Test
   void crossEntropyOfWholeVectorRowsAtTheEdgesMatchesReference() {
