@@ -401,13 +401,14 @@ final class GemmDriver {
   }
 
   /**
-   * The deep-K order: for each K chunk, every strip and tile of the block, the partial sums of
-   * the whole block ({@code mc x nc}, up to 1.5 MB with 6-row tiles, 512 KB with 4) kept in an
-   * L2-resident array between chunks (on a 512 KB L2 it is not). Strip by strip, the whole A block must stay in L2, so at K = 2048 it held only 96
-   * rows and each B chunk, fetched from L3, served 16 tiles; here only one A chunk ({@code mc x
-   * KC}) must, so the block has {@link #MC} rows and each B chunk serves 32 tiles. Measured at
-   * 2048³ on one thread against OpenBLAS: 0.90 against 0.86 with the two orders alternating in one
-   * JVM, 0.88 against 0.88 and 0.93 against 0.85 in paired runs; at 1024³ the two orders tie.
+   * The deep-K order: for each K chunk, every strip and tile of the block, the partial sums of the
+   * whole block ({@code mc x nc}, up to 1.5 MB with 6-row tiles, 512 KB with 4) kept in an
+   * L2-resident array between chunks (on a 512 KB L2 it is not). Strip by strip, the whole A block
+   * must stay in L2, so at K = 2048 it held only 96 rows and each B chunk, fetched from L3, served
+   * 16 tiles; here only one A chunk ({@code mc x KC}) must, so the block has {@link #MC} rows and
+   * each B chunk serves 32 tiles. Measured at 2048³ on one thread against OpenBLAS: 0.90 against
+   * 0.86 with the two orders alternating in one JVM, 0.88 against 0.88 and 0.93 against 0.85 in
+   * paired runs; at 1024³ the two orders tie.
    */
   private static void multiplyChunks(float[] packedA, int aAt, int ic, int mc, int mcMax, int jc,
       int nc, int ncMax, MemorySegment packedB, int depth, int kcMax, TileSink sink,

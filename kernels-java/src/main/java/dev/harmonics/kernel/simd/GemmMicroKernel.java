@@ -21,10 +21,10 @@ import jdk.incubator.vector.VectorSpecies;
  * tile is also 8 accumulators (16 x 4). With 32 registers the rows are measured, not guessed
  * (AVX-512 machine, best of repeated runs, kc = 256): at 512 bits 6 rows gave about 160 GFLOP/s
  * on one core, 4 rows 146 and 8 rows 128; at 256 bits 84, 77 and 52; at 128 bits 47, 42 and 25.
- * With 16 accumulators (26 registers with the broadcasts) C2 spilled there too, and writing C straight from the registers
- * (instead of through the small tile array) made it lose the register tile entirely (about 17
- * GFLOP/s). The tile therefore goes to an array afterwards, and is reloaded from it to continue
- * the sum over the next K chunk; the epilogue reads it from L1.
+ * With 16 accumulators (26 registers with the broadcasts) C2 spilled there too, and writing C
+ * straight from the registers (instead of through the small tile array) made it lose the register
+ * tile entirely (about 17 GFLOP/s). The tile therefore goes to an array afterwards, and is reloaded
+ * from it to continue the sum over the next K chunk; the epilogue reads it from L1.
  *
  * <p>B comes from a 64-byte aligned off-heap segment rather than a {@code float[]}: a Java array's
  * elements start 16 bytes past its (8-byte aligned) header, so every 64-byte load of a B row from

@@ -9,9 +9,10 @@ import java.lang.foreign.MemorySegment;
  * micro-kernel's vector loads of it never straddle two lines ({@link GemmMicroKernel}); its memory
  * is freed when the scratch drops it for a larger one. Buffers grow on demand and are kept, so
  * repeated calls allocate nothing; the block budgets of {@link GemmDriver} bound them to about 5 MB
- * per thread up to K = 1024 and 8 MB beyond with 6-row tiles and 2 MB of L2 (a 192-row A block
- * of up to 4096 K steps and the block's partial sums; less with 4-row tiles or a smaller L2), plus {@code 4 * K} floats of A rows after a few-row product. A thread
- * never uses its scratch for two products at once because a GEMM never calls back into user code.
+ * per thread up to K = 1024 and 8 MB beyond with 6-row tiles and 2 MB of L2 (a 192-row A block of
+ * up to 4096 K steps and the block's partial sums; less with 4-row tiles or a smaller L2), plus
+ * {@code 4 * K} floats of A rows after a few-row product. A thread never uses its scratch for two
+ * products at once because a GEMM never calls back into user code.
  */
 final class GemmScratch {
 

@@ -68,7 +68,7 @@ final class OneVectorCrossEntropy {
   private static final FloatVector NEGATIVE_INFINITY =
       FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
   /** Lane {@code i} holds {@code i}: a compare with a label picks that label's lane. */
-  private static final FloatVector LANE_INDEX = FloatVector.fromArray(S, laneIndices(), 0);
+  static final FloatVector LANE_INDEX = FloatVector.fromArray(S, laneIndices(), 0);
 
   /** Rows whose exponential sums are multiplied before one logarithm is taken of the product. */
   private static final int LOG_EVERY = 16;

@@ -88,11 +88,7 @@ final class PanelTranspose {
       store(4, pair0High, pair1High, pair2High, dst, d);
       store(5, pair0High, pair1High, pair2High, dst, d);
     }
-    for (int p = bulk; p < kc; p++) {
-      for (int r = 0; r < MR; r++) {
-        dst[at + p * MR + r] = rows[r * kc + p];
-      }
-    }
+    transposeTail(rows, kc, bulk, dst, at);
   }
 
   /**
@@ -132,7 +128,22 @@ final class PanelTranspose {
       store(4, pair0High, pair1High, pair2High, dst, d);
       store(5, pair0High, pair1High, pair2High, dst, d);
     }
-    for (int p = bulk; p < kc; p++) {
+    transposeTail(src, start, rowBytes, kc, bulk, dst, at);
+  }
+
+  /** K steps {@code [from, kc)} of the staged rows one element at a time, after the vectors. */
+  private static void transposeTail(float[] rows, int kc, int from, float[] dst, int at) {
+    for (int p = from; p < kc; p++) {
+      for (int r = 0; r < MR; r++) {
+        dst[at + p * MR + r] = rows[r * kc + p];
+      }
+    }
+  }
+
+  /** The same for rows read straight from a segment. */
+  private static void transposeTail(MemorySegment src, long start, long rowBytes, int kc,
+      int from, float[] dst, int at) {
+    for (int p = from; p < kc; p++) {
       for (int r = 0; r < MR; r++) {
         dst[at + p * MR + r] = src.get(ValueLayout.JAVA_FLOAT_UNALIGNED,
             start + r * rowBytes + (long) p * Float.BYTES);
@@ -159,11 +170,7 @@ final class PanelTranspose {
       storeFourRows(pairLow.selectFrom(r0, r1), pairLow.selectFrom(r2, r3),
           pairHigh.selectFrom(r0, r1), pairHigh.selectFrom(r2, r3), dst, at + p * MR);
     }
-    for (int p = bulk; p < kc; p++) {
-      for (int r = 0; r < MR; r++) {
-        dst[at + p * MR + r] = rows[r * kc + p];
-      }
-    }
+    transposeTail(rows, kc, bulk, dst, at);
   }
 
   private static void applyFourRows(MemorySegment src, long start, long rowBytes, int kc,
@@ -180,12 +187,7 @@ final class PanelTranspose {
       storeFourRows(pairLow.selectFrom(r0, r1), pairLow.selectFrom(r2, r3),
           pairHigh.selectFrom(r0, r1), pairHigh.selectFrom(r2, r3), dst, at + p * MR);
     }
-    for (int p = bulk; p < kc; p++) {
-      for (int r = 0; r < MR; r++) {
-        dst[at + p * MR + r] = src.get(ValueLayout.JAVA_FLOAT_UNALIGNED,
-            start + r * rowBytes + (long) p * Float.BYTES);
-      }
-    }
+    transposeTail(src, start, rowBytes, kc, bulk, dst, at);
   }
 
   /** The four output vectors of four rows' pair vectors, two per half of the K steps. */

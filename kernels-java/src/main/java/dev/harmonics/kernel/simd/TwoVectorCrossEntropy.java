@@ -43,9 +43,9 @@ final class TwoVectorCrossEntropy {
   private static final FloatVector ZERO = FloatVector.zero(S);
   private static final FloatVector NEGATIVE_INFINITY =
       FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-  /** Lane {@code i} holds {@code i}, and of the second vector {@code L + i}. */
-  private static final FloatVector FIRST_INDEX = FloatVector.fromArray(S, laneIndices(0), 0);
-  private static final FloatVector SECOND_INDEX = FloatVector.fromArray(S, laneIndices(L), 0);
+  /** Lane {@code i} holds the class of that lane: {@code i}, and {@code L + i} in the second. */
+  private static final FloatVector FIRST_INDEX = OneVectorCrossEntropy.LANE_INDEX;
+  private static final FloatVector SECOND_INDEX = FIRST_INDEX.add(L);
 
   /** Rows whose exponential sums are multiplied before one logarithm is taken of the product. */
   private static final int LOG_EVERY = 16;
@@ -55,14 +55,6 @@ final class TwoVectorCrossEntropy {
   /** Whether rows of {@code classes} logits fit this path. */
   static boolean fits(int classes) {
     return classes > L && classes <= 2 * L;
-  }
-
-  private static float[] laneIndices(int first) {
-    float[] lanes = new float[L];
-    for (int i = 0; i < L; i++) {
-      lanes[i] = first + i;
-    }
-    return lanes;
   }
 
   /**
