@@ -53,16 +53,18 @@ final class ActivationPasses {
 
   /** e[j] = e^min(x, 0), for ELU and SELU; x from element {@code from}. */
   static void expOfX(MemorySegment xs, long xo, int from, float[] e, int n) {
+    xs = ExactSlices.floats(xs, xo, from, n);
     for (int j = 0; j < n; j += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + 4L * (from + j), ORDER);
+      FloatVector x = FloatVector.fromMemorySegment(S, xs, 4L * j, ORDER);
       expNonPositive(x, EXP_FLUSH).intoArray(e, j);
     }
   }
 
   /** e[j] = e^-|x|, for sigmoid and softplus; x from element {@code from}. */
   static void expOfNegativeAbs(MemorySegment xs, long xo, int from, float[] e, int n) {
+    xs = ExactSlices.floats(xs, xo, from, n);
     for (int j = 0; j < n; j += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + 4L * (from + j), ORDER);
+      FloatVector x = FloatVector.fromMemorySegment(S, xs, 4L * j, ORDER);
       expNonPositive(negativeAbs(x), EXP_FLUSH).intoArray(e, j);
     }
   }
@@ -72,8 +74,9 @@ final class ActivationPasses {
    * {@code from}.
    */
   static void expOfGeluTanhClamped(MemorySegment xs, long xo, int from, float[] e, int n) {
+    xs = ExactSlices.floats(xs, xo, from, n);
     for (int j = 0; j < n; j += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + 4L * (from + j), ORDER);
+      FloatVector x = FloatVector.fromMemorySegment(S, xs, 4L * j, ORDER);
       FloatVector v = negativeAbs(geluTanhArgument(clampGeluTanh(x)));
       expNonPositive(v, EXP_FLUSH).intoArray(e, j);
     }
@@ -82,34 +85,40 @@ final class ActivationPasses {
   /** y = x > 0 ? x : alpha (e^x - 1). */
   static void elu(MemorySegment xs, long xo, float[] e, MemorySegment ys, long yo, int from,
       int n, float alpha) {
+    xs = ExactSlices.floats(xs, xo, from, n);
+    ys = ExactSlices.floats(ys, yo, from, n);
     for (int j = 0; j < n; j += LANES) {
-      long at = 4L * (from + j);
-      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + at, ORDER);
+      long at = 4L * j;
+      FloatVector x = FloatVector.fromMemorySegment(S, xs, at, ORDER);
       FloatVector v = FloatVector.fromArray(S, e, j);
-      expm1(x, v).mul(alpha).blend(x, positive(x)).intoMemorySegment(ys, yo + at, ORDER);
+      expm1(x, v).mul(alpha).blend(x, positive(x)).intoMemorySegment(ys, at, ORDER);
     }
   }
 
   /** y = lambda (x > 0 ? x : alpha (e^x - 1)). */
   static void selu(MemorySegment xs, long xo, float[] e, MemorySegment ys, long yo, int from,
       int n) {
+    xs = ExactSlices.floats(xs, xo, from, n);
+    ys = ExactSlices.floats(ys, yo, from, n);
     for (int j = 0; j < n; j += LANES) {
-      long at = 4L * (from + j);
-      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + at, ORDER);
+      long at = 4L * j;
+      FloatVector x = FloatVector.fromMemorySegment(S, xs, at, ORDER);
       FloatVector v = FloatVector.fromArray(S, e, j);
       FloatVector y = expm1(x, v).mul(SELU_SCALE).blend(x.mul(SELU_LAMBDA), positive(x));
-      y.intoMemorySegment(ys, yo + at, ORDER);
+      y.intoMemorySegment(ys, at, ORDER);
     }
   }
 
   /** y = sigmoid(x) in one pass, for n whole vectors from element {@code from}. */
   static void sigmoidFused(MemorySegment xs, long xo, MemorySegment ys, long yo, int from,
       int n) {
+    xs = ExactSlices.floats(xs, xo, from, n);
+    ys = ExactSlices.floats(ys, yo, from, n);
     for (int j = 0; j < n; j += LANES) {
-      long at = 4L * (from + j);
-      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + at, ORDER);
+      long at = 4L * j;
+      FloatVector x = FloatVector.fromMemorySegment(S, xs, at, ORDER);
       FloatVector e = expNonPositive(negativeAbs(x), EXP_FLUSH);
-      SimdActivationMath.sigmoid(x, e).intoMemorySegment(ys, yo + at, ORDER);
+      SimdActivationMath.sigmoid(x, e).intoMemorySegment(ys, at, ORDER);
     }
   }
 
@@ -119,72 +128,87 @@ final class ActivationPasses {
    */
   static void geluTanhFused(MemorySegment xs, long xo, MemorySegment ys, long yo, int from,
       int n) {
+    xs = ExactSlices.floats(xs, xo, from, n);
+    ys = ExactSlices.floats(ys, yo, from, n);
     for (int j = 0; j < n; j += LANES) {
-      long at = 4L * (from + j);
-      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + at, ORDER);
+      long at = 4L * j;
+      FloatVector x = FloatVector.fromMemorySegment(S, xs, at, ORDER);
       FloatVector u = geluTanhArgument(x);
       FloatVector e = expNonPositive(negativeAbs(u), EXP_FLUSH);
       FloatVector xc = x.blend(-20f, x.compare(VectorOperators.LT, -20f));
       FloatVector y = xc.mul(SimdActivationMath.sigmoid(u, e));
-      y.intoMemorySegment(ys, yo + at, ORDER);
+      y.intoMemorySegment(ys, at, ORDER);
     }
   }
 
   /** y = tanh(x) in one pass, for n whole vectors from element {@code from}. */
   static void tanhFused(MemorySegment xs, long xo, MemorySegment ys, long yo, int from, int n) {
+    xs = ExactSlices.floats(xs, xo, from, n);
+    ys = ExactSlices.floats(ys, yo, from, n);
     for (int j = 0; j < n; j += LANES) {
-      long at = 4L * (from + j);
-      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + at, ORDER);
+      long at = 4L * j;
+      FloatVector x = FloatVector.fromMemorySegment(S, xs, at, ORDER);
       FloatVector e = expNonPositive(negativeAbs(x).mul(2f), EXP_FLUSH);
-      SimdActivationMath.tanh(x, e).intoMemorySegment(ys, yo + at, ORDER);
+      SimdActivationMath.tanh(x, e).intoMemorySegment(ys, at, ORDER);
     }
   }
 
   /** y = softplus(x). */
   static void softplus(MemorySegment xs, long xo, float[] e, MemorySegment ys, long yo, int from,
       int n) {
+    xs = ExactSlices.floats(xs, xo, from, n);
+    ys = ExactSlices.floats(ys, yo, from, n);
     for (int j = 0; j < n; j += LANES) {
-      long at = 4L * (from + j);
-      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + at, ORDER);
+      long at = 4L * j;
+      FloatVector x = FloatVector.fromMemorySegment(S, xs, at, ORDER);
       FloatVector v = FloatVector.fromArray(S, e, j);
-      SimdActivationMath.softplus(x, v).intoMemorySegment(ys, yo + at, ORDER);
+      SimdActivationMath.softplus(x, v).intoMemorySegment(ys, at, ORDER);
     }
   }
 
   /** dx = dy sigmoid(x), the softplus backward. */
   static void sigmoidGradient(MemorySegment xs, long xo, float[] e, MemorySegment gs, long go,
       MemorySegment ds, long dO, int from, int n) {
+    xs = ExactSlices.floats(xs, xo, from, n);
+    gs = ExactSlices.floats(gs, go, from, n);
+    ds = ExactSlices.floats(ds, dO, from, n);
     for (int j = 0; j < n; j += LANES) {
-      long at = 4L * (from + j);
-      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + at, ORDER);
+      long at = 4L * j;
+      FloatVector x = FloatVector.fromMemorySegment(S, xs, at, ORDER);
       FloatVector v = FloatVector.fromArray(S, e, j);
-      FloatVector g = FloatVector.fromMemorySegment(S, gs, go + at, ORDER);
-      g.mul(SimdActivationMath.sigmoid(x, v)).intoMemorySegment(ds, dO + at, ORDER);
+      FloatVector g = FloatVector.fromMemorySegment(S, gs, at, ORDER);
+      g.mul(SimdActivationMath.sigmoid(x, v)).intoMemorySegment(ds, at, ORDER);
     }
   }
 
   /** dx = dy GELU-tanh'(x). */
   static void geluTanhGradient(MemorySegment xs, long xo, float[] e, MemorySegment gs, long go,
       MemorySegment ds, long dO, int from, int n) {
+    xs = ExactSlices.floats(xs, xo, from, n);
+    gs = ExactSlices.floats(gs, go, from, n);
+    ds = ExactSlices.floats(ds, dO, from, n);
     for (int j = 0; j < n; j += LANES) {
-      long at = 4L * (from + j);
-      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + at, ORDER);
+      long at = 4L * j;
+      FloatVector x = FloatVector.fromMemorySegment(S, xs, at, ORDER);
       FloatVector v = FloatVector.fromArray(S, e, j);
-      FloatVector g = FloatVector.fromMemorySegment(S, gs, go + at, ORDER);
+      FloatVector g = FloatVector.fromMemorySegment(S, gs, at, ORDER);
       FloatVector dx = g.mul(geluTanhDerivative(clampGeluTanh(x), v));
-      dx.intoMemorySegment(ds, dO + at, ORDER);
+      dx.intoMemorySegment(ds, at, ORDER);
     }
   }
 
   /** dx = dy (Phi(x) + x phi(x)). */
   static void geluErfGradient(MemorySegment xs, long xo, float[] e, MemorySegment gs, long go,
       MemorySegment ds, long dO, int from, int n) {
+    xs = ExactSlices.floats(xs, xo, from, n);
+    gs = ExactSlices.floats(gs, go, from, n);
+    ds = ExactSlices.floats(ds, dO, from, n);
     for (int j = 0; j < n; j += LANES) {
-      long at = 4L * (from + j);
-      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + at, ORDER);
+      long at = 4L * j;
+      FloatVector x = FloatVector.fromMemorySegment(S, xs, at, ORDER);
       FloatVector v = FloatVector.fromArray(S, e, j);
-      FloatVector g = FloatVector.fromMemorySegment(S, gs, go + at, ORDER);
-      g.mul(geluErfDerivative(x, v)).intoMemorySegment(ds, dO + at, ORDER);
+      FloatVector g = FloatVector.fromMemorySegment(S, gs, at, ORDER);
+      g.mul(geluErfDerivative(x, v)).intoMemorySegment(ds, at, ORDER);
     }
   }
 

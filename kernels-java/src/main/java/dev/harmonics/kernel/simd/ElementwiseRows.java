@@ -66,203 +66,238 @@ final class ElementwiseRows {
 
   /** out = value over n elements. */
   static void fill(MemorySegment o, long oo, float value, int n) {
+    o = ExactSlices.floats(o, oo, 0, n);
     FloatVector v = FloatVector.broadcast(S, value);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
-      v.intoMemorySegment(o, oo + 4L * i, ORDER);
+      v.intoMemorySegment(o, 4L * i, ORDER);
     }
     for (; i < n; i++) {
-      o.set(F, oo + 4L * i, value);
+      o.set(F, 4L * i, value);
     }
   }
 
   /** y = fma(alpha, x, y) over n elements. */
   static void axpy(float alpha, MemorySegment x, long xo, MemorySegment y, long yo, int n) {
+    x = ExactSlices.floats(x, xo, 0, n);
+    y = ExactSlices.floats(y, yo, 0, n);
     FloatVector a = FloatVector.broadcast(S, alpha);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
-      FloatVector v = FloatVector.fromMemorySegment(S, x, xo + 4L * i, ORDER);
-      FloatVector w = FloatVector.fromMemorySegment(S, y, yo + 4L * i, ORDER);
-      a.fma(v, w).intoMemorySegment(y, yo + 4L * i, ORDER);
+      FloatVector v = FloatVector.fromMemorySegment(S, x, 4L * i, ORDER);
+      FloatVector w = FloatVector.fromMemorySegment(S, y, 4L * i, ORDER);
+      a.fma(v, w).intoMemorySegment(y, 4L * i, ORDER);
     }
     for (; i < n; i++) {
-      y.set(F, yo + 4L * i, Math.fma(alpha, x.get(F, xo + 4L * i), y.get(F, yo + 4L * i)));
+      y.set(F, 4L * i, Math.fma(alpha, x.get(F, 4L * i), y.get(F, 4L * i)));
     }
   }
 
   /** db = -(dy * a) / (b * b) over n elements: the divisor's gradient when nothing broadcasts. */
   static void divisorGradient(MemorySegment g, long go, MemorySegment a, long ao, MemorySegment b,
       long bo, MemorySegment o, long oo, int n) {
+    g = ExactSlices.floats(g, go, 0, n);
+    a = ExactSlices.floats(a, ao, 0, n);
+    b = ExactSlices.floats(b, bo, 0, n);
+    o = ExactSlices.floats(o, oo, 0, n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
-      FloatVector dy = FloatVector.fromMemorySegment(S, g, go + 4L * i, ORDER);
-      FloatVector x = FloatVector.fromMemorySegment(S, a, ao + 4L * i, ORDER);
-      FloatVector y = FloatVector.fromMemorySegment(S, b, bo + 4L * i, ORDER);
-      dy.mul(x).neg().div(y.mul(y)).intoMemorySegment(o, oo + 4L * i, ORDER);
+      FloatVector dy = FloatVector.fromMemorySegment(S, g, 4L * i, ORDER);
+      FloatVector x = FloatVector.fromMemorySegment(S, a, 4L * i, ORDER);
+      FloatVector y = FloatVector.fromMemorySegment(S, b, 4L * i, ORDER);
+      dy.mul(x).neg().div(y.mul(y)).intoMemorySegment(o, 4L * i, ORDER);
     }
     for (; i < n; i++) {
-      float y = b.get(F, bo + 4L * i);
-      o.set(F, oo + 4L * i, -(g.get(F, go + 4L * i) * a.get(F, ao + 4L * i)) / (y * y));
+      float y = b.get(F, 4L * i);
+      o.set(F, 4L * i, -(g.get(F, 4L * i) * a.get(F, 4L * i)) / (y * y));
     }
   }
 
   /** out = a + b over n elements, both operands advancing. */
   static void add(MemorySegment a, long ao, MemorySegment b, long bo, MemorySegment o,
       long oo, int n) {
+    a = ExactSlices.floats(a, ao, 0, n);
+    b = ExactSlices.floats(b, bo, 0, n);
+    o = ExactSlices.floats(o, oo, 0, n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, a, ao + 4L * i, ORDER);
-      FloatVector y = FloatVector.fromMemorySegment(S, b, bo + 4L * i, ORDER);
-      x.add(y).intoMemorySegment(o, oo + 4L * i, ORDER);
+      FloatVector x = FloatVector.fromMemorySegment(S, a, 4L * i, ORDER);
+      FloatVector y = FloatVector.fromMemorySegment(S, b, 4L * i, ORDER);
+      x.add(y).intoMemorySegment(o, 4L * i, ORDER);
     }
     for (; i < n; i++) {
-      o.set(F, oo + 4L * i, a.get(F, ao + 4L * i) + b.get(F, bo + 4L * i));
+      o.set(F, 4L * i, a.get(F, 4L * i) + b.get(F, 4L * i));
     }
   }
 
   /** out = a + s over n elements, a advancing, s fixed. */
   static void addScalar(MemorySegment a, long ao, float s, MemorySegment o, long oo, int n) {
+    a = ExactSlices.floats(a, ao, 0, n);
+    o = ExactSlices.floats(o, oo, 0, n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, a, ao + 4L * i, ORDER);
-      x.add(s).intoMemorySegment(o, oo + 4L * i, ORDER);
+      FloatVector x = FloatVector.fromMemorySegment(S, a, 4L * i, ORDER);
+      x.add(s).intoMemorySegment(o, 4L * i, ORDER);
     }
     for (; i < n; i++) {
-      o.set(F, oo + 4L * i, a.get(F, ao + 4L * i) + s);
+      o.set(F, 4L * i, a.get(F, 4L * i) + s);
     }
   }
 
   /** out = s + b over n elements, s fixed, b advancing. */
   static void addScalarFirst(float s, MemorySegment b, long bo, MemorySegment o, long oo,
       int n) {
+    b = ExactSlices.floats(b, bo, 0, n);
+    o = ExactSlices.floats(o, oo, 0, n);
     FloatVector x = FloatVector.broadcast(S, s);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
-      FloatVector y = FloatVector.fromMemorySegment(S, b, bo + 4L * i, ORDER);
-      x.add(y).intoMemorySegment(o, oo + 4L * i, ORDER);
+      FloatVector y = FloatVector.fromMemorySegment(S, b, 4L * i, ORDER);
+      x.add(y).intoMemorySegment(o, 4L * i, ORDER);
     }
     for (; i < n; i++) {
-      o.set(F, oo + 4L * i, s + b.get(F, bo + 4L * i));
+      o.set(F, 4L * i, s + b.get(F, 4L * i));
     }
   }
 
   /** out = a - b over n elements, both operands advancing. */
   static void sub(MemorySegment a, long ao, MemorySegment b, long bo, MemorySegment o,
       long oo, int n) {
+    a = ExactSlices.floats(a, ao, 0, n);
+    b = ExactSlices.floats(b, bo, 0, n);
+    o = ExactSlices.floats(o, oo, 0, n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, a, ao + 4L * i, ORDER);
-      FloatVector y = FloatVector.fromMemorySegment(S, b, bo + 4L * i, ORDER);
-      x.sub(y).intoMemorySegment(o, oo + 4L * i, ORDER);
+      FloatVector x = FloatVector.fromMemorySegment(S, a, 4L * i, ORDER);
+      FloatVector y = FloatVector.fromMemorySegment(S, b, 4L * i, ORDER);
+      x.sub(y).intoMemorySegment(o, 4L * i, ORDER);
     }
     for (; i < n; i++) {
-      o.set(F, oo + 4L * i, a.get(F, ao + 4L * i) - b.get(F, bo + 4L * i));
+      o.set(F, 4L * i, a.get(F, 4L * i) - b.get(F, 4L * i));
     }
   }
 
   /** out = a - s over n elements, a advancing, s fixed. */
   static void subScalar(MemorySegment a, long ao, float s, MemorySegment o, long oo, int n) {
+    a = ExactSlices.floats(a, ao, 0, n);
+    o = ExactSlices.floats(o, oo, 0, n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, a, ao + 4L * i, ORDER);
-      x.sub(s).intoMemorySegment(o, oo + 4L * i, ORDER);
+      FloatVector x = FloatVector.fromMemorySegment(S, a, 4L * i, ORDER);
+      x.sub(s).intoMemorySegment(o, 4L * i, ORDER);
     }
     for (; i < n; i++) {
-      o.set(F, oo + 4L * i, a.get(F, ao + 4L * i) - s);
+      o.set(F, 4L * i, a.get(F, 4L * i) - s);
     }
   }
 
   /** out = s - b over n elements, s fixed, b advancing. */
   static void subScalarFirst(float s, MemorySegment b, long bo, MemorySegment o, long oo,
       int n) {
+    b = ExactSlices.floats(b, bo, 0, n);
+    o = ExactSlices.floats(o, oo, 0, n);
     FloatVector x = FloatVector.broadcast(S, s);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
-      FloatVector y = FloatVector.fromMemorySegment(S, b, bo + 4L * i, ORDER);
-      x.sub(y).intoMemorySegment(o, oo + 4L * i, ORDER);
+      FloatVector y = FloatVector.fromMemorySegment(S, b, 4L * i, ORDER);
+      x.sub(y).intoMemorySegment(o, 4L * i, ORDER);
     }
     for (; i < n; i++) {
-      o.set(F, oo + 4L * i, s - b.get(F, bo + 4L * i));
+      o.set(F, 4L * i, s - b.get(F, 4L * i));
     }
   }
 
   /** out = a * b over n elements, both operands advancing. */
   static void mul(MemorySegment a, long ao, MemorySegment b, long bo, MemorySegment o,
       long oo, int n) {
+    a = ExactSlices.floats(a, ao, 0, n);
+    b = ExactSlices.floats(b, bo, 0, n);
+    o = ExactSlices.floats(o, oo, 0, n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, a, ao + 4L * i, ORDER);
-      FloatVector y = FloatVector.fromMemorySegment(S, b, bo + 4L * i, ORDER);
-      x.mul(y).intoMemorySegment(o, oo + 4L * i, ORDER);
+      FloatVector x = FloatVector.fromMemorySegment(S, a, 4L * i, ORDER);
+      FloatVector y = FloatVector.fromMemorySegment(S, b, 4L * i, ORDER);
+      x.mul(y).intoMemorySegment(o, 4L * i, ORDER);
     }
     for (; i < n; i++) {
-      o.set(F, oo + 4L * i, a.get(F, ao + 4L * i) * b.get(F, bo + 4L * i));
+      o.set(F, 4L * i, a.get(F, 4L * i) * b.get(F, 4L * i));
     }
   }
 
   /** out = a * s over n elements, a advancing, s fixed. */
   static void mulScalar(MemorySegment a, long ao, float s, MemorySegment o, long oo, int n) {
+    a = ExactSlices.floats(a, ao, 0, n);
+    o = ExactSlices.floats(o, oo, 0, n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, a, ao + 4L * i, ORDER);
-      x.mul(s).intoMemorySegment(o, oo + 4L * i, ORDER);
+      FloatVector x = FloatVector.fromMemorySegment(S, a, 4L * i, ORDER);
+      x.mul(s).intoMemorySegment(o, 4L * i, ORDER);
     }
     for (; i < n; i++) {
-      o.set(F, oo + 4L * i, a.get(F, ao + 4L * i) * s);
+      o.set(F, 4L * i, a.get(F, 4L * i) * s);
     }
   }
 
   /** out = s * b over n elements, s fixed, b advancing. */
   static void mulScalarFirst(float s, MemorySegment b, long bo, MemorySegment o, long oo,
       int n) {
+    b = ExactSlices.floats(b, bo, 0, n);
+    o = ExactSlices.floats(o, oo, 0, n);
     FloatVector x = FloatVector.broadcast(S, s);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
-      FloatVector y = FloatVector.fromMemorySegment(S, b, bo + 4L * i, ORDER);
-      x.mul(y).intoMemorySegment(o, oo + 4L * i, ORDER);
+      FloatVector y = FloatVector.fromMemorySegment(S, b, 4L * i, ORDER);
+      x.mul(y).intoMemorySegment(o, 4L * i, ORDER);
     }
     for (; i < n; i++) {
-      o.set(F, oo + 4L * i, s * b.get(F, bo + 4L * i));
+      o.set(F, 4L * i, s * b.get(F, 4L * i));
     }
   }
 
   /** out = a / b over n elements, both operands advancing. */
   static void div(MemorySegment a, long ao, MemorySegment b, long bo, MemorySegment o,
       long oo, int n) {
+    a = ExactSlices.floats(a, ao, 0, n);
+    b = ExactSlices.floats(b, bo, 0, n);
+    o = ExactSlices.floats(o, oo, 0, n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, a, ao + 4L * i, ORDER);
-      FloatVector y = FloatVector.fromMemorySegment(S, b, bo + 4L * i, ORDER);
-      x.div(y).intoMemorySegment(o, oo + 4L * i, ORDER);
+      FloatVector x = FloatVector.fromMemorySegment(S, a, 4L * i, ORDER);
+      FloatVector y = FloatVector.fromMemorySegment(S, b, 4L * i, ORDER);
+      x.div(y).intoMemorySegment(o, 4L * i, ORDER);
     }
     for (; i < n; i++) {
-      o.set(F, oo + 4L * i, a.get(F, ao + 4L * i) / b.get(F, bo + 4L * i));
+      o.set(F, 4L * i, a.get(F, 4L * i) / b.get(F, 4L * i));
     }
   }
 
   /** out = a / s over n elements, a advancing, s fixed. */
   static void divScalar(MemorySegment a, long ao, float s, MemorySegment o, long oo, int n) {
+    a = ExactSlices.floats(a, ao, 0, n);
+    o = ExactSlices.floats(o, oo, 0, n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, a, ao + 4L * i, ORDER);
-      x.div(s).intoMemorySegment(o, oo + 4L * i, ORDER);
+      FloatVector x = FloatVector.fromMemorySegment(S, a, 4L * i, ORDER);
+      x.div(s).intoMemorySegment(o, 4L * i, ORDER);
     }
     for (; i < n; i++) {
-      o.set(F, oo + 4L * i, a.get(F, ao + 4L * i) / s);
+      o.set(F, 4L * i, a.get(F, 4L * i) / s);
     }
   }
 
   /** out = s / b over n elements, s fixed, b advancing. */
   static void divScalarFirst(float s, MemorySegment b, long bo, MemorySegment o, long oo,
       int n) {
+    b = ExactSlices.floats(b, bo, 0, n);
+    o = ExactSlices.floats(o, oo, 0, n);
     FloatVector x = FloatVector.broadcast(S, s);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
-      FloatVector y = FloatVector.fromMemorySegment(S, b, bo + 4L * i, ORDER);
-      x.div(y).intoMemorySegment(o, oo + 4L * i, ORDER);
+      FloatVector y = FloatVector.fromMemorySegment(S, b, 4L * i, ORDER);
+      x.div(y).intoMemorySegment(o, 4L * i, ORDER);
     }
     for (; i < n; i++) {
-      o.set(F, oo + 4L * i, s / b.get(F, bo + 4L * i));
+      o.set(F, 4L * i, s / b.get(F, 4L * i));
     }
   }
 }

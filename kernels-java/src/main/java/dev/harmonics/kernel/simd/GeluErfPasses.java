@@ -62,8 +62,9 @@ final class GeluErfPasses {
    * expNonPositive}.
    */
   static void exponentials(MemorySegment xs, long xo, int from, float[] e, int n) {
+    xs = ExactSlices.floats(xs, xo, from, n);
     for (int j = 0; j < n; j += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + 4L * (from + j), ORDER);
+      FloatVector x = FloatVector.fromMemorySegment(S, xs, 4L * j, ORDER);
       FloatVector a = x.abs();
       FloatVector u = a.blend(GELU_ERF_LIMIT, a.compare(VectorOperators.GT, GELU_ERF_LIMIT));
       FloatVector t = u.mul(u).mul(-0.5f);
@@ -88,9 +89,11 @@ final class GeluErfPasses {
    */
   static void finish(MemorySegment xs, long xo, float[] e, MemorySegment ys, long yo, int from,
       int n) {
+    xs = ExactSlices.floats(xs, xo, from, n);
+    ys = ExactSlices.floats(ys, yo, from, n);
     for (int j = 0; j < n; j += LANES) {
-      long at = 4L * (from + j);
-      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + at, ORDER);
+      long at = 4L * j;
+      FloatVector x = FloatVector.fromMemorySegment(S, xs, at, ORDER);
       FloatVector v = FloatVector.fromArray(S, e, j);
       FloatVector a = x.abs();
       FloatVector u = a.blend(GELU_ERF_LIMIT, a.compare(VectorOperators.GT, GELU_ERF_LIMIT));
@@ -103,7 +106,7 @@ final class GeluErfPasses {
       FloatVector cdf = ONE.sub(tail).blend(tail, x.compare(VectorOperators.LT, 0f));
       FloatVector y = x.blend(-GELU_ERF_LIMIT, x.compare(VectorOperators.LT, -GELU_ERF_LIMIT))
           .mul(cdf);
-      y.intoMemorySegment(ys, yo + at, ORDER);
+      y.intoMemorySegment(ys, at, ORDER);
     }
   }
 }

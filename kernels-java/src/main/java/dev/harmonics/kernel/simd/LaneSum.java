@@ -20,10 +20,11 @@ import jdk.incubator.vector.VectorShuffle;
 final class LaneSum {
 
   private static final int LANES = SimdSpecies.LANES;
-  private static final VectorShuffle<Float> FOLD_8 = fold(8);
-  private static final VectorShuffle<Float> FOLD_4 = fold(4);
-  private static final VectorShuffle<Float> FOLD_2 = fold(2);
-  private static final VectorShuffle<Float> FOLD_1 = fold(1);
+  /** The folds, also for a caller that must write them out (TwoVectorCrossEntropy says why). */
+  static final VectorShuffle<Float> FOLD_8 = fold(8);
+  static final VectorShuffle<Float> FOLD_4 = fold(4);
+  static final VectorShuffle<Float> FOLD_2 = fold(2);
+  static final VectorShuffle<Float> FOLD_1 = fold(1);
 
   static {
     if (LANES != 4 && LANES != 8 && LANES != 16) {

@@ -37,23 +37,6 @@ final class OptimizerVectors {
     v.intoMemorySegment(s, (long) i * Float.BYTES, ORDER);
   }
 
-  /** Element {@code i} onward of a run that starts {@code base} bytes into {@code s}. */
-  static FloatVector load(MemorySegment s, long base, int i) {
-    return FloatVector.fromMemorySegment(FLOAT, s, base + (long) i * Float.BYTES, ORDER);
-  }
-
-  static void store(FloatVector v, MemorySegment s, long base, int i) {
-    v.intoMemorySegment(s, base + (long) i * Float.BYTES, ORDER);
-  }
-
-  static float get(MemorySegment s, long base, int i) {
-    return s.get(F, base + (long) i * Float.BYTES);
-  }
-
-  static void set(MemorySegment s, long base, int i, float value) {
-    s.set(F, base + (long) i * Float.BYTES, value);
-  }
-
   /**
    * Optimizer state below the smallest normal float, as 0. A parameter whose gradient stays 0 has
    * its moments multiplied by beta every step and would have them subnormal within a few hundred

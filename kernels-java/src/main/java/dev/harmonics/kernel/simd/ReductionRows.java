@@ -30,6 +30,7 @@ final class ReductionRows {
 
   /** Sum of x over n elements. */
   static double sum(MemorySegment x, long xo, int n) {
+    x = ExactSlices.floats(x, xo, 0, n);
     double total = 0;
     for (int start = 0; start < n; start += BLOCK) {
       int end = Math.min(n, start + BLOCK);
@@ -40,18 +41,18 @@ final class ReductionRows {
       int i = start;
       for (int bound = start + (end - start) / (4 * LANES) * (4 * LANES); i < bound;
           i += 4 * LANES) {
-        long at = xo + 4L * i;
+        long at = 4L * i;
         s0 = s0.add(FloatVector.fromMemorySegment(S, x, at, ORDER));
         s1 = s1.add(FloatVector.fromMemorySegment(S, x, at + 4L * LANES, ORDER));
         s2 = s2.add(FloatVector.fromMemorySegment(S, x, at + 8L * LANES, ORDER));
         s3 = s3.add(FloatVector.fromMemorySegment(S, x, at + 12L * LANES, ORDER));
       }
       for (int bound = start + S.loopBound(end - start); i < bound; i += LANES) {
-        s0 = s0.add(FloatVector.fromMemorySegment(S, x, xo + 4L * i, ORDER));
+        s0 = s0.add(FloatVector.fromMemorySegment(S, x, 4L * i, ORDER));
       }
       float block = LaneSum.sum(s0.add(s1).add(s2.add(s3)));
       for (; i < end; i++) {
-        block += x.get(F, xo + 4L * i);
+        block += x.get(F, 4L * i);
       }
       total += block;
     }
@@ -60,6 +61,8 @@ final class ReductionRows {
 
   /** Sum of x * m over n elements. */
   static double sumOfProducts(MemorySegment x, long xo, MemorySegment m, long mo, int n) {
+    x = ExactSlices.floats(x, xo, 0, n);
+    m = ExactSlices.floats(m, mo, 0, n);
     double total = 0;
     for (int start = 0; start < n; start += BLOCK) {
       int end = Math.min(n, start + BLOCK);
@@ -69,18 +72,18 @@ final class ReductionRows {
       for (int bound = start + (end - start) / (2 * LANES) * (2 * LANES); i < bound;
           i += 2 * LANES) {
         long at = 4L * i;
-        FloatVector x0 = FloatVector.fromMemorySegment(S, x, xo + at, ORDER);
-        FloatVector x1 = FloatVector.fromMemorySegment(S, x, xo + at + 4L * LANES, ORDER);
-        s0 = x0.fma(FloatVector.fromMemorySegment(S, m, mo + at, ORDER), s0);
-        s1 = x1.fma(FloatVector.fromMemorySegment(S, m, mo + at + 4L * LANES, ORDER), s1);
+        FloatVector x0 = FloatVector.fromMemorySegment(S, x, at, ORDER);
+        FloatVector x1 = FloatVector.fromMemorySegment(S, x, at + 4L * LANES, ORDER);
+        s0 = x0.fma(FloatVector.fromMemorySegment(S, m, at, ORDER), s0);
+        s1 = x1.fma(FloatVector.fromMemorySegment(S, m, at + 4L * LANES, ORDER), s1);
       }
       for (int bound = start + S.loopBound(end - start); i < bound; i += LANES) {
-        FloatVector x0 = FloatVector.fromMemorySegment(S, x, xo + 4L * i, ORDER);
-        s0 = x0.fma(FloatVector.fromMemorySegment(S, m, mo + 4L * i, ORDER), s0);
+        FloatVector x0 = FloatVector.fromMemorySegment(S, x, 4L * i, ORDER);
+        s0 = x0.fma(FloatVector.fromMemorySegment(S, m, 4L * i, ORDER), s0);
       }
       float block = LaneSum.sum(s0.add(s1));
       for (; i < end; i++) {
-        block = Math.fma(x.get(F, xo + 4L * i), m.get(F, mo + 4L * i), block);
+        block = Math.fma(x.get(F, 4L * i), m.get(F, 4L * i), block);
       }
       total += block;
     }
@@ -89,18 +92,20 @@ final class ReductionRows {
 
   /** Sum of x / m over n elements. */
   static double sumOfQuotients(MemorySegment x, long xo, MemorySegment m, long mo, int n) {
+    x = ExactSlices.floats(x, xo, 0, n);
+    m = ExactSlices.floats(m, mo, 0, n);
     double total = 0;
     for (int start = 0; start < n; start += BLOCK) {
       int end = Math.min(n, start + BLOCK);
       FloatVector s0 = FloatVector.zero(S);
       int i = start;
       for (int bound = start + S.loopBound(end - start); i < bound; i += LANES) {
-        FloatVector x0 = FloatVector.fromMemorySegment(S, x, xo + 4L * i, ORDER);
-        s0 = s0.add(x0.div(FloatVector.fromMemorySegment(S, m, mo + 4L * i, ORDER)));
+        FloatVector x0 = FloatVector.fromMemorySegment(S, x, 4L * i, ORDER);
+        s0 = s0.add(x0.div(FloatVector.fromMemorySegment(S, m, 4L * i, ORDER)));
       }
       float block = LaneSum.sum(s0);
       for (; i < end; i++) {
-        block += x.get(F, xo + 4L * i) / m.get(F, mo + 4L * i);
+        block += x.get(F, 4L * i) / m.get(F, 4L * i);
       }
       total += block;
     }
@@ -109,33 +114,35 @@ final class ReductionRows {
 
   /** Max of x over n >= 1 elements; NaN if any is NaN. */
   static float max(MemorySegment x, long xo, int n) {
+    x = ExactSlices.floats(x, xo, 0, n);
     FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
     FloatVector m1 = m0;
     int i = 0;
     for (int bound = n / (2 * LANES) * (2 * LANES); i < bound; i += 2 * LANES) {
-      long at = xo + 4L * i;
+      long at = 4L * i;
       m0 = m0.max(FloatVector.fromMemorySegment(S, x, at, ORDER));
       m1 = m1.max(FloatVector.fromMemorySegment(S, x, at + 4L * LANES, ORDER));
     }
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
-      m0 = m0.max(FloatVector.fromMemorySegment(S, x, xo + 4L * i, ORDER));
+      m0 = m0.max(FloatVector.fromMemorySegment(S, x, 4L * i, ORDER));
     }
     float max = m0.max(m1).reduceLanes(VectorOperators.MAX);
     for (; i < n; i++) {
-      max = Math.max(max, x.get(F, xo + 4L * i));
+      max = Math.max(max, x.get(F, 4L * i));
     }
     return max;
   }
 
   /** acc[j] += x[j] for j < n. */
   static void addRow(float[] acc, MemorySegment x, long xo, int n) {
+    x = ExactSlices.floats(x, xo, 0, n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
       FloatVector a = FloatVector.fromArray(S, acc, i);
-      a.add(FloatVector.fromMemorySegment(S, x, xo + 4L * i, ORDER)).intoArray(acc, i);
+      a.add(FloatVector.fromMemorySegment(S, x, 4L * i, ORDER)).intoArray(acc, i);
     }
     for (; i < n; i++) {
-      acc[i] += x.get(F, xo + 4L * i);
+      acc[i] += x.get(F, 4L * i);
     }
   }
 
@@ -185,37 +192,40 @@ final class ReductionRows {
   }
 
   private static void addRowScaled(float[] acc, MemorySegment x, long xo, float scale, int n) {
+    x = ExactSlices.floats(x, xo, 0, n);
     FloatVector s = FloatVector.broadcast(S, scale);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
       FloatVector a = FloatVector.fromArray(S, acc, i);
-      FloatVector.fromMemorySegment(S, x, xo + 4L * i, ORDER).fma(s, a).intoArray(acc, i);
+      FloatVector.fromMemorySegment(S, x, 4L * i, ORDER).fma(s, a).intoArray(acc, i);
     }
     for (; i < n; i++) {
-      acc[i] = Math.fma(x.get(F, xo + 4L * i), scale, acc[i]);
+      acc[i] = Math.fma(x.get(F, 4L * i), scale, acc[i]);
     }
   }
 
   /** out[j] = acc[j] * scale for j < n. */
   static void storeScaled(float[] acc, int n, float scale, MemorySegment o, long oo) {
+    o = ExactSlices.floats(o, oo, 0, n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
-      FloatVector.fromArray(S, acc, i).mul(scale).intoMemorySegment(o, oo + 4L * i, ORDER);
+      FloatVector.fromArray(S, acc, i).mul(scale).intoMemorySegment(o, 4L * i, ORDER);
     }
     for (; i < n; i++) {
-      o.set(F, oo + 4L * i, acc[i] * scale);
+      o.set(F, 4L * i, acc[i] * scale);
     }
   }
 
   /** acc[j] = max(acc[j], x[j]) for j < n. */
   static void maxRow(float[] acc, MemorySegment x, long xo, int n) {
+    x = ExactSlices.floats(x, xo, 0, n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
       FloatVector a = FloatVector.fromArray(S, acc, i);
-      a.max(FloatVector.fromMemorySegment(S, x, xo + 4L * i, ORDER)).intoArray(acc, i);
+      a.max(FloatVector.fromMemorySegment(S, x, 4L * i, ORDER)).intoArray(acc, i);
     }
     for (; i < n; i++) {
-      acc[i] = Math.max(acc[i], x.get(F, xo + 4L * i));
+      acc[i] = Math.max(acc[i], x.get(F, 4L * i));
     }
   }
 }

@@ -19,8 +19,8 @@ import jdk.incubator.vector.FloatVector;
  * lr / (1 - beta1^t)} and {@code 1 / sqrt(1 - beta2^t)} (see {@link #logs} for the powers). The
  * scalar tail repeats the vector lanes' exact float operations.
  *
- * <p>Tensors are read through their storage and byte offset rather than {@code data()} slices.
- * The scalars are locals handed to a static loop: a small input runs it on the caller and
+ * <p>Tensors are passed as storage and byte offset, and the loop cuts its own {@link ExactSlices}
+ * (a {@code data()} slice made here would cross into the loop as an object). The scalars are locals handed to a static loop: a small input runs it on the caller and
  * allocates nothing, a large one through a lambda over the pool. (An object holding them, removed
  * by escape analysis when C2 inlined its {@code run}, still cost 112 bytes in some JIT runs.)
  */
@@ -89,45 +89,53 @@ final class SimdAdam {
       long mb, MemorySegment vs, long vb, MemorySegment xs, long xb, boolean coupled,
       float shrink, float wd, float b1, float c1, float b2, float c2, float root2, float eps,
       float stepSize, int from, int to) {
+    int n = to - from;
+    p = ExactSlices.floats(p, pb, from, n);
+    g = ExactSlices.floats(g, gb, from, n);
+    ms = ExactSlices.floats(ms, mb, from, n);
+    vs = ExactSlices.floats(vs, vb, from, n);
+    if (xs != null) {
+      xs = ExactSlices.floats(xs, xb, from, n);
+    }
     boolean amsgrad = xs != null;
     FloatVector wdV = FloatVector.broadcast(FLOAT, wd);
     FloatVector b1V = FloatVector.broadcast(FLOAT, b1);
     FloatVector b2V = FloatVector.broadcast(FLOAT, b2);
     FloatVector stepSizeV = FloatVector.broadcast(FLOAT, stepSize);
-    int i = from;
-    for (int bound = from + FLOAT.loopBound(to - from); i < bound; i += LANES) {
-      FloatVector pv = load(p, pb, i).mul(shrink);
-      FloatVector gv = load(g, gb, i);
+    int i = 0;
+    for (int bound = FLOAT.loopBound(n); i < bound; i += LANES) {
+      FloatVector pv = load(p, i).mul(shrink);
+      FloatVector gv = load(g, i);
       if (coupled) {
         gv = pv.fma(wdV, gv);
       }
-      FloatVector mv = flushed(load(ms, mb, i).fma(b1V, gv.mul(c1)));
-      FloatVector vv = flushed(load(vs, vb, i).fma(b2V, gv.mul(c2).mul(gv)));
-      store(mv, ms, mb, i);
-      store(vv, vs, vb, i);
+      FloatVector mv = flushed(load(ms, i).fma(b1V, gv.mul(c1)));
+      FloatVector vv = flushed(load(vs, i).fma(b2V, gv.mul(c2).mul(gv)));
+      store(mv, ms, i);
+      store(vv, vs, i);
       if (amsgrad) {
-        vv = load(xs, xb, i).max(vv);
-        store(vv, xs, xb, i);
+        vv = load(xs, i).max(vv);
+        store(vv, xs, i);
       }
       FloatVector denominator = vv.sqrt().fma(root2, eps);
-      store(mv.div(denominator).fma(stepSizeV, pv), p, pb, i);
+      store(mv.div(denominator).fma(stepSizeV, pv), p, i);
     }
-    for (; i < to; i++) {
-      float pi = get(p, pb, i) * shrink;
-      float gi = get(g, gb, i);
+    for (; i < n; i++) {
+      float pi = get(p, i) * shrink;
+      float gi = get(g, i);
       if (coupled) {
         gi = Math.fma(pi, wd, gi);
       }
-      float mi = flushed(Math.fma(get(ms, mb, i), b1, gi * c1));
-      float vi = flushed(Math.fma(get(vs, vb, i), b2, gi * c2 * gi));
-      set(ms, mb, i, mi);
-      set(vs, vb, i, vi);
+      float mi = flushed(Math.fma(get(ms, i), b1, gi * c1));
+      float vi = flushed(Math.fma(get(vs, i), b2, gi * c2 * gi));
+      set(ms, i, mi);
+      set(vs, i, vi);
       if (amsgrad) {
-        vi = Math.max(get(xs, xb, i), vi);
-        set(xs, xb, i, vi);
+        vi = Math.max(get(xs, i), vi);
+        set(xs, i, vi);
       }
       float denominator = Math.fma((float) Math.sqrt(vi), root2, eps);
-      set(p, pb, i, Math.fma(mi / denominator, stepSize, pi));
+      set(p, i, Math.fma(mi / denominator, stepSize, pi));
     }
   }
 }

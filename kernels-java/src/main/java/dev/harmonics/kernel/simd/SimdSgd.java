@@ -19,8 +19,9 @@ import jdk.incubator.vector.FloatVector;
  * and the buffer once. The scalar tail repeats the vector lanes' exact float operations, so an
  * element's result does not depend on where a thread's range starts.
  *
- * <p>As in {@link SimdAdam}, tensors are read through their storage and byte offset (a {@code
- * data()} slice per tensor cost a 64-element update 168 bytes), and a small input runs on the
+ * <p>As in {@link SimdAdam}, tensors are passed as storage and byte offset and the loops cut their
+ * own {@link ExactSlices} (a {@code data()} slice per tensor, made before the hand-off, cost a
+ * 64-element update 168 bytes), and a small input runs on the
  * caller through {@link #run}, which only hands the fields to a static loop, so escape analysis
  * removes the object and the call allocates nothing.
  */
@@ -78,55 +79,62 @@ final class SimdSgd implements KernelPool.RangeBody {
 
   private static void plain(MemorySegment p, long pb, MemorySegment g, long gb, boolean decay,
       float wd, float lr, int from, int to) {
+    int n = to - from;
+    p = ExactSlices.floats(p, pb, from, n);
+    g = ExactSlices.floats(g, gb, from, n);
     FloatVector wdV = FloatVector.broadcast(FLOAT, wd);
     FloatVector lrV = FloatVector.broadcast(FLOAT, lr);
-    int i = from;
-    for (int bound = from + FLOAT.loopBound(to - from); i < bound; i += LANES) {
-      FloatVector pv = load(p, pb, i);
-      FloatVector gv = load(g, gb, i);
+    int i = 0;
+    for (int bound = FLOAT.loopBound(n); i < bound; i += LANES) {
+      FloatVector pv = load(p, i);
+      FloatVector gv = load(g, i);
       if (decay) {
         gv = pv.fma(wdV, gv);
       }
-      store(gv.fma(lrV, pv), p, pb, i);
+      store(gv.fma(lrV, pv), p, i);
     }
-    for (; i < to; i++) {
-      float pi = get(p, pb, i);
-      float gi = get(g, gb, i);
+    for (; i < n; i++) {
+      float pi = get(p, i);
+      float gi = get(g, i);
       if (decay) {
         gi = Math.fma(pi, wd, gi);
       }
-      set(p, pb, i, Math.fma(gi, lr, pi));
+      set(p, i, Math.fma(gi, lr, pi));
     }
   }
 
   private static void withMomentum(MemorySegment p, long pb, MemorySegment g, long gb,
       MemorySegment b, long bb, boolean decay, boolean first, boolean nesterov, float wd,
       float mu, float keep, float lr, int from, int to) {
+    int n = to - from;
+    p = ExactSlices.floats(p, pb, from, n);
+    g = ExactSlices.floats(g, gb, from, n);
+    b = ExactSlices.floats(b, bb, from, n);
     FloatVector wdV = FloatVector.broadcast(FLOAT, wd);
     FloatVector muV = FloatVector.broadcast(FLOAT, mu);
     FloatVector lrV = FloatVector.broadcast(FLOAT, lr);
-    int i = from;
-    for (int bound = from + FLOAT.loopBound(to - from); i < bound; i += LANES) {
-      FloatVector pv = load(p, pb, i);
-      FloatVector gv = load(g, gb, i);
+    int i = 0;
+    for (int bound = FLOAT.loopBound(n); i < bound; i += LANES) {
+      FloatVector pv = load(p, i);
+      FloatVector gv = load(g, i);
       if (decay) {
         gv = pv.fma(wdV, gv);
       }
-      FloatVector bv = flushed(first ? gv : load(b, bb, i).fma(muV, gv.mul(keep)));
-      store(bv, b, bb, i);
+      FloatVector bv = flushed(first ? gv : load(b, i).fma(muV, gv.mul(keep)));
+      store(bv, b, i);
       FloatVector direction = nesterov ? bv.fma(muV, gv) : bv;
-      store(direction.fma(lrV, pv), p, pb, i);
+      store(direction.fma(lrV, pv), p, i);
     }
-    for (; i < to; i++) {
-      float pi = get(p, pb, i);
-      float gi = get(g, gb, i);
+    for (; i < n; i++) {
+      float pi = get(p, i);
+      float gi = get(g, i);
       if (decay) {
         gi = Math.fma(pi, wd, gi);
       }
-      float bi = flushed(first ? gi : Math.fma(get(b, bb, i), mu, gi * keep));
-      set(b, bb, i, bi);
+      float bi = flushed(first ? gi : Math.fma(get(b, i), mu, gi * keep));
+      set(b, i, bi);
       float direction = nesterov ? Math.fma(bi, mu, gi) : bi;
-      set(p, pb, i, Math.fma(direction, lr, pi));
+      set(p, i, Math.fma(direction, lr, pi));
     }
   }
 }

@@ -30,9 +30,13 @@ import jdk.incubator.vector.VectorSpecies;
  * LaneMax} and {@link LaneSum} and an unmasked path for whole rows beside the masked one, the
  * compilation passed C2's node budget for inlining (NodeCountInliningCutoff) before the second
  * exponential or the sum, which then ran as calls on boxed vectors (768 bytes and 330-340 ns a
- * call on [4, 16] logits at 8 lanes). The lane reductions are therefore {@code reduceLanes}, one
- * intrinsic each, and the second vector is always masked: 0 bytes and 155-221 ns a call in the
- * same runs, against 347-404 ns for the general path.
+ * call on [4, 16] logits at 8 lanes). C2 refuses only our own methods past that budget, never the
+ * Vector API's (which the JDK forces inline), so the second vector is always masked, the maximum
+ * is one {@code reduceLanes(MAX)} (exact, so its order cannot change a bit) and the sums fold
+ * their lanes with {@link LaneSum}'s shuffles written out here rather than by calling it. A
+ * {@code reduceLanes(ADD)} was cheaper still, but C2 adds the lanes in another order than the
+ * interpreter, which moved gradients by one ulp once the method was compiled (issue 5). 0 bytes
+ * and 166-173 ns a call on the AVX2 machine, against 347-404 ns for the general path.
  */
 final class TwoVectorCrossEntropy {
 
@@ -70,10 +74,16 @@ final class TwoVectorCrossEntropy {
     double part = 0;
     double sums = 1;
     int multiplied = 0;
-    for (int r = from; r < to; r++) {
-      long zr = zo + 4L * r * classes;
-      long dr = dOff + 4L * r * classes;
-      int labelIndex = ls.get(ValueLayout.JAVA_INT, lo + 4L * r);
+    long first = (long) from * classes;
+    long count = (long) (to - from) * classes;
+    zs = ExactSlices.floats(zs, zo, first, count);
+    if (ds != null) {
+      ds = ExactSlices.floats(ds, dOff, first, count);
+    }
+    for (int r = 0; r < to - from; r++) {
+      long zr = 4L * r * classes;
+      long dr = zr;
+      int labelIndex = ls.get(ValueLayout.JAVA_INT, lo + 4L * (from + r));
       if (labelIndex == ignoreIndex) {
         if (ds != null) {
           ZERO.intoMemorySegment(ds, dr, O);
@@ -94,10 +104,28 @@ final class TwoVectorCrossEntropy {
       FloatVector e0 = SimdActivationMath.expNonPositive(shifted0, NEGLIGIBLE);
       FloatVector e1 = ZERO
           .add(SimdActivationMath.expNonPositive(shifted1, NEGLIGIBLE), inSecond);
-      float sum = e0.add(e1).reduceLanes(VectorOperators.ADD);
+      // Lanes folded in halves as LaneSum does, for the same bits interpreted and compiled; written
+      // here because C2 would not inline LaneSum.sum into this method (see the class comment).
+      FloatVector fold = e0.add(e1);
+      if (L == 16) {
+        fold = fold.add(fold.rearrange(LaneSum.FOLD_8));
+      }
+      if (L >= 8) {
+        fold = fold.add(fold.rearrange(LaneSum.FOLD_4));
+      }
+      fold = fold.add(fold.rearrange(LaneSum.FOLD_2));
+      float sum = fold.add(fold.rearrange(LaneSum.FOLD_1)).lane(0);
       part -= (1 - eps) * labelLogit;
       if (eps > 0) {
-        float shiftedSum = shifted0.add(shifted1).reduceLanes(VectorOperators.ADD);
+        FloatVector shiftedFold = shifted0.add(shifted1);
+        if (L == 16) {
+          shiftedFold = shiftedFold.add(shiftedFold.rearrange(LaneSum.FOLD_8));
+        }
+        if (L >= 8) {
+          shiftedFold = shiftedFold.add(shiftedFold.rearrange(LaneSum.FOLD_4));
+        }
+        shiftedFold = shiftedFold.add(shiftedFold.rearrange(LaneSum.FOLD_2));
+        float shiftedSum = shiftedFold.add(shiftedFold.rearrange(LaneSum.FOLD_1)).lane(0);
         part -= eps * ((double) shiftedSum / classes);
       }
       sums *= sum;

@@ -1,0 +1,24 @@
+package dev.harmonics.kernel.simd;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A loop's floats of a tensor's storage as a segment of exactly their bytes, so that the loop
+ * addresses it from offset 0.
+ *
+ * <p>Why: C2 checks a vector access at {@code byteOffset + 4 * i} against the bounds of the whole
+ * storage on every iteration of a short loop, while a slice of exactly {@code 4 * count} bytes
+ * lets it prove the loop's accesses in bounds once. On the AVX2 machine a 64-element relu took
+ * 33 ns over the storage and 10 ns over the slice (8 vectors, CPU time), sigmoid 80 against 57.
+ * The slice must be cut in the method that loops over it: passed to a callee C2 does not inline,
+ * it is a heap object (80 bytes a call when the activation kernels cut theirs one call higher).
+ */
+final class ExactSlices {
+
+  private ExactSlices() {}
+
+  /** Elements {@code [from, from + count)} of the floats that start {@code byteOffset} in. */
+  static MemorySegment floats(MemorySegment storage, long byteOffset, long from, long count) {
+    return storage.asSlice(byteOffset + Float.BYTES * from, Float.BYTES * count);
+  }
+}
