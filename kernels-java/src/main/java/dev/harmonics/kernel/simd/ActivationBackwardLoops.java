@@ -37,92 +37,126 @@ final class ActivationBackwardLoops {
 
   static void identity(MemorySegment xs, long xo, MemorySegment ys, long yo, MemorySegment gs,
       long go, MemorySegment ds, long dO, float alpha, int from, int to) {
-    int i = from;
-    for (int bound = from + S.loopBound(to - from); i < bound; i += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + 4L * i, ORDER);
-      FloatVector g = FloatVector.fromMemorySegment(S, gs, go + 4L * i, ORDER);
-      g.mul(step(x, 1f, 1f)).intoMemorySegment(ds, dO + 4L * i, ORDER);
+    int n = to - from;
+    MemorySegment xRange = ExactSlices.floats(xs, xo, from, n);
+    MemorySegment gRange = ExactSlices.floats(gs, go, from, n);
+    MemorySegment dRange = ExactSlices.floats(ds, dO, from, n);
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += LANES) {
+      FloatVector x = FloatVector.fromMemorySegment(S, xRange, 4L * i, ORDER);
+      FloatVector g = FloatVector.fromMemorySegment(S, gRange, 4L * i, ORDER);
+      g.mul(step(x, 1f, 1f)).intoMemorySegment(dRange, 4L * i, ORDER);
     }
-    tail(Activation.IDENTITY, alpha, xs, xo, gs, go, ds, dO, i, to);
+    tail(Activation.IDENTITY, alpha, xs, xo, gs, go, ds, dO, from + i, to);
   }
 
   static void relu(MemorySegment xs, long xo, MemorySegment ys, long yo, MemorySegment gs,
       long go, MemorySegment ds, long dO, float alpha, int from, int to) {
-    int i = from;
-    for (int bound = from + S.loopBound(to - from); i < bound; i += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + 4L * i, ORDER);
-      FloatVector g = FloatVector.fromMemorySegment(S, gs, go + 4L * i, ORDER);
-      g.mul(step(x, 0f, 1f)).intoMemorySegment(ds, dO + 4L * i, ORDER);
+    int n = to - from;
+    MemorySegment xRange = ExactSlices.floats(xs, xo, from, n);
+    MemorySegment gRange = ExactSlices.floats(gs, go, from, n);
+    MemorySegment dRange = ExactSlices.floats(ds, dO, from, n);
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += LANES) {
+      FloatVector x = FloatVector.fromMemorySegment(S, xRange, 4L * i, ORDER);
+      FloatVector g = FloatVector.fromMemorySegment(S, gRange, 4L * i, ORDER);
+      g.mul(step(x, 0f, 1f)).intoMemorySegment(dRange, 4L * i, ORDER);
     }
-    tail(Activation.RELU, alpha, xs, xo, gs, go, ds, dO, i, to);
+    tail(Activation.RELU, alpha, xs, xo, gs, go, ds, dO, from + i, to);
   }
 
   static void leakyRelu(MemorySegment xs, long xo, MemorySegment ys, long yo, MemorySegment gs,
       long go, MemorySegment ds, long dO, float alpha, int from, int to) {
-    int i = from;
-    for (int bound = from + S.loopBound(to - from); i < bound; i += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + 4L * i, ORDER);
-      FloatVector g = FloatVector.fromMemorySegment(S, gs, go + 4L * i, ORDER);
-      g.mul(step(x, alpha, 1f)).intoMemorySegment(ds, dO + 4L * i, ORDER);
+    int n = to - from;
+    MemorySegment xRange = ExactSlices.floats(xs, xo, from, n);
+    MemorySegment gRange = ExactSlices.floats(gs, go, from, n);
+    MemorySegment dRange = ExactSlices.floats(ds, dO, from, n);
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += LANES) {
+      FloatVector x = FloatVector.fromMemorySegment(S, xRange, 4L * i, ORDER);
+      FloatVector g = FloatVector.fromMemorySegment(S, gRange, 4L * i, ORDER);
+      g.mul(step(x, alpha, 1f)).intoMemorySegment(dRange, 4L * i, ORDER);
     }
-    tail(Activation.LEAKY_RELU, alpha, xs, xo, gs, go, ds, dO, i, to);
+    tail(Activation.LEAKY_RELU, alpha, xs, xo, gs, go, ds, dO, from + i, to);
   }
 
   static void elu(MemorySegment xs, long xo, MemorySegment ys, long yo, MemorySegment gs,
       long go, MemorySegment ds, long dO, float alpha, int from, int to) {
-    int i = from;
-    for (int bound = from + S.loopBound(to - from); i < bound; i += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + 4L * i, ORDER);
-      FloatVector y = FloatVector.fromMemorySegment(S, ys, yo + 4L * i, ORDER);
-      FloatVector g = FloatVector.fromMemorySegment(S, gs, go + 4L * i, ORDER);
-      g.mul(y.add(alpha).blend(1f, positive(x))).intoMemorySegment(ds, dO + 4L * i, ORDER);
+    int n = to - from;
+    MemorySegment xRange = ExactSlices.floats(xs, xo, from, n);
+    MemorySegment yRange = ExactSlices.floats(ys, yo, from, n);
+    MemorySegment gRange = ExactSlices.floats(gs, go, from, n);
+    MemorySegment dRange = ExactSlices.floats(ds, dO, from, n);
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += LANES) {
+      FloatVector x = FloatVector.fromMemorySegment(S, xRange, 4L * i, ORDER);
+      FloatVector y = FloatVector.fromMemorySegment(S, yRange, 4L * i, ORDER);
+      FloatVector g = FloatVector.fromMemorySegment(S, gRange, 4L * i, ORDER);
+      g.mul(y.add(alpha).blend(1f, positive(x))).intoMemorySegment(dRange, 4L * i, ORDER);
     }
-    tail(Activation.ELU, alpha, xs, xo, gs, go, ds, dO, i, to);
+    tail(Activation.ELU, alpha, xs, xo, gs, go, ds, dO, from + i, to);
   }
 
   static void selu(MemorySegment xs, long xo, MemorySegment ys, long yo, MemorySegment gs,
       long go, MemorySegment ds, long dO, float alpha, int from, int to) {
-    int i = from;
-    for (int bound = from + S.loopBound(to - from); i < bound; i += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + 4L * i, ORDER);
-      FloatVector y = FloatVector.fromMemorySegment(S, ys, yo + 4L * i, ORDER);
-      FloatVector g = FloatVector.fromMemorySegment(S, gs, go + 4L * i, ORDER);
-      g.mul(seluSlope(x, y)).intoMemorySegment(ds, dO + 4L * i, ORDER);
+    int n = to - from;
+    MemorySegment xRange = ExactSlices.floats(xs, xo, from, n);
+    MemorySegment yRange = ExactSlices.floats(ys, yo, from, n);
+    MemorySegment gRange = ExactSlices.floats(gs, go, from, n);
+    MemorySegment dRange = ExactSlices.floats(ds, dO, from, n);
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += LANES) {
+      FloatVector x = FloatVector.fromMemorySegment(S, xRange, 4L * i, ORDER);
+      FloatVector y = FloatVector.fromMemorySegment(S, yRange, 4L * i, ORDER);
+      FloatVector g = FloatVector.fromMemorySegment(S, gRange, 4L * i, ORDER);
+      g.mul(seluSlope(x, y)).intoMemorySegment(dRange, 4L * i, ORDER);
     }
-    tail(Activation.SELU, alpha, xs, xo, gs, go, ds, dO, i, to);
+    tail(Activation.SELU, alpha, xs, xo, gs, go, ds, dO, from + i, to);
   }
 
   static void sigmoid(MemorySegment xs, long xo, MemorySegment ys, long yo, MemorySegment gs,
       long go, MemorySegment ds, long dO, float alpha, int from, int to) {
-    int i = from;
-    for (int bound = from + S.loopBound(to - from); i < bound; i += LANES) {
-      FloatVector y = FloatVector.fromMemorySegment(S, ys, yo + 4L * i, ORDER);
-      FloatVector g = FloatVector.fromMemorySegment(S, gs, go + 4L * i, ORDER);
-      g.mul(y.neg().add(1f).mul(y)).intoMemorySegment(ds, dO + 4L * i, ORDER);
+    int n = to - from;
+    MemorySegment yRange = ExactSlices.floats(ys, yo, from, n);
+    MemorySegment gRange = ExactSlices.floats(gs, go, from, n);
+    MemorySegment dRange = ExactSlices.floats(ds, dO, from, n);
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += LANES) {
+      FloatVector y = FloatVector.fromMemorySegment(S, yRange, 4L * i, ORDER);
+      FloatVector g = FloatVector.fromMemorySegment(S, gRange, 4L * i, ORDER);
+      g.mul(y.neg().add(1f).mul(y)).intoMemorySegment(dRange, 4L * i, ORDER);
     }
-    tail(Activation.SIGMOID, alpha, xs, xo, gs, go, ds, dO, i, to);
+    tail(Activation.SIGMOID, alpha, xs, xo, gs, go, ds, dO, from + i, to);
   }
 
   static void tanh(MemorySegment xs, long xo, MemorySegment ys, long yo, MemorySegment gs,
       long go, MemorySegment ds, long dO, float alpha, int from, int to) {
-    int i = from;
-    for (int bound = from + S.loopBound(to - from); i < bound; i += LANES) {
-      FloatVector y = FloatVector.fromMemorySegment(S, ys, yo + 4L * i, ORDER);
-      FloatVector g = FloatVector.fromMemorySegment(S, gs, go + 4L * i, ORDER);
-      g.mul(y.neg().fma(y, ONE)).intoMemorySegment(ds, dO + 4L * i, ORDER);
+    int n = to - from;
+    MemorySegment yRange = ExactSlices.floats(ys, yo, from, n);
+    MemorySegment gRange = ExactSlices.floats(gs, go, from, n);
+    MemorySegment dRange = ExactSlices.floats(ds, dO, from, n);
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += LANES) {
+      FloatVector y = FloatVector.fromMemorySegment(S, yRange, 4L * i, ORDER);
+      FloatVector g = FloatVector.fromMemorySegment(S, gRange, 4L * i, ORDER);
+      g.mul(y.neg().fma(y, ONE)).intoMemorySegment(dRange, 4L * i, ORDER);
     }
-    tail(Activation.TANH, alpha, xs, xo, gs, go, ds, dO, i, to);
+    tail(Activation.TANH, alpha, xs, xo, gs, go, ds, dO, from + i, to);
   }
 
   static void softsign(MemorySegment xs, long xo, MemorySegment ys, long yo, MemorySegment gs,
       long go, MemorySegment ds, long dO, float alpha, int from, int to) {
-    int i = from;
-    for (int bound = from + S.loopBound(to - from); i < bound; i += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + 4L * i, ORDER);
-      FloatVector g = FloatVector.fromMemorySegment(S, gs, go + 4L * i, ORDER);
-      g.mul(softsignSlope(x)).intoMemorySegment(ds, dO + 4L * i, ORDER);
+    int n = to - from;
+    MemorySegment xRange = ExactSlices.floats(xs, xo, from, n);
+    MemorySegment gRange = ExactSlices.floats(gs, go, from, n);
+    MemorySegment dRange = ExactSlices.floats(ds, dO, from, n);
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += LANES) {
+      FloatVector x = FloatVector.fromMemorySegment(S, xRange, 4L * i, ORDER);
+      FloatVector g = FloatVector.fromMemorySegment(S, gRange, 4L * i, ORDER);
+      g.mul(softsignSlope(x)).intoMemorySegment(dRange, 4L * i, ORDER);
     }
-    tail(Activation.SOFTSIGN, alpha, xs, xo, gs, go, ds, dO, i, to);
+    tail(Activation.SOFTSIGN, alpha, xs, xo, gs, go, ds, dO, from + i, to);
   }
 
   static void softplus(MemorySegment xs, long xo, MemorySegment ys, long yo, MemorySegment gs,

@@ -33,32 +33,41 @@ final class ActivationForwardLoops {
 
   static void relu(MemorySegment xs, long xo, MemorySegment ys, long yo, float alpha,
       int from, int to) {
-    int i = from;
-    for (int bound = from + S.loopBound(to - from); i < bound; i += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + 4L * i, ORDER);
-      x.max(0f).intoMemorySegment(ys, yo + 4L * i, ORDER);
+    int n = to - from;
+    MemorySegment xRange = ExactSlices.floats(xs, xo, from, n);
+    MemorySegment yRange = ExactSlices.floats(ys, yo, from, n);
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += LANES) {
+      FloatVector x = FloatVector.fromMemorySegment(S, xRange, 4L * i, ORDER);
+      x.max(0f).intoMemorySegment(yRange, 4L * i, ORDER);
     }
-    tail(Activation.RELU, alpha, xs, xo, ys, yo, i, to);
+    tail(Activation.RELU, alpha, xs, xo, ys, yo, from + i, to);
   }
 
   static void leakyRelu(MemorySegment xs, long xo, MemorySegment ys, long yo, float alpha,
       int from, int to) {
-    int i = from;
-    for (int bound = from + S.loopBound(to - from); i < bound; i += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + 4L * i, ORDER);
-      x.mul(alpha).blend(x, positive(x)).intoMemorySegment(ys, yo + 4L * i, ORDER);
+    int n = to - from;
+    MemorySegment xRange = ExactSlices.floats(xs, xo, from, n);
+    MemorySegment yRange = ExactSlices.floats(ys, yo, from, n);
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += LANES) {
+      FloatVector x = FloatVector.fromMemorySegment(S, xRange, 4L * i, ORDER);
+      x.mul(alpha).blend(x, positive(x)).intoMemorySegment(yRange, 4L * i, ORDER);
     }
-    tail(Activation.LEAKY_RELU, alpha, xs, xo, ys, yo, i, to);
+    tail(Activation.LEAKY_RELU, alpha, xs, xo, ys, yo, from + i, to);
   }
 
   static void softsign(MemorySegment xs, long xo, MemorySegment ys, long yo, float alpha,
       int from, int to) {
-    int i = from;
-    for (int bound = from + S.loopBound(to - from); i < bound; i += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, xs, xo + 4L * i, ORDER);
-      softsignOf(x).intoMemorySegment(ys, yo + 4L * i, ORDER);
+    int n = to - from;
+    MemorySegment xRange = ExactSlices.floats(xs, xo, from, n);
+    MemorySegment yRange = ExactSlices.floats(ys, yo, from, n);
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += LANES) {
+      FloatVector x = FloatVector.fromMemorySegment(S, xRange, 4L * i, ORDER);
+      softsignOf(x).intoMemorySegment(yRange, 4L * i, ORDER);
     }
-    tail(Activation.SOFTSIGN, alpha, xs, xo, ys, yo, i, to);
+    tail(Activation.SOFTSIGN, alpha, xs, xo, ys, yo, from + i, to);
   }
 
   static void elu(MemorySegment xs, long xo, MemorySegment ys, long yo, float alpha,

@@ -104,7 +104,7 @@ final class SimdSoftmax extends SoftmaxKernels {
       long yr = yo + r * rowBytes;
       float sum;
       if (r + 1 < to) {
-        long both = SoftmaxRows.expStoreAndNextMax(xs, xr, ys, yr, length, max, xr + rowBytes);
+        long both = SoftmaxRows.expStoreAndNextMax(xs, xr, ys, yr, length, max);
         sum = SoftmaxRows.high(both);
         max = SoftmaxRows.low(both);
       } else {

@@ -117,31 +117,34 @@ final class SoftmaxRows {
 
   /**
    * {@link #expStore} of one row of at most {@link #BLOCK} elements while taking the maximum of
-   * the next row (at {@code nextO}, same length), so that the next row streams in from memory
-   * while this one's exponentials are computed; returns both, packed by {@link #pack}.
+   * the next row (the {@code n} floats that follow it), so that the next row streams in from
+   * memory while this one's exponentials are computed; returns both, packed by {@link #pack}.
    */
   static long expStoreAndNextMax(MemorySegment x, long xo, MemorySegment y, long yo, int n,
-      float shift, long nextO) {
+      float shift) {
+    MemorySegment rows = ExactSlices.floats(x, xo, 0, 2L * n);
+    y = ExactSlices.floats(y, yo, 0, n);
+    long next = 4L * n;
     FloatVector s = FloatVector.zero(S);
     FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
-      FloatVector v = fromMemorySegment(S, x, nextO + at, O);
+      FloatVector v = fromMemorySegment(S, rows, next + at, O);
       mx = mx.blend(v, v.compare(VectorOperators.GT, mx));
-      FloatVector d = fromMemorySegment(S, x, xo + at, O).sub(shift);
+      FloatVector d = fromMemorySegment(S, rows, at, O).sub(shift);
       FloatVector e = expNonPositive(d, NEGLIGIBLE);
-      e.intoMemorySegment(y, yo + at, O);
+      e.intoMemorySegment(y, at, O);
       s = s.add(e);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
-      FloatVector v = fromMemorySegment(S, x, nextO + at, O, m);
+      FloatVector v = fromMemorySegment(S, rows, next + at, O, m);
       mx = mx.blend(v, v.compare(VectorOperators.GT, mx).and(m));
-      FloatVector d = fromMemorySegment(S, x, xo + at, O, m).sub(shift);
+      FloatVector d = fromMemorySegment(S, rows, at, O, m).sub(shift);
       FloatVector e = expNonPositive(d, NEGLIGIBLE);
-      e.intoMemorySegment(y, yo + at, O, m);
+      e.intoMemorySegment(y, at, O, m);
       s = s.add(e, m);
     }
     return pack(LaneSum.sum(s), LaneMax.max(mx));
