@@ -47,24 +47,25 @@ final class ConvOutputSink implements TileSink {
 
   /** {@code y[to + i] = (accumulate ? y[to + i] : 0) + src[from + i] + b} for {@code i < n}. */
   private void storeRun(float[] src, int from, int n, long to, float b, boolean accumulate) {
+    MemorySegment run = ExactSlices.floats(y, 0, to, n);
     FloatVector vb = FloatVector.broadcast(F, b);
     int i = 0;
     for (int bound = F.loopBound(n); i < bound; i += L) {
-      long at = (to + i) * Float.BYTES;
+      long at = (long) i * Float.BYTES;
       FloatVector v = FloatVector.fromArray(F, src, from + i).add(vb);
       if (accumulate) {
-        v = v.add(FloatVector.fromMemorySegment(F, y, at, ORDER));
+        v = v.add(FloatVector.fromMemorySegment(F, run, at, ORDER));
       }
-      v.intoMemorySegment(y, at, ORDER);
+      v.intoMemorySegment(run, at, ORDER);
     }
     if (i < n) {
       VectorMask<Float> m = F.indexInRange(i, n);
-      long at = (to + i) * Float.BYTES;
+      long at = (long) i * Float.BYTES;
       FloatVector v = FloatVector.fromArray(F, src, from + i, m).add(vb);
       if (accumulate) {
-        v = v.add(FloatVector.fromMemorySegment(F, y, at, ORDER, m));
+        v = v.add(FloatVector.fromMemorySegment(F, run, at, ORDER, m));
       }
-      v.intoMemorySegment(y, at, ORDER, m);
+      v.intoMemorySegment(run, at, ORDER, m);
     }
   }
 }

@@ -81,13 +81,14 @@ final class GemmEpilogue implements TileSink {
     FloatVector oldScale = FloatVector.broadcast(S, first ? beta : 1f);
     for (int r = 0; r < rows; r++) {
       long rowStart = (cBase + (long) (row + r) * ldc + col) * Float.BYTES;
+      MemorySegment out = ExactSlices.floats(c, rowStart, 0, cols);
       int t = tileOffset + r * tileStride;
       int j = 0;
       for (int bound = S.loopBound(cols); j < bound; j += L) {
-        long at = rowStart + (long) j * Float.BYTES;
+        long at = (long) j * Float.BYTES;
         FloatVector v = FloatVector.fromArray(S, tile, t + j).mul(alpha);
         if (readOld) {
-          v = FloatVector.fromMemorySegment(S, c, at, ORDER).fma(oldScale, v);
+          v = FloatVector.fromMemorySegment(S, out, at, ORDER).fma(oldScale, v);
         }
         if (last) {
           if (bias != null) {
@@ -95,14 +96,14 @@ final class GemmEpilogue implements TileSink {
           }
           v = activate(v);
         }
-        v.intoMemorySegment(c, at, ORDER);
+        v.intoMemorySegment(out, at, ORDER);
       }
       if (j < cols) {
         VectorMask<Float> mask = S.indexInRange(j, cols);
-        long at = rowStart + (long) j * Float.BYTES;
+        long at = (long) j * Float.BYTES;
         FloatVector v = FloatVector.fromArray(S, tile, t + j, mask).mul(alpha);
         if (readOld) {
-          v = FloatVector.fromMemorySegment(S, c, at, ORDER, mask).fma(oldScale, v);
+          v = FloatVector.fromMemorySegment(S, out, at, ORDER, mask).fma(oldScale, v);
         }
         if (last) {
           if (bias != null) {
@@ -110,13 +111,13 @@ final class GemmEpilogue implements TileSink {
           }
           v = activate(v);
         }
-        v.intoMemorySegment(c, at, ORDER, mask);
+        v.intoMemorySegment(out, at, ORDER, mask);
       }
       if (last && mode == Mode.SCALAR) {
         for (int x = 0; x < cols; x++) {
-          long at = rowStart + (long) x * Float.BYTES;
-          float value = c.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at);
-          c.set(ValueLayout.JAVA_FLOAT_UNALIGNED, at, activation.apply(value, activationAlpha));
+          long at = (long) x * Float.BYTES;
+          float value = out.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at);
+          out.set(ValueLayout.JAVA_FLOAT_UNALIGNED, at, activation.apply(value, activationAlpha));
         }
       }
     }
