@@ -63,9 +63,9 @@ final class ConvOutputSink implements TileSink {
       long at = (long) i * Float.BYTES;
       FloatVector v = FloatVector.fromArray(F, src, from + i, m).add(vb);
       if (accumulate) {
-        v = v.add(FloatVector.fromMemorySegment(F, run, at, ORDER, m));
+        v = v.add(FloatVector.fromMemorySegment(F, y, to * Float.BYTES + at, ORDER, m));
       }
-      v.intoMemorySegment(run, at, ORDER, m);
+      v.intoMemorySegment(y, to * Float.BYTES + at, ORDER, m);
     }
   }
 }

@@ -99,9 +99,8 @@ final class DenseBatchNorm {
    */
   private static void statistics(MemorySegment x, long xo, long rowBytes, int batch, int left,
       float[] stats) {
-    MemorySegment rows = group(x, xo, rowBytes, batch, left);
     VectorMask<Float> m = S.indexInRange(0, left);
-    FloatVector pivot = fromMemorySegment(S, rows, 0, O, m);
+    FloatVector pivot = fromMemorySegment(S, x, xo, O, m);
     FloatVector sum = FloatVector.zero(S);
     FloatVector squares = sum;
     for (int r0 = 0; r0 < batch; r0 += BLOCK_ROWS) {
@@ -112,16 +111,16 @@ final class DenseBatchNorm {
       FloatVector q1 = s0;
       int r = r0;
       for (; r < r1 - 1; r += 2) {
-        long row = r * rowBytes;
-        FloatVector d0 = fromMemorySegment(S, rows, row, O, m).sub(pivot);
-        FloatVector d1 = fromMemorySegment(S, rows, row + rowBytes, O, m).sub(pivot);
+        long row = xo + r * rowBytes;
+        FloatVector d0 = fromMemorySegment(S, x, row, O, m).sub(pivot);
+        FloatVector d1 = fromMemorySegment(S, x, row + rowBytes, O, m).sub(pivot);
         s0 = s0.add(d0);
         s1 = s1.add(d1);
         q0 = d0.fma(d0, q0);
         q1 = d1.fma(d1, q1);
       }
       if (r < r1) {
-        FloatVector d0 = fromMemorySegment(S, rows, r * rowBytes, O, m).sub(pivot);
+        FloatVector d0 = fromMemorySegment(S, x, xo + r * rowBytes, O, m).sub(pivot);
         s0 = s0.add(d0);
         q0 = d0.fma(d0, q0);
       }
@@ -144,7 +143,6 @@ final class DenseBatchNorm {
   /** {@code stats[L, 2L) = mean((x - mean)^2)}, the mean read from {@code stats[0, L)}. */
   private static void twoPassVariance(MemorySegment x, long xo, long rowBytes, int batch,
       int left, float[] stats) {
-    MemorySegment rows = group(x, xo, rowBytes, batch, left);
     VectorMask<Float> m = S.indexInRange(0, left);
     FloatVector mean = FloatVector.fromArray(S, stats, 0);
     FloatVector squares = FloatVector.zero(S);
@@ -152,7 +150,7 @@ final class DenseBatchNorm {
       int r1 = Math.min(batch, r0 + BLOCK_ROWS);
       FloatVector block = FloatVector.zero(S);
       for (int r = r0; r < r1; r++) {
-        FloatVector d = fromMemorySegment(S, rows, r * rowBytes, O, m).sub(mean);
+        FloatVector d = fromMemorySegment(S, x, xo + r * rowBytes, O, m).sub(mean);
         block = d.fma(d, block);
       }
       squares = squares.add(block);
@@ -164,8 +162,6 @@ final class DenseBatchNorm {
   private static void normalize(MemorySegment x, long xo, MemorySegment y, long yo,
       MemorySegment gamma, long go, MemorySegment beta, long bo, long rowBytes, int batch,
       int left, float eps, float[] stats) {
-    x = group(x, xo, rowBytes, batch, left);
-    y = group(y, yo, rowBytes, batch, left);
     VectorMask<Float> m = S.indexInRange(0, left);
     FloatVector mean = FloatVector.fromArray(S, stats, 0);
     FloatVector std = FloatVector.fromArray(S, stats, L).add(eps).sqrt();
@@ -173,8 +169,8 @@ final class DenseBatchNorm {
     FloatVector shift = fromMemorySegment(S, beta, bo, O, m);
     for (int r = 0; r < batch; r++) {
       long row = r * rowBytes;
-      FloatVector d = fromMemorySegment(S, x, row, O, m).sub(mean);
-      d.fma(scale, shift).intoMemorySegment(y, row, O, m);
+      FloatVector d = fromMemorySegment(S, x, xo + row, O, m).sub(mean);
+      d.fma(scale, shift).intoMemorySegment(y, yo + row, O, m);
     }
   }
 
@@ -190,14 +186,6 @@ final class DenseBatchNorm {
     FloatVector oldVar = fromMemorySegment(S, runningVar, rvo, O, m);
     FloatVector.fromArray(S, stats, L).mul((float) batch / (batch - 1))
         .fma(weight, oldVar.mul(keep)).intoMemorySegment(runningVar, rvo, O, m);
-  }
-
-  /**
-   * The floats of one group of channels in every row, from its first row's first channel at
-   * {@code at}: an {@link ExactSlices} slice, for the loops that walk the rows.
-   */
-  private static MemorySegment group(MemorySegment s, long at, long rowBytes, int batch, int left) {
-    return ExactSlices.floats(s, at, 0, (batch - 1) * rowBytes / Float.BYTES + left);
   }
 
   /** {@code saveMean = mean} and {@code saveInvStd = 1 / sqrt(var + eps)}, where not null. */

@@ -103,7 +103,7 @@ final class GemmEpilogue implements TileSink {
         long at = (long) j * Float.BYTES;
         FloatVector v = FloatVector.fromArray(S, tile, t + j, mask).mul(alpha);
         if (readOld) {
-          v = FloatVector.fromMemorySegment(S, out, at, ORDER, mask).fma(oldScale, v);
+          v = FloatVector.fromMemorySegment(S, c, rowStart + at, ORDER, mask).fma(oldScale, v);
         }
         if (last) {
           if (bias != null) {
@@ -111,7 +111,7 @@ final class GemmEpilogue implements TileSink {
           }
           v = activate(v);
         }
-        v.intoMemorySegment(out, at, ORDER, mask);
+        v.intoMemorySegment(c, rowStart + at, ORDER, mask);
       }
       if (last && mode == Mode.SCALAR) {
         for (int x = 0; x < cols; x++) {

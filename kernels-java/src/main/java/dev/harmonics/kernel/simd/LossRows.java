@@ -28,42 +28,42 @@ final class LossRows {
 
   /** {@code d = d * a + b} in place. */
   static void scaleShift(MemorySegment d, long dOff, int n, float a, float b) {
-    d = ExactSlices.floats(d, dOff, 0, n);
+    MemorySegment dSpan = ExactSlices.floats(d, dOff, 0, n);
     FloatVector va = FloatVector.broadcast(S, a);
     FloatVector vb = FloatVector.broadcast(S, b);
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
-      fromMemorySegment(S, d, at, O).fma(va, vb).intoMemorySegment(d, at, O);
+      fromMemorySegment(S, dSpan, at, O).fma(va, vb).intoMemorySegment(dSpan, at, O);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
-      fromMemorySegment(S, d, at, O, m).fma(va, vb).intoMemorySegment(d, at, O, m);
+      fromMemorySegment(S, d, dOff + at, O, m).fma(va, vb).intoMemorySegment(d, dOff + at, O, m);
     }
   }
 
   /** {@code d = d * a + t * b + c} in place. */
   static void mix(MemorySegment d, long dOff, MemorySegment t, long tOff, int n, float a, float b,
       float c) {
-    d = ExactSlices.floats(d, dOff, 0, n);
-    t = ExactSlices.floats(t, tOff, 0, n);
+    MemorySegment dSpan = ExactSlices.floats(d, dOff, 0, n);
+    MemorySegment tSpan = ExactSlices.floats(t, tOff, 0, n);
     FloatVector va = FloatVector.broadcast(S, a);
     FloatVector vb = FloatVector.broadcast(S, b);
     FloatVector vc = FloatVector.broadcast(S, c);
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
-      FloatVector scaled = fromMemorySegment(S, d, at, O).fma(va, vc);
-      FloatVector r = fromMemorySegment(S, t, at, O).fma(vb, scaled);
-      r.intoMemorySegment(d, at, O);
+      FloatVector scaled = fromMemorySegment(S, dSpan, at, O).fma(va, vc);
+      FloatVector r = fromMemorySegment(S, tSpan, at, O).fma(vb, scaled);
+      r.intoMemorySegment(dSpan, at, O);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
-      FloatVector scaled = fromMemorySegment(S, d, at, O, m).fma(va, vc);
-      FloatVector r = fromMemorySegment(S, t, at, O, m).fma(vb, scaled);
-      r.intoMemorySegment(d, at, O, m);
+      FloatVector scaled = fromMemorySegment(S, d, dOff + at, O, m).fma(va, vc);
+      FloatVector r = fromMemorySegment(S, t, tOff + at, O, m).fma(vb, scaled);
+      r.intoMemorySegment(d, dOff + at, O, m);
     }
   }
 
@@ -83,23 +83,23 @@ final class LossRows {
 
   private static void targetSumsBlock(MemorySegment t, long tOff, MemorySegment z, long zOff,
       int n, float shift, double[] sums) {
-    t = ExactSlices.floats(t, tOff, 0, n);
-    z = ExactSlices.floats(z, zOff, 0, n);
+    MemorySegment tSpan = ExactSlices.floats(t, tOff, 0, n);
+    MemorySegment zSpan = ExactSlices.floats(z, zOff, 0, n);
     FloatVector st = FloatVector.zero(S);
     FloatVector stz = st;
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
-      FloatVector tv = fromMemorySegment(S, t, at, O);
+      FloatVector tv = fromMemorySegment(S, tSpan, at, O);
       st = st.add(tv);
-      stz = tv.fma(fromMemorySegment(S, z, at, O).sub(shift), stz);
+      stz = tv.fma(fromMemorySegment(S, zSpan, at, O).sub(shift), stz);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
-      FloatVector tv = fromMemorySegment(S, t, at, O, m);
+      FloatVector tv = fromMemorySegment(S, t, tOff + at, O, m);
       st = st.add(tv);
-      stz = stz.add(tv.mul(fromMemorySegment(S, z, at, O, m).sub(shift)), m);
+      stz = stz.add(tv.mul(fromMemorySegment(S, z, zOff + at, O, m).sub(shift)), m);
     }
     sums[0] += LaneSum.sum(st);
     sums[1] += LaneSum.sum(stz);
@@ -117,26 +117,26 @@ final class LossRows {
 
   private static float squaredErrorBlock(MemorySegment p, long pOff, MemorySegment t, long tOff,
       int n) {
-    p = ExactSlices.floats(p, pOff, 0, n);
-    t = ExactSlices.floats(t, tOff, 0, n);
+    MemorySegment pSpan = ExactSlices.floats(p, pOff, 0, n);
+    MemorySegment tSpan = ExactSlices.floats(t, tOff, 0, n);
     FloatVector s0 = FloatVector.zero(S);
     FloatVector s1 = s0;
     int i = 0;
     for (; i <= n - 2 * L; i += 2 * L) {
       long at = 4L * i;
       long next = at + 4L * L;
-      FloatVector d0 = fromMemorySegment(S, p, at, O)
-          .sub(fromMemorySegment(S, t, at, O));
-      FloatVector d1 = fromMemorySegment(S, p, next, O)
-          .sub(fromMemorySegment(S, t, next, O));
+      FloatVector d0 = fromMemorySegment(S, pSpan, at, O)
+          .sub(fromMemorySegment(S, tSpan, at, O));
+      FloatVector d1 = fromMemorySegment(S, pSpan, next, O)
+          .sub(fromMemorySegment(S, tSpan, next, O));
       s0 = d0.fma(d0, s0);
       s1 = d1.fma(d1, s1);
     }
     for (; i < n; i += L) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
-      FloatVector d = fromMemorySegment(S, p, at, O, m)
-          .sub(fromMemorySegment(S, t, at, O, m));
+      FloatVector d = fromMemorySegment(S, p, pOff + at, O, m)
+          .sub(fromMemorySegment(S, t, tOff + at, O, m));
       s0 = d.fma(d, s0);
     }
     return LaneSum.sum(s0.add(s1));
@@ -145,22 +145,22 @@ final class LossRows {
   /** {@code d = (p - t) * scale}. */
   static void scaledDifference(MemorySegment p, long pOff, MemorySegment t, long tOff,
       MemorySegment d, long dOff, int n, float scale) {
-    p = ExactSlices.floats(p, pOff, 0, n);
-    t = ExactSlices.floats(t, tOff, 0, n);
-    d = ExactSlices.floats(d, dOff, 0, n);
+    MemorySegment pSpan = ExactSlices.floats(p, pOff, 0, n);
+    MemorySegment tSpan = ExactSlices.floats(t, tOff, 0, n);
+    MemorySegment dSpan = ExactSlices.floats(d, dOff, 0, n);
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
-      FloatVector diff = fromMemorySegment(S, p, at, O)
-          .sub(fromMemorySegment(S, t, at, O));
-      diff.mul(scale).intoMemorySegment(d, at, O);
+      FloatVector diff = fromMemorySegment(S, pSpan, at, O)
+          .sub(fromMemorySegment(S, tSpan, at, O));
+      diff.mul(scale).intoMemorySegment(dSpan, at, O);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
-      FloatVector diff = fromMemorySegment(S, p, at, O, m)
-          .sub(fromMemorySegment(S, t, at, O, m));
-      diff.mul(scale).intoMemorySegment(d, at, O, m);
+      FloatVector diff = fromMemorySegment(S, p, pOff + at, O, m)
+          .sub(fromMemorySegment(S, t, tOff + at, O, m));
+      diff.mul(scale).intoMemorySegment(d, dOff + at, O, m);
     }
   }
 }

@@ -52,18 +52,18 @@ final class NormRows {
   }
 
   private static float sumShiftedBlock(MemorySegment x, long xo, int n, float shift) {
-    x = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
     FloatVector a0 = FloatVector.zero(S);
     FloatVector a1 = a0;
     int i = 0;
     for (; i <= n - 2 * L; i += 2 * L) {
       long at = 4L * i;
-      a0 = a0.add(fromMemorySegment(S, x, at, O).sub(shift));
-      a1 = a1.add(fromMemorySegment(S, x, at + 4L * L, O).sub(shift));
+      a0 = a0.add(fromMemorySegment(S, xSpan, at, O).sub(shift));
+      a1 = a1.add(fromMemorySegment(S, xSpan, at + 4L * L, O).sub(shift));
     }
     for (; i < n; i += L) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      a0 = a0.add(fromMemorySegment(S, x, 4L * i, O, m).sub(shift), m);
+      a0 = a0.add(fromMemorySegment(S, x, xo + 4L * i, O, m).sub(shift), m);
     }
     return LaneSum.sum(a0.add(a1));
   }
@@ -74,7 +74,7 @@ final class NormRows {
    * is added exactly as {@link #sumShifted} adds it, so it has the same bits.
    */
   static long sumAndSquaresShifted(MemorySegment x, long xo, int n, float shift) {
-    x = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
     assert n <= BLOCK;
     FloatVector a0 = FloatVector.zero(S);
     FloatVector a1 = a0;
@@ -83,8 +83,8 @@ final class NormRows {
     int i = 0;
     for (; i <= n - 2 * L; i += 2 * L) {
       long at = 4L * i;
-      FloatVector d0 = fromMemorySegment(S, x, at, O).sub(shift);
-      FloatVector d1 = fromMemorySegment(S, x, at + 4L * L, O).sub(shift);
+      FloatVector d0 = fromMemorySegment(S, xSpan, at, O).sub(shift);
+      FloatVector d1 = fromMemorySegment(S, xSpan, at + 4L * L, O).sub(shift);
       a0 = a0.add(d0);
       a1 = a1.add(d1);
       q0 = d0.fma(d0, q0);
@@ -92,7 +92,7 @@ final class NormRows {
     }
     for (; i < n; i += L) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector d = fromMemorySegment(S, x, 4L * i, O, m).sub(shift);
+      FloatVector d = fromMemorySegment(S, x, xo + 4L * i, O, m).sub(shift);
       a0 = a0.add(d, m);
       q0 = q0.add(d.mul(d), m);
     }
@@ -112,20 +112,20 @@ final class NormRows {
   }
 
   private static float sumSquaredDeviationBlock(MemorySegment x, long xo, int n, float mean) {
-    x = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
     FloatVector a0 = FloatVector.zero(S);
     FloatVector a1 = a0;
     int i = 0;
     for (; i <= n - 2 * L; i += 2 * L) {
       long at = 4L * i;
-      FloatVector d0 = fromMemorySegment(S, x, at, O).sub(mean);
-      FloatVector d1 = fromMemorySegment(S, x, at + 4L * L, O).sub(mean);
+      FloatVector d0 = fromMemorySegment(S, xSpan, at, O).sub(mean);
+      FloatVector d1 = fromMemorySegment(S, xSpan, at + 4L * L, O).sub(mean);
       a0 = d0.fma(d0, a0);
       a1 = d1.fma(d1, a1);
     }
     for (; i < n; i += L) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector d = fromMemorySegment(S, x, 4L * i, O, m).sub(mean);
+      FloatVector d = fromMemorySegment(S, x, xo + 4L * i, O, m).sub(mean);
       a0 = a0.add(d.mul(d), m);
     }
     return LaneSum.sum(a0.add(a1));
@@ -144,19 +144,19 @@ final class NormRows {
   }
 
   private static float sumSquaresBlock(MemorySegment x, long xo, int n) {
-    x = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
     FloatVector a0 = FloatVector.zero(S);
     FloatVector a1 = a0;
     int i = 0;
     for (; i <= n - 2 * L; i += 2 * L) {
       long at = 4L * i;
-      FloatVector v0 = fromMemorySegment(S, x, at, O);
-      FloatVector v1 = fromMemorySegment(S, x, at + 4L * L, O);
+      FloatVector v0 = fromMemorySegment(S, xSpan, at, O);
+      FloatVector v1 = fromMemorySegment(S, xSpan, at + 4L * L, O);
       a0 = v0.fma(v0, a0);
       a1 = v1.fma(v1, a1);
     }
     for (; i < n; i += L) {
-      FloatVector v = fromMemorySegment(S, x, 4L * i, O, S.indexInRange(i, n));
+      FloatVector v = fromMemorySegment(S, x, xo + 4L * i, O, S.indexInRange(i, n));
       a0 = v.fma(v, a0);
     }
     return LaneSum.sum(a0.add(a1));
@@ -165,40 +165,40 @@ final class NormRows {
   /** {@code y = (x - shift) * scale + add} with scalar parameters (one batch-norm plane). */
   static void affine(MemorySegment x, long xo, MemorySegment y, long yo, int n, float shift,
       float scale, float add) {
-    x = ExactSlices.floats(x, xo, 0, n);
-    y = ExactSlices.floats(y, yo, 0, n);
+    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment ySpan = ExactSlices.floats(y, yo, 0, n);
     FloatVector vs = FloatVector.broadcast(S, scale);
     FloatVector va = FloatVector.broadcast(S, add);
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
-      FloatVector r = fromMemorySegment(S, x, at, O).sub(shift).fma(vs, va);
-      r.intoMemorySegment(y, at, O);
+      FloatVector r = fromMemorySegment(S, xSpan, at, O).sub(shift).fma(vs, va);
+      r.intoMemorySegment(ySpan, at, O);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
-      FloatVector r = fromMemorySegment(S, x, at, O, m).sub(shift).fma(vs, va);
-      r.intoMemorySegment(y, at, O, m);
+      FloatVector r = fromMemorySegment(S, x, xo + at, O, m).sub(shift).fma(vs, va);
+      r.intoMemorySegment(y, yo + at, O, m);
     }
   }
 
   /** {@code y[j] = (x[j] - shift[j]) * scale[j] + add[j]}: one row against per-column arrays. */
   static void affine(MemorySegment x, long xo, MemorySegment y, long yo, int n, float[] shift,
       float[] scale, float[] add) {
-    x = ExactSlices.floats(x, xo, 0, n);
-    y = ExactSlices.floats(y, yo, 0, n);
+    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment ySpan = ExactSlices.floats(y, yo, 0, n);
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
-      FloatVector d = fromMemorySegment(S, x, at, O).sub(fromArray(S, shift, i));
-      d.fma(fromArray(S, scale, i), fromArray(S, add, i)).intoMemorySegment(y, at, O);
+      FloatVector d = fromMemorySegment(S, xSpan, at, O).sub(fromArray(S, shift, i));
+      d.fma(fromArray(S, scale, i), fromArray(S, add, i)).intoMemorySegment(ySpan, at, O);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
-      FloatVector d = fromMemorySegment(S, x, at, O, m).sub(fromArray(S, shift, i, m));
-      d.fma(fromArray(S, scale, i, m), fromArray(S, add, i, m)).intoMemorySegment(y, at, O, m);
+      FloatVector d = fromMemorySegment(S, x, xo + at, O, m).sub(fromArray(S, shift, i, m));
+      d.fma(fromArray(S, scale, i, m), fromArray(S, add, i, m)).intoMemorySegment(y, yo + at, O, m);
     }
   }
 
@@ -209,75 +209,75 @@ final class NormRows {
    */
   static void normalize(MemorySegment x, long xo, MemorySegment y, long yo, int n, float mean,
       float rstd, MemorySegment gamma, long go, MemorySegment beta, long bo) {
-    x = ExactSlices.floats(x, xo, 0, n);
-    y = ExactSlices.floats(y, yo, 0, n);
-    gamma = ExactSlices.floats(gamma, go, 0, n);
-    beta = ExactSlices.floats(beta, bo, 0, n);
+    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment ySpan = ExactSlices.floats(y, yo, 0, n);
+    MemorySegment gammaSpan = ExactSlices.floats(gamma, go, 0, n);
+    MemorySegment betaSpan = ExactSlices.floats(beta, bo, 0, n);
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
-      FloatVector xhat = fromMemorySegment(S, x, at, O).sub(mean).mul(rstd);
-      FloatVector g = fromMemorySegment(S, gamma, at, O);
-      xhat.fma(g, fromMemorySegment(S, beta, at, O)).intoMemorySegment(y, at, O);
+      FloatVector xhat = fromMemorySegment(S, xSpan, at, O).sub(mean).mul(rstd);
+      FloatVector g = fromMemorySegment(S, gammaSpan, at, O);
+      xhat.fma(g, fromMemorySegment(S, betaSpan, at, O)).intoMemorySegment(ySpan, at, O);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
-      FloatVector xhat = fromMemorySegment(S, x, at, O, m).sub(mean).mul(rstd);
-      FloatVector g = fromMemorySegment(S, gamma, at, O, m);
-      FloatVector r = xhat.fma(g, fromMemorySegment(S, beta, at, O, m));
-      r.intoMemorySegment(y, at, O, m);
+      FloatVector xhat = fromMemorySegment(S, x, xo + at, O, m).sub(mean).mul(rstd);
+      FloatVector g = fromMemorySegment(S, gamma, go + at, O, m);
+      FloatVector r = xhat.fma(g, fromMemorySegment(S, beta, bo + at, O, m));
+      r.intoMemorySegment(y, yo + at, O, m);
     }
   }
 
   /** {@code y[j] = x[j] * scale * gamma[j]}: one RMS-norm row, gamma read in place. */
   static void scale(MemorySegment x, long xo, MemorySegment y, long yo, int n, float scale,
       MemorySegment gamma, long go) {
-    x = ExactSlices.floats(x, xo, 0, n);
-    y = ExactSlices.floats(y, yo, 0, n);
-    gamma = ExactSlices.floats(gamma, go, 0, n);
+    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment ySpan = ExactSlices.floats(y, yo, 0, n);
+    MemorySegment gammaSpan = ExactSlices.floats(gamma, go, 0, n);
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
-      FloatVector g = fromMemorySegment(S, gamma, at, O);
-      FloatVector r = fromMemorySegment(S, x, at, O).mul(scale).mul(g);
-      r.intoMemorySegment(y, at, O);
+      FloatVector g = fromMemorySegment(S, gammaSpan, at, O);
+      FloatVector r = fromMemorySegment(S, xSpan, at, O).mul(scale).mul(g);
+      r.intoMemorySegment(ySpan, at, O);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
-      FloatVector g = fromMemorySegment(S, gamma, at, O, m);
-      FloatVector r = fromMemorySegment(S, x, at, O, m).mul(scale).mul(g);
-      r.intoMemorySegment(y, at, O, m);
+      FloatVector g = fromMemorySegment(S, gamma, go + at, O, m);
+      FloatVector r = fromMemorySegment(S, x, xo + at, O, m).mul(scale).mul(g);
+      r.intoMemorySegment(y, yo + at, O, m);
     }
   }
 
   /** {@code acc[j] += x[j] - shift[j]}. */
   static void addDeviationRow(float[] acc, MemorySegment x, long xo, int n, float[] shift) {
-    x = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
     int i = 0;
     for (; i <= n - L; i += L) {
-      FloatVector d = fromMemorySegment(S, x, 4L * i, O).sub(fromArray(S, shift, i));
+      FloatVector d = fromMemorySegment(S, xSpan, 4L * i, O).sub(fromArray(S, shift, i));
       fromArray(S, acc, i).add(d).intoArray(acc, i);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector d = fromMemorySegment(S, x, 4L * i, O, m).sub(fromArray(S, shift, i, m));
+      FloatVector d = fromMemorySegment(S, x, xo + 4L * i, O, m).sub(fromArray(S, shift, i, m));
       fromArray(S, acc, i, m).add(d).intoArray(acc, i, m);
     }
   }
 
   /** {@code acc[j] += (x[j] - mean[j])^2}. */
   static void addSquaredDeviationRow(float[] acc, MemorySegment x, long xo, int n, float[] mean) {
-    x = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
     int i = 0;
     for (; i <= n - L; i += L) {
-      FloatVector d = fromMemorySegment(S, x, 4L * i, O).sub(fromArray(S, mean, i));
+      FloatVector d = fromMemorySegment(S, xSpan, 4L * i, O).sub(fromArray(S, mean, i));
       d.fma(d, fromArray(S, acc, i)).intoArray(acc, i);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector d = fromMemorySegment(S, x, 4L * i, O, m).sub(fromArray(S, mean, i, m));
+      FloatVector d = fromMemorySegment(S, x, xo + 4L * i, O, m).sub(fromArray(S, mean, i, m));
       d.fma(d, fromArray(S, acc, i, m)).intoArray(acc, i, m);
     }
   }
@@ -285,21 +285,21 @@ final class NormRows {
   /** {@code sumDy[j] += dy[j]} and {@code sumDyXc[j] += dy[j] * (x[j] - mean[j])}. */
   static void addGradientRow(float[] sumDy, float[] sumDyXc, MemorySegment dy, long dyo,
       MemorySegment x, long xo, int n, float[] mean) {
-    dy = ExactSlices.floats(dy, dyo, 0, n);
-    x = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment dySpan = ExactSlices.floats(dy, dyo, 0, n);
+    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
-      FloatVector g = fromMemorySegment(S, dy, at, O);
-      FloatVector d = fromMemorySegment(S, x, at, O).sub(fromArray(S, mean, i));
+      FloatVector g = fromMemorySegment(S, dySpan, at, O);
+      FloatVector d = fromMemorySegment(S, xSpan, at, O).sub(fromArray(S, mean, i));
       fromArray(S, sumDy, i).add(g).intoArray(sumDy, i);
       g.fma(d, fromArray(S, sumDyXc, i)).intoArray(sumDyXc, i);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
-      FloatVector g = fromMemorySegment(S, dy, at, O, m);
-      FloatVector d = fromMemorySegment(S, x, at, O, m).sub(fromArray(S, mean, i, m));
+      FloatVector g = fromMemorySegment(S, dy, dyo + at, O, m);
+      FloatVector d = fromMemorySegment(S, x, xo + at, O, m).sub(fromArray(S, mean, i, m));
       fromArray(S, sumDy, i, m).add(g).intoArray(sumDy, i, m);
       g.fma(d, fromArray(S, sumDyXc, i, m)).intoArray(sumDyXc, i, m);
     }
@@ -319,8 +319,8 @@ final class NormRows {
 
   private static void gradientSumsBlock(MemorySegment dy, long dyo, MemorySegment x, long xo,
       int n, float mean, double[] out) {
-    dy = ExactSlices.floats(dy, dyo, 0, n);
-    x = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment dySpan = ExactSlices.floats(dy, dyo, 0, n);
+    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
     FloatVector s0 = FloatVector.zero(S);
     FloatVector p0 = s0;
     FloatVector s1 = s0;
@@ -328,19 +328,19 @@ final class NormRows {
     int i = 0;
     for (; i <= n - 2 * L; i += 2 * L) {
       long at = 4L * i;
-      FloatVector g0 = fromMemorySegment(S, dy, at, O);
-      FloatVector g1 = fromMemorySegment(S, dy, at + 4L * L, O);
+      FloatVector g0 = fromMemorySegment(S, dySpan, at, O);
+      FloatVector g1 = fromMemorySegment(S, dySpan, at + 4L * L, O);
       s0 = s0.add(g0);
       s1 = s1.add(g1);
-      p0 = g0.fma(fromMemorySegment(S, x, at, O).sub(mean), p0);
-      p1 = g1.fma(fromMemorySegment(S, x, at + 4L * L, O).sub(mean), p1);
+      p0 = g0.fma(fromMemorySegment(S, xSpan, at, O).sub(mean), p0);
+      p1 = g1.fma(fromMemorySegment(S, xSpan, at + 4L * L, O).sub(mean), p1);
     }
     for (; i < n; i += L) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
-      FloatVector g = fromMemorySegment(S, dy, at, O, m);
+      FloatVector g = fromMemorySegment(S, dy, dyo + at, O, m);
       s0 = s0.add(g);
-      p0 = p0.add(g.mul(fromMemorySegment(S, x, at, O, m).sub(mean)), m);
+      p0 = p0.add(g.mul(fromMemorySegment(S, x, xo + at, O, m).sub(mean)), m);
     }
     out[0] += LaneSum.sum(s0.add(s1));
     out[1] += LaneSum.sum(p0.add(p1));
@@ -349,49 +349,49 @@ final class NormRows {
   /** {@code dx = dy * a + (x - mean) * b + c} with scalar coefficients (one batch-norm plane). */
   static void gradientAffine(MemorySegment dy, long dyo, MemorySegment x, long xo,
       MemorySegment dx, long dxo, int n, float mean, float a, float b, float c) {
-    dy = ExactSlices.floats(dy, dyo, 0, n);
-    x = ExactSlices.floats(x, xo, 0, n);
-    dx = ExactSlices.floats(dx, dxo, 0, n);
+    MemorySegment dySpan = ExactSlices.floats(dy, dyo, 0, n);
+    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment dxSpan = ExactSlices.floats(dx, dxo, 0, n);
     FloatVector va = FloatVector.broadcast(S, a);
     FloatVector vb = FloatVector.broadcast(S, b);
     FloatVector vc = FloatVector.broadcast(S, c);
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
-      FloatVector lin = fromMemorySegment(S, dy, at, O).fma(va, vc);
-      FloatVector r = fromMemorySegment(S, x, at, O).sub(mean).fma(vb, lin);
-      r.intoMemorySegment(dx, at, O);
+      FloatVector lin = fromMemorySegment(S, dySpan, at, O).fma(va, vc);
+      FloatVector r = fromMemorySegment(S, xSpan, at, O).sub(mean).fma(vb, lin);
+      r.intoMemorySegment(dxSpan, at, O);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
-      FloatVector lin = fromMemorySegment(S, dy, at, O, m).fma(va, vc);
-      FloatVector r = fromMemorySegment(S, x, at, O, m).sub(mean).fma(vb, lin);
-      r.intoMemorySegment(dx, at, O, m);
+      FloatVector lin = fromMemorySegment(S, dy, dyo + at, O, m).fma(va, vc);
+      FloatVector r = fromMemorySegment(S, x, xo + at, O, m).sub(mean).fma(vb, lin);
+      r.intoMemorySegment(dx, dxo + at, O, m);
     }
   }
 
   /** {@code dx[j] = dy[j] * a[j] + (x[j] - mean[j]) * b[j] + c[j]}: one row, per-column arrays. */
   static void gradientAffine(MemorySegment dy, long dyo, MemorySegment x, long xo,
       MemorySegment dx, long dxo, int n, float[] mean, float[] a, float[] b, float[] c) {
-    dy = ExactSlices.floats(dy, dyo, 0, n);
-    x = ExactSlices.floats(x, xo, 0, n);
-    dx = ExactSlices.floats(dx, dxo, 0, n);
+    MemorySegment dySpan = ExactSlices.floats(dy, dyo, 0, n);
+    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment dxSpan = ExactSlices.floats(dx, dxo, 0, n);
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
-      FloatVector lin = fromMemorySegment(S, dy, at, O).fma(fromArray(S, a, i),
+      FloatVector lin = fromMemorySegment(S, dySpan, at, O).fma(fromArray(S, a, i),
           fromArray(S, c, i));
-      FloatVector d = fromMemorySegment(S, x, at, O).sub(fromArray(S, mean, i));
-      d.fma(fromArray(S, b, i), lin).intoMemorySegment(dx, at, O);
+      FloatVector d = fromMemorySegment(S, xSpan, at, O).sub(fromArray(S, mean, i));
+      d.fma(fromArray(S, b, i), lin).intoMemorySegment(dxSpan, at, O);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
-      FloatVector lin = fromMemorySegment(S, dy, at, O, m).fma(fromArray(S, a, i, m),
+      FloatVector lin = fromMemorySegment(S, dy, dyo + at, O, m).fma(fromArray(S, a, i, m),
           fromArray(S, c, i, m));
-      FloatVector d = fromMemorySegment(S, x, at, O, m).sub(fromArray(S, mean, i, m));
-      d.fma(fromArray(S, b, i, m), lin).intoMemorySegment(dx, at, O, m);
+      FloatVector d = fromMemorySegment(S, x, xo + at, O, m).sub(fromArray(S, mean, i, m));
+      d.fma(fromArray(S, b, i, m), lin).intoMemorySegment(dx, dxo + at, O, m);
     }
   }
 
@@ -414,15 +414,15 @@ final class NormRows {
   private static void layerNormRowSumsBlock(MemorySegment dy, long dyo, MemorySegment x, long xo,
       int base, int n, float mean, float rstd, float[] gamma, float[] dgamma, float[] dbeta,
       double[] sums) {
-    dy = ExactSlices.floats(dy, dyo, 0, n);
-    x = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment dySpan = ExactSlices.floats(dy, dyo, 0, n);
+    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
     FloatVector sg = FloatVector.zero(S);
     FloatVector sgx = sg;
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
-      FloatVector d = fromMemorySegment(S, dy, at, O);
-      FloatVector xhat = fromMemorySegment(S, x, at, O).sub(mean).mul(rstd);
+      FloatVector d = fromMemorySegment(S, dySpan, at, O);
+      FloatVector xhat = fromMemorySegment(S, xSpan, at, O).sub(mean).mul(rstd);
       FloatVector g = d.mul(fromArray(S, gamma, base + i));
       sg = sg.add(g);
       sgx = g.fma(xhat, sgx);
@@ -432,8 +432,8 @@ final class NormRows {
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
-      FloatVector d = fromMemorySegment(S, dy, at, O, m);
-      FloatVector xhat = fromMemorySegment(S, x, at, O, m).sub(mean).mul(rstd);
+      FloatVector d = fromMemorySegment(S, dy, dyo + at, O, m);
+      FloatVector xhat = fromMemorySegment(S, x, xo + at, O, m).sub(mean).mul(rstd);
       FloatVector g = d.mul(fromArray(S, gamma, base + i, m));
       sg = sg.add(g);
       sgx = sgx.add(g.mul(xhat), m);
@@ -448,24 +448,24 @@ final class NormRows {
   static void layerNormRowGradient(MemorySegment dy, long dyo, MemorySegment x, long xo,
       MemorySegment dx, long dxo, int n, float mean, float rstd, float[] gamma, float meanG,
       float meanGXhat) {
-    dy = ExactSlices.floats(dy, dyo, 0, n);
-    x = ExactSlices.floats(x, xo, 0, n);
-    dx = ExactSlices.floats(dx, dxo, 0, n);
+    MemorySegment dySpan = ExactSlices.floats(dy, dyo, 0, n);
+    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment dxSpan = ExactSlices.floats(dx, dxo, 0, n);
     FloatVector vmg = FloatVector.broadcast(S, -meanG);
     FloatVector vmgx = FloatVector.broadcast(S, -meanGXhat);
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
-      FloatVector xhat = fromMemorySegment(S, x, at, O).sub(mean).mul(rstd);
-      FloatVector g = fromMemorySegment(S, dy, at, O).fma(fromArray(S, gamma, i), vmg);
-      xhat.fma(vmgx, g).mul(rstd).intoMemorySegment(dx, at, O);
+      FloatVector xhat = fromMemorySegment(S, xSpan, at, O).sub(mean).mul(rstd);
+      FloatVector g = fromMemorySegment(S, dySpan, at, O).fma(fromArray(S, gamma, i), vmg);
+      xhat.fma(vmgx, g).mul(rstd).intoMemorySegment(dxSpan, at, O);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
-      FloatVector xhat = fromMemorySegment(S, x, at, O, m).sub(mean).mul(rstd);
-      FloatVector g = fromMemorySegment(S, dy, at, O, m).fma(fromArray(S, gamma, i, m), vmg);
-      xhat.fma(vmgx, g).mul(rstd).intoMemorySegment(dx, at, O, m);
+      FloatVector xhat = fromMemorySegment(S, x, xo + at, O, m).sub(mean).mul(rstd);
+      FloatVector g = fromMemorySegment(S, dy, dyo + at, O, m).fma(fromArray(S, gamma, i, m), vmg);
+      xhat.fma(vmgx, g).mul(rstd).intoMemorySegment(dx, dxo + at, O, m);
     }
   }
 
@@ -486,22 +486,22 @@ final class NormRows {
   /** {@link #rmsNormRowSum} over elements {@code [base, base + n)}. */
   private static float rmsNormRowSumBlock(MemorySegment dy, long dyo, MemorySegment x, long xo,
       int base, int n, float rrms, float[] gamma, float[] dgamma) {
-    dy = ExactSlices.floats(dy, dyo, 0, n);
-    x = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment dySpan = ExactSlices.floats(dy, dyo, 0, n);
+    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
     FloatVector sgx = FloatVector.zero(S);
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
-      FloatVector d = fromMemorySegment(S, dy, at, O);
-      FloatVector xhat = fromMemorySegment(S, x, at, O).mul(rrms);
+      FloatVector d = fromMemorySegment(S, dySpan, at, O);
+      FloatVector xhat = fromMemorySegment(S, xSpan, at, O).mul(rrms);
       sgx = d.mul(fromArray(S, gamma, base + i)).fma(xhat, sgx);
       d.fma(xhat, fromArray(S, dgamma, base + i)).intoArray(dgamma, base + i);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
-      FloatVector d = fromMemorySegment(S, dy, at, O, m);
-      FloatVector xhat = fromMemorySegment(S, x, at, O, m).mul(rrms);
+      FloatVector d = fromMemorySegment(S, dy, dyo + at, O, m);
+      FloatVector xhat = fromMemorySegment(S, x, xo + at, O, m).mul(rrms);
       sgx = sgx.add(d.mul(fromArray(S, gamma, base + i, m)).mul(xhat), m);
       d.fma(xhat, fromArray(S, dgamma, base + i, m)).intoArray(dgamma, base + i, m);
     }
@@ -511,23 +511,23 @@ final class NormRows {
   /** {@code dx = (dy * gamma - xhat * meanGXhat) * rrms}: one RMS-norm row. */
   static void rmsNormRowGradient(MemorySegment dy, long dyo, MemorySegment x, long xo,
       MemorySegment dx, long dxo, int n, float rrms, float[] gamma, float meanGXhat) {
-    dy = ExactSlices.floats(dy, dyo, 0, n);
-    x = ExactSlices.floats(x, xo, 0, n);
-    dx = ExactSlices.floats(dx, dxo, 0, n);
+    MemorySegment dySpan = ExactSlices.floats(dy, dyo, 0, n);
+    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment dxSpan = ExactSlices.floats(dx, dxo, 0, n);
     FloatVector vmgx = FloatVector.broadcast(S, -meanGXhat);
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
-      FloatVector xhat = fromMemorySegment(S, x, at, O).mul(rrms);
-      FloatVector g = fromMemorySegment(S, dy, at, O).mul(fromArray(S, gamma, i));
-      xhat.fma(vmgx, g).mul(rrms).intoMemorySegment(dx, at, O);
+      FloatVector xhat = fromMemorySegment(S, xSpan, at, O).mul(rrms);
+      FloatVector g = fromMemorySegment(S, dySpan, at, O).mul(fromArray(S, gamma, i));
+      xhat.fma(vmgx, g).mul(rrms).intoMemorySegment(dxSpan, at, O);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
-      FloatVector xhat = fromMemorySegment(S, x, at, O, m).mul(rrms);
-      FloatVector g = fromMemorySegment(S, dy, at, O, m).mul(fromArray(S, gamma, i, m));
-      xhat.fma(vmgx, g).mul(rrms).intoMemorySegment(dx, at, O, m);
+      FloatVector xhat = fromMemorySegment(S, x, xo + at, O, m).mul(rrms);
+      FloatVector g = fromMemorySegment(S, dy, dyo + at, O, m).mul(fromArray(S, gamma, i, m));
+      xhat.fma(vmgx, g).mul(rrms).intoMemorySegment(dx, dxo + at, O, m);
     }
   }
 }

@@ -69,7 +69,7 @@ final class SimdSoftmax extends SoftmaxKernels {
   /** Softmax (or log-softmax) of rows [from, to) of {@code length} contiguous elements. */
   private static void lastAxisRows(MemorySegment xs, long xo, MemorySegment ys, long yo,
       int length, boolean log, int from, int to) {
-    if (!log && length <= SoftmaxRows.BLOCK) {
+    if (!log && length <= SoftmaxRows.BLOCK && length % SimdSpecies.LANES == 0) {
       pipelinedRows(xs, xo, ys, yo, length, from, to);
       return;
     }

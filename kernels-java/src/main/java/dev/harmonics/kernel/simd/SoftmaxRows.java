@@ -51,7 +51,7 @@ final class SoftmaxRows {
 
   /** {@code max(x)} ignoring NaN; {@code -inf} for a row of NaN or {@code -inf}. */
   static float max(MemorySegment x, long xo, int n) {
-    x = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
     FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
     FloatVector m1 = m0;
     FloatVector m2 = m0;
@@ -59,10 +59,10 @@ final class SoftmaxRows {
     int i = 0;
     for (; i <= n - 4 * L; i += 4 * L) {
       long at = 4L * i;
-      FloatVector v0 = fromMemorySegment(S, x, at, O);
-      FloatVector v1 = fromMemorySegment(S, x, at + 4L * L, O);
-      FloatVector v2 = fromMemorySegment(S, x, at + 8L * L, O);
-      FloatVector v3 = fromMemorySegment(S, x, at + 12L * L, O);
+      FloatVector v0 = fromMemorySegment(S, xSpan, at, O);
+      FloatVector v1 = fromMemorySegment(S, xSpan, at + 4L * L, O);
+      FloatVector v2 = fromMemorySegment(S, xSpan, at + 8L * L, O);
+      FloatVector v3 = fromMemorySegment(S, xSpan, at + 12L * L, O);
       m0 = m0.blend(v0, v0.compare(VectorOperators.GT, m0));
       m1 = m1.blend(v1, v1.compare(VectorOperators.GT, m1));
       m2 = m2.blend(v2, v2.compare(VectorOperators.GT, m2));
@@ -70,7 +70,7 @@ final class SoftmaxRows {
     }
     for (; i < n; i += L) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector v = fromMemorySegment(S, x, 4L * i, O, m);
+      FloatVector v = fromMemorySegment(S, x, xo + 4L * i, O, m);
       m0 = m0.blend(v, v.compare(VectorOperators.GT, m0).and(m));
     }
     m0 = m0.blend(m1, m1.compare(VectorOperators.GT, m0));
@@ -93,23 +93,23 @@ final class SoftmaxRows {
 
   private static float expStoreBlock(MemorySegment x, long xo, MemorySegment y, long yo, int n,
       float shift) {
-    x = ExactSlices.floats(x, xo, 0, n);
-    y = ExactSlices.floats(y, yo, 0, n);
+    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment ySpan = ExactSlices.floats(y, yo, 0, n);
     FloatVector s = FloatVector.zero(S);
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
-      FloatVector d = fromMemorySegment(S, x, at, O).sub(shift);
+      FloatVector d = fromMemorySegment(S, xSpan, at, O).sub(shift);
       FloatVector e = expNonPositive(d, NEGLIGIBLE);
-      e.intoMemorySegment(y, at, O);
+      e.intoMemorySegment(ySpan, at, O);
       s = s.add(e);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
-      FloatVector d = fromMemorySegment(S, x, at, O, m).sub(shift);
+      FloatVector d = fromMemorySegment(S, x, xo + at, O, m).sub(shift);
       FloatVector e = expNonPositive(d, NEGLIGIBLE);
-      e.intoMemorySegment(y, at, O, m);
+      e.intoMemorySegment(y, yo + at, O, m);
       s = s.add(e, m);
     }
     return LaneSum.sum(s);
@@ -123,7 +123,7 @@ final class SoftmaxRows {
   static long expStoreAndNextMax(MemorySegment x, long xo, MemorySegment y, long yo, int n,
       float shift) {
     MemorySegment rows = ExactSlices.floats(x, xo, 0, 2L * n);
-    y = ExactSlices.floats(y, yo, 0, n);
+    MemorySegment ySpan = ExactSlices.floats(y, yo, 0, n);
     long next = 4L * n;
     FloatVector s = FloatVector.zero(S);
     FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
@@ -134,17 +134,17 @@ final class SoftmaxRows {
       mx = mx.blend(v, v.compare(VectorOperators.GT, mx));
       FloatVector d = fromMemorySegment(S, rows, at, O).sub(shift);
       FloatVector e = expNonPositive(d, NEGLIGIBLE);
-      e.intoMemorySegment(y, at, O);
+      e.intoMemorySegment(ySpan, at, O);
       s = s.add(e);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
-      FloatVector v = fromMemorySegment(S, rows, next + at, O, m);
+      FloatVector v = fromMemorySegment(S, x, xo + next + at, O, m);
       mx = mx.blend(v, v.compare(VectorOperators.GT, mx).and(m));
-      FloatVector d = fromMemorySegment(S, rows, at, O, m).sub(shift);
+      FloatVector d = fromMemorySegment(S, x, xo + at, O, m).sub(shift);
       FloatVector e = expNonPositive(d, NEGLIGIBLE);
-      e.intoMemorySegment(y, at, O, m);
+      e.intoMemorySegment(y, yo + at, O, m);
       s = s.add(e, m);
     }
     return pack(LaneSum.sum(s), LaneMax.max(mx));
@@ -177,16 +177,16 @@ final class SoftmaxRows {
   }
 
   private static float expSumBlock(MemorySegment x, long xo, int n, float shift) {
-    x = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
     FloatVector s = FloatVector.zero(S);
     int i = 0;
     for (; i <= n - L; i += L) {
-      FloatVector d = fromMemorySegment(S, x, 4L * i, O).sub(shift);
+      FloatVector d = fromMemorySegment(S, xSpan, 4L * i, O).sub(shift);
       s = s.add(expNonPositive(d, NEGLIGIBLE));
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector d = fromMemorySegment(S, x, 4L * i, O, m).sub(shift);
+      FloatVector d = fromMemorySegment(S, x, xo + 4L * i, O, m).sub(shift);
       s = s.add(expNonPositive(d, NEGLIGIBLE), m);
     }
     return LaneSum.sum(s);
@@ -194,35 +194,35 @@ final class SoftmaxRows {
 
   /** {@code y *= factor} in place. */
   static void scale(MemorySegment y, long yo, int n, float factor) {
-    y = ExactSlices.floats(y, yo, 0, n);
+    MemorySegment ySpan = ExactSlices.floats(y, yo, 0, n);
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
-      fromMemorySegment(S, y, at, O).mul(factor).intoMemorySegment(y, at, O);
+      fromMemorySegment(S, ySpan, at, O).mul(factor).intoMemorySegment(ySpan, at, O);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
-      fromMemorySegment(S, y, at, O, m).mul(factor).intoMemorySegment(y, at, O, m);
+      fromMemorySegment(S, y, yo + at, O, m).mul(factor).intoMemorySegment(y, yo + at, O, m);
     }
   }
 
   /** {@code y = (x - shift) - offset}: the last pass of log-softmax. */
   static void shiftStore(MemorySegment x, long xo, MemorySegment y, long yo, int n, float shift,
       float offset) {
-    x = ExactSlices.floats(x, xo, 0, n);
-    y = ExactSlices.floats(y, yo, 0, n);
+    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment ySpan = ExactSlices.floats(y, yo, 0, n);
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
-      FloatVector r = fromMemorySegment(S, x, at, O).sub(shift).sub(offset);
-      r.intoMemorySegment(y, at, O);
+      FloatVector r = fromMemorySegment(S, xSpan, at, O).sub(shift).sub(offset);
+      r.intoMemorySegment(ySpan, at, O);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
-      FloatVector r = fromMemorySegment(S, x, at, O, m).sub(shift).sub(offset);
-      r.intoMemorySegment(y, at, O, m);
+      FloatVector r = fromMemorySegment(S, x, xo + at, O, m).sub(shift).sub(offset);
+      r.intoMemorySegment(y, yo + at, O, m);
     }
   }
 
@@ -239,17 +239,17 @@ final class SoftmaxRows {
   }
 
   private static float sumBlock(MemorySegment a, long ao, int n) {
-    a = ExactSlices.floats(a, ao, 0, n);
+    MemorySegment aSpan = ExactSlices.floats(a, ao, 0, n);
     FloatVector s0 = FloatVector.zero(S);
     FloatVector s1 = s0;
     int i = 0;
     for (; i <= n - 2 * L; i += 2 * L) {
       long at = 4L * i;
-      s0 = s0.add(fromMemorySegment(S, a, at, O));
-      s1 = s1.add(fromMemorySegment(S, a, at + 4L * L, O));
+      s0 = s0.add(fromMemorySegment(S, aSpan, at, O));
+      s1 = s1.add(fromMemorySegment(S, aSpan, at + 4L * L, O));
     }
     for (; i < n; i += L) {
-      s0 = s0.add(fromMemorySegment(S, a, 4L * i, O, S.indexInRange(i, n)));
+      s0 = s0.add(fromMemorySegment(S, a, ao + 4L * i, O, S.indexInRange(i, n)));
     }
     return LaneSum.sum(s0.add(s1));
   }
@@ -267,22 +267,22 @@ final class SoftmaxRows {
   }
 
   private static float dotBlock(MemorySegment a, long ao, MemorySegment b, long bo, int n) {
-    a = ExactSlices.floats(a, ao, 0, n);
-    b = ExactSlices.floats(b, bo, 0, n);
+    MemorySegment aSpan = ExactSlices.floats(a, ao, 0, n);
+    MemorySegment bSpan = ExactSlices.floats(b, bo, 0, n);
     FloatVector s0 = FloatVector.zero(S);
     FloatVector s1 = s0;
     int i = 0;
     for (; i <= n - 2 * L; i += 2 * L) {
       long at = 4L * i;
       long next = at + 4L * L;
-      s0 = fromMemorySegment(S, a, at, O).fma(fromMemorySegment(S, b, at, O), s0);
-      s1 = fromMemorySegment(S, a, next, O).fma(fromMemorySegment(S, b, next, O), s1);
+      s0 = fromMemorySegment(S, aSpan, at, O).fma(fromMemorySegment(S, bSpan, at, O), s0);
+      s1 = fromMemorySegment(S, aSpan, next, O).fma(fromMemorySegment(S, bSpan, next, O), s1);
     }
     for (; i < n; i += L) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
-      FloatVector va = fromMemorySegment(S, a, at, O, m);
-      s0 = s0.add(va.mul(fromMemorySegment(S, b, at, O, m)), m);
+      FloatVector va = fromMemorySegment(S, a, ao + at, O, m);
+      s0 = s0.add(va.mul(fromMemorySegment(S, b, bo + at, O, m)), m);
     }
     return LaneSum.sum(s0.add(s1));
   }
@@ -290,41 +290,41 @@ final class SoftmaxRows {
   /** {@code dx = y * (dy - dot)}: softmax backward. */
   static void softmaxGrad(MemorySegment y, long yo, MemorySegment dy, long dyo, MemorySegment dx,
       long dxo, int n, float dot) {
-    y = ExactSlices.floats(y, yo, 0, n);
-    dy = ExactSlices.floats(dy, dyo, 0, n);
-    dx = ExactSlices.floats(dx, dxo, 0, n);
+    MemorySegment ySpan = ExactSlices.floats(y, yo, 0, n);
+    MemorySegment dySpan = ExactSlices.floats(dy, dyo, 0, n);
+    MemorySegment dxSpan = ExactSlices.floats(dx, dxo, 0, n);
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
-      FloatVector g = fromMemorySegment(S, dy, at, O).sub(dot);
-      g.mul(fromMemorySegment(S, y, at, O)).intoMemorySegment(dx, at, O);
+      FloatVector g = fromMemorySegment(S, dySpan, at, O).sub(dot);
+      g.mul(fromMemorySegment(S, ySpan, at, O)).intoMemorySegment(dxSpan, at, O);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
-      FloatVector g = fromMemorySegment(S, dy, at, O, m).sub(dot);
-      g.mul(fromMemorySegment(S, y, at, O, m)).intoMemorySegment(dx, at, O, m);
+      FloatVector g = fromMemorySegment(S, dy, dyo + at, O, m).sub(dot);
+      g.mul(fromMemorySegment(S, y, yo + at, O, m)).intoMemorySegment(dx, dxo + at, O, m);
     }
   }
 
   /** {@code dx = dy - exp(y) * sum}: log-softmax backward. */
   static void logSoftmaxGrad(MemorySegment y, long yo, MemorySegment dy, long dyo,
       MemorySegment dx, long dxo, int n, float sum) {
-    y = ExactSlices.floats(y, yo, 0, n);
-    dy = ExactSlices.floats(dy, dyo, 0, n);
-    dx = ExactSlices.floats(dx, dxo, 0, n);
+    MemorySegment ySpan = ExactSlices.floats(y, yo, 0, n);
+    MemorySegment dySpan = ExactSlices.floats(dy, dyo, 0, n);
+    MemorySegment dxSpan = ExactSlices.floats(dx, dxo, 0, n);
     FloatVector neg = FloatVector.broadcast(S, -sum);
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
-      FloatVector p = SimdExp.exp(fromMemorySegment(S, y, at, O));
-      p.fma(neg, fromMemorySegment(S, dy, at, O)).intoMemorySegment(dx, at, O);
+      FloatVector p = SimdExp.exp(fromMemorySegment(S, ySpan, at, O));
+      p.fma(neg, fromMemorySegment(S, dySpan, at, O)).intoMemorySegment(dxSpan, at, O);
     }
     if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
-      FloatVector p = SimdExp.exp(fromMemorySegment(S, y, at, O, m));
-      p.fma(neg, fromMemorySegment(S, dy, at, O, m)).intoMemorySegment(dx, at, O, m);
+      FloatVector p = SimdExp.exp(fromMemorySegment(S, y, yo + at, O, m));
+      p.fma(neg, fromMemorySegment(S, dy, dyo + at, O, m)).intoMemorySegment(dx, dxo + at, O, m);
     }
   }
 }

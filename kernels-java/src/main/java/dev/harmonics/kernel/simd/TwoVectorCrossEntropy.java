@@ -74,16 +74,10 @@ final class TwoVectorCrossEntropy {
     double part = 0;
     double sums = 1;
     int multiplied = 0;
-    long first = (long) from * classes;
-    long count = (long) (to - from) * classes;
-    zs = ExactSlices.floats(zs, zo, first, count);
-    if (ds != null) {
-      ds = ExactSlices.floats(ds, dOff, first, count);
-    }
-    for (int r = 0; r < to - from; r++) {
-      long zr = 4L * r * classes;
-      long dr = zr;
-      int labelIndex = ls.get(ValueLayout.JAVA_INT, lo + 4L * (from + r));
+    for (int r = from; r < to; r++) {
+      long zr = zo + 4L * r * classes;
+      long dr = dOff + 4L * r * classes;
+      int labelIndex = ls.get(ValueLayout.JAVA_INT, lo + 4L * r);
       if (labelIndex == ignoreIndex) {
         if (ds != null) {
           ZERO.intoMemorySegment(ds, dr, O);
