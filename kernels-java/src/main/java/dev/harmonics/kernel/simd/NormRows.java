@@ -7,7 +7,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -74,8 +73,8 @@ final class NormRows {
    * is added exactly as {@link #sumShifted} adds it, so it has the same bits.
    */
   static long sumAndSquaresShifted(MemorySegment x, long xo, int n, float shift) {
-    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
     assert n <= BLOCK;
+    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
     FloatVector a0 = FloatVector.zero(S);
     FloatVector a1 = a0;
     FloatVector q0 = a0;

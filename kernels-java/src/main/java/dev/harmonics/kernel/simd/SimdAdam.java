@@ -20,9 +20,10 @@ import jdk.incubator.vector.FloatVector;
  * scalar tail repeats the vector lanes' exact float operations.
  *
  * <p>Tensors are passed as storage and byte offset, and the loop cuts its own {@link ExactSlices}
- * (a {@code data()} slice made here would cross into the loop as an object). The scalars are locals handed to a static loop: a small input runs it on the caller and
- * allocates nothing, a large one through a lambda over the pool. (An object holding them, removed
- * by escape analysis when C2 inlined its {@code run}, still cost 112 bytes in some JIT runs.)
+ * (a {@code data()} slice made here would cross into the loop as an object). The scalars are
+ * locals handed to a static loop: a small input runs it on the caller and allocates nothing, a
+ * large one through a lambda over the pool. (An object holding them, removed by escape analysis
+ * when C2 inlined its {@code run}, still cost 112 bytes in some JIT runs.)
  */
 final class SimdAdam {
 

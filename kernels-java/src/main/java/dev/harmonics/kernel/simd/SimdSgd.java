@@ -21,9 +21,9 @@ import jdk.incubator.vector.FloatVector;
  *
  * <p>As in {@link SimdAdam}, tensors are passed as storage and byte offset and the loops cut their
  * own {@link ExactSlices} (a {@code data()} slice per tensor, made before the hand-off, cost a
- * 64-element update 168 bytes), and a small input runs on the
- * caller through {@link #run}, which only hands the fields to a static loop, so escape analysis
- * removes the object and the call allocates nothing.
+ * 64-element update 168 bytes), and a small input runs on the caller through {@link #run}, which
+ * only hands the fields to a static loop, so escape analysis removes the object and the call
+ * allocates nothing.
  */
 final class SimdSgd implements KernelPool.RangeBody {
 

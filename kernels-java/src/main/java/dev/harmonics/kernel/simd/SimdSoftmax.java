@@ -88,7 +88,8 @@ final class SimdSoftmax extends SoftmaxKernels {
   }
 
   /**
-   * Softmax of rows [from, to) of at most {@link SoftmaxRows#BLOCK} elements, each row's maximum
+   * Softmax of rows [from, to) of at most {@link SoftmaxRows#BLOCK} elements, a whole number of
+   * vectors ({@link SoftmaxRows#expStoreAndNextMax} says why), each row's maximum
    * taken during the previous row's exp pass: the maximum is the pass that reads a row from
    * memory, the exp pass the one that computes, and overlapping them keeps the loads in flight.
    */

@@ -116,19 +116,21 @@ final class SoftmaxRows {
   }
 
   /**
-   * {@link #expStore} of one row of at most {@link #BLOCK} elements while taking the maximum of
-   * the next row (the {@code n} floats that follow it), so that the next row streams in from
-   * memory while this one's exponentials are computed; returns both, packed by {@link #pack}.
+   * {@link #expStore} of one row of at most {@link #BLOCK} elements, a whole number of vectors,
+   * while taking the maximum of the next row (the {@code n} floats that follow it), so that the
+   * next row streams in from memory while this one's exponentials are computed; returns both,
+   * packed by {@link #pack}. Rows with a masked tail take the separate passes: with the tail
+   * compiled in, this method went past C2's inlining budget and boxed its lane folds.
    */
   static long expStoreAndNextMax(MemorySegment x, long xo, MemorySegment y, long yo, int n,
       float shift) {
+    assert n % L == 0;
     MemorySegment rows = ExactSlices.floats(x, xo, 0, 2L * n);
     MemorySegment ySpan = ExactSlices.floats(y, yo, 0, n);
     long next = 4L * n;
     FloatVector s = FloatVector.zero(S);
     FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-    int i = 0;
-    for (; i <= n - L; i += L) {
+    for (int i = 0; i < n; i += L) {
       long at = 4L * i;
       FloatVector v = fromMemorySegment(S, rows, next + at, O);
       mx = mx.blend(v, v.compare(VectorOperators.GT, mx));
@@ -136,16 +138,6 @@ final class SoftmaxRows {
       FloatVector e = expNonPositive(d, NEGLIGIBLE);
       e.intoMemorySegment(ySpan, at, O);
       s = s.add(e);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      long at = 4L * i;
-      FloatVector v = fromMemorySegment(S, x, xo + next + at, O, m);
-      mx = mx.blend(v, v.compare(VectorOperators.GT, mx).and(m));
-      FloatVector d = fromMemorySegment(S, x, xo + at, O, m).sub(shift);
-      FloatVector e = expNonPositive(d, NEGLIGIBLE);
-      e.intoMemorySegment(y, yo + at, O, m);
-      s = s.add(e, m);
     }
     return pack(LaneSum.sum(s), LaneMax.max(mx));
   }

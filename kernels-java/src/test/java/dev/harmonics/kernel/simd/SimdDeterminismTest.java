@@ -28,9 +28,10 @@ class SimdDeterminismTest {
   private static final int ROWS = 4;
   /**
    * Ten classes, as in Fashion-MNIST, plus odd widths that exercise the vector tails. Rows of one
-   * to two vectors have their own cross-entropy path: 10 at 8 lanes, 20 at 16.
+   * to two vectors have their own cross-entropy path: 10 at 8 lanes, 20 at 16. Softmax rows of
+   * whole vectors have their own pass: 48 at every width.
    */
-  private static final int[] WIDTHS = {10, 20, 37, 130};
+  private static final int[] WIDTHS = {10, 20, 37, 48, 130};
 
   private final KernelProvider simd = KernelProviders.of(Backend.SIMD);
 
