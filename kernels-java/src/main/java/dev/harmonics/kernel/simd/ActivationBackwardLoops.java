@@ -38,14 +38,14 @@ final class ActivationBackwardLoops {
   static void identity(MemorySegment xs, long xo, MemorySegment ys, long yo, MemorySegment gs,
       long go, MemorySegment ds, long dO, float alpha, int from, int to) {
     int n = to - from;
-    MemorySegment xRange = ExactSlices.floats(xs, xo, from, n);
-    MemorySegment gRange = ExactSlices.floats(gs, go, from, n);
-    MemorySegment dRange = ExactSlices.floats(ds, dO, from, n);
+    MemorySegment xSpan = ExactSlices.floats(xs, xo, from, n);
+    MemorySegment gSpan = ExactSlices.floats(gs, go, from, n);
+    MemorySegment dSpan = ExactSlices.floats(ds, dO, from, n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, xRange, 4L * i, ORDER);
-      FloatVector g = FloatVector.fromMemorySegment(S, gRange, 4L * i, ORDER);
-      g.mul(step(x, 1f, 1f)).intoMemorySegment(dRange, 4L * i, ORDER);
+      FloatVector x = FloatVector.fromMemorySegment(S, xSpan, 4L * i, ORDER);
+      FloatVector g = FloatVector.fromMemorySegment(S, gSpan, 4L * i, ORDER);
+      g.mul(step(x, 1f, 1f)).intoMemorySegment(dSpan, 4L * i, ORDER);
     }
     tail(Activation.IDENTITY, alpha, xs, xo, gs, go, ds, dO, from + i, to);
   }
@@ -53,14 +53,14 @@ final class ActivationBackwardLoops {
   static void relu(MemorySegment xs, long xo, MemorySegment ys, long yo, MemorySegment gs,
       long go, MemorySegment ds, long dO, float alpha, int from, int to) {
     int n = to - from;
-    MemorySegment xRange = ExactSlices.floats(xs, xo, from, n);
-    MemorySegment gRange = ExactSlices.floats(gs, go, from, n);
-    MemorySegment dRange = ExactSlices.floats(ds, dO, from, n);
+    MemorySegment xSpan = ExactSlices.floats(xs, xo, from, n);
+    MemorySegment gSpan = ExactSlices.floats(gs, go, from, n);
+    MemorySegment dSpan = ExactSlices.floats(ds, dO, from, n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, xRange, 4L * i, ORDER);
-      FloatVector g = FloatVector.fromMemorySegment(S, gRange, 4L * i, ORDER);
-      g.mul(step(x, 0f, 1f)).intoMemorySegment(dRange, 4L * i, ORDER);
+      FloatVector x = FloatVector.fromMemorySegment(S, xSpan, 4L * i, ORDER);
+      FloatVector g = FloatVector.fromMemorySegment(S, gSpan, 4L * i, ORDER);
+      g.mul(step(x, 0f, 1f)).intoMemorySegment(dSpan, 4L * i, ORDER);
     }
     tail(Activation.RELU, alpha, xs, xo, gs, go, ds, dO, from + i, to);
   }
@@ -68,14 +68,14 @@ final class ActivationBackwardLoops {
   static void leakyRelu(MemorySegment xs, long xo, MemorySegment ys, long yo, MemorySegment gs,
       long go, MemorySegment ds, long dO, float alpha, int from, int to) {
     int n = to - from;
-    MemorySegment xRange = ExactSlices.floats(xs, xo, from, n);
-    MemorySegment gRange = ExactSlices.floats(gs, go, from, n);
-    MemorySegment dRange = ExactSlices.floats(ds, dO, from, n);
+    MemorySegment xSpan = ExactSlices.floats(xs, xo, from, n);
+    MemorySegment gSpan = ExactSlices.floats(gs, go, from, n);
+    MemorySegment dSpan = ExactSlices.floats(ds, dO, from, n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, xRange, 4L * i, ORDER);
-      FloatVector g = FloatVector.fromMemorySegment(S, gRange, 4L * i, ORDER);
-      g.mul(step(x, alpha, 1f)).intoMemorySegment(dRange, 4L * i, ORDER);
+      FloatVector x = FloatVector.fromMemorySegment(S, xSpan, 4L * i, ORDER);
+      FloatVector g = FloatVector.fromMemorySegment(S, gSpan, 4L * i, ORDER);
+      g.mul(step(x, alpha, 1f)).intoMemorySegment(dSpan, 4L * i, ORDER);
     }
     tail(Activation.LEAKY_RELU, alpha, xs, xo, gs, go, ds, dO, from + i, to);
   }
@@ -83,16 +83,16 @@ final class ActivationBackwardLoops {
   static void elu(MemorySegment xs, long xo, MemorySegment ys, long yo, MemorySegment gs,
       long go, MemorySegment ds, long dO, float alpha, int from, int to) {
     int n = to - from;
-    MemorySegment xRange = ExactSlices.floats(xs, xo, from, n);
-    MemorySegment yRange = ExactSlices.floats(ys, yo, from, n);
-    MemorySegment gRange = ExactSlices.floats(gs, go, from, n);
-    MemorySegment dRange = ExactSlices.floats(ds, dO, from, n);
+    MemorySegment xSpan = ExactSlices.floats(xs, xo, from, n);
+    MemorySegment ySpan = ExactSlices.floats(ys, yo, from, n);
+    MemorySegment gSpan = ExactSlices.floats(gs, go, from, n);
+    MemorySegment dSpan = ExactSlices.floats(ds, dO, from, n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, xRange, 4L * i, ORDER);
-      FloatVector y = FloatVector.fromMemorySegment(S, yRange, 4L * i, ORDER);
-      FloatVector g = FloatVector.fromMemorySegment(S, gRange, 4L * i, ORDER);
-      g.mul(y.add(alpha).blend(1f, positive(x))).intoMemorySegment(dRange, 4L * i, ORDER);
+      FloatVector x = FloatVector.fromMemorySegment(S, xSpan, 4L * i, ORDER);
+      FloatVector y = FloatVector.fromMemorySegment(S, ySpan, 4L * i, ORDER);
+      FloatVector g = FloatVector.fromMemorySegment(S, gSpan, 4L * i, ORDER);
+      g.mul(y.add(alpha).blend(1f, positive(x))).intoMemorySegment(dSpan, 4L * i, ORDER);
     }
     tail(Activation.ELU, alpha, xs, xo, gs, go, ds, dO, from + i, to);
   }
@@ -100,16 +100,16 @@ final class ActivationBackwardLoops {
   static void selu(MemorySegment xs, long xo, MemorySegment ys, long yo, MemorySegment gs,
       long go, MemorySegment ds, long dO, float alpha, int from, int to) {
     int n = to - from;
-    MemorySegment xRange = ExactSlices.floats(xs, xo, from, n);
-    MemorySegment yRange = ExactSlices.floats(ys, yo, from, n);
-    MemorySegment gRange = ExactSlices.floats(gs, go, from, n);
-    MemorySegment dRange = ExactSlices.floats(ds, dO, from, n);
+    MemorySegment xSpan = ExactSlices.floats(xs, xo, from, n);
+    MemorySegment ySpan = ExactSlices.floats(ys, yo, from, n);
+    MemorySegment gSpan = ExactSlices.floats(gs, go, from, n);
+    MemorySegment dSpan = ExactSlices.floats(ds, dO, from, n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, xRange, 4L * i, ORDER);
-      FloatVector y = FloatVector.fromMemorySegment(S, yRange, 4L * i, ORDER);
-      FloatVector g = FloatVector.fromMemorySegment(S, gRange, 4L * i, ORDER);
-      g.mul(seluSlope(x, y)).intoMemorySegment(dRange, 4L * i, ORDER);
+      FloatVector x = FloatVector.fromMemorySegment(S, xSpan, 4L * i, ORDER);
+      FloatVector y = FloatVector.fromMemorySegment(S, ySpan, 4L * i, ORDER);
+      FloatVector g = FloatVector.fromMemorySegment(S, gSpan, 4L * i, ORDER);
+      g.mul(seluSlope(x, y)).intoMemorySegment(dSpan, 4L * i, ORDER);
     }
     tail(Activation.SELU, alpha, xs, xo, gs, go, ds, dO, from + i, to);
   }
@@ -117,14 +117,14 @@ final class ActivationBackwardLoops {
   static void sigmoid(MemorySegment xs, long xo, MemorySegment ys, long yo, MemorySegment gs,
       long go, MemorySegment ds, long dO, float alpha, int from, int to) {
     int n = to - from;
-    MemorySegment yRange = ExactSlices.floats(ys, yo, from, n);
-    MemorySegment gRange = ExactSlices.floats(gs, go, from, n);
-    MemorySegment dRange = ExactSlices.floats(ds, dO, from, n);
+    MemorySegment ySpan = ExactSlices.floats(ys, yo, from, n);
+    MemorySegment gSpan = ExactSlices.floats(gs, go, from, n);
+    MemorySegment dSpan = ExactSlices.floats(ds, dO, from, n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
-      FloatVector y = FloatVector.fromMemorySegment(S, yRange, 4L * i, ORDER);
-      FloatVector g = FloatVector.fromMemorySegment(S, gRange, 4L * i, ORDER);
-      g.mul(y.neg().add(1f).mul(y)).intoMemorySegment(dRange, 4L * i, ORDER);
+      FloatVector y = FloatVector.fromMemorySegment(S, ySpan, 4L * i, ORDER);
+      FloatVector g = FloatVector.fromMemorySegment(S, gSpan, 4L * i, ORDER);
+      g.mul(y.neg().add(1f).mul(y)).intoMemorySegment(dSpan, 4L * i, ORDER);
     }
     tail(Activation.SIGMOID, alpha, xs, xo, gs, go, ds, dO, from + i, to);
   }
@@ -132,14 +132,14 @@ final class ActivationBackwardLoops {
   static void tanh(MemorySegment xs, long xo, MemorySegment ys, long yo, MemorySegment gs,
       long go, MemorySegment ds, long dO, float alpha, int from, int to) {
     int n = to - from;
-    MemorySegment yRange = ExactSlices.floats(ys, yo, from, n);
-    MemorySegment gRange = ExactSlices.floats(gs, go, from, n);
-    MemorySegment dRange = ExactSlices.floats(ds, dO, from, n);
+    MemorySegment ySpan = ExactSlices.floats(ys, yo, from, n);
+    MemorySegment gSpan = ExactSlices.floats(gs, go, from, n);
+    MemorySegment dSpan = ExactSlices.floats(ds, dO, from, n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
-      FloatVector y = FloatVector.fromMemorySegment(S, yRange, 4L * i, ORDER);
-      FloatVector g = FloatVector.fromMemorySegment(S, gRange, 4L * i, ORDER);
-      g.mul(y.neg().fma(y, ONE)).intoMemorySegment(dRange, 4L * i, ORDER);
+      FloatVector y = FloatVector.fromMemorySegment(S, ySpan, 4L * i, ORDER);
+      FloatVector g = FloatVector.fromMemorySegment(S, gSpan, 4L * i, ORDER);
+      g.mul(y.neg().fma(y, ONE)).intoMemorySegment(dSpan, 4L * i, ORDER);
     }
     tail(Activation.TANH, alpha, xs, xo, gs, go, ds, dO, from + i, to);
   }
@@ -147,14 +147,14 @@ final class ActivationBackwardLoops {
   static void softsign(MemorySegment xs, long xo, MemorySegment ys, long yo, MemorySegment gs,
       long go, MemorySegment ds, long dO, float alpha, int from, int to) {
     int n = to - from;
-    MemorySegment xRange = ExactSlices.floats(xs, xo, from, n);
-    MemorySegment gRange = ExactSlices.floats(gs, go, from, n);
-    MemorySegment dRange = ExactSlices.floats(ds, dO, from, n);
+    MemorySegment xSpan = ExactSlices.floats(xs, xo, from, n);
+    MemorySegment gSpan = ExactSlices.floats(gs, go, from, n);
+    MemorySegment dSpan = ExactSlices.floats(ds, dO, from, n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, xRange, 4L * i, ORDER);
-      FloatVector g = FloatVector.fromMemorySegment(S, gRange, 4L * i, ORDER);
-      g.mul(softsignSlope(x)).intoMemorySegment(dRange, 4L * i, ORDER);
+      FloatVector x = FloatVector.fromMemorySegment(S, xSpan, 4L * i, ORDER);
+      FloatVector g = FloatVector.fromMemorySegment(S, gSpan, 4L * i, ORDER);
+      g.mul(softsignSlope(x)).intoMemorySegment(dSpan, 4L * i, ORDER);
     }
     tail(Activation.SOFTSIGN, alpha, xs, xo, gs, go, ds, dO, from + i, to);
   }

@@ -34,12 +34,12 @@ final class ActivationForwardLoops {
   static void relu(MemorySegment xs, long xo, MemorySegment ys, long yo, float alpha,
       int from, int to) {
     int n = to - from;
-    MemorySegment xRange = ExactSlices.floats(xs, xo, from, n);
-    MemorySegment yRange = ExactSlices.floats(ys, yo, from, n);
+    MemorySegment xSpan = ExactSlices.floats(xs, xo, from, n);
+    MemorySegment ySpan = ExactSlices.floats(ys, yo, from, n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, xRange, 4L * i, ORDER);
-      x.max(0f).intoMemorySegment(yRange, 4L * i, ORDER);
+      FloatVector x = FloatVector.fromMemorySegment(S, xSpan, 4L * i, ORDER);
+      x.max(0f).intoMemorySegment(ySpan, 4L * i, ORDER);
     }
     tail(Activation.RELU, alpha, xs, xo, ys, yo, from + i, to);
   }
@@ -47,12 +47,12 @@ final class ActivationForwardLoops {
   static void leakyRelu(MemorySegment xs, long xo, MemorySegment ys, long yo, float alpha,
       int from, int to) {
     int n = to - from;
-    MemorySegment xRange = ExactSlices.floats(xs, xo, from, n);
-    MemorySegment yRange = ExactSlices.floats(ys, yo, from, n);
+    MemorySegment xSpan = ExactSlices.floats(xs, xo, from, n);
+    MemorySegment ySpan = ExactSlices.floats(ys, yo, from, n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, xRange, 4L * i, ORDER);
-      x.mul(alpha).blend(x, positive(x)).intoMemorySegment(yRange, 4L * i, ORDER);
+      FloatVector x = FloatVector.fromMemorySegment(S, xSpan, 4L * i, ORDER);
+      x.mul(alpha).blend(x, positive(x)).intoMemorySegment(ySpan, 4L * i, ORDER);
     }
     tail(Activation.LEAKY_RELU, alpha, xs, xo, ys, yo, from + i, to);
   }
@@ -60,12 +60,12 @@ final class ActivationForwardLoops {
   static void softsign(MemorySegment xs, long xo, MemorySegment ys, long yo, float alpha,
       int from, int to) {
     int n = to - from;
-    MemorySegment xRange = ExactSlices.floats(xs, xo, from, n);
-    MemorySegment yRange = ExactSlices.floats(ys, yo, from, n);
+    MemorySegment xSpan = ExactSlices.floats(xs, xo, from, n);
+    MemorySegment ySpan = ExactSlices.floats(ys, yo, from, n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
-      FloatVector x = FloatVector.fromMemorySegment(S, xRange, 4L * i, ORDER);
-      softsignOf(x).intoMemorySegment(yRange, 4L * i, ORDER);
+      FloatVector x = FloatVector.fromMemorySegment(S, xSpan, 4L * i, ORDER);
+      softsignOf(x).intoMemorySegment(ySpan, 4L * i, ORDER);
     }
     tail(Activation.SOFTSIGN, alpha, xs, xo, ys, yo, from + i, to);
   }
