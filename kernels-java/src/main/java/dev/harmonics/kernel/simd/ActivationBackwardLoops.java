@@ -38,9 +38,9 @@ final class ActivationBackwardLoops {
   static void identity(MemorySegment xs, long xo, MemorySegment ys, long yo, MemorySegment gs,
       long go, MemorySegment ds, long dO, float alpha, int from, int to) {
     int n = to - from;
-    MemorySegment xSpan = ExactSlices.floats(xs, xo, from, n);
-    MemorySegment gSpan = ExactSlices.floats(gs, go, from, n);
-    MemorySegment dSpan = ExactSlices.floats(ds, dO, from, n);
+    MemorySegment xSpan = xs.asSlice(xo + 4L * from, 4L * n);
+    MemorySegment gSpan = gs.asSlice(go + 4L * from, 4L * n);
+    MemorySegment dSpan = ds.asSlice(dO + 4L * from, 4L * n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
       FloatVector x = FloatVector.fromMemorySegment(S, xSpan, 4L * i, ORDER);
@@ -53,9 +53,9 @@ final class ActivationBackwardLoops {
   static void relu(MemorySegment xs, long xo, MemorySegment ys, long yo, MemorySegment gs,
       long go, MemorySegment ds, long dO, float alpha, int from, int to) {
     int n = to - from;
-    MemorySegment xSpan = ExactSlices.floats(xs, xo, from, n);
-    MemorySegment gSpan = ExactSlices.floats(gs, go, from, n);
-    MemorySegment dSpan = ExactSlices.floats(ds, dO, from, n);
+    MemorySegment xSpan = xs.asSlice(xo + 4L * from, 4L * n);
+    MemorySegment gSpan = gs.asSlice(go + 4L * from, 4L * n);
+    MemorySegment dSpan = ds.asSlice(dO + 4L * from, 4L * n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
       FloatVector x = FloatVector.fromMemorySegment(S, xSpan, 4L * i, ORDER);
@@ -68,9 +68,9 @@ final class ActivationBackwardLoops {
   static void leakyRelu(MemorySegment xs, long xo, MemorySegment ys, long yo, MemorySegment gs,
       long go, MemorySegment ds, long dO, float alpha, int from, int to) {
     int n = to - from;
-    MemorySegment xSpan = ExactSlices.floats(xs, xo, from, n);
-    MemorySegment gSpan = ExactSlices.floats(gs, go, from, n);
-    MemorySegment dSpan = ExactSlices.floats(ds, dO, from, n);
+    MemorySegment xSpan = xs.asSlice(xo + 4L * from, 4L * n);
+    MemorySegment gSpan = gs.asSlice(go + 4L * from, 4L * n);
+    MemorySegment dSpan = ds.asSlice(dO + 4L * from, 4L * n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
       FloatVector x = FloatVector.fromMemorySegment(S, xSpan, 4L * i, ORDER);
@@ -83,10 +83,10 @@ final class ActivationBackwardLoops {
   static void elu(MemorySegment xs, long xo, MemorySegment ys, long yo, MemorySegment gs,
       long go, MemorySegment ds, long dO, float alpha, int from, int to) {
     int n = to - from;
-    MemorySegment xSpan = ExactSlices.floats(xs, xo, from, n);
-    MemorySegment ySpan = ExactSlices.floats(ys, yo, from, n);
-    MemorySegment gSpan = ExactSlices.floats(gs, go, from, n);
-    MemorySegment dSpan = ExactSlices.floats(ds, dO, from, n);
+    MemorySegment xSpan = xs.asSlice(xo + 4L * from, 4L * n);
+    MemorySegment ySpan = ys.asSlice(yo + 4L * from, 4L * n);
+    MemorySegment gSpan = gs.asSlice(go + 4L * from, 4L * n);
+    MemorySegment dSpan = ds.asSlice(dO + 4L * from, 4L * n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
       FloatVector x = FloatVector.fromMemorySegment(S, xSpan, 4L * i, ORDER);
@@ -100,10 +100,10 @@ final class ActivationBackwardLoops {
   static void selu(MemorySegment xs, long xo, MemorySegment ys, long yo, MemorySegment gs,
       long go, MemorySegment ds, long dO, float alpha, int from, int to) {
     int n = to - from;
-    MemorySegment xSpan = ExactSlices.floats(xs, xo, from, n);
-    MemorySegment ySpan = ExactSlices.floats(ys, yo, from, n);
-    MemorySegment gSpan = ExactSlices.floats(gs, go, from, n);
-    MemorySegment dSpan = ExactSlices.floats(ds, dO, from, n);
+    MemorySegment xSpan = xs.asSlice(xo + 4L * from, 4L * n);
+    MemorySegment ySpan = ys.asSlice(yo + 4L * from, 4L * n);
+    MemorySegment gSpan = gs.asSlice(go + 4L * from, 4L * n);
+    MemorySegment dSpan = ds.asSlice(dO + 4L * from, 4L * n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
       FloatVector x = FloatVector.fromMemorySegment(S, xSpan, 4L * i, ORDER);
@@ -117,9 +117,9 @@ final class ActivationBackwardLoops {
   static void sigmoid(MemorySegment xs, long xo, MemorySegment ys, long yo, MemorySegment gs,
       long go, MemorySegment ds, long dO, float alpha, int from, int to) {
     int n = to - from;
-    MemorySegment ySpan = ExactSlices.floats(ys, yo, from, n);
-    MemorySegment gSpan = ExactSlices.floats(gs, go, from, n);
-    MemorySegment dSpan = ExactSlices.floats(ds, dO, from, n);
+    MemorySegment ySpan = ys.asSlice(yo + 4L * from, 4L * n);
+    MemorySegment gSpan = gs.asSlice(go + 4L * from, 4L * n);
+    MemorySegment dSpan = ds.asSlice(dO + 4L * from, 4L * n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
       FloatVector y = FloatVector.fromMemorySegment(S, ySpan, 4L * i, ORDER);
@@ -132,9 +132,9 @@ final class ActivationBackwardLoops {
   static void tanh(MemorySegment xs, long xo, MemorySegment ys, long yo, MemorySegment gs,
       long go, MemorySegment ds, long dO, float alpha, int from, int to) {
     int n = to - from;
-    MemorySegment ySpan = ExactSlices.floats(ys, yo, from, n);
-    MemorySegment gSpan = ExactSlices.floats(gs, go, from, n);
-    MemorySegment dSpan = ExactSlices.floats(ds, dO, from, n);
+    MemorySegment ySpan = ys.asSlice(yo + 4L * from, 4L * n);
+    MemorySegment gSpan = gs.asSlice(go + 4L * from, 4L * n);
+    MemorySegment dSpan = ds.asSlice(dO + 4L * from, 4L * n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
       FloatVector y = FloatVector.fromMemorySegment(S, ySpan, 4L * i, ORDER);
@@ -147,9 +147,9 @@ final class ActivationBackwardLoops {
   static void softsign(MemorySegment xs, long xo, MemorySegment ys, long yo, MemorySegment gs,
       long go, MemorySegment ds, long dO, float alpha, int from, int to) {
     int n = to - from;
-    MemorySegment xSpan = ExactSlices.floats(xs, xo, from, n);
-    MemorySegment gSpan = ExactSlices.floats(gs, go, from, n);
-    MemorySegment dSpan = ExactSlices.floats(ds, dO, from, n);
+    MemorySegment xSpan = xs.asSlice(xo + 4L * from, 4L * n);
+    MemorySegment gSpan = gs.asSlice(go + 4L * from, 4L * n);
+    MemorySegment dSpan = ds.asSlice(dO + 4L * from, 4L * n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
       FloatVector x = FloatVector.fromMemorySegment(S, xSpan, 4L * i, ORDER);

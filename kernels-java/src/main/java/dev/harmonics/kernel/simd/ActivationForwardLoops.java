@@ -34,8 +34,8 @@ final class ActivationForwardLoops {
   static void relu(MemorySegment xs, long xo, MemorySegment ys, long yo, float alpha,
       int from, int to) {
     int n = to - from;
-    MemorySegment xSpan = ExactSlices.floats(xs, xo, from, n);
-    MemorySegment ySpan = ExactSlices.floats(ys, yo, from, n);
+    MemorySegment xSpan = xs.asSlice(xo + 4L * from, 4L * n);
+    MemorySegment ySpan = ys.asSlice(yo + 4L * from, 4L * n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
       FloatVector x = FloatVector.fromMemorySegment(S, xSpan, 4L * i, ORDER);
@@ -47,8 +47,8 @@ final class ActivationForwardLoops {
   static void leakyRelu(MemorySegment xs, long xo, MemorySegment ys, long yo, float alpha,
       int from, int to) {
     int n = to - from;
-    MemorySegment xSpan = ExactSlices.floats(xs, xo, from, n);
-    MemorySegment ySpan = ExactSlices.floats(ys, yo, from, n);
+    MemorySegment xSpan = xs.asSlice(xo + 4L * from, 4L * n);
+    MemorySegment ySpan = ys.asSlice(yo + 4L * from, 4L * n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
       FloatVector x = FloatVector.fromMemorySegment(S, xSpan, 4L * i, ORDER);
@@ -60,8 +60,8 @@ final class ActivationForwardLoops {
   static void softsign(MemorySegment xs, long xo, MemorySegment ys, long yo, float alpha,
       int from, int to) {
     int n = to - from;
-    MemorySegment xSpan = ExactSlices.floats(xs, xo, from, n);
-    MemorySegment ySpan = ExactSlices.floats(ys, yo, from, n);
+    MemorySegment xSpan = xs.asSlice(xo + 4L * from, 4L * n);
+    MemorySegment ySpan = ys.asSlice(yo + 4L * from, 4L * n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
       FloatVector x = FloatVector.fromMemorySegment(S, xSpan, 4L * i, ORDER);

@@ -53,7 +53,7 @@ final class ActivationPasses {
 
   /** e[j] = e^min(x, 0), for ELU and SELU; x from element {@code from}. */
   static void expOfX(MemorySegment xs, long xo, int from, float[] e, int n) {
-    xs = ExactSlices.floats(xs, xo, from, n);
+    xs = xs.asSlice(xo + 4L * from, 4L * n);
     for (int j = 0; j < n; j += LANES) {
       FloatVector x = FloatVector.fromMemorySegment(S, xs, 4L * j, ORDER);
       expNonPositive(x, EXP_FLUSH).intoArray(e, j);
@@ -62,7 +62,7 @@ final class ActivationPasses {
 
   /** e[j] = e^-|x|, for sigmoid and softplus; x from element {@code from}. */
   static void expOfNegativeAbs(MemorySegment xs, long xo, int from, float[] e, int n) {
-    xs = ExactSlices.floats(xs, xo, from, n);
+    xs = xs.asSlice(xo + 4L * from, 4L * n);
     for (int j = 0; j < n; j += LANES) {
       FloatVector x = FloatVector.fromMemorySegment(S, xs, 4L * j, ORDER);
       expNonPositive(negativeAbs(x), EXP_FLUSH).intoArray(e, j);
@@ -74,7 +74,7 @@ final class ActivationPasses {
    * {@code from}.
    */
   static void expOfGeluTanhClamped(MemorySegment xs, long xo, int from, float[] e, int n) {
-    xs = ExactSlices.floats(xs, xo, from, n);
+    xs = xs.asSlice(xo + 4L * from, 4L * n);
     for (int j = 0; j < n; j += LANES) {
       FloatVector x = FloatVector.fromMemorySegment(S, xs, 4L * j, ORDER);
       FloatVector v = negativeAbs(geluTanhArgument(clampGeluTanh(x)));
@@ -85,8 +85,8 @@ final class ActivationPasses {
   /** y = x > 0 ? x : alpha (e^x - 1). */
   static void elu(MemorySegment xs, long xo, float[] e, MemorySegment ys, long yo, int from,
       int n, float alpha) {
-    xs = ExactSlices.floats(xs, xo, from, n);
-    ys = ExactSlices.floats(ys, yo, from, n);
+    xs = xs.asSlice(xo + 4L * from, 4L * n);
+    ys = ys.asSlice(yo + 4L * from, 4L * n);
     for (int j = 0; j < n; j += LANES) {
       long at = 4L * j;
       FloatVector x = FloatVector.fromMemorySegment(S, xs, at, ORDER);
@@ -98,8 +98,8 @@ final class ActivationPasses {
   /** y = lambda (x > 0 ? x : alpha (e^x - 1)). */
   static void selu(MemorySegment xs, long xo, float[] e, MemorySegment ys, long yo, int from,
       int n) {
-    xs = ExactSlices.floats(xs, xo, from, n);
-    ys = ExactSlices.floats(ys, yo, from, n);
+    xs = xs.asSlice(xo + 4L * from, 4L * n);
+    ys = ys.asSlice(yo + 4L * from, 4L * n);
     for (int j = 0; j < n; j += LANES) {
       long at = 4L * j;
       FloatVector x = FloatVector.fromMemorySegment(S, xs, at, ORDER);
@@ -112,8 +112,8 @@ final class ActivationPasses {
   /** y = sigmoid(x) in one pass, for n whole vectors from element {@code from}. */
   static void sigmoidFused(MemorySegment xs, long xo, MemorySegment ys, long yo, int from,
       int n) {
-    xs = ExactSlices.floats(xs, xo, from, n);
-    ys = ExactSlices.floats(ys, yo, from, n);
+    xs = xs.asSlice(xo + 4L * from, 4L * n);
+    ys = ys.asSlice(yo + 4L * from, 4L * n);
     for (int j = 0; j < n; j += LANES) {
       long at = 4L * j;
       FloatVector x = FloatVector.fromMemorySegment(S, xs, at, ORDER);
@@ -128,8 +128,8 @@ final class ActivationPasses {
    */
   static void geluTanhFused(MemorySegment xs, long xo, MemorySegment ys, long yo, int from,
       int n) {
-    xs = ExactSlices.floats(xs, xo, from, n);
-    ys = ExactSlices.floats(ys, yo, from, n);
+    xs = xs.asSlice(xo + 4L * from, 4L * n);
+    ys = ys.asSlice(yo + 4L * from, 4L * n);
     for (int j = 0; j < n; j += LANES) {
       long at = 4L * j;
       FloatVector x = FloatVector.fromMemorySegment(S, xs, at, ORDER);
@@ -143,8 +143,8 @@ final class ActivationPasses {
 
   /** y = tanh(x) in one pass, for n whole vectors from element {@code from}. */
   static void tanhFused(MemorySegment xs, long xo, MemorySegment ys, long yo, int from, int n) {
-    xs = ExactSlices.floats(xs, xo, from, n);
-    ys = ExactSlices.floats(ys, yo, from, n);
+    xs = xs.asSlice(xo + 4L * from, 4L * n);
+    ys = ys.asSlice(yo + 4L * from, 4L * n);
     for (int j = 0; j < n; j += LANES) {
       long at = 4L * j;
       FloatVector x = FloatVector.fromMemorySegment(S, xs, at, ORDER);
@@ -156,8 +156,8 @@ final class ActivationPasses {
   /** y = softplus(x). */
   static void softplus(MemorySegment xs, long xo, float[] e, MemorySegment ys, long yo, int from,
       int n) {
-    xs = ExactSlices.floats(xs, xo, from, n);
-    ys = ExactSlices.floats(ys, yo, from, n);
+    xs = xs.asSlice(xo + 4L * from, 4L * n);
+    ys = ys.asSlice(yo + 4L * from, 4L * n);
     for (int j = 0; j < n; j += LANES) {
       long at = 4L * j;
       FloatVector x = FloatVector.fromMemorySegment(S, xs, at, ORDER);
@@ -169,9 +169,9 @@ final class ActivationPasses {
   /** dx = dy sigmoid(x), the softplus backward. */
   static void sigmoidGradient(MemorySegment xs, long xo, float[] e, MemorySegment gs, long go,
       MemorySegment ds, long dO, int from, int n) {
-    xs = ExactSlices.floats(xs, xo, from, n);
-    gs = ExactSlices.floats(gs, go, from, n);
-    ds = ExactSlices.floats(ds, dO, from, n);
+    xs = xs.asSlice(xo + 4L * from, 4L * n);
+    gs = gs.asSlice(go + 4L * from, 4L * n);
+    ds = ds.asSlice(dO + 4L * from, 4L * n);
     for (int j = 0; j < n; j += LANES) {
       long at = 4L * j;
       FloatVector x = FloatVector.fromMemorySegment(S, xs, at, ORDER);
@@ -184,9 +184,9 @@ final class ActivationPasses {
   /** dx = dy GELU-tanh'(x). */
   static void geluTanhGradient(MemorySegment xs, long xo, float[] e, MemorySegment gs, long go,
       MemorySegment ds, long dO, int from, int n) {
-    xs = ExactSlices.floats(xs, xo, from, n);
-    gs = ExactSlices.floats(gs, go, from, n);
-    ds = ExactSlices.floats(ds, dO, from, n);
+    xs = xs.asSlice(xo + 4L * from, 4L * n);
+    gs = gs.asSlice(go + 4L * from, 4L * n);
+    ds = ds.asSlice(dO + 4L * from, 4L * n);
     for (int j = 0; j < n; j += LANES) {
       long at = 4L * j;
       FloatVector x = FloatVector.fromMemorySegment(S, xs, at, ORDER);
@@ -200,9 +200,9 @@ final class ActivationPasses {
   /** dx = dy (Phi(x) + x phi(x)). */
   static void geluErfGradient(MemorySegment xs, long xo, float[] e, MemorySegment gs, long go,
       MemorySegment ds, long dO, int from, int n) {
-    xs = ExactSlices.floats(xs, xo, from, n);
-    gs = ExactSlices.floats(gs, go, from, n);
-    ds = ExactSlices.floats(ds, dO, from, n);
+    xs = xs.asSlice(xo + 4L * from, 4L * n);
+    gs = gs.asSlice(go + 4L * from, 4L * n);
+    ds = ds.asSlice(dO + 4L * from, 4L * n);
     for (int j = 0; j < n; j += LANES) {
       long at = 4L * j;
       FloatVector x = FloatVector.fromMemorySegment(S, xs, at, ORDER);

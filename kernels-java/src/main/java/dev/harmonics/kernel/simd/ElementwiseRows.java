@@ -66,7 +66,7 @@ final class ElementwiseRows {
 
   /** out = value over n elements. */
   static void fill(MemorySegment o, long oo, float value, int n) {
-    o = ExactSlices.floats(o, oo, 0, n);
+    o = o.asSlice(oo, 4L * n);
     FloatVector v = FloatVector.broadcast(S, value);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
@@ -79,8 +79,8 @@ final class ElementwiseRows {
 
   /** y = fma(alpha, x, y) over n elements. */
   static void axpy(float alpha, MemorySegment x, long xo, MemorySegment y, long yo, int n) {
-    x = ExactSlices.floats(x, xo, 0, n);
-    y = ExactSlices.floats(y, yo, 0, n);
+    x = x.asSlice(xo, 4L * n);
+    y = y.asSlice(yo, 4L * n);
     FloatVector a = FloatVector.broadcast(S, alpha);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
@@ -96,10 +96,10 @@ final class ElementwiseRows {
   /** db = -(dy * a) / (b * b) over n elements: the divisor's gradient when nothing broadcasts. */
   static void divisorGradient(MemorySegment g, long go, MemorySegment a, long ao, MemorySegment b,
       long bo, MemorySegment o, long oo, int n) {
-    g = ExactSlices.floats(g, go, 0, n);
-    a = ExactSlices.floats(a, ao, 0, n);
-    b = ExactSlices.floats(b, bo, 0, n);
-    o = ExactSlices.floats(o, oo, 0, n);
+    g = g.asSlice(go, 4L * n);
+    a = a.asSlice(ao, 4L * n);
+    b = b.asSlice(bo, 4L * n);
+    o = o.asSlice(oo, 4L * n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
       FloatVector dy = FloatVector.fromMemorySegment(S, g, 4L * i, ORDER);
@@ -116,9 +116,9 @@ final class ElementwiseRows {
   /** out = a + b over n elements, both operands advancing. */
   static void add(MemorySegment a, long ao, MemorySegment b, long bo, MemorySegment o,
       long oo, int n) {
-    a = ExactSlices.floats(a, ao, 0, n);
-    b = ExactSlices.floats(b, bo, 0, n);
-    o = ExactSlices.floats(o, oo, 0, n);
+    a = a.asSlice(ao, 4L * n);
+    b = b.asSlice(bo, 4L * n);
+    o = o.asSlice(oo, 4L * n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
       FloatVector x = FloatVector.fromMemorySegment(S, a, 4L * i, ORDER);
@@ -132,8 +132,8 @@ final class ElementwiseRows {
 
   /** out = a + s over n elements, a advancing, s fixed. */
   static void addScalar(MemorySegment a, long ao, float s, MemorySegment o, long oo, int n) {
-    a = ExactSlices.floats(a, ao, 0, n);
-    o = ExactSlices.floats(o, oo, 0, n);
+    a = a.asSlice(ao, 4L * n);
+    o = o.asSlice(oo, 4L * n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
       FloatVector x = FloatVector.fromMemorySegment(S, a, 4L * i, ORDER);
@@ -147,8 +147,8 @@ final class ElementwiseRows {
   /** out = s + b over n elements, s fixed, b advancing. */
   static void addScalarFirst(float s, MemorySegment b, long bo, MemorySegment o, long oo,
       int n) {
-    b = ExactSlices.floats(b, bo, 0, n);
-    o = ExactSlices.floats(o, oo, 0, n);
+    b = b.asSlice(bo, 4L * n);
+    o = o.asSlice(oo, 4L * n);
     FloatVector x = FloatVector.broadcast(S, s);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
@@ -163,9 +163,9 @@ final class ElementwiseRows {
   /** out = a - b over n elements, both operands advancing. */
   static void sub(MemorySegment a, long ao, MemorySegment b, long bo, MemorySegment o,
       long oo, int n) {
-    a = ExactSlices.floats(a, ao, 0, n);
-    b = ExactSlices.floats(b, bo, 0, n);
-    o = ExactSlices.floats(o, oo, 0, n);
+    a = a.asSlice(ao, 4L * n);
+    b = b.asSlice(bo, 4L * n);
+    o = o.asSlice(oo, 4L * n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
       FloatVector x = FloatVector.fromMemorySegment(S, a, 4L * i, ORDER);
@@ -179,8 +179,8 @@ final class ElementwiseRows {
 
   /** out = a - s over n elements, a advancing, s fixed. */
   static void subScalar(MemorySegment a, long ao, float s, MemorySegment o, long oo, int n) {
-    a = ExactSlices.floats(a, ao, 0, n);
-    o = ExactSlices.floats(o, oo, 0, n);
+    a = a.asSlice(ao, 4L * n);
+    o = o.asSlice(oo, 4L * n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
       FloatVector x = FloatVector.fromMemorySegment(S, a, 4L * i, ORDER);
@@ -194,8 +194,8 @@ final class ElementwiseRows {
   /** out = s - b over n elements, s fixed, b advancing. */
   static void subScalarFirst(float s, MemorySegment b, long bo, MemorySegment o, long oo,
       int n) {
-    b = ExactSlices.floats(b, bo, 0, n);
-    o = ExactSlices.floats(o, oo, 0, n);
+    b = b.asSlice(bo, 4L * n);
+    o = o.asSlice(oo, 4L * n);
     FloatVector x = FloatVector.broadcast(S, s);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
@@ -210,9 +210,9 @@ final class ElementwiseRows {
   /** out = a * b over n elements, both operands advancing. */
   static void mul(MemorySegment a, long ao, MemorySegment b, long bo, MemorySegment o,
       long oo, int n) {
-    a = ExactSlices.floats(a, ao, 0, n);
-    b = ExactSlices.floats(b, bo, 0, n);
-    o = ExactSlices.floats(o, oo, 0, n);
+    a = a.asSlice(ao, 4L * n);
+    b = b.asSlice(bo, 4L * n);
+    o = o.asSlice(oo, 4L * n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
       FloatVector x = FloatVector.fromMemorySegment(S, a, 4L * i, ORDER);
@@ -226,8 +226,8 @@ final class ElementwiseRows {
 
   /** out = a * s over n elements, a advancing, s fixed. */
   static void mulScalar(MemorySegment a, long ao, float s, MemorySegment o, long oo, int n) {
-    a = ExactSlices.floats(a, ao, 0, n);
-    o = ExactSlices.floats(o, oo, 0, n);
+    a = a.asSlice(ao, 4L * n);
+    o = o.asSlice(oo, 4L * n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
       FloatVector x = FloatVector.fromMemorySegment(S, a, 4L * i, ORDER);
@@ -241,8 +241,8 @@ final class ElementwiseRows {
   /** out = s * b over n elements, s fixed, b advancing. */
   static void mulScalarFirst(float s, MemorySegment b, long bo, MemorySegment o, long oo,
       int n) {
-    b = ExactSlices.floats(b, bo, 0, n);
-    o = ExactSlices.floats(o, oo, 0, n);
+    b = b.asSlice(bo, 4L * n);
+    o = o.asSlice(oo, 4L * n);
     FloatVector x = FloatVector.broadcast(S, s);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
@@ -257,9 +257,9 @@ final class ElementwiseRows {
   /** out = a / b over n elements, both operands advancing. */
   static void div(MemorySegment a, long ao, MemorySegment b, long bo, MemorySegment o,
       long oo, int n) {
-    a = ExactSlices.floats(a, ao, 0, n);
-    b = ExactSlices.floats(b, bo, 0, n);
-    o = ExactSlices.floats(o, oo, 0, n);
+    a = a.asSlice(ao, 4L * n);
+    b = b.asSlice(bo, 4L * n);
+    o = o.asSlice(oo, 4L * n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
       FloatVector x = FloatVector.fromMemorySegment(S, a, 4L * i, ORDER);
@@ -273,8 +273,8 @@ final class ElementwiseRows {
 
   /** out = a / s over n elements, a advancing, s fixed. */
   static void divScalar(MemorySegment a, long ao, float s, MemorySegment o, long oo, int n) {
-    a = ExactSlices.floats(a, ao, 0, n);
-    o = ExactSlices.floats(o, oo, 0, n);
+    a = a.asSlice(ao, 4L * n);
+    o = o.asSlice(oo, 4L * n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
       FloatVector x = FloatVector.fromMemorySegment(S, a, 4L * i, ORDER);
@@ -288,8 +288,8 @@ final class ElementwiseRows {
   /** out = s / b over n elements, s fixed, b advancing. */
   static void divScalarFirst(float s, MemorySegment b, long bo, MemorySegment o, long oo,
       int n) {
-    b = ExactSlices.floats(b, bo, 0, n);
-    o = ExactSlices.floats(o, oo, 0, n);
+    b = b.asSlice(bo, 4L * n);
+    o = o.asSlice(oo, 4L * n);
     FloatVector x = FloatVector.broadcast(S, s);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {

@@ -62,7 +62,7 @@ final class GeluErfPasses {
    * expNonPositive}.
    */
   static void exponentials(MemorySegment xs, long xo, int from, float[] e, int n) {
-    xs = ExactSlices.floats(xs, xo, from, n);
+    xs = xs.asSlice(xo + 4L * from, 4L * n);
     for (int j = 0; j < n; j += LANES) {
       FloatVector x = FloatVector.fromMemorySegment(S, xs, 4L * j, ORDER);
       FloatVector a = x.abs();
@@ -89,8 +89,8 @@ final class GeluErfPasses {
    */
   static void finish(MemorySegment xs, long xo, float[] e, MemorySegment ys, long yo, int from,
       int n) {
-    xs = ExactSlices.floats(xs, xo, from, n);
-    ys = ExactSlices.floats(ys, yo, from, n);
+    xs = xs.asSlice(xo + 4L * from, 4L * n);
+    ys = ys.asSlice(yo + 4L * from, 4L * n);
     for (int j = 0; j < n; j += LANES) {
       long at = 4L * j;
       FloatVector x = FloatVector.fromMemorySegment(S, xs, at, ORDER);

@@ -81,7 +81,7 @@ final class GemmEpilogue implements TileSink {
     FloatVector oldScale = FloatVector.broadcast(S, first ? beta : 1f);
     for (int r = 0; r < rows; r++) {
       long rowStart = (cBase + (long) (row + r) * ldc + col) * Float.BYTES;
-      MemorySegment out = ExactSlices.floats(c, rowStart, 0, cols);
+      MemorySegment out = c.asSlice(rowStart, 4L * cols);
       int t = tileOffset + r * tileStride;
       int j = 0;
       for (int bound = S.loopBound(cols); j < bound; j += L) {

@@ -14,7 +14,10 @@ import jdk.incubator.vector.VectorShuffle;
  * fold give the same value (up to the sign of a zero maximum, which no caller can tell apart:
  * {@code x - 0} and {@code x + 0} differ only for {@code x = -0}, whose exponential is 1 either
  * way). Each fold has its own {@code static final} shuffle, which C2 treats as a constant (see
- * {@link LaneSum} for what a loop over shuffles cost).
+ * {@link LaneSum} for what a loop over shuffles cost). The folds are written out rather than
+ * calling a helper per fold: compilations of the softmax passes refused that helper as a "low
+ * call site frequency" call (its profile came from a shared caller), and a vector that crosses a
+ * call that does not inline is boxed.
  */
 final class LaneMax {
 
@@ -33,18 +36,18 @@ final class LaneMax {
   /** The largest lane of {@code v}, which must hold no NaN; {@code -inf} for all {@code -inf}. */
   static float max(FloatVector v) {
     FloatVector acc = v;
+    FloatVector other;
     if (LANES == 16) {
-      acc = fold(acc, ROTATE_8);
+      other = acc.rearrange(ROTATE_8);
+      acc = acc.blend(other, other.compare(VectorOperators.GT, acc));
     }
     if (LANES >= 8) {
-      acc = fold(acc, ROTATE_4);
+      other = acc.rearrange(ROTATE_4);
+      acc = acc.blend(other, other.compare(VectorOperators.GT, acc));
     }
-    acc = fold(acc, ROTATE_2);
-    return fold(acc, ROTATE_1).lane(0);
-  }
-
-  private static FloatVector fold(FloatVector acc, VectorShuffle<Float> rotation) {
-    FloatVector other = acc.rearrange(rotation);
-    return acc.blend(other, other.compare(VectorOperators.GT, acc));
+    other = acc.rearrange(ROTATE_2);
+    acc = acc.blend(other, other.compare(VectorOperators.GT, acc));
+    other = acc.rearrange(ROTATE_1);
+    return acc.blend(other, other.compare(VectorOperators.GT, acc)).lane(0);
   }
 }

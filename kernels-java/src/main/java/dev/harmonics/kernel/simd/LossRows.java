@@ -27,7 +27,7 @@ final class LossRows {
 
   /** {@code d = d * a + b} in place. */
   static void scaleShift(MemorySegment d, long dOff, int n, float a, float b) {
-    MemorySegment dSpan = ExactSlices.floats(d, dOff, 0, n);
+    MemorySegment dSpan = d.asSlice(dOff, 4L * n);
     FloatVector va = FloatVector.broadcast(S, a);
     FloatVector vb = FloatVector.broadcast(S, b);
     int i = 0;
@@ -45,8 +45,8 @@ final class LossRows {
   /** {@code d = d * a + t * b + c} in place. */
   static void mix(MemorySegment d, long dOff, MemorySegment t, long tOff, int n, float a, float b,
       float c) {
-    MemorySegment dSpan = ExactSlices.floats(d, dOff, 0, n);
-    MemorySegment tSpan = ExactSlices.floats(t, tOff, 0, n);
+    MemorySegment dSpan = d.asSlice(dOff, 4L * n);
+    MemorySegment tSpan = t.asSlice(tOff, 4L * n);
     FloatVector va = FloatVector.broadcast(S, a);
     FloatVector vb = FloatVector.broadcast(S, b);
     FloatVector vc = FloatVector.broadcast(S, c);
@@ -82,8 +82,8 @@ final class LossRows {
 
   private static void targetSumsBlock(MemorySegment t, long tOff, MemorySegment z, long zOff,
       int n, float shift, double[] sums) {
-    MemorySegment tSpan = ExactSlices.floats(t, tOff, 0, n);
-    MemorySegment zSpan = ExactSlices.floats(z, zOff, 0, n);
+    MemorySegment tSpan = t.asSlice(tOff, 4L * n);
+    MemorySegment zSpan = z.asSlice(zOff, 4L * n);
     FloatVector st = FloatVector.zero(S);
     FloatVector stz = st;
     int i = 0;
@@ -116,8 +116,8 @@ final class LossRows {
 
   private static float squaredErrorBlock(MemorySegment p, long pOff, MemorySegment t, long tOff,
       int n) {
-    MemorySegment pSpan = ExactSlices.floats(p, pOff, 0, n);
-    MemorySegment tSpan = ExactSlices.floats(t, tOff, 0, n);
+    MemorySegment pSpan = p.asSlice(pOff, 4L * n);
+    MemorySegment tSpan = t.asSlice(tOff, 4L * n);
     FloatVector s0 = FloatVector.zero(S);
     FloatVector s1 = s0;
     int i = 0;
@@ -144,9 +144,9 @@ final class LossRows {
   /** {@code d = (p - t) * scale}. */
   static void scaledDifference(MemorySegment p, long pOff, MemorySegment t, long tOff,
       MemorySegment d, long dOff, int n, float scale) {
-    MemorySegment pSpan = ExactSlices.floats(p, pOff, 0, n);
-    MemorySegment tSpan = ExactSlices.floats(t, tOff, 0, n);
-    MemorySegment dSpan = ExactSlices.floats(d, dOff, 0, n);
+    MemorySegment pSpan = p.asSlice(pOff, 4L * n);
+    MemorySegment tSpan = t.asSlice(tOff, 4L * n);
+    MemorySegment dSpan = d.asSlice(dOff, 4L * n);
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;

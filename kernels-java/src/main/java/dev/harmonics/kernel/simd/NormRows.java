@@ -51,7 +51,7 @@ final class NormRows {
   }
 
   private static float sumShiftedBlock(MemorySegment x, long xo, int n, float shift) {
-    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment xSpan = x.asSlice(xo, 4L * n);
     FloatVector a0 = FloatVector.zero(S);
     FloatVector a1 = a0;
     int i = 0;
@@ -74,7 +74,7 @@ final class NormRows {
    */
   static long sumAndSquaresShifted(MemorySegment x, long xo, int n, float shift) {
     assert n <= BLOCK;
-    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment xSpan = x.asSlice(xo, 4L * n);
     FloatVector a0 = FloatVector.zero(S);
     FloatVector a1 = a0;
     FloatVector q0 = a0;
@@ -111,7 +111,7 @@ final class NormRows {
   }
 
   private static float sumSquaredDeviationBlock(MemorySegment x, long xo, int n, float mean) {
-    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment xSpan = x.asSlice(xo, 4L * n);
     FloatVector a0 = FloatVector.zero(S);
     FloatVector a1 = a0;
     int i = 0;
@@ -143,7 +143,7 @@ final class NormRows {
   }
 
   private static float sumSquaresBlock(MemorySegment x, long xo, int n) {
-    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment xSpan = x.asSlice(xo, 4L * n);
     FloatVector a0 = FloatVector.zero(S);
     FloatVector a1 = a0;
     int i = 0;
@@ -164,8 +164,8 @@ final class NormRows {
   /** {@code y = (x - shift) * scale + add} with scalar parameters (one batch-norm plane). */
   static void affine(MemorySegment x, long xo, MemorySegment y, long yo, int n, float shift,
       float scale, float add) {
-    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
-    MemorySegment ySpan = ExactSlices.floats(y, yo, 0, n);
+    MemorySegment xSpan = x.asSlice(xo, 4L * n);
+    MemorySegment ySpan = y.asSlice(yo, 4L * n);
     FloatVector vs = FloatVector.broadcast(S, scale);
     FloatVector va = FloatVector.broadcast(S, add);
     int i = 0;
@@ -185,8 +185,8 @@ final class NormRows {
   /** {@code y[j] = (x[j] - shift[j]) * scale[j] + add[j]}: one row against per-column arrays. */
   static void affine(MemorySegment x, long xo, MemorySegment y, long yo, int n, float[] shift,
       float[] scale, float[] add) {
-    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
-    MemorySegment ySpan = ExactSlices.floats(y, yo, 0, n);
+    MemorySegment xSpan = x.asSlice(xo, 4L * n);
+    MemorySegment ySpan = y.asSlice(yo, 4L * n);
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
@@ -208,10 +208,10 @@ final class NormRows {
    */
   static void normalize(MemorySegment x, long xo, MemorySegment y, long yo, int n, float mean,
       float rstd, MemorySegment gamma, long go, MemorySegment beta, long bo) {
-    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
-    MemorySegment ySpan = ExactSlices.floats(y, yo, 0, n);
-    MemorySegment gammaSpan = ExactSlices.floats(gamma, go, 0, n);
-    MemorySegment betaSpan = ExactSlices.floats(beta, bo, 0, n);
+    MemorySegment xSpan = x.asSlice(xo, 4L * n);
+    MemorySegment ySpan = y.asSlice(yo, 4L * n);
+    MemorySegment gammaSpan = gamma.asSlice(go, 4L * n);
+    MemorySegment betaSpan = beta.asSlice(bo, 4L * n);
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
@@ -232,9 +232,9 @@ final class NormRows {
   /** {@code y[j] = x[j] * scale * gamma[j]}: one RMS-norm row, gamma read in place. */
   static void scale(MemorySegment x, long xo, MemorySegment y, long yo, int n, float scale,
       MemorySegment gamma, long go) {
-    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
-    MemorySegment ySpan = ExactSlices.floats(y, yo, 0, n);
-    MemorySegment gammaSpan = ExactSlices.floats(gamma, go, 0, n);
+    MemorySegment xSpan = x.asSlice(xo, 4L * n);
+    MemorySegment ySpan = y.asSlice(yo, 4L * n);
+    MemorySegment gammaSpan = gamma.asSlice(go, 4L * n);
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
@@ -253,7 +253,7 @@ final class NormRows {
 
   /** {@code acc[j] += x[j] - shift[j]}. */
   static void addDeviationRow(float[] acc, MemorySegment x, long xo, int n, float[] shift) {
-    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment xSpan = x.asSlice(xo, 4L * n);
     int i = 0;
     for (; i <= n - L; i += L) {
       FloatVector d = fromMemorySegment(S, xSpan, 4L * i, O).sub(fromArray(S, shift, i));
@@ -268,7 +268,7 @@ final class NormRows {
 
   /** {@code acc[j] += (x[j] - mean[j])^2}. */
   static void addSquaredDeviationRow(float[] acc, MemorySegment x, long xo, int n, float[] mean) {
-    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment xSpan = x.asSlice(xo, 4L * n);
     int i = 0;
     for (; i <= n - L; i += L) {
       FloatVector d = fromMemorySegment(S, xSpan, 4L * i, O).sub(fromArray(S, mean, i));
@@ -284,8 +284,8 @@ final class NormRows {
   /** {@code sumDy[j] += dy[j]} and {@code sumDyXc[j] += dy[j] * (x[j] - mean[j])}. */
   static void addGradientRow(float[] sumDy, float[] sumDyXc, MemorySegment dy, long dyo,
       MemorySegment x, long xo, int n, float[] mean) {
-    MemorySegment dySpan = ExactSlices.floats(dy, dyo, 0, n);
-    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment dySpan = dy.asSlice(dyo, 4L * n);
+    MemorySegment xSpan = x.asSlice(xo, 4L * n);
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
@@ -318,8 +318,8 @@ final class NormRows {
 
   private static void gradientSumsBlock(MemorySegment dy, long dyo, MemorySegment x, long xo,
       int n, float mean, double[] out) {
-    MemorySegment dySpan = ExactSlices.floats(dy, dyo, 0, n);
-    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment dySpan = dy.asSlice(dyo, 4L * n);
+    MemorySegment xSpan = x.asSlice(xo, 4L * n);
     FloatVector s0 = FloatVector.zero(S);
     FloatVector p0 = s0;
     FloatVector s1 = s0;
@@ -348,9 +348,9 @@ final class NormRows {
   /** {@code dx = dy * a + (x - mean) * b + c} with scalar coefficients (one batch-norm plane). */
   static void gradientAffine(MemorySegment dy, long dyo, MemorySegment x, long xo,
       MemorySegment dx, long dxo, int n, float mean, float a, float b, float c) {
-    MemorySegment dySpan = ExactSlices.floats(dy, dyo, 0, n);
-    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
-    MemorySegment dxSpan = ExactSlices.floats(dx, dxo, 0, n);
+    MemorySegment dySpan = dy.asSlice(dyo, 4L * n);
+    MemorySegment xSpan = x.asSlice(xo, 4L * n);
+    MemorySegment dxSpan = dx.asSlice(dxo, 4L * n);
     FloatVector va = FloatVector.broadcast(S, a);
     FloatVector vb = FloatVector.broadcast(S, b);
     FloatVector vc = FloatVector.broadcast(S, c);
@@ -373,9 +373,9 @@ final class NormRows {
   /** {@code dx[j] = dy[j] * a[j] + (x[j] - mean[j]) * b[j] + c[j]}: one row, per-column arrays. */
   static void gradientAffine(MemorySegment dy, long dyo, MemorySegment x, long xo,
       MemorySegment dx, long dxo, int n, float[] mean, float[] a, float[] b, float[] c) {
-    MemorySegment dySpan = ExactSlices.floats(dy, dyo, 0, n);
-    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
-    MemorySegment dxSpan = ExactSlices.floats(dx, dxo, 0, n);
+    MemorySegment dySpan = dy.asSlice(dyo, 4L * n);
+    MemorySegment xSpan = x.asSlice(xo, 4L * n);
+    MemorySegment dxSpan = dx.asSlice(dxo, 4L * n);
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
@@ -413,8 +413,8 @@ final class NormRows {
   private static void layerNormRowSumsBlock(MemorySegment dy, long dyo, MemorySegment x, long xo,
       int base, int n, float mean, float rstd, float[] gamma, float[] dgamma, float[] dbeta,
       double[] sums) {
-    MemorySegment dySpan = ExactSlices.floats(dy, dyo, 0, n);
-    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment dySpan = dy.asSlice(dyo, 4L * n);
+    MemorySegment xSpan = x.asSlice(xo, 4L * n);
     FloatVector sg = FloatVector.zero(S);
     FloatVector sgx = sg;
     int i = 0;
@@ -447,9 +447,9 @@ final class NormRows {
   static void layerNormRowGradient(MemorySegment dy, long dyo, MemorySegment x, long xo,
       MemorySegment dx, long dxo, int n, float mean, float rstd, float[] gamma, float meanG,
       float meanGXhat) {
-    MemorySegment dySpan = ExactSlices.floats(dy, dyo, 0, n);
-    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
-    MemorySegment dxSpan = ExactSlices.floats(dx, dxo, 0, n);
+    MemorySegment dySpan = dy.asSlice(dyo, 4L * n);
+    MemorySegment xSpan = x.asSlice(xo, 4L * n);
+    MemorySegment dxSpan = dx.asSlice(dxo, 4L * n);
     FloatVector vmg = FloatVector.broadcast(S, -meanG);
     FloatVector vmgx = FloatVector.broadcast(S, -meanGXhat);
     int i = 0;
@@ -485,8 +485,8 @@ final class NormRows {
   /** {@link #rmsNormRowSum} over elements {@code [base, base + n)}. */
   private static float rmsNormRowSumBlock(MemorySegment dy, long dyo, MemorySegment x, long xo,
       int base, int n, float rrms, float[] gamma, float[] dgamma) {
-    MemorySegment dySpan = ExactSlices.floats(dy, dyo, 0, n);
-    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment dySpan = dy.asSlice(dyo, 4L * n);
+    MemorySegment xSpan = x.asSlice(xo, 4L * n);
     FloatVector sgx = FloatVector.zero(S);
     int i = 0;
     for (; i <= n - L; i += L) {
@@ -510,9 +510,9 @@ final class NormRows {
   /** {@code dx = (dy * gamma - xhat * meanGXhat) * rrms}: one RMS-norm row. */
   static void rmsNormRowGradient(MemorySegment dy, long dyo, MemorySegment x, long xo,
       MemorySegment dx, long dxo, int n, float rrms, float[] gamma, float meanGXhat) {
-    MemorySegment dySpan = ExactSlices.floats(dy, dyo, 0, n);
-    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
-    MemorySegment dxSpan = ExactSlices.floats(dx, dxo, 0, n);
+    MemorySegment dySpan = dy.asSlice(dyo, 4L * n);
+    MemorySegment xSpan = x.asSlice(xo, 4L * n);
+    MemorySegment dxSpan = dx.asSlice(dxo, 4L * n);
     FloatVector vmgx = FloatVector.broadcast(S, -meanGXhat);
     int i = 0;
     for (; i <= n - L; i += L) {

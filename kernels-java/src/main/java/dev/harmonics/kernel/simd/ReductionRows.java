@@ -30,7 +30,7 @@ final class ReductionRows {
 
   /** Sum of x over n elements. */
   static double sum(MemorySegment x, long xo, int n) {
-    x = ExactSlices.floats(x, xo, 0, n);
+    x = x.asSlice(xo, 4L * n);
     double total = 0;
     for (int start = 0; start < n; start += BLOCK) {
       int end = Math.min(n, start + BLOCK);
@@ -61,8 +61,8 @@ final class ReductionRows {
 
   /** Sum of x * m over n elements. */
   static double sumOfProducts(MemorySegment x, long xo, MemorySegment m, long mo, int n) {
-    x = ExactSlices.floats(x, xo, 0, n);
-    m = ExactSlices.floats(m, mo, 0, n);
+    x = x.asSlice(xo, 4L * n);
+    m = m.asSlice(mo, 4L * n);
     double total = 0;
     for (int start = 0; start < n; start += BLOCK) {
       int end = Math.min(n, start + BLOCK);
@@ -92,8 +92,8 @@ final class ReductionRows {
 
   /** Sum of x / m over n elements. */
   static double sumOfQuotients(MemorySegment x, long xo, MemorySegment m, long mo, int n) {
-    x = ExactSlices.floats(x, xo, 0, n);
-    m = ExactSlices.floats(m, mo, 0, n);
+    x = x.asSlice(xo, 4L * n);
+    m = m.asSlice(mo, 4L * n);
     double total = 0;
     for (int start = 0; start < n; start += BLOCK) {
       int end = Math.min(n, start + BLOCK);
@@ -114,7 +114,7 @@ final class ReductionRows {
 
   /** Max of x over n >= 1 elements; NaN if any is NaN. */
   static float max(MemorySegment x, long xo, int n) {
-    x = ExactSlices.floats(x, xo, 0, n);
+    x = x.asSlice(xo, 4L * n);
     FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
     FloatVector m1 = m0;
     int i = 0;
@@ -135,7 +135,7 @@ final class ReductionRows {
 
   /** acc[j] += x[j] for j < n. */
   static void addRow(float[] acc, MemorySegment x, long xo, int n) {
-    x = ExactSlices.floats(x, xo, 0, n);
+    x = x.asSlice(xo, 4L * n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
       FloatVector a = FloatVector.fromArray(S, acc, i);
@@ -192,7 +192,7 @@ final class ReductionRows {
   }
 
   private static void addRowScaled(float[] acc, MemorySegment x, long xo, float scale, int n) {
-    x = ExactSlices.floats(x, xo, 0, n);
+    x = x.asSlice(xo, 4L * n);
     FloatVector s = FloatVector.broadcast(S, scale);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
@@ -206,7 +206,7 @@ final class ReductionRows {
 
   /** out[j] = acc[j] * scale for j < n. */
   static void storeScaled(float[] acc, int n, float scale, MemorySegment o, long oo) {
-    o = ExactSlices.floats(o, oo, 0, n);
+    o = o.asSlice(oo, 4L * n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
       FloatVector.fromArray(S, acc, i).mul(scale).intoMemorySegment(o, 4L * i, ORDER);
@@ -218,7 +218,7 @@ final class ReductionRows {
 
   /** acc[j] = max(acc[j], x[j]) for j < n. */
   static void maxRow(float[] acc, MemorySegment x, long xo, int n) {
-    x = ExactSlices.floats(x, xo, 0, n);
+    x = x.asSlice(xo, 4L * n);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += LANES) {
       FloatVector a = FloatVector.fromArray(S, acc, i);

@@ -19,11 +19,11 @@ import jdk.incubator.vector.FloatVector;
  * lr / (1 - beta1^t)} and {@code 1 / sqrt(1 - beta2^t)} (see {@link #logs} for the powers). The
  * scalar tail repeats the vector lanes' exact float operations.
  *
- * <p>Tensors are passed as storage and byte offset, and the loop cuts its own {@link ExactSlices}
- * (a {@code data()} slice made here would cross into the loop as an object). The scalars are
- * locals handed to a static loop: a small input runs it on the caller and allocates nothing, a
- * large one through a lambda over the pool. (An object holding them, removed by escape analysis
- * when C2 inlined its {@code run}, still cost 112 bytes in some JIT runs.)
+ * <p>Tensors are passed as storage and byte offset, and the loop cuts its own exact slices (see
+ * the package documentation; a {@code data()} slice made here would cross into the loop as an
+ * object). The scalars are locals handed to a static loop: a small input runs it on the caller and
+ * allocates nothing, a large one through a lambda over the pool. (An object holding them, removed
+ * by escape analysis when C2 inlined its {@code run}, still cost 112 bytes in some JIT runs.)
  */
 final class SimdAdam {
 
@@ -91,12 +91,12 @@ final class SimdAdam {
       float shrink, float wd, float b1, float c1, float b2, float c2, float root2, float eps,
       float stepSize, int from, int to) {
     int n = to - from;
-    p = ExactSlices.floats(p, pb, from, n);
-    g = ExactSlices.floats(g, gb, from, n);
-    ms = ExactSlices.floats(ms, mb, from, n);
-    vs = ExactSlices.floats(vs, vb, from, n);
+    p = p.asSlice(pb + 4L * from, 4L * n);
+    g = g.asSlice(gb + 4L * from, 4L * n);
+    ms = ms.asSlice(mb + 4L * from, 4L * n);
+    vs = vs.asSlice(vb + 4L * from, 4L * n);
     if (xs != null) {
-      xs = ExactSlices.floats(xs, xb, from, n);
+      xs = xs.asSlice(xb + 4L * from, 4L * n);
     }
     boolean amsgrad = xs != null;
     FloatVector wdV = FloatVector.broadcast(FLOAT, wd);

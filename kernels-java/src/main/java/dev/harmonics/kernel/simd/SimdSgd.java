@@ -20,10 +20,10 @@ import jdk.incubator.vector.FloatVector;
  * element's result does not depend on where a thread's range starts.
  *
  * <p>As in {@link SimdAdam}, tensors are passed as storage and byte offset and the loops cut their
- * own {@link ExactSlices} (a {@code data()} slice per tensor, made before the hand-off, cost a
- * 64-element update 168 bytes), and a small input runs on the caller through {@link #run}, which
- * only hands the fields to a static loop, so escape analysis removes the object and the call
- * allocates nothing.
+ * own exact slices (see the package documentation; a {@code data()} slice per tensor, made before
+ * the hand-off, cost a 64-element update 168 bytes), and a small input runs on the caller through
+ * {@link #run}, which only hands the fields to a static loop, so escape analysis removes the object
+ * and the call allocates nothing.
  */
 final class SimdSgd implements KernelPool.RangeBody {
 
@@ -80,8 +80,8 @@ final class SimdSgd implements KernelPool.RangeBody {
   private static void plain(MemorySegment p, long pb, MemorySegment g, long gb, boolean decay,
       float wd, float lr, int from, int to) {
     int n = to - from;
-    p = ExactSlices.floats(p, pb, from, n);
-    g = ExactSlices.floats(g, gb, from, n);
+    p = p.asSlice(pb + 4L * from, 4L * n);
+    g = g.asSlice(gb + 4L * from, 4L * n);
     FloatVector wdV = FloatVector.broadcast(FLOAT, wd);
     FloatVector lrV = FloatVector.broadcast(FLOAT, lr);
     int i = 0;
@@ -107,9 +107,9 @@ final class SimdSgd implements KernelPool.RangeBody {
       MemorySegment b, long bb, boolean decay, boolean first, boolean nesterov, float wd,
       float mu, float keep, float lr, int from, int to) {
     int n = to - from;
-    p = ExactSlices.floats(p, pb, from, n);
-    g = ExactSlices.floats(g, gb, from, n);
-    b = ExactSlices.floats(b, bb, from, n);
+    p = p.asSlice(pb + 4L * from, 4L * n);
+    g = g.asSlice(gb + 4L * from, 4L * n);
+    b = b.asSlice(bb + 4L * from, 4L * n);
     FloatVector wdV = FloatVector.broadcast(FLOAT, wd);
     FloatVector muV = FloatVector.broadcast(FLOAT, mu);
     FloatVector lrV = FloatVector.broadcast(FLOAT, lr);

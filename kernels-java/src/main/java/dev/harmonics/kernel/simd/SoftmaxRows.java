@@ -51,7 +51,7 @@ final class SoftmaxRows {
 
   /** {@code max(x)} ignoring NaN; {@code -inf} for a row of NaN or {@code -inf}. */
   static float max(MemorySegment x, long xo, int n) {
-    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment xSpan = x.asSlice(xo, 4L * n);
     FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
     FloatVector m1 = m0;
     FloatVector m2 = m0;
@@ -93,8 +93,8 @@ final class SoftmaxRows {
 
   private static float expStoreBlock(MemorySegment x, long xo, MemorySegment y, long yo, int n,
       float shift) {
-    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
-    MemorySegment ySpan = ExactSlices.floats(y, yo, 0, n);
+    MemorySegment xSpan = x.asSlice(xo, 4L * n);
+    MemorySegment ySpan = y.asSlice(yo, 4L * n);
     FloatVector s = FloatVector.zero(S);
     int i = 0;
     for (; i <= n - L; i += L) {
@@ -125,16 +125,16 @@ final class SoftmaxRows {
   static long expStoreAndNextMax(MemorySegment x, long xo, MemorySegment y, long yo, int n,
       float shift) {
     assert n % L == 0;
-    MemorySegment rows = ExactSlices.floats(x, xo, 0, 2L * n);
-    MemorySegment ySpan = ExactSlices.floats(y, yo, 0, n);
-    long next = 4L * n;
+    MemorySegment xSpan = x.asSlice(xo, 4L * n);
+    MemorySegment nextSpan = x.asSlice(xo + 4L * n, 4L * n);
+    MemorySegment ySpan = y.asSlice(yo, 4L * n);
     FloatVector s = FloatVector.zero(S);
     FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-    for (int i = 0; i < n; i += L) {
+    for (int i = 0; i <= n - L; i += L) {
       long at = 4L * i;
-      FloatVector v = fromMemorySegment(S, rows, next + at, O);
+      FloatVector v = fromMemorySegment(S, nextSpan, at, O);
       mx = mx.blend(v, v.compare(VectorOperators.GT, mx));
-      FloatVector d = fromMemorySegment(S, rows, at, O).sub(shift);
+      FloatVector d = fromMemorySegment(S, xSpan, at, O).sub(shift);
       FloatVector e = expNonPositive(d, NEGLIGIBLE);
       e.intoMemorySegment(ySpan, at, O);
       s = s.add(e);
@@ -169,7 +169,7 @@ final class SoftmaxRows {
   }
 
   private static float expSumBlock(MemorySegment x, long xo, int n, float shift) {
-    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
+    MemorySegment xSpan = x.asSlice(xo, 4L * n);
     FloatVector s = FloatVector.zero(S);
     int i = 0;
     for (; i <= n - L; i += L) {
@@ -186,7 +186,7 @@ final class SoftmaxRows {
 
   /** {@code y *= factor} in place. */
   static void scale(MemorySegment y, long yo, int n, float factor) {
-    MemorySegment ySpan = ExactSlices.floats(y, yo, 0, n);
+    MemorySegment ySpan = y.asSlice(yo, 4L * n);
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
@@ -202,8 +202,8 @@ final class SoftmaxRows {
   /** {@code y = (x - shift) - offset}: the last pass of log-softmax. */
   static void shiftStore(MemorySegment x, long xo, MemorySegment y, long yo, int n, float shift,
       float offset) {
-    MemorySegment xSpan = ExactSlices.floats(x, xo, 0, n);
-    MemorySegment ySpan = ExactSlices.floats(y, yo, 0, n);
+    MemorySegment xSpan = x.asSlice(xo, 4L * n);
+    MemorySegment ySpan = y.asSlice(yo, 4L * n);
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
@@ -231,7 +231,7 @@ final class SoftmaxRows {
   }
 
   private static float sumBlock(MemorySegment a, long ao, int n) {
-    MemorySegment aSpan = ExactSlices.floats(a, ao, 0, n);
+    MemorySegment aSpan = a.asSlice(ao, 4L * n);
     FloatVector s0 = FloatVector.zero(S);
     FloatVector s1 = s0;
     int i = 0;
@@ -259,8 +259,8 @@ final class SoftmaxRows {
   }
 
   private static float dotBlock(MemorySegment a, long ao, MemorySegment b, long bo, int n) {
-    MemorySegment aSpan = ExactSlices.floats(a, ao, 0, n);
-    MemorySegment bSpan = ExactSlices.floats(b, bo, 0, n);
+    MemorySegment aSpan = a.asSlice(ao, 4L * n);
+    MemorySegment bSpan = b.asSlice(bo, 4L * n);
     FloatVector s0 = FloatVector.zero(S);
     FloatVector s1 = s0;
     int i = 0;
@@ -282,9 +282,9 @@ final class SoftmaxRows {
   /** {@code dx = y * (dy - dot)}: softmax backward. */
   static void softmaxGrad(MemorySegment y, long yo, MemorySegment dy, long dyo, MemorySegment dx,
       long dxo, int n, float dot) {
-    MemorySegment ySpan = ExactSlices.floats(y, yo, 0, n);
-    MemorySegment dySpan = ExactSlices.floats(dy, dyo, 0, n);
-    MemorySegment dxSpan = ExactSlices.floats(dx, dxo, 0, n);
+    MemorySegment ySpan = y.asSlice(yo, 4L * n);
+    MemorySegment dySpan = dy.asSlice(dyo, 4L * n);
+    MemorySegment dxSpan = dx.asSlice(dxo, 4L * n);
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
@@ -302,9 +302,9 @@ final class SoftmaxRows {
   /** {@code dx = dy - exp(y) * sum}: log-softmax backward. */
   static void logSoftmaxGrad(MemorySegment y, long yo, MemorySegment dy, long dyo,
       MemorySegment dx, long dxo, int n, float sum) {
-    MemorySegment ySpan = ExactSlices.floats(y, yo, 0, n);
-    MemorySegment dySpan = ExactSlices.floats(dy, dyo, 0, n);
-    MemorySegment dxSpan = ExactSlices.floats(dx, dxo, 0, n);
+    MemorySegment ySpan = y.asSlice(yo, 4L * n);
+    MemorySegment dySpan = dy.asSlice(dyo, 4L * n);
+    MemorySegment dxSpan = dx.asSlice(dxo, 4L * n);
     FloatVector neg = FloatVector.broadcast(S, -sum);
     int i = 0;
     for (; i <= n - L; i += L) {
