@@ -5,6 +5,7 @@ import static jdk.incubator.vector.FloatVector.fromMemorySegment;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -46,8 +47,28 @@ final class SoftmaxRows {
    * microcode assist per vector). A probability under 1.6e-28 / sum is lost.
    */
   static final float NEGLIGIBLE = -64f;
+  /**
+   * The widest row whose exponentials take {@link #expStoreNarrow}. Its loop selects the last
+   * vector and loads a weight vector on every step, which on 4100-wide rows cost more than the
+   * masked tail it avoids.
+   */
+  static final int NARROW = 16 * L;
+  /**
+   * {@code L} zeros then {@code L} ones. Loaded from index {@code rest}, lane {@code j} is 1 exactly
+   * when {@code j >= L - rest}: the lanes of a row's last vector, read at {@code n - L}, that the
+   * whole vectors before it did not cover.
+   */
+  private static final float[] ZEROS_THEN_ONES = zerosThenOnes();
+  /** A vector for the last-vector locals of rows that have none (null would box the vectors). */
+  private static final FloatVector ZERO = FloatVector.zero(S);
 
   private SoftmaxRows() {}
+
+  private static float[] zerosThenOnes() {
+    float[] weights = new float[2 * L];
+    Arrays.fill(weights, L, 2 * L, 1f);
+    return weights;
+  }
 
   /** {@code max(x)} ignoring NaN; {@code -inf} for a row of NaN or {@code -inf}. */
   static float max(MemorySegment x, long xo, int n) {
@@ -68,7 +89,14 @@ final class SoftmaxRows {
       m2 = m2.blend(v2, v2.compare(VectorOperators.GT, m2));
       m3 = m3.blend(v3, v3.compare(VectorOperators.GT, m3));
     }
-    for (; i < n; i += L) {
+    for (; i <= n - L; i += L) {
+      FloatVector v = fromMemorySegment(S, xSpan, 4L * i, O);
+      m0 = m0.blend(v, v.compare(VectorOperators.GT, m0));
+    }
+    if (i < n && n >= L) {
+      FloatVector v = fromMemorySegment(S, xSpan, 4L * (n - L), O);
+      m1 = m1.blend(v, v.compare(VectorOperators.GT, m1));
+    } else if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       FloatVector v = fromMemorySegment(S, x, xo + 4L * i, O, m);
       m0 = m0.blend(v, v.compare(VectorOperators.GT, m0).and(m));
@@ -80,6 +108,9 @@ final class SoftmaxRows {
 
   /** Writes {@code y = exp(x - shift)} and returns {@code sum(y)}. */
   static float expStore(MemorySegment x, long xo, MemorySegment y, long yo, int n, float shift) {
+    if (n <= NARROW) {
+      return expStoreNarrow(x, xo, y, yo, n, shift);
+    }
     if (n <= BLOCK) {
       return expStoreBlock(x, xo, y, yo, n, shift);
     }
@@ -113,6 +144,49 @@ final class SoftmaxRows {
       s = s.add(e, m);
     }
     return LaneSum.sum(s);
+  }
+
+  /**
+   * {@link #expStore} of a row of at most {@link #NARROW} elements. A row that is not a whole
+   * number of vectors ends with one whole vector read at {@code n - L}, overlapping the vector
+   * before it, so that no access is masked: its exponentials are rewritten with the same values,
+   * and its overlapping lanes are left out of the sum by a weight of 0 ({@link #ZEROS_THEN_ONES}).
+   * That last vector goes through the loop body too, because C2 compiles the method within its
+   * node budget only with one inlined exponential: with a second one for a masked tail, as in
+   * {@link #expStoreBlock}, the tail's vector operations ran as calls on boxed vectors in most
+   * JVMs (64 bytes and about 100 ns a row of 10 classes).
+   */
+  private static float expStoreNarrow(MemorySegment x, long xo, MemorySegment y, long yo, int n,
+      float shift) {
+    if (n < L) {
+      return expStoreShort(x, xo, y, yo, n, shift);
+    }
+    MemorySegment xSpan = x.asSlice(xo, 4L * n);
+    MemorySegment ySpan = y.asSlice(yo, 4L * n);
+    int last = n - L;
+    int rest = n % L;
+    int vectors = (n + L - 1) / L;
+    // read before the loop, which overwrites part of it when y is x
+    FloatVector lastX = fromMemorySegment(S, xSpan, 4L * last, O);
+    FloatVector s = FloatVector.zero(S);
+    for (int k = 0; k < vectors; k++) {
+      int i = Math.min(k * L, last);
+      long at = 4L * i;
+      FloatVector v = i == last ? lastX : fromMemorySegment(S, xSpan, at, O);
+      FloatVector e = expNonPositive(v.sub(shift), NEGLIGIBLE);
+      e.intoMemorySegment(ySpan, at, O);
+      s = e.fma(FloatVector.fromArray(S, ZEROS_THEN_ONES, k * L <= last ? L : rest), s);
+    }
+    return LaneSum.sum(s);
+  }
+
+  /** {@link #expStore} of fewer than {@code L} elements, under a mask. */
+  private static float expStoreShort(MemorySegment x, long xo, MemorySegment y, long yo, int n,
+      float shift) {
+    VectorMask<Float> m = S.indexInRange(0, n);
+    FloatVector e = expNonPositive(fromMemorySegment(S, x, xo, O, m).sub(shift), NEGLIGIBLE);
+    e.intoMemorySegment(y, yo, O, m);
+    return LaneSum.sum(ZERO.add(e, m));
   }
 
   /**
@@ -187,12 +261,17 @@ final class SoftmaxRows {
   /** {@code y *= factor} in place. */
   static void scale(MemorySegment y, long yo, int n, float factor) {
     MemorySegment ySpan = y.asSlice(yo, 4L * n);
+    boolean overlapTail = n % L != 0 && n > L;
+    // read before the loop scales the lanes it shares with the last whole vector
+    FloatVector last = overlapTail ? fromMemorySegment(S, ySpan, 4L * (n - L), O) : ZERO;
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
       fromMemorySegment(S, ySpan, at, O).mul(factor).intoMemorySegment(ySpan, at, O);
     }
-    if (i < n) {
+    if (overlapTail) {
+      last.mul(factor).intoMemorySegment(ySpan, 4L * (n - L), O);
+    } else if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
       fromMemorySegment(S, y, yo + at, O, m).mul(factor).intoMemorySegment(y, yo + at, O, m);
