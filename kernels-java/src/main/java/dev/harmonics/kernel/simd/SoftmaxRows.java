@@ -232,6 +232,9 @@ final class SoftmaxRows {
 
   /** {@code sum(exp(x - shift))}. */
   static float expSum(MemorySegment x, long xo, int n, float shift) {
+    if (n <= NARROW) {
+      return n < L ? expSumShort(x, xo, n, shift) : expSumNarrow(x, xo, n, shift);
+    }
     if (n <= BLOCK) {
       return expSumBlock(x, xo, n, shift);
     }
@@ -256,6 +259,28 @@ final class SoftmaxRows {
       s = s.add(expNonPositive(d, NEGLIGIBLE), m);
     }
     return LaneSum.sum(s);
+  }
+
+  /** {@link #expSum} of {@code L} to {@link #NARROW} elements, as {@link #expStoreNarrow} sums. */
+  private static float expSumNarrow(MemorySegment x, long xo, int n, float shift) {
+    MemorySegment xSpan = x.asSlice(xo, 4L * n);
+    int last = n - L;
+    int rest = n % L;
+    int vectors = (n + L - 1) / L;
+    FloatVector s = FloatVector.zero(S);
+    for (int k = 0; k < vectors; k++) {
+      FloatVector d = fromMemorySegment(S, xSpan, 4L * Math.min(k * L, last), O).sub(shift);
+      s = expNonPositive(d, NEGLIGIBLE)
+          .fma(FloatVector.fromArray(S, ZEROS_THEN_ONES, k * L <= last ? L : rest), s);
+    }
+    return LaneSum.sum(s);
+  }
+
+  /** {@link #expSum} of fewer than {@code L} elements, under a mask. */
+  private static float expSumShort(MemorySegment x, long xo, int n, float shift) {
+    VectorMask<Float> m = S.indexInRange(0, n);
+    FloatVector d = fromMemorySegment(S, x, xo, O, m).sub(shift);
+    return LaneSum.sum(ZERO.add(expNonPositive(d, NEGLIGIBLE), m));
   }
 
   /** {@code y *= factor} in place. */
@@ -283,13 +308,18 @@ final class SoftmaxRows {
       float offset) {
     MemorySegment xSpan = x.asSlice(xo, 4L * n);
     MemorySegment ySpan = y.asSlice(yo, 4L * n);
+    boolean overlapTail = n % L != 0 && n > L;
+    // read before the loop, which overwrites part of it when y is x
+    FloatVector lastX = overlapTail ? fromMemorySegment(S, xSpan, 4L * (n - L), O) : ZERO;
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
       FloatVector r = fromMemorySegment(S, xSpan, at, O).sub(shift).sub(offset);
       r.intoMemorySegment(ySpan, at, O);
     }
-    if (i < n) {
+    if (overlapTail) {
+      lastX.sub(shift).sub(offset).intoMemorySegment(ySpan, 4L * (n - L), O);
+    } else if (i < n) {
       VectorMask<Float> m = S.indexInRange(i, n);
       long at = 4L * i;
       FloatVector r = fromMemorySegment(S, x, xo + at, O, m).sub(shift).sub(offset);

@@ -247,6 +247,11 @@ public abstract class SoftmaxConformance extends KernelConformanceTest {
       int[] shape = (int[]) c[0];
       int axis = (int) c[1];
       Tensor x = uniform(-5f, 5f, shape);
+      Tensor logExpected = zeros(shape);
+      Tensor logInPlace = of(x.toFloatArray(), shape);
+      kernels().logSoftmax(x, axis, logExpected);
+      kernels().logSoftmax(logInPlace, axis, logInPlace);
+      assertClose(logExpected, logInPlace, 0, 0, "log-softmax in place " + Arrays.toString(shape));
       Tensor expected = zeros(shape);
       kernels().softmax(x, axis, expected);
       kernels().softmax(x, axis, x);
