@@ -47,7 +47,7 @@ final class ConvOutputSink implements TileSink {
 
   /** {@code y[to + i] = (accumulate ? y[to + i] : 0) + src[from + i] + b} for {@code i < n}. */
   private void storeRun(float[] src, int from, int n, long to, float b, boolean accumulate) {
-    MemorySegment run = y.asSlice(0 + 4L * to, 4L * n);
+    MemorySegment run = y.asSlice(4L * to, 4L * n);
     FloatVector vb = FloatVector.broadcast(F, b);
     int i = 0;
     for (int bound = F.loopBound(n); i < bound; i += L) {

@@ -13,8 +13,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector loops over one contiguous row (segment, byte offset, length in elements) for softmax and
- * the losses built on it. Whole vectors first, then one masked vector for the rest. As in {@link
- * NormRows}, no vector crosses a method boundary.
+ * the losses built on it. Whole vectors first; a row that ends in a partial vector ends with one
+ * whole vector read at {@code n - L}, overlapping the one before it (see {@link #expStoreNarrow}),
+ * and only a row narrower than a vector, or wider than {@link #NARROW} in the exponential passes,
+ * is masked. As in {@link NormRows}, no vector crosses a method boundary.
  *
  * <p>The maximum is taken with compare-and-blend, which skips NaN instead of propagating it; that
  * is enough, because a NaN then turns {@code exp(x - max)} and the sum into NaN, which makes the
@@ -52,11 +54,11 @@ final class SoftmaxRows {
    * vector and loads a weight vector on every step, which on 4100-wide rows cost more than the
    * masked tail it avoids.
    */
-  static final int NARROW = 16 * L;
+  private static final int NARROW = 16 * L;
   /**
-   * {@code L} zeros then {@code L} ones. Loaded from index {@code rest}, lane {@code j} is 1 exactly
-   * when {@code j >= L - rest}: the lanes of a row's last vector, read at {@code n - L}, that the
-   * whole vectors before it did not cover.
+   * {@code L} zeros then {@code L} ones. Loaded from index {@code rest}, lane {@code j} is 1
+   * exactly when {@code j >= L - rest}: the lanes of a row's last vector, read at {@code n - L},
+   * that the whole vectors before it did not cover.
    */
   private static final float[] ZEROS_THEN_ONES = zerosThenOnes();
   /** A vector for the last-vector locals of rows that have none (null would box the vectors). */
@@ -93,12 +95,12 @@ final class SoftmaxRows {
       FloatVector v = fromMemorySegment(S, xSpan, 4L * i, O);
       m0 = m0.blend(v, v.compare(VectorOperators.GT, m0));
     }
-    if (i < n && n >= L) {
+    if (i < n && n > L) {
       FloatVector v = fromMemorySegment(S, xSpan, 4L * (n - L), O);
       m1 = m1.blend(v, v.compare(VectorOperators.GT, m1));
-    } else if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector v = fromMemorySegment(S, x, xo + 4L * i, O, m);
+    } else if (n < L) {
+      VectorMask<Float> m = S.indexInRange(0, n);
+      FloatVector v = fromMemorySegment(S, x, xo, O, m);
       m0 = m0.blend(v, v.compare(VectorOperators.GT, m0).and(m));
     }
     m0 = m0.blend(m1, m1.compare(VectorOperators.GT, m0));
@@ -109,7 +111,7 @@ final class SoftmaxRows {
   /** Writes {@code y = exp(x - shift)} and returns {@code sum(y)}. */
   static float expStore(MemorySegment x, long xo, MemorySegment y, long yo, int n, float shift) {
     if (n <= NARROW) {
-      return expStoreNarrow(x, xo, y, yo, n, shift);
+      return n < L ? expStoreShort(x, xo, y, yo, n, shift) : expStoreNarrow(x, xo, y, yo, n, shift);
     }
     if (n <= BLOCK) {
       return expStoreBlock(x, xo, y, yo, n, shift);
@@ -147,20 +149,17 @@ final class SoftmaxRows {
   }
 
   /**
-   * {@link #expStore} of a row of at most {@link #NARROW} elements. A row that is not a whole
+   * {@link #expStore} of a row of {@code L} to {@link #NARROW} elements. A row that is not a whole
    * number of vectors ends with one whole vector read at {@code n - L}, overlapping the vector
    * before it, so that no access is masked: its exponentials are rewritten with the same values,
    * and its overlapping lanes are left out of the sum by a weight of 0 ({@link #ZEROS_THEN_ONES}).
    * That last vector goes through the loop body too, because C2 compiles the method within its
    * node budget only with one inlined exponential: with a second one for a masked tail, as in
    * {@link #expStoreBlock}, the tail's vector operations ran as calls on boxed vectors in most
-   * JVMs (64 bytes and about 100 ns a row of 10 classes).
+   * JVMs (64 bytes and about 70 ns a row of 10 classes).
    */
   private static float expStoreNarrow(MemorySegment x, long xo, MemorySegment y, long yo, int n,
       float shift) {
-    if (n < L) {
-      return expStoreShort(x, xo, y, yo, n, shift);
-    }
     MemorySegment xSpan = x.asSlice(xo, 4L * n);
     MemorySegment ySpan = y.asSlice(yo, 4L * n);
     int last = n - L;
@@ -288,18 +287,17 @@ final class SoftmaxRows {
     MemorySegment ySpan = y.asSlice(yo, 4L * n);
     boolean overlapTail = n % L != 0 && n > L;
     // read before the loop scales the lanes it shares with the last whole vector
-    FloatVector last = overlapTail ? fromMemorySegment(S, ySpan, 4L * (n - L), O) : ZERO;
+    FloatVector lastY = overlapTail ? fromMemorySegment(S, ySpan, 4L * (n - L), O) : ZERO;
     int i = 0;
     for (; i <= n - L; i += L) {
       long at = 4L * i;
       fromMemorySegment(S, ySpan, at, O).mul(factor).intoMemorySegment(ySpan, at, O);
     }
     if (overlapTail) {
-      last.mul(factor).intoMemorySegment(ySpan, 4L * (n - L), O);
-    } else if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      long at = 4L * i;
-      fromMemorySegment(S, y, yo + at, O, m).mul(factor).intoMemorySegment(y, yo + at, O, m);
+      lastY.mul(factor).intoMemorySegment(ySpan, 4L * (n - L), O);
+    } else if (n < L) {
+      VectorMask<Float> m = S.indexInRange(0, n);
+      fromMemorySegment(S, y, yo, O, m).mul(factor).intoMemorySegment(y, yo, O, m);
     }
   }
 
@@ -319,11 +317,9 @@ final class SoftmaxRows {
     }
     if (overlapTail) {
       lastX.sub(shift).sub(offset).intoMemorySegment(ySpan, 4L * (n - L), O);
-    } else if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      long at = 4L * i;
-      FloatVector r = fromMemorySegment(S, x, xo + at, O, m).sub(shift).sub(offset);
-      r.intoMemorySegment(y, yo + at, O, m);
+    } else if (n < L) {
+      VectorMask<Float> m = S.indexInRange(0, n);
+      fromMemorySegment(S, x, xo, O, m).sub(shift).sub(offset).intoMemorySegment(y, yo, O, m);
     }
   }
 

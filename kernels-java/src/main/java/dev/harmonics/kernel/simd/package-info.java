@@ -20,8 +20,8 @@
  *       levels below the method it compiles. When that method sat a few levels above a kernel
  *       (the native backend's small calls, under a benchmark's lambda), the cut fell inside that
  *       chain, the slice escaped into the call, and every slice was allocated: 40 bytes for each.
- *       That was softmax and RMS norm in three of three runs while a helper added one level, and
- *       none in four runs without it.
+ *       That was softmax, and RMS norm or scale, in three of three runs while a helper added one
+ *       level, and none in four runs without it.
  *   <li><b>One slice per row read.</b> A loop over a row while it reads the next (softmax's
  *       pipelined pass) reads each through its own slice of the row's length, at the same offsets.
  *       Read through one slice of both rows, at {@code n + i} for the next row, the loop's
@@ -31,6 +31,12 @@
  *       predicate registers, so C2 does not intrinsify a masked access past the end of its
  *       segment. On a slice every row's tail would take the Java fallback, where on the storage
  *       only the tensor's last row does, and a slice handed to that fallback is allocated.
+ *   <li><b>A partial last vector read whole.</b> A row of {@code n > L} elements that ends in a
+ *       partial vector reads its last vector whole at {@code n - L}, overlapping the one before
+ *       it, instead of under a mask: where a method already held one inlined exponential, a
+ *       second one for a masked tail ran it out of C2's node budget, and the tail's operations ran
+ *       on boxed vectors (softmax of 10 classes: 64 bytes a row). When the output may be the input,
+ *       that vector is read before the loop writes over it ({@link SoftmaxRows}).
  *   <li><b>Whole vectors unmasked.</b> On AMD Zen 3 a masked 256-bit store ({@code vmaskmovps})
  *       is microcoded. A loop over whole vectors stores them unmasked, and only a real tail is
  *       masked ({@link DenseBatchNorm} does so per group of channels).

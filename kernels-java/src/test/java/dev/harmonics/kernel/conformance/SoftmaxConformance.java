@@ -240,8 +240,8 @@ public abstract class SoftmaxConformance extends KernelConformanceTest {
 
   @Test
   void worksInPlace() {
-    // 10 and 37: rows that end in a vector overlapping the one before it (SIMD); 129: just past
-    // the widest such row at 8 lanes
+    // 10 and 37: rows that end in a vector overlapping the one before it (SIMD, at 8 lanes; 10 is
+    // a masked row at 16); 129: just past the widest such row at 8 lanes
     for (Object[] c : new Object[][] {{new int[] {3, 37}, 1}, {new int[] {4, 9, 21}, 1},
         {new int[] {5, 10}, 1}, {new int[] {2, 129}, 1}}) {
       int[] shape = (int[]) c[0];
