@@ -31,17 +31,18 @@
  *       predicate registers, so C2 does not intrinsify a masked access past the end of its
  *       segment. On a slice every row's tail would take the Java fallback, where on the storage
  *       only the tensor's last row does, and a slice handed to that fallback is allocated.
- *   <li><b>A partial last vector read whole.</b> A row of {@code n > L} elements that ends in a
- *       partial vector reads its last vector whole at {@code n - L}, overlapping the one before
- *       it, instead of under a mask: where a method already held one inlined exponential, a
- *       second one for a masked tail ran it out of C2's node budget, and the tail's operations ran
- *       on boxed vectors (softmax of 10 classes: 64 bytes a row). When the output may be the input,
- *       that vector is read before the loop writes over it ({@link SoftmaxRows}).
+ *   <li><b>A partial last vector read whole, where a loop holds an exponential.</b> A softmax row
+ *       of {@code n > L} elements that ends in a partial vector reads its last vector whole at
+ *       {@code n - L}, overlapping the one before it, instead of under a mask (in the exponential
+ *       passes up to 16 vectors; {@link SoftmaxRows}). With a second inlined exponential for a
+ *       masked tail the method ran out of C2's node budget, and the tail's operations ran on boxed
+ *       vectors (softmax of 10 classes: 64 bytes a row). When the output may be the input, that
+ *       vector is read before the loop writes over it. Other kernels keep their masked tails.
  *   <li><b>Whole vectors unmasked.</b> On AMD Zen 3 a masked 256-bit store ({@code vmaskmovps})
  *       is microcoded. A loop over whole vectors stores them unmasked, and only a real tail is
  *       masked ({@link DenseBatchNorm} does so per group of channels).
  *   <li>One-line accessors ({@link OptimizerVectors#load} and the like) may take a slice, as they
- *       take vectors: C2 always inlines them.
+ *       take vectors: they are small enough that C2 inlined them in every run (0 bytes a call).
  * </ul>
  */
 package dev.harmonics.kernel.simd;
