@@ -25,11 +25,11 @@ import jdk.incubator.vector.VectorSpecies;
  * maximum skips NaN lanes, and a NaN or {@code +inf} logit makes its row's sum, loss and gradient
  * NaN, as on the general path. The second vector is read whole at {@code classes - L},
  * overlapping the first (the package documentation's rule for a partial last vector): its lanes
- * that the first already holds are zeroed before the sums, and its gradient, equal to the first's
- * in those lanes, is stored over them. With the second vector masked instead, rows of 10 or 12
- * classes at 8 lanes allocated 128 bytes a row in every JVM ([64, 10]: 4.2-5.4 us a call, against
- * 3.3-3.4 us and 0 bytes now): the masked operations and the second exponential ran as calls on
- * boxed vectors.
+ * that the first already holds are zeroed by a blend before the sums (a multiply by 0 would make
+ * a -inf logit NaN), and its gradient, equal to the first's in those lanes, is stored over them.
+ * With the second vector masked instead, rows of 10 and of 12 classes at 8 lanes allocated 128
+ * bytes a row in every JVM ([64, 10]: 4.2-5.4 us a call, against 3.3-3.4 us and 0 bytes now): the
+ * masked operations and the second exponential ran as calls on boxed vectors.
  *
  * <p>The row body is as lean in C2's parse-time nodes as it can be: with the lane folds of {@link
  * LaneMax} and {@link LaneSum} and an unmasked path for whole rows beside the masked one, the

@@ -34,11 +34,12 @@
  *   <li><b>A partial last vector read whole, where a loop holds an exponential.</b> A softmax row
  *       of {@code n > L} elements that ends in a partial vector reads its last vector whole at
  *       {@code n - L}, overlapping the one before it, instead of under a mask (in the exponential
- *       passes up to 16 vectors; {@link SoftmaxRows}), and so does a cross-entropy row of one to
- *       two vectors ({@link TwoVectorCrossEntropy}). With a second inlined exponential for a
- *       masked tail the method ran out of C2's node budget, and the tail's operations ran on boxed
- *       vectors (softmax of 10 classes: 64 bytes a row). When the output may be the input, that
- *       vector is read before the loop writes over it. Other kernels keep their masked tails.
+ *       passes up to 16 vectors; {@link SoftmaxRows}). So does a cross-entropy row of more than
+ *       one and at most two vectors ({@link TwoVectorCrossEntropy}). With a second inlined
+ *       exponential for a masked tail the method ran out of C2's node budget, and the tail's
+ *       operations ran on boxed vectors (softmax of 10 classes: 64 bytes a row). When the output
+ *       may be the input, that vector is read before anything is written over it. Other kernels
+ *       keep their masked tails.
  *   <li><b>Whole vectors unmasked.</b> On AMD Zen 3 a masked 256-bit store ({@code vmaskmovps})
  *       is microcoded. A loop over whole vectors stores them unmasked, and only a real tail is
  *       masked ({@link DenseBatchNorm} does so per group of channels).

@@ -331,6 +331,34 @@ public abstract class LossConformance extends KernelConformanceTest {
     }
   }
 
+  /**
+   * With label smoothing, a -inf logit in each class in turn, for every width up to 33 classes:
+   * where the SIMD kernel reads a row's last vector overlapping the one before it, the shared lanes
+   * must drop out of the smoothing sum without turning -inf into NaN, so the loss stays +inf.
+   */
+  @Test
+  void crossEntropyWithSmoothingAndMinusInfinityInAnyClassMatchesReference() {
+    for (int classes = 2; classes <= 33; classes++) {
+      Tensor logits = uniform(-4f, 4f, classes, classes);
+      int[] labelValues = new int[classes];
+      for (int r = 0; r < classes; r++) {
+        logits.set(Float.NEGATIVE_INFINITY, r, r);
+        labelValues[r] = (r + 1) % classes;
+      }
+      Tensor labels = labels(labelValues);
+      String what = "smoothing 0.1, -inf in each class, " + classes + " classes";
+      Tensor gradRef = zeros(classes, classes);
+      Tensor grad = zeros(classes, classes);
+      float expected = oracle().softmaxCrossEntropy(logits, labels, LossKernels.NO_IGNORE_INDEX,
+          0.1f, gradRef);
+      float actual = kernels().softmaxCrossEntropy(logits, labels, LossKernels.NO_IGNORE_INDEX,
+          0.1f, grad);
+      assertEquals(Float.POSITIVE_INFINITY, expected, what + ": reference loss");
+      assertEquals(Float.POSITIVE_INFINITY, actual, what + ": loss");
+      assertClose(gradRef, grad, SMALL_GRAD_ABS, GRAD_REL, what + ": dlogits");
+    }
+  }
+
   @Test
   void specialValues() {
     float inf = Float.POSITIVE_INFINITY;
